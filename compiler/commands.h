@@ -1,0 +1,14 @@
+/* commands.h — the stockade sub-commands; main.c dispatches to these.
+ * Each returns the process exit status.  argv[0] is the sub-command name. */
+#ifndef STK_COMMANDS_H
+#define STK_COMMANDS_H
+
+int stk_cmd_check(int argc, char **argv);
+int stk_cmd_compile(int argc, char **argv);
+int stk_cmd_sim(int argc, char **argv);
+int stk_cmd_explain(int argc, char **argv);
+int stk_cmd_show_default(int argc, char **argv);
+int stk_cmd_run(int argc, char **argv);
+int stk_cmd_inspect(int argc, char **argv);
+
+#endif

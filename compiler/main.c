@@ -1,0 +1,74 @@
+/* main.c — the `stockade` command: dispatch to sub-commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char usage[] =
+    "usage: stockade COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "Declarative security hardening for Linux services: compile a policy file\n"
+    "(seccomp, capabilities, identity, limits) and run a command confined by it.\n"
+    "\n"
+    "commands:\n"
+    "  check FILE...                 validate policies (errors and lint findings), for CI\n"
+    "  compile FILE [-o OUT]         compile a policy: --emit=bundle|bpf|disasm\n"
+    "  run [POLICY.stk] -- CMD...    confine CMD with the policy (default policy if none)\n"
+    "  sim FILE SYSCALL [ARG...]     what the compiled filter does with one syscall\n"
+    "  explain FILE                  how a policy's filter is built and how fast it is\n"
+    "  inspect BUNDLE                print a compiled bundle\n"
+    "  show-default                  print the built-in default policy\n"
+    "  help [COMMAND]                help for a command\n"
+    "\n"
+    "options: -h/--help, --version.  `stockade COMMAND --help` for a command's options.\n"
+    "See stockade(1) and docs/language.md.\n";
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+} commands[] = {
+    {"check", stk_cmd_check},     {"compile", stk_cmd_compile},
+    {"run", stk_cmd_run},         {"sim", stk_cmd_sim},
+    {"explain", stk_cmd_explain}, {"inspect", stk_cmd_inspect},
+    {"show-default", stk_cmd_show_default},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("stockade %s\n", STK_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        for (size_t i = 0; i < NCOMMANDS; i++) {
+            if (strcmp(commands[i].name, argv[2]) == 0) {
+                char *hargv[] = {argv[2], (char *)"--help", NULL};
+                return commands[i].fn(2, hargv);
+            }
+        }
+        fprintf(stderr, "stockade: unknown command '%s'\n", argv[2]);
+        return 2;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, cmd) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "stockade: unknown command '%s'\n\n%s", cmd, usage);
+    return 2;
+}

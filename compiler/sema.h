@@ -1,0 +1,71 @@
+/* sema.h — semantic analysis: loaded files, symbols (groups, policies),
+ * and the passes that turn a policy's AST into IR. Internal to the compiler. */
+#ifndef STK_SEMA_H
+#define STK_SEMA_H
+
+#include "ast.h"
+#include "diag.h"
+#include "ir.h"
+#include "pipeline.h"
+
+struct stk_group_sym {
+    const struct stk_item *item;
+    int state; /* 0 unexpanded, 1 expanding (cycle check), 2 done */
+    struct stk_group_member {
+        int syscall;        /* index in stk_syscall_table */
+        struct stk_loc loc; /* where the name was written (innermost) */
+    } *members;
+    size_t nmembers, capmembers;
+};
+
+struct stk_policy_sym {
+    const struct stk_item *item;
+    bool in_main; /* defined in the file being compiled (not an include) */
+};
+
+struct stk_unit {
+    struct stk_diags *ds;
+    const struct stk_compile_opts *opts;
+    struct stk_file_ast **files; /* every loaded file, main first */
+    size_t nfiles, capfiles;
+    uint32_t *stack; /* include stack (source indices) for cycle detection */
+    size_t nstack, capstack;
+    struct stk_group_sym *groups;
+    size_t ngroups, capgroups;
+    struct stk_policy_sym *policies;
+    size_t npolicies, cappolicies;
+};
+
+/* load.c: read the main source and everything it includes; build symbols. */
+bool stk_unit_load_file(struct stk_unit *u, const char *path);
+bool stk_unit_load_text(struct stk_unit *u, const char *name, const char *text, size_t len);
+void stk_unit_free(struct stk_unit *u);
+struct stk_group_sym *stk_unit_group(struct stk_unit *u, const char *name);
+struct stk_policy_sym *stk_unit_policy(struct stk_unit *u, const char *name);
+
+/* groups.c: expand a group (recursively) into syscalls; false on error. */
+bool stk_group_expand(struct stk_unit *u, struct stk_group_sym *g);
+void stk_report_unknown_syscall(struct stk_unit *u, const char *name, struct stk_loc loc);
+void stk_report_unknown_group(struct stk_unit *u, const char *name, struct stk_loc loc);
+
+/* Parse an action from words ("errno EPERM", "kill-process"); false + error on failure. */
+bool stk_action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
+                           struct stk_action *out);
+bool stk_action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out);
+
+/* sema_policy.c: resolve one policy (with its extends chain) into IR. */
+struct stk_policy_ir *stk_policy_resolve(struct stk_unit *u, struct stk_policy_sym *p);
+
+/* sema_seccomp.c: the seccomp block(s) of a policy chain (child first). */
+void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt **blocks,
+                         const size_t *levels, size_t nblocks);
+/* sema_expr.c: an `if` expression for one syscall into a condition; NULL on error. */
+struct stk_cond *stk_expr_resolve(struct stk_unit *u, const struct stk_expr *e, int syscall,
+                                  const bool abis[STK_ABI_COUNT]);
+
+
+/* Parse a number literal: decimal, 0x, 0o, 0b, optional leading '-'.
+ * Returns false if malformed or out of range. */
+bool stk_parse_int(const char *text, uint64_t *out);
+
+#endif

@@ -1,0 +1,44 @@
+/* util.h — small helpers shared by the compiler: checked allocation, growable
+ * arrays and strings.  Allocation failure in the compiler is reported and ends
+ * the process (exit 2); the enforcer never uses these helpers. */
+#ifndef STK_UTIL_H
+#define STK_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *stk_xmalloc(size_t n);
+void *stk_xcalloc(size_t count, size_t size);
+void *stk_xrealloc(void *p, size_t n);
+void *stk_xreallocarray(void *p, size_t count, size_t size);
+char *stk_xstrdup(const char *s);
+char *stk_xstrndup(const char *s, size_t n);
+char *stk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *arr (element size esz) so that it holds at least need elements. */
+void stk_grow(void **arr, size_t *cap, size_t need, size_t esz);
+#define STK_PUSH(arr, n, cap, val)                                                                 \
+    do {                                                                                       \
+        stk_grow((void **)&(arr), &(cap), (n) + 1, sizeof(*(arr)));                          \
+        (arr)[(n)++] = (val);                                                                  \
+    } while (0)
+
+/* Growable byte string. */
+struct stk_buf {
+    char *data;
+    size_t len, cap;
+};
+void stk_buf_put(struct stk_buf *b, const void *p, size_t n);
+void stk_buf_puts(struct stk_buf *b, const char *s);
+void stk_buf_printf(struct stk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void stk_buf_free(struct stk_buf *b);
+
+/* Read a whole file into memory (NUL-terminated, *len excludes the NUL).
+ * Returns 0 or an errno value; EFBIG when the file exceeds max bytes. */
+int stk_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Levenshtein distance, capped: returns cap+1 when larger. */
+unsigned stk_edit_distance(const char *a, const char *b, unsigned cap);
+
+#endif

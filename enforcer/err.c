@@ -1,0 +1,40 @@
+/* err.c — filling and reporting struct stk_err. */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void set_step(struct stk_err *e, const char *step)
+{
+    e->status = STK_EXIT_FAILURE;
+    snprintf(e->step, sizeof e->step, "%s", step);
+}
+
+int stk_errf(struct stk_err *e, const char *step, const char *fmt, ...)
+{
+    set_step(e, step);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int stk_errnof(struct stk_err *e, const char *step, int errnum, const char *fmt, ...)
+{
+    set_step(e, step);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof e->msg)
+        snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s", strerror(errnum));
+    return -1;
+}
+
+void stk_err_report(const struct stk_err *e, FILE *out)
+{
+    fprintf(out, "stockade: %s: %s\n", e->step[0] ? e->step : "error", e->msg);
+    fflush(out);
+}

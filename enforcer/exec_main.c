@@ -1,0 +1,74 @@
+/* exec_main.c — build/stockade-exec: apply a compiled bundle and exec a
+ * command, with no compiler on the host.  Exit status: the command's own, or
+ * 125 (enforcer failure), 126 (not executable), 127 (not found). */
+#include <stdio.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "enforce.h"
+#include "err.h"
+
+#ifndef STK_VERSION
+#define STK_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *out)
+{
+    fputs("usage: stockade-exec [--dry-run] BUNDLE -- COMMAND [ARG...]\n"
+          "       stockade-exec --help | --version\n"
+          "Apply the policy compiled into BUNDLE (`stockade compile`) to this process and\n"
+          "execute COMMAND (looked up in PATH) in its place.\n"
+          "  --dry-run   print what would be applied, step by step, and exit 0\n"
+          "Exit status: COMMAND's own; 125 if the policy could not be applied (nothing was\n"
+          "executed); 126 if COMMAND is not executable; 127 if it was not found.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    bool dry_run = false;
+    int i = 1;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("stockade-exec %s (bundle format %u)\n", STK_VERSION, STK_BUNDLE_VERSION);
+            return 0;
+        } else if (strcmp(argv[i], "--dry-run") == 0) {
+            dry_run = true;
+        } else if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-' || argv[i][1] == '\0') {
+            break;
+        } else {
+            fprintf(stderr, "stockade: usage: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return STK_EXIT_FAILURE;
+        }
+    }
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    if (i >= argc) {
+        fputs("stockade: usage: no bundle given\n", stderr);
+        usage(stderr);
+        return STK_EXIT_FAILURE;
+    }
+    const char *path = argv[i++];
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    if (i >= argc && !dry_run) {
+        fputs("stockade: usage: no command given\n", stderr);
+        usage(stderr);
+        return STK_EXIT_FAILURE;
+    }
+
+    struct stk_bundle *b;
+    struct stk_err e = {0};
+    if (stk_bundle_load(path, &b, &e) < 0) {
+        stk_err_report(&e, stderr);
+        return e.status;
+    }
+    struct stk_enforce_opts opts = {.dry_run = dry_run};
+    int rc = stk_enforce(b, argv + i, &opts);
+    stk_bundle_free(b);
+    return rc;
+}

@@ -1,0 +1,196 @@
+/* probe.c — run under a policy by the enforcer tests; reports from inside.
+ * Arguments are a sequence of actions, each printing "key: value" lines:
+ *   status            CapInh/Prm/Eff/Bnd/Amb, NoNewPrivs, Seccomp, Uid, Gid, Groups
+ *   rlimit RES        "rlimit RES: SOFT HARD" (RES: nofile, nproc, core, ...; as a number too)
+ *   fds               open descriptors (from /proc/self/fd)
+ *   env               the environment, one "env: K=V" per entry
+ *   cwd | umask       working directory | umask
+ *   sys NR [A...]     "sys NR: ret=R errno=E" for syscall(NR, A...)
+ *   setuid0           "setuid0: ret=R errno=E"
+ *   fork-sys NR       the same from a forked child ("child sys NR: ..."), then the child's status
+ *   dup N             "dup N: ret=R errno=E" for dup2(0, N)
+ *   execfd N          "execfd N: errno=E" for execveat(N, "", ..., AT_EMPTY_PATH)
+ *   exec PATH [A...]  execv(PATH, [PATH, A...]) (consumes the rest); prints "exec: errno=E" if it fails
+ *   touch FILE        create FILE
+ *   exit N | kill SIG exit with N | raise SIG
+ * Unknown actions exit 99. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *const rnames[] = {"cpu",    "fsize", "data",       "stack",    "core", "rss",
+                                     "nproc",  "nofile", "memlock",   "as",       "locks", "sigpending",
+                                     "msgqueue", "nice", "rtprio",     "rttime"};
+
+static void status(void)
+{
+    static const char *const keys[] = {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs",
+                                       "Seccomp", "Uid",    "Gid",    "Groups"};
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f) {
+        printf("status: error %d\n", errno);
+        return;
+    }
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            size_t n = strlen(keys[i]);
+            if (strncmp(line, keys[i], n) == 0 && line[n] == ':') {
+                /* normalize whitespace: "Key: a b c" */
+                char *v = line + n + 1;
+                printf("%s:", keys[i]);
+                for (char *t = strtok(v, " \t\n"); t; t = strtok(NULL, " \t\n"))
+                    printf(" %s", t);
+                printf("\n");
+            }
+        }
+    }
+    fclose(f);
+}
+
+static void fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) {
+        printf("fds: error %d\n", errno);
+        return;
+    }
+    int self = dirfd(d);
+    int list[4096];
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < 4096) {
+        if (de->d_name[0] == '.')
+            continue;
+        int fd = atoi(de->d_name);
+        if (fd != self)
+            list[n++] = fd;
+    }
+    closedir(d);
+    /* sort */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && list[j - 1] > list[j]; j--) {
+            int t = list[j];
+            list[j] = list[j - 1];
+            list[j - 1] = t;
+        }
+    printf("fds:");
+    for (size_t i = 0; i < n; i++)
+        printf(" %d", list[i]);
+    printf("\n");
+}
+
+static long num(const char *s)
+{
+    return strtol(s, NULL, 0);
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "status")) {
+            status();
+        } else if (!strcmp(a, "rlimit") && i + 1 < argc) {
+            const char *r = argv[++i];
+            int res = -1;
+            for (int k = 0; k < 16; k++)
+                if (!strcmp(r, rnames[k]))
+                    res = k;
+            struct rlimit rl;
+            if (res < 0 || getrlimit(res, &rl) < 0) {
+                printf("rlimit %s: error\n", r);
+                continue;
+            }
+            printf("rlimit %s:", r);
+            if (rl.rlim_cur == RLIM_INFINITY)
+                printf(" unlimited");
+            else
+                printf(" %llu", (unsigned long long)rl.rlim_cur);
+            if (rl.rlim_max == RLIM_INFINITY)
+                printf(" unlimited\n");
+            else
+                printf(" %llu\n", (unsigned long long)rl.rlim_max);
+        } else if (!strcmp(a, "fds")) {
+            fds();
+        } else if (!strcmp(a, "env")) {
+            for (char **e = environ; *e; e++)
+                printf("env: %s\n", *e);
+        } else if (!strcmp(a, "cwd")) {
+            char buf[4096];
+            printf("cwd: %s\n", getcwd(buf, sizeof buf) ? buf : "(error)");
+        } else if (!strcmp(a, "umask")) {
+            mode_t m = umask(0);
+            umask(m);
+            printf("umask: %04o\n", (unsigned)m);
+        } else if (!strcmp(a, "sys") && i + 1 < argc) {
+            long nr = num(argv[++i]);
+            long args[6] = {0};
+            int k = 0;
+            while (k < 6 && i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+                args[k++] = num(argv[++i]);
+            errno = 0;
+            long r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
+            printf("sys %ld: ret=%ld errno=%d\n", nr, r, r < 0 ? errno : 0);
+        } else if (!strcmp(a, "setuid0")) {
+            errno = 0;
+            int r = setuid(0);
+            printf("setuid0: ret=%d errno=%d\n", r, r < 0 ? errno : 0);
+        } else if (!strcmp(a, "fork-sys") && i + 1 < argc) {
+            long nr = num(argv[++i]);
+            pid_t p = fork();
+            if (p < 0) {
+                printf("fork: errno=%d\n", errno);
+            } else if (p == 0) {
+                long r = syscall(nr, 0, 0, 0, 0, 0, 0);
+                printf("child sys %ld: ret=%ld errno=%d\n", nr, r, r < 0 ? errno : 0);
+                _exit(0);
+            } else {
+                int st;
+                waitpid(p, &st, 0);
+                printf("child status: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit",
+                       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+            }
+        } else if (!strcmp(a, "dup") && i + 1 < argc) {
+            int n = (int)num(argv[++i]);
+            errno = 0;
+            int r = dup2(0, n);
+            printf("dup %d: ret=%d errno=%d\n", n, r, r < 0 ? errno : 0);
+        } else if (!strcmp(a, "execfd") && i + 1 < argc) {
+            int n = (int)num(argv[++i]);
+            char *av[] = {"probe", NULL};
+            syscall(SYS_execveat, n, "", av, environ, AT_EMPTY_PATH);
+            printf("execfd %d: errno=%d\n", n, errno);
+        } else if (!strcmp(a, "exec") && i + 1 < argc) {
+            execv(argv[i + 1], argv + i + 1);
+            printf("exec: errno=%d\n", errno);
+            return 0;
+        } else if (!strcmp(a, "touch") && i + 1 < argc) {
+            int fd = open(argv[++i], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+            printf("touch: %s\n", fd < 0 ? strerror(errno) : "ok");
+            if (fd >= 0)
+                close(fd);
+        } else if (!strcmp(a, "exit") && i + 1 < argc) {
+            return (int)num(argv[++i]);
+        } else if (!strcmp(a, "kill") && i + 1 < argc) {
+            raise((int)num(argv[++i]));
+            printf("kill: survived\n");
+        } else {
+            fprintf(stderr, "probe: unknown action %s\n", a);
+            return 99;
+        }
+    }
+    return 0;
+}

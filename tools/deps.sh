@@ -1,0 +1,37 @@
+#!/bin/sh
+# deps.sh — install the Debian packages stockade's build, tests and demo need,
+# when they are missing.  Used by `make deps` (and so by `make check`/`make demo`).
+# Installing needs root; without it, prints the command to run and fails.
+set -eu
+
+# build: compiler, parser generators, libraries found with pkg-config
+BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-dev"
+# tests: the clang build and libFuzzer, man page tool, real peers and tools used by tests
+TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 jq"
+# benchmarks: peers measured in the same run
+BENCH_PKGS="bubblewrap firejail hyperfine"
+
+want="$BUILD_PKGS"
+case "${1:-build}" in
+    build) ;;
+    test) want="$BUILD_PKGS $TEST_PKGS" ;;
+    bench) want="$BUILD_PKGS $TEST_PKGS $BENCH_PKGS" ;;
+    *) echo "usage: deps.sh [build|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+    st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$st" = installed ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "stockade: installing missing Debian packages:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "stockade: need root to install them; run: sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
