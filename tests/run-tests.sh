@@ -10,7 +10,8 @@ log_dir=${STK_TEST_LOG_DIR:-build/test-logs}
 mkdir -p "$log_dir"
 for t in "$@"; do
     name=$(basename "$t")
-    log="$log_dir/$name.log"
+    case "$t" in */asan/*) name="asan/$name" ;; esac
+    log="$log_dir/${name//\//_}.log"
     timeout_s=${STK_TEST_TIMEOUT:-600}
     timeout --kill-after=10 "$timeout_s" "$t" >"$log" 2>&1
     rc=$?
