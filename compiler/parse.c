@@ -47,8 +47,10 @@ void stk_lex_error(struct stk_lexer *lx, struct stk_loc loc, const char *msg, co
 {
     if (lx->stop)
         return;
-    const char *code = strncmp(msg, "expected", 8) == 0 || strncmp(msg, "unexpected", 10) == 0 ? "syntax"
-                                                                                                  : "lex";
+    const char *code = strncmp(msg, "expected", 8) == 0 ||
+                               (strncmp(msg, "unexpected", 10) == 0 && strncmp(msg, "unexpected character", 20) != 0)
+                           ? "syntax"
+                           : "lex";
     if (!stk_diag(lx->ds, STK_SEV_ERROR, code, loc, hint, "%s", msg))
         lx->stop = true;
 }
