@@ -26,6 +26,9 @@ struct stk_cli_common {
 };
 int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_common *c);
 struct stk_policy_ir *stk_cli_compile(const char *path, struct stk_cli_common *c);
+struct stk_bpf_prog;
+struct stk_policy_ir *stk_cli_compile_prog(const char *path, struct stk_cli_common *c, const char *who,
+                                           struct stk_bpf_prog *prog);
 bool stk_cli_refuse_unenforced(const struct stk_policy_ir *ir, const char *who);
 
 #define STK_VERSION "0.1.0"

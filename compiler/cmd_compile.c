@@ -74,6 +74,25 @@ struct stk_policy_ir *stk_cli_compile(const char *path, struct stk_cli_common *c
     return ir;
 }
 
+/* Compile and generate the seccomp program (printing diagnostics and
+ * errors as `stockade WHO: ...`); NULL on errors.  Frees c->incs. */
+struct stk_policy_ir *stk_cli_compile_prog(const char *path, struct stk_cli_common *c, const char *who,
+                                           struct stk_bpf_prog *prog)
+{
+    struct stk_policy_ir *ir = stk_cli_compile(path, c);
+    free(c->incs);
+    c->incs = NULL;
+    if (!ir)
+        return NULL;
+    char err[256];
+    if (stk_bpf_generate(ir, prog, err, sizeof err) != 0) {
+        fprintf(stderr, "stockade %s: %s\n", who, err);
+        stk_policy_ir_free(ir);
+        return NULL;
+    }
+    return ir;
+}
+
 /* Write all of buf to path atomically (temporary file, then rename); "-" = stdout. */
 static int write_output(const char *path, const void *buf, size_t len)
 {
@@ -157,19 +176,10 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    struct stk_policy_ir *ir = stk_cli_compile(src, &c);
-    if (!ir) {
-        free(c.incs);
-        return 1;
-    }
     struct stk_bpf_prog prog;
-    char err[256];
-    if (stk_bpf_generate(ir, &prog, err, sizeof err) != 0) {
-        fprintf(stderr, "stockade compile: %s\n", err);
-        stk_policy_ir_free(ir);
-        free(c.incs);
+    struct stk_policy_ir *ir = stk_cli_compile_prog(src, &c, "compile", &prog);
+    if (!ir)
         return 1;
-    }
     struct stk_buf out = {0};
     char *outpath = NULL;
     rc = 0;
@@ -206,7 +216,6 @@ int stk_cmd_compile(int argc, char **argv)
     stk_buf_free(&out);
     stk_bpf_prog_free(&prog);
     stk_policy_ir_free(ir);
-    free(c.incs);
     return rc;
 }
 

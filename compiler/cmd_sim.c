@@ -106,17 +106,10 @@ int stk_cmd_sim(int argc, char **argv)
             return 2;
         }
     }
-    struct stk_policy_ir *ir = stk_cli_compile(argv[c.optind], &c);
-    free(c.incs);
+    struct stk_bpf_prog prog;
+    struct stk_policy_ir *ir = stk_cli_compile_prog(argv[c.optind], &c, "sim", &prog);
     if (!ir)
         return 1;
-    struct stk_bpf_prog prog;
-    char err[256];
-    if (stk_bpf_generate(ir, &prog, err, sizeof err) != 0) {
-        fprintf(stderr, "stockade sim: %s\n", err);
-        stk_policy_ir_free(ir);
-        return 1;
-    }
     unsigned executed = 0;
     uint32_t r = stk_bpf_run(prog.insns, prog.len, &d, &executed);
     uint32_t want = stk_ref_decide(ir, &d);
@@ -150,17 +143,10 @@ int stk_cmd_explain(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    struct stk_policy_ir *ir = stk_cli_compile(argv[c.optind], &c);
-    free(c.incs);
+    struct stk_bpf_prog prog;
+    struct stk_policy_ir *ir = stk_cli_compile_prog(argv[c.optind], &c, "explain", &prog);
     if (!ir)
         return 1;
-    struct stk_bpf_prog prog;
-    char err[256];
-    if (stk_bpf_generate(ir, &prog, err, sizeof err) != 0) {
-        fprintf(stderr, "stockade explain: %s\n", err);
-        stk_policy_ir_free(ir);
-        return 1;
-    }
     const struct stk_seccomp *s = &ir->seccomp;
     char b1[64], b2[64];
     printf("policy %s\n", ir->name);

@@ -1,0 +1,322 @@
+/* bpf_paths.c — how long a path through the seccomp filter is, stockade
+ * versus libseccomp, for the same policies.  Not a test: it measures and
+ * prints, it asserts nothing (exit status 0 unless something could not be
+ * built at all, or stockade and libseccomp disagree on a decision).
+ *
+ * For each reference policy:
+ *   - stockade's program for the policy as `stockade` installs it (with the
+ *     built-in rules: ioctl TIOCSTI/TIOCLINUX refused, the final-exec rule),
+ *   - stockade's and libseccomp's (optimize 0 = libseccomp's default, 1, 2)
+ *     programs for the same rule list with those built-in rules removed
+ *     (libseccomp has no equivalent; leaving them in would charge us for work
+ *     the peer does not do),
+ * and for each program:
+ *   insns   program length (instructions),
+ *   mean    mean number of instructions the kernel executes for x86_64
+ *           syscall numbers 0 .. max+16 (max = highest regular x86_64 number
+ *           stockade knows), all arguments zero, final RET included,
+ *   max     the longest of those paths,
+ *   cached  how many x86_64 numbers 0..max the kernel's action cache
+ *           (Linux >= 5.11) marks "always allow", so that the filter is not
+ *           run at all for them; out of `uncond`, the numbers the policy
+ *           allows whatever the arguments.
+ *
+ * Usage: bpf_paths [POLICY_DIR]   (default bench/policies) */
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf_gen.h"
+#include "bpf_interp.h"
+#include "bpf_layout.h"
+#include "libseccomp_peer.h"
+#include "pipeline.h"
+#include "ref_eval.h"
+
+struct ref_policy {
+    const char *id;
+    const char *file; /* under the policy directory; NULL = the built-in default policy */
+    const char *what;
+};
+
+static const struct ref_policy refs[] = {
+    {"(a)", "allow24.stk", "24-syscall allowlist, default kill-process"},
+    {"(b)", "args.stk", "argument filters (11 conditional syscalls + 45 plain)"},
+    {"(c)", "denylist.stk", "default-allow denylist"},
+    {"(d)", "allow165.stk", "165-syscall allowlist (@system-service order)"},
+    {"(d')", "allow165-spread.stk", "165-syscall allowlist, numbers spread out"},
+    {"(e)", NULL, "built-in default policy (stk_compile_default)"},
+    {"(f)", "system-service.stk", "allow @system-service"},
+};
+#define NREFS (sizeof refs / sizeof refs[0])
+
+struct metrics {
+    bool ok;
+    char why[300];
+    size_t len;
+    double mean;
+    unsigned max;
+    unsigned cached;
+    bool closed;        /* x32 numbers and foreign arches: kill-process */
+    char closed_how[80];
+};
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static const char *ret_name(uint32_t r, char *buf, size_t n)
+{
+    switch (r & SECCOMP_RET_ACTION_FULL) {
+    case SECCOMP_RET_KILL_PROCESS: return "kill-process";
+    case SECCOMP_RET_KILL_THREAD: return "kill-thread";
+    case SECCOMP_RET_TRAP: return "trap";
+    case SECCOMP_RET_ERRNO: snprintf(buf, n, "errno %u", r & SECCOMP_RET_DATA); return buf;
+    case SECCOMP_RET_USER_NOTIF: return "notify";
+    case SECCOMP_RET_TRACE: return "trace";
+    case SECCOMP_RET_LOG: return "log";
+    case SECCOMP_RET_ALLOW: return "allow";
+    }
+    snprintf(buf, n, "0x%08x", r);
+    return buf;
+}
+
+static void measure(const struct sock_filter *prog, size_t len, int32_t max, struct metrics *m)
+{
+    m->ok = true;
+    m->len = len;
+    unsigned long total = 0;
+    unsigned worst = 0, count = 0;
+    for (int32_t nr = 0; nr <= max + 16; nr++) {
+        struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64};
+        unsigned ex = 0;
+        stk_bpf_run(prog, len, &d, &ex);
+        total += ex;
+        if (ex > worst)
+            worst = ex;
+        count++;
+    }
+    m->mean = (double)total / count;
+    m->max = worst;
+    m->cached = 0;
+    for (int32_t nr = 0; nr <= max; nr++)
+        if (stk_bpf_cacheable(prog, len, AUDIT_ARCH_X86_64, (uint32_t)nr))
+            m->cached++;
+    /* x32 numbers (the x86_64 arch value with bit 30 set in nr) and foreign
+     * architecture values: what does the program do? */
+    uint32_t first = 0;
+    bool same = true, have = false;
+    for (uint32_t nr = STK_X32_SYSCALL_BIT; nr <= STK_X32_SYSCALL_BIT + 600; nr++) {
+        struct seccomp_data d = {.nr = (int)nr, .arch = AUDIT_ARCH_X86_64};
+        uint32_t r = stk_bpf_run(prog, len, &d, NULL);
+        if (!have)
+            first = r, have = true;
+        else if (r != first)
+            same = false;
+    }
+    const uint32_t foreign[] = {AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM, AUDIT_ARCH_RISCV64, 0,
+                                0xdeadbeef};
+    for (size_t f = 0; f < sizeof foreign / sizeof foreign[0]; f++)
+        for (int nr = 0; nr < 500; nr += 7) {
+            struct seccomp_data d = {.nr = nr, .arch = foreign[f]};
+            if (stk_bpf_run(prog, len, &d, NULL) != first)
+                same = false;
+        }
+    char b[32];
+    m->closed = same && first == SECCOMP_RET_KILL_PROCESS;
+    snprintf(m->closed_how, sizeof m->closed_how, "%s", same ? ret_name(first, b, sizeof b) : "mixed");
+}
+
+/* Numbers the policy allows whatever the arguments (the most the cache could hold). */
+static unsigned count_uncond_allows(const struct stk_policy_ir *ir, int32_t max)
+{
+    unsigned n = 0;
+    for (int32_t nr = 0; nr <= max; nr++) {
+        bool all = true;
+        for (int k = 0; k < 24 && all; k++) {
+            struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64};
+            for (int i = 0; i < 6; i++)
+                d.args[i] = k == 0 ? 0 : k < 12 ? rnd() % 64 : rnd();
+            if (stk_ref_decide(ir, &d) != SECCOMP_RET_ALLOW)
+                all = false;
+        }
+        if (all)
+            n++;
+    }
+    return n;
+}
+
+/* Do ours and theirs decide the same for every number libseccomp knows? */
+static unsigned compare(const char *id, int opt, const struct stk_bpf_prog *ours, const struct sock_filter *lp,
+                        size_t llen, int32_t max)
+{
+    unsigned bad = 0;
+    for (int32_t nr = 0; nr <= max; nr++) {
+        const char *name = stk_syscall_name_by_nr(STK_ABI_X86_64, (uint32_t)nr);
+        if (!name || seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name) < 0)
+            continue; /* libseccomp 2.5.4 does not know it: it gets libseccomp's default */
+        for (int k = 0; k < 64; k++) {
+            struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64};
+            for (int i = 0; i < 6; i++)
+                d.args[i] = k == 0 ? 0 : k < 40 ? rnd() % 16 : rnd() % 0x10000;
+            uint32_t a = stk_bpf_run(ours->insns, ours->len, &d, NULL);
+            uint32_t b = stk_bpf_run(lp, llen, &d, NULL);
+            if (a != b) {
+                if (bad < 5) {
+                    char b1[32], b2[32];
+                    printf("  DISAGREE %s opt%d: %s (nr %d) args {%llu %llu %llu %llu %llu %llu}: "
+                           "stockade %s, libseccomp %s\n",
+                           id, opt, name, nr, (unsigned long long)d.args[0], (unsigned long long)d.args[1],
+                           (unsigned long long)d.args[2], (unsigned long long)d.args[3],
+                           (unsigned long long)d.args[4], (unsigned long long)d.args[5],
+                           ret_name(a, b1, sizeof b1), ret_name(b, b2, sizeof b2));
+                }
+                bad++;
+            }
+        }
+    }
+    return bad;
+}
+
+static struct stk_policy_ir *load(const char *dir, const struct ref_policy *r)
+{
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_policy_ir *ir;
+    if (!r->file) {
+        ir = stk_compile_default(&ds);
+    } else {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, r->file);
+        ir = stk_compile_file(path, NULL, &ds);
+    }
+    if (!ir)
+        stk_diags_print(&ds, stderr, STK_DIAG_TEXT, false);
+    stk_diags_free(&ds);
+    return ir;
+}
+
+static void row(const char *id, const char *who, const struct metrics *m, unsigned uncond, double opt2_mean)
+{
+    if (!m->ok) {
+        printf("%-5s %-22s %6s %7s %5s %11s %9s  %s\n", id, who, "n/a", "n/a", "n/a", "n/a", "n/a", m->why);
+        return;
+    }
+    char ratio[16] = "-";
+    if (opt2_mean > 0)
+        snprintf(ratio, sizeof ratio, "%.2fx", m->mean / opt2_mean);
+    char cached[24];
+    snprintf(cached, sizeof cached, "%u/%u", m->cached, uncond);
+    printf("%-5s %-22s %6zu %7.2f %5u %11s %9s  %s\n", id, who, m->len, m->mean, m->max, cached, ratio,
+           m->closed ? "closed" : m->closed_how);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "bench/policies";
+    int32_t max = stk_layout_max_regular(STK_ABI_X86_64);
+    printf("bpf_paths: instructions executed per syscall, stockade vs libseccomp\n");
+    const struct scmp_version *v = seccomp_version();
+    printf("libseccomp %u.%u.%u; x86_64 numbers 0..%d (max regular %d, +16 unknown above), arguments zero\n\n",
+           v->major, v->minor, v->micro, max + 16, max);
+    printf("%-5s %-22s %6s %7s %5s %11s %9s  %s\n", "", "compiler", "insns", "mean", "max", "cached/unc",
+           "mean/opt2", "x32+foreign");
+    printf("%-5s %-22s %6s %7s %5s %11s %9s  %s\n", "", "--------", "-----", "----", "---", "----------",
+           "---------", "-----------");
+
+    struct {
+        double ours, ours_full, opt2;
+        bool have_opt2;
+    } sum[NREFS];
+    unsigned disagreements = 0;
+    int rc = 0;
+    for (size_t i = 0; i < NREFS; i++) {
+        const struct ref_policy *r = &refs[i];
+        struct stk_policy_ir *ir = load(dir, r);
+        if (!ir) {
+            printf("%-5s %s: does not compile\n", r->id, r->file);
+            rc = 1;
+            continue;
+        }
+        printf("%-5s %s — %s\n", r->id, r->file ? r->file : "(built in)", r->what);
+        struct stk_policy_ir copy = *ir;
+        size_t skip = 0;
+        while (skip < copy.seccomp.nrules && copy.seccomp.rules[skip].loc.file == 0)
+            skip++;
+        copy.seccomp.rules += skip;
+        copy.seccomp.nrules -= skip;
+        unsigned uncond_full = count_uncond_allows(ir, max);
+        unsigned uncond = count_uncond_allows(&copy, max);
+
+        char err[256];
+        struct stk_bpf_prog full, ours;
+        struct metrics mfull = {0}, mours = {0}, mlib[3] = {{0}};
+        if (stk_bpf_generate(ir, &full, err, sizeof err) != 0 || stk_bpf_generate(&copy, &ours, err, sizeof err) != 0) {
+            printf("      stockade failed: %s\n", err);
+            rc = 1;
+            stk_policy_ir_free(ir);
+            continue;
+        }
+        measure(full.insns, full.len, max, &mfull);
+        measure(ours.insns, ours.len, max, &mours);
+        for (int opt = 0; opt <= 2; opt++) {
+            struct sock_filter *lp = NULL;
+            size_t llen = 0;
+            if (stk_libseccomp_build(&copy, opt, &lp, &llen, err, sizeof err) != 0) {
+                mlib[opt].ok = false;
+                snprintf(mlib[opt].why, sizeof mlib[opt].why, "libseccomp refuses: %s", err);
+                continue;
+            }
+            measure(lp, llen, max, &mlib[opt]);
+            disagreements += compare(r->id, opt, &ours, lp, llen, max);
+            free(lp);
+        }
+        double o2 = mlib[2].ok ? mlib[2].mean : 0;
+        row("", "stockade (as installed)", &mfull, uncond_full, o2);
+        row("", "stockade", &mours, uncond, o2);
+        static const char *const names[] = {"libseccomp opt0", "libseccomp opt1", "libseccomp opt2"};
+        for (int opt = 0; opt <= 2; opt++)
+            row("", names[opt], &mlib[opt], uncond, o2);
+        sum[i].ours = mours.mean;
+        sum[i].ours_full = mfull.mean;
+        sum[i].opt2 = o2;
+        sum[i].have_opt2 = mlib[2].ok;
+        stk_bpf_prog_free(&full);
+        stk_bpf_prog_free(&ours);
+        stk_policy_ir_free(ir);
+    }
+
+    printf("\nsummary: mean executed instructions, x86_64 numbers 0..%d, zero arguments\n", max + 16);
+    printf("%-5s %-48s %9s %9s %9s %9s\n", "", "policy", "stockade", "+builtin", "lsc opt2", "ratio");
+    for (size_t i = 0; i < NREFS; i++) {
+        char ratio[16] = "n/a", o2[16] = "n/a";
+        if (sum[i].have_opt2) {
+            snprintf(ratio, sizeof ratio, "%.2fx", sum[i].ours / sum[i].opt2);
+            snprintf(o2, sizeof o2, "%.2f", sum[i].opt2);
+        }
+        printf("%-5s %-48s %9.2f %9.2f %9s %9s%s\n", refs[i].id, refs[i].what, sum[i].ours, sum[i].ours_full, o2,
+               ratio, i == 3 ? "   (target <= 0.60x)" : "");
+    }
+    printf("\nnotes:\n"
+           "  stockade       = the same rule list as libseccomp gets: built-in rules (ioctl TIOCSTI/TIOCLINUX,\n"
+           "                   final exec) removed; `as installed` keeps them (what `stockade run` loads).\n"
+           "  cached/unc     = numbers the kernel caches as always-allowed / numbers allowed whatever the\n"
+           "                   arguments (x86_64, 0..%d; the kernel would also exempt uprobe/uretprobe).\n"
+           "  x32+foreign    = result for x32 numbers (nr | 0x40000000) and for i386, aarch64, arm, riscv64\n"
+           "                   and bogus arch values: `closed` = kill-process for all of them.  libseccomp\n"
+           "                   closes them with its bad-arch action (set to kill-process by the peer).\n"
+           "  decisions      = stockade and libseccomp compared on every number libseccomp knows, 64\n"
+           "                   argument vectors each: %u disagreement(s).\n",
+           max, disagreements);
+    if (disagreements)
+        rc = 1;
+    return rc;
+}
