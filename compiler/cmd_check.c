@@ -37,7 +37,7 @@ int stk_cmd_check(int argc, char **argv)
     struct stk_diags ds;
     stk_diags_init(&ds);
     const char **incs = NULL;
-    size_t ninc = 0, capinc = 0;
+    size_t ninc = 0, capinc = 0, capdisabled = 0;
     static const struct option lopts[] = {
         {"format", required_argument, NULL, 'f'},  {"allow-warnings", no_argument, NULL, 'a'},
         {"color", required_argument, NULL, 'c'},   {"help", no_argument, NULL, 'h'},
@@ -46,7 +46,7 @@ int stk_cmd_check(int argc, char **argv)
     int c;
     int rc = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+I:W:h", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "I:W:h", lopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (strcmp(optarg, "text") == 0)
@@ -73,7 +73,7 @@ int stk_cmd_check(int argc, char **argv)
                 rc = 2;
                 break;
             }
-            STK_PUSH(ds.disabled, ds.ndisabled, ds.ndisabled, stk_xstrdup(optarg + 3));
+            STK_PUSH(ds.disabled, ds.ndisabled, capdisabled, stk_xstrdup(optarg + 3));
             break;
         case 'h':
             fputs(check_usage, stdout);

@@ -46,13 +46,34 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
     memset(c, 0, sizeof *c);
     c->emit = "bundle";
     optind = 1;
+    /* `sim` takes negative numbers as arguments: there options come first. */
+    bool is_sim = strcmp(argv[0], "sim") == 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "+o:I:h", lopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, is_sim ? "+o:I:h" : "o:I:h", lopts, NULL)) != -1) {
         switch (ch) {
-        case 'e': c->emit = optarg; break;
-        case 'o': c->output = optarg; break;
+        case 'e':
+            if (strcmp(argv[0], "compile") != 0) {
+                fprintf(stderr, "stockade %s: --emit is an option of `compile`\n", argv[0]);
+                return 2;
+            }
+            c->emit = optarg;
+            break;
+        case 'o':
+            if (strcmp(argv[0], "compile") != 0) {
+                fprintf(stderr, "stockade %s: -o is an option of `compile`\n", argv[0]);
+                return 2;
+            }
+            c->output = optarg;
+            break;
         case 'p': c->opts.policy_name = optarg; break;
-        case 'a': c->arch = optarg; break;
+        case 'a':
+            if (!is_sim) {
+                fprintf(stderr, "stockade %s: --arch is an option of `sim`; use `arch` in the policy's seccomp block\n",
+                        argv[0]);
+                return 2;
+            }
+            c->arch = optarg;
+            break;
         case 'I': STK_PUSH(c->incs, c->opts.ninclude_dirs, c->capincs, optarg); break;
         case 'h': fputs(usage, stdout); return -1;
         default: fputs(usage, stderr); return 2;

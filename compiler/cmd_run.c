@@ -93,14 +93,14 @@ int stk_cmd_run(int argc, char **argv)
                 path ? path : "the built-in default policy");
         return STK_EXIT_FAILURE;
     }
+    /* Always a filter: without a seccomp block it still refuses the
+     * terminal-injection ioctls (TIOCSTI/TIOCLINUX), exactly as `compile` does. */
     struct stk_bpf_prog prog = {0};
-    if (ir->seccomp.present) {
-        char err[512];
-        if (stk_bpf_generate(ir, &prog, err, sizeof err) < 0) {
-            fprintf(stderr, "stockade: compile: %s\n", err);
-            stk_policy_ir_free(ir);
-            return STK_EXIT_FAILURE;
-        }
+    char err[512];
+    if (stk_bpf_generate(ir, &prog, err, sizeof err) < 0) {
+        fprintf(stderr, "stockade: compile: %s\n", err);
+        stk_policy_ir_free(ir);
+        return STK_EXIT_FAILURE;
     }
     struct stk_buf buf = {0};
     stk_bundle_write(ir, &prog, &buf);

@@ -226,10 +226,11 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
             seen->set_tiocsti = true;
         }
     } else {
-        const char *known[] = {"default", "arch", "newer_syscalls", "tiocsti"};
+        const char *known[] = {"default", "arch", "newer_syscalls", "tiocsti", "allow", "log", "errno",
+                               "trap", "trace", "notify", "kill-thread", "kill-process", "kill"};
         const char *best = NULL;
         unsigned bestd = 3;
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             if (stk_edit_distance(s->name, known[i], 2) < bestd)
                 bestd = stk_edit_distance(s->name, known[i], 2), best = known[i];
         char *hint = best ? stk_xasprintf("did you mean '%s'?", best)

@@ -296,7 +296,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, struct 
         stk_buf_printf(&msg, "%s", yysymbol_name(tok));
     const char *hint = NULL;
     if (tok == YYSYMBOL_NEWLINE && lx->last == NEWLINE)
-        hint = "to continue a statement on the next line, end the line with ','";
+        hint = "to continue on the next line, end the line with ',' (a list) or put a condition in parentheses";
     stk_lex_error(lx, *yypcontext_location(ctx), msg.data, hint);
     stk_buf_free(&msg);
     return 0;
