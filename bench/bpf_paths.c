@@ -44,7 +44,7 @@ struct ref_policy {
 
 static const struct ref_policy refs[] = {
     {"(a)", "allow24.stk", "24-syscall allowlist, default kill-process"},
-    {"(b)", "args.stk", "argument filters (11 conditional syscalls + 45 plain)"},
+    {"(b)", "args.stk", "argument filters (11 conditional + 45 plain)"},
     {"(c)", "denylist.stk", "default-allow denylist"},
     {"(d)", "allow165.stk", "165-syscall allowlist (@system-service order)"},
     {"(d')", "allow165-spread.stk", "165-syscall allowlist, numbers spread out"},

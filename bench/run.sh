@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# run.sh — build the benchmarks into build/bench/ and run them all (`make bench`).
+# Benchmarks measure and print; none of them asserts a target.
+#   bpf_paths     filter length and executed instructions, stockade vs libseccomp
+#   syscall_cost  ns per getppid() under each filter, cached and argument-checked
+#   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail
+# Environment: STK_BUILD (default build), CC, SYSCALL_CALLS (1000000), SYSCALL_ROUNDS (7),
+# STARTUP_RUNS (200).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${STK_BUILD:-build}
+CC=${CC:-cc}
+OUT=$BUILD/bench
+PKGS="libseccomp libcap json-c"
+mkdir -p "$OUT"
+[ -f "$BUILD/libstockade.a" ] || { echo "bench: $BUILD/libstockade.a missing: run make first" >&2; exit 1; }
+
+CFLAGS="-O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Icompiler -Ienforcer -I$BUILD/gen $(pkg-config --cflags $PKGS)"
+LIBS="$BUILD/libstockade.a $(pkg-config --libs $PKGS)"
+for b in bpf_paths syscall_cost; do
+    # shellcheck disable=SC2086
+    $CC $CFLAGS -o "$OUT/$b" "bench/$b.c" $LIBS
+done
+$CC -O2 -static -o "$OUT/exec_floor" bench/exec_floor.c
+
+echo "== machine: $(nproc) CPU(s), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo
+echo "== bench/bpf_paths"
+"$OUT/bpf_paths" bench/policies
+echo
+echo "== bench/syscall_cost"
+"$OUT/syscall_cost" "${SYSCALL_CALLS:-1000000}" "${SYSCALL_ROUNDS:-7}"
+echo
+echo "== bench/startup.sh"
+STK_BUILD=$BUILD bash bench/startup.sh "${STARTUP_RUNS:-200}"

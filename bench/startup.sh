@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# startup.sh — what confining a program costs at start-up: `stockade run` and
+# `stockade-exec` around /bin/true against bare /bin/true and the peers
+# (`bwrap --ro-bind / / /bin/true`, `firejail --noprofile /bin/true`), all in
+# one hyperfine run (so they share the machine's state), medians compared.
+# Measures and prints; asserts nothing.
+#
+# Usage: bash bench/startup.sh [RUNS]     (from the repository root; default 200)
+# Needs: build/stockade, build/stockade-exec, hyperfine, jq; build/bench/exec_floor
+# (bench/exec_floor.c, built by bench/run.sh) for the reference row.
+set -euo pipefail
+
+BUILD=${STK_BUILD:-build}
+RUNS=${1:-200}
+WARMUP=20
+POLICY=bench/policies/startup.stk
+OUT=$BUILD/bench
+mkdir -p "$OUT"
+BUNDLE=$OUT/startup.bundle
+JSON=$OUT/startup.json
+
+for tool in hyperfine jq; do
+    command -v "$tool" >/dev/null || { echo "startup: $tool is not installed (make deps-bench)" >&2; exit 1; }
+done
+[ -x "$BUILD/stockade" ] && [ -x "$BUILD/stockade-exec" ] || { echo "startup: build first (make)" >&2; exit 1; }
+
+# The small policy, compiled once (stockade-exec never compiles).
+msg=$("$BUILD/stockade" compile --emit=bundle -o "$BUNDLE" "$POLICY" 2>&1) || { echo "$msg" >&2; exit 1; }
+
+TRUE=/bin/true
+names=() cmds=() notes=()
+add() { # name, command; kept only if it runs and exits 0 here
+    local name=$1 cmd=$2 err
+    if err=$(timeout 20 $cmd 2>&1 >/dev/null); then
+        names+=("$name") cmds+=("$cmd")
+    else
+        notes+=("$name skipped: \`$cmd\` does not run here: $(printf '%s' "$err" | tail -n 1)")
+    fi
+}
+add "bare" "$TRUE"
+# References: one extra exec of a do-nothing static binary (the floor for any
+# exec wrapper), and the stockade binary starting without doing anything.
+if [ -x "$OUT/exec_floor" ]; then add "exec floor" "$OUT/exec_floor $TRUE"; fi
+add "stockade -V" "$BUILD/stockade --version"
+add "stockade run" "$BUILD/stockade run $POLICY -- $TRUE"
+add "stockade-exec" "$BUILD/stockade-exec $BUNDLE -- $TRUE"
+if command -v bwrap >/dev/null; then add "bwrap" "bwrap --ro-bind / / $TRUE"; else notes+=("bwrap skipped: not installed"); fi
+if command -v firejail >/dev/null; then add "firejail" "firejail --noprofile $TRUE"; else notes+=("firejail skipped: not installed"); fi
+
+args=()
+for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
+# -N: no intermediate shell, so bare /bin/true is really bare.
+# (its warnings about outliers go to a log: this VM is rarely quiet)
+if ! hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON" "${args[@]}" \
+        >/dev/null 2>"$OUT/startup.hyperfine.log"; then
+    cat "$OUT/startup.hyperfine.log" >&2
+    exit 1
+fi
+
+echo "startup: median wall time of $RUNS runs each (hyperfine -N, $WARMUP warm-up runs), policy $POLICY"
+bare=$(jq -r '.results[] | select(.command == "bare") | .median' "$JSON")
+printf '%-15s %10s %10s %10s  %s\n' "command" "median ms" "mean ms" "vs bare" "command line"
+for i in "${!names[@]}"; do
+    n=${names[$i]}
+    read -r med mean < <(jq -r --arg n "$n" '.results[] | select(.command == $n) | "\(.median) \(.mean)"' "$JSON")
+    printf '%-15s %10.2f %10.2f %9.2fx  %s\n' "$n" "$(jq -n "$med * 1000")" "$(jq -n "$mean * 1000")" \
+        "$(jq -n "$med / $bare")" "${cmds[$i]}"
+done
+floor=$(jq -r '.results[] | select(.command == "exec floor") | .median' "$JSON")
+sexec=$(jq -r '.results[] | select(.command == "stockade-exec") | .median' "$JSON")
+if [ -n "$floor" ] && [ -n "$sexec" ]; then
+    printf 'one extra execve of a static binary costs %.2f ms here (%.2fx bare); stockade-exec adds %.2f ms on top\n' \
+        "$(jq -n "($floor - $bare) * 1000")" "$(jq -n "$floor / $bare")" "$(jq -n "($sexec - $floor) * 1000")"
+fi
+echo "targets (not asserted): stockade run <= 1.30x bare, stockade-exec <= 1.15x bare"
+for n in "${notes[@]+"${notes[@]}"}"; do echo "note: $n"; done
+echo "raw results: $JSON"
