@@ -316,8 +316,12 @@ int stk_bpf_validate(const struct sock_filter *prog, size_t len, char *err, size
 uint32_t stk_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,
                      unsigned *executed)
 {
+    static const struct seccomp_data zero_data;
     uint32_t a = 0, x = 0;
     uint32_t mem[STK_BPF_MEMWORDS] = { 0 };
+
+    if (!d)
+        d = &zero_data;
     unsigned count = 0;
     uint32_t ret = 0;
     size_t pc = 0;

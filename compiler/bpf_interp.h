@@ -50,7 +50,7 @@ int stk_bpf_validate(const struct sock_filter *prog, size_t len, char *err, size
 /* Run prog over d and return what the filter returns (the SECCOMP_RET_* value).
  * *executed (if executed is not NULL) receives the number of instructions
  * executed, the final RET (or the DIV by X == 0 that ends the program)
- * included.  Meant for programs stk_bpf_validate accepts; on anything else it
+ * included.  d NULL reads as all zeroes.  Meant for programs stk_bpf_validate accepts; on anything else it
  * does not crash or loop but stops and returns 0 at the first instruction the
  * kernel would have refused. */
 uint32_t stk_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,

@@ -252,6 +252,34 @@ TEST(disasm_degenerate)
     free(text);
 }
 
+TEST(disasm_random_garbage)
+{
+    /* Any bytes at all: one line per instruction, no crash. */
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    struct sock_filter p[40];
+    for (unsigned it = 0; it < 3000; it++) {
+        size_t len = 1 + it % LEN(p);
+        for (size_t i = 0; i < len; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            uint16_t code = (uint16_t)((x & 1) ? (x >> 8) & 0xff : (x >> 8) & 0xffff);
+            p[i] = (struct sock_filter){ code, (uint8_t)(x >> 24), (uint8_t)(x >> 32),
+                                         (x & 2) ? (uint32_t)(x >> 32) : (uint32_t)((x >> 40) % 70) };
+            if (x & 4) {
+                p[i].jt = (uint8_t)((x >> 44) & 3);
+                p[i].jf = (uint8_t)((x >> 46) & 3);
+            }
+        }
+        struct listing l;
+        disasm(p, len, &l);
+        CHECK(l.text != NULL);
+        size_t lines = l.nlines;
+        free(l.text);
+        CHECK_INT(lines, len);
+    }
+}
+
 int main(void)
 {
     RUN(disasm_arch_dispatch);
@@ -260,5 +288,6 @@ int main(void)
     RUN(disasm_returns);
     RUN(disasm_mnemonics);
     RUN(disasm_degenerate);
+    RUN(disasm_random_garbage);
     return test_summary();
 }

@@ -307,6 +307,40 @@ TEST(run_invalid_program_does_not_crash)
     CHECK_INT(n, 0);
 }
 
+static uint64_t rnd(void);
+static uint32_t rnd_below(uint32_t n);
+static void seed_rng(void);
+
+TEST(run_random_garbage)
+{
+    /* Unvalidated programs of any content must end without crashing: the
+     * interpreter, the cache walk and the validator alike. */
+    seed_rng();
+    struct sock_filter p[24];
+    struct seccomp_data d = mkdata(1, AUDIT_ARCH_X86_64);
+    for (unsigned it = 0; it < 20000; it++) {
+        size_t len = 1 + rnd_below(LEN(p));
+        for (size_t i = 0; i < len; i++) {
+            uint64_t r = rnd();
+            uint16_t code = (uint16_t)(rnd_below(2) ? (r & 0xff) : (r & 0xffff));
+            p[i] = (struct sock_filter){ code, (uint8_t)(r >> 16), (uint8_t)(r >> 24),
+                                         rnd_below(2) ? (uint32_t)(r >> 32) : rnd_below(70) };
+            if (rnd_below(3) == 0) {
+                p[i].jt = (uint8_t)rnd_below(4);
+                p[i].jf = (uint8_t)rnd_below(4);
+            }
+        }
+        unsigned n = 0;
+        uint32_t ret = stk_bpf_run(p, len, rnd_below(8) ? &d : NULL, &n);
+        CHECK(n >= 1 && n <= len);
+        (void)ret;
+        (void)stk_bpf_cacheable(p, len, AUDIT_ARCH_X86_64, (uint32_t)rnd_below(500));
+        char err[128];
+        if (stk_bpf_validate(p, len, err, sizeof err) != 0)
+            CHECK(strstr(err, "instruction ") != NULL);
+    }
+}
+
 /* ---- validator ---------------------------------------------------------------------- */
 
 struct vcase {
@@ -602,10 +636,34 @@ static long int80(long nr, long a0, long a1)
 }
 #endif
 
+/* End the child without a system call.  Not __builtin_trap(): sanitizers
+ * instrument calls to noreturn functions with a sigaltstack() query, which the
+ * filter under test would see. */
+static void die_by_sigill(void)
+{
+    for (;;) {
+#if defined(__x86_64__) || defined(__i386__)
+        __asm__ volatile("ud2");
+#elif defined(__aarch64__)
+        __asm__ volatile("udf #0");
+#else
+        __builtin_trap();
+#endif
+    }
+}
+
 static void child(const struct sock_filter *prog, size_t len, const struct call *c)
 {
     struct rlimit no_core = { 0, 0 };
     if (setrlimit(RLIMIT_CORE, &no_core) != 0)
+        _exit(3);
+    /* A fault (int 0x80 without ia32 emulation) must kill quietly: no
+     * sanitizer report, whose system calls the filter would see. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    if (sigaction(SIGSEGV, &dfl, NULL) != 0 || sigaction(SIGBUS, &dfl, NULL) != 0 ||
+        sigaction(SIGFPE, &dfl, NULL) != 0 || sigaction(SIGILL, &dfl, NULL) != 0)
         _exit(3);
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
         _exit(3);
@@ -636,7 +694,7 @@ static void child(const struct sock_filter *prog, size_t len, const struct call 
     } else {
         __atomic_store_n(&shm->stage, 3, __ATOMIC_SEQ_CST);
     }
-    __builtin_trap();
+    die_by_sigill();
 }
 
 static void kernel_run(const struct sock_filter *prog, size_t len, const struct call *c,
@@ -1027,6 +1085,45 @@ TEST(kernel_run_i386)
     }
 }
 
+/* Every ALU operation with X over edge values (shifts by 32 and more, division
+ * by zero): A op X, then 12 bits of the result (bits 0, 12 or 24 up) as the
+ * errno; the interpreter must predict every one. */
+TEST(kernel_alu_x)
+{
+    NEED_KERNEL();
+    static const uint32_t as[] = { 0x12345678, 0xffffffff, 0x80000000, 5 };
+    static const uint32_t xs[] = { 0, 1, 31, 32, 33, 0xffffffff, 0x80000003 };
+    static const uint16_t ops[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_AND,
+                                    BPF_OR,  BPF_XOR, BPF_LSH, BPF_RSH };
+    static const uint32_t shifts[] = { 0, 12, 24 };
+    for (size_t o = 0; o < LEN(ops); o++)
+        for (size_t s = 0; s < LEN(shifts); s++) {
+            struct sock_filter p[] = {
+                LD_ABS(OFF_ARG_LO(1)),
+                BPF_STMT(BPF_MISC | BPF_TAX, 0),
+                LD_ABS(OFF_ARG_LO(0)),
+                BPF_STMT(BPF_ALU | ops[o] | BPF_X, 0),
+                BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, shifts[s]),
+                BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xfff),
+                BPF_STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_ERRNO),
+                RET_A,
+            };
+            CHECK(stk_bpf_validate(p, LEN(p), NULL, 0) == 0);
+            for (size_t i = 0; i < LEN(as); i++)
+                for (size_t j = 0; j < LEN(xs); j++) {
+                    struct call c = { CALL_SYSCALL, SYS_getpriority, { (long)as[i], (long)xs[j] } };
+                    struct seccomp_data d = data_for(&c);
+                    uint32_t ret = stk_bpf_run(p, LEN(p), &d, NULL);
+                    struct k_result r;
+                    kernel_run(p, LEN(p), &c, &r);
+                    char msg[300];
+                    CHECK_MSG(outcome_matches(ret, 0, 0, &r, false, msg, sizeof msg),
+                              "op 0x%x a 0x%x x 0x%x bits %u..: %s", ops[o], as[i], xs[j],
+                              shifts[s], msg);
+                }
+        }
+}
+
 /* Random valid programs that always end in an errno (the epilogue makes the
  * action ERRNO with the low 12 bits of A), a kill or a trap, run over
  * arbitrary syscall numbers and arguments: nothing ever really executes. */
@@ -1165,6 +1262,7 @@ int main(void)
     RUN(run_scratch_memory);
     RUN(run_typical_filter);
     RUN(run_invalid_program_does_not_crash);
+    RUN(run_random_garbage);
     RUN(validate_cases);
     RUN(validate_lengths);
     RUN(cacheable_allowlist);
@@ -1175,6 +1273,7 @@ int main(void)
 #if defined(__x86_64__)
     RUN(kernel_run_cases);
     RUN(kernel_run_i386);
+    RUN(kernel_alu_x);
     RUN(kernel_run_fuzz);
 #endif
     return test_summary();
