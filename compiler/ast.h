@@ -129,5 +129,8 @@ void stk_item_free(struct stk_item *it);
 
 /* Maximum nesting of expressions/blocks the parser accepts. */
 #define STK_MAX_NESTING 64
+/* Maximum operators (&& || ! & |) in one statement: bounds the depth of
+ * expression trees, which every later pass walks recursively. */
+#define STK_MAX_OPERATORS 1000
 
 #endif

@@ -15,6 +15,7 @@ struct stk_lexer {
     uint32_t line, col; /* position of the next byte */
     int last;           /* last token returned (0 at start) */
     int paren, braces;  /* open ( and { */
+    int operators;      /* operators in the current statement (bounds expression depth) */
     int eof_sent;
     char last_text[48]; /* text of the last token, for "found 'x'" in syntax errors */
     bool stop;          /* a fatal condition was reported: stop quietly */
@@ -30,6 +31,8 @@ char *stk_lex_unquote(struct stk_lexer *lx, const char *text, size_t len, struct
 /* Return true when the lexer must stop (nesting limit, too many errors). */
 bool stk_lex_open(struct stk_lexer *lx, struct stk_loc loc);
 bool stk_lex_open_block(struct stk_lexer *lx, struct stk_loc loc);
+/* Count an operator; true when the statement has too many (reported). */
+bool stk_lex_operator(struct stk_lexer *lx, struct stk_loc loc);
 bool stk_lex_bad_char(struct stk_lexer *lx, struct stk_loc loc, unsigned char c);
 _Noreturn void stk_lex_fatal(const char *msg);
 

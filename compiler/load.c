@@ -164,6 +164,64 @@ static void do_include(struct stk_unit *u, const struct stk_source *from, const 
     free(path);
 }
 
+/* ---- symbol index: constant-time lookups, so huge files stay linear ---- */
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+typedef const char *(*name_of_fn)(const struct stk_unit *u, uint32_t i);
+
+static const char *group_name(const struct stk_unit *u, uint32_t i)
+{
+    return u->groups[i].item->name;
+}
+
+static const char *policy_name(const struct stk_unit *u, uint32_t i)
+{
+    return u->policies[i].item->name;
+}
+
+static int64_t index_find(const struct stk_unit *u, const struct stk_symindex *x, name_of_fn name_of,
+                          const char *name)
+{
+    if (x->cap == 0)
+        return -1;
+    for (size_t h = name_hash(name) & (x->cap - 1);; h = (h + 1) & (x->cap - 1)) {
+        if (x->slot[h] == 0)
+            return -1;
+        if (strcmp(name_of(u, x->slot[h] - 1), name) == 0)
+            return x->slot[h] - 1;
+    }
+}
+
+static void index_put(struct stk_symindex *x, const char *name, uint32_t pos)
+{
+    size_t h = name_hash(name) & (x->cap - 1);
+    while (x->slot[h] != 0)
+        h = (h + 1) & (x->cap - 1);
+    x->slot[h] = pos + 1;
+}
+
+static void index_add(const struct stk_unit *u, struct stk_symindex *x, name_of_fn name_of, uint32_t pos)
+{
+    if ((x->n + 1) * 2 > x->cap) {
+        size_t ncap = x->cap ? x->cap * 2 : 64;
+        struct stk_symindex nx = {stk_xcalloc(ncap, sizeof *nx.slot), ncap, x->n};
+        for (size_t i = 0; i < x->cap; i++)
+            if (x->slot[i])
+                index_put(&nx, name_of(u, x->slot[i] - 1), x->slot[i] - 1);
+        free(x->slot);
+        *x = nx;
+    }
+    index_put(x, name_of(u, pos), pos);
+    x->n++;
+}
+
 static void define_symbols(struct stk_unit *u, struct stk_file_ast *ast, bool main_file)
 {
     for (size_t i = 0; i < ast->nitems; i++) {
@@ -178,6 +236,7 @@ static void define_symbols(struct stk_unit *u, struct stk_file_ast *ast, bool ma
             }
             struct stk_group_sym g = {.item = it};
             STK_PUSH(u->groups, u->ngroups, u->capgroups, g);
+            index_add(u, &u->group_index, group_name, (uint32_t)(u->ngroups - 1));
         } else if (it->kind == STK_I_POLICY) {
             struct stk_policy_sym *prev = stk_unit_policy(u, it->name);
             if (prev) {
@@ -188,6 +247,7 @@ static void define_symbols(struct stk_unit *u, struct stk_file_ast *ast, bool ma
             }
             struct stk_policy_sym p = {.item = it, .in_main = main_file};
             STK_PUSH(u->policies, u->npolicies, u->cappolicies, p);
+            index_add(u, &u->policy_index, policy_name, (uint32_t)(u->npolicies - 1));
         }
     }
 }
@@ -233,21 +293,19 @@ void stk_unit_free(struct stk_unit *u)
         free(u->groups[i].members);
     free(u->groups);
     free(u->policies);
+    free(u->group_index.slot);
+    free(u->policy_index.slot);
     memset(u, 0, sizeof *u);
 }
 
 struct stk_group_sym *stk_unit_group(struct stk_unit *u, const char *name)
 {
-    for (size_t i = 0; i < u->ngroups; i++)
-        if (strcmp(u->groups[i].item->name, name) == 0)
-            return &u->groups[i];
-    return NULL;
+    int64_t i = index_find(u, &u->group_index, group_name, name);
+    return i < 0 ? NULL : &u->groups[i];
 }
 
 struct stk_policy_sym *stk_unit_policy(struct stk_unit *u, const char *name)
 {
-    for (size_t i = 0; i < u->npolicies; i++)
-        if (strcmp(u->policies[i].item->name, name) == 0)
-            return &u->policies[i];
-    return NULL;
+    int64_t i = index_find(u, &u->policy_index, policy_name, name);
+    return i < 0 ? NULL : &u->policies[i];
 }

@@ -127,6 +127,17 @@ bool stk_lex_open_block(struct stk_lexer *lx, struct stk_loc loc)
     return too_deep(lx, loc);
 }
 
+bool stk_lex_operator(struct stk_lexer *lx, struct stk_loc loc)
+{
+    if (++lx->operators <= STK_MAX_OPERATORS)
+        return false;
+    char msg[96];
+    snprintf(msg, sizeof msg, "expression has more than %d operators", STK_MAX_OPERATORS);
+    stk_lex_error(lx, loc, msg, "split the rule; the rest of this file is not checked");
+    lx->stop = true;
+    return true;
+}
+
 bool stk_lex_bad_char(struct stk_lexer *lx, struct stk_loc loc, unsigned char c)
 {
     char msg[80];

@@ -23,6 +23,12 @@ struct stk_policy_sym {
     bool in_main; /* defined in the file being compiled (not an include) */
 };
 
+/* name -> position in an array (open addressing; slot = position + 1). */
+struct stk_symindex {
+    uint32_t *slot;
+    size_t cap, n;
+};
+
 struct stk_unit {
     struct stk_diags *ds;
     const struct stk_compile_opts *opts;
@@ -34,6 +40,7 @@ struct stk_unit {
     size_t ngroups, capgroups;
     struct stk_policy_sym *policies;
     size_t npolicies, cappolicies;
+    struct stk_symindex group_index, policy_index;
 };
 
 /* load.c: read the main source and everything it includes; build symbols. */
