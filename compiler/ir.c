@@ -100,6 +100,10 @@ void stk_policy_ir_free(struct stk_policy_ir *p)
     for (size_t i = 0; i < p->seccomp.nrules; i++)
         stk_cond_free(p->seccomp.rules[i].cond);
     free(p->seccomp.rules);
+    stk_isolation_ir_free(&p->iso);
+    stk_landlock_ir_free(&p->landlock);
+    stk_cgroup_ir_free(&p->cgroup);
+    stk_lsm_ir_free(&p->lsm);
     free_strv(p->unenforced, p->nunenforced);
     free(p->unenforced_loc);
     free(p);

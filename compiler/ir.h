@@ -11,6 +11,10 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "ir_cgroup.h"
+#include "ir_isolation.h"
+#include "ir_landlock.h"
+#include "ir_lsm.h"
 #include "sigs.h"
 #include "syscalls.h"
 
@@ -128,6 +132,11 @@ struct stk_policy_ir {
     size_t nkeep_fds;
 
     struct stk_seccomp seccomp;
+
+    struct stk_isolation_ir iso;     /* namespaces, hostname, uidmap, filesystem */
+    struct stk_landlock_ir landlock;
+    struct stk_cgroup_ir cgroup;
+    struct stk_lsm_ir lsm;           /* selinux, apparmor */
 
     /* Blocks the language accepts but this build does not enforce yet
      * (namespaces, filesystem, landlock, cgroup, selinux, apparmor):

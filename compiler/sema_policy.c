@@ -14,7 +14,7 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void suggest_error(struct stk_unit *u, const char *code, struct stk_loc loc, const char *what,
+void stk_sema_suggest(struct stk_unit *u, const char *code, struct stk_loc loc, const char *what,
                           const char *name, const char *const *known, size_t nknown)
 {
     const char *best = NULL;
@@ -31,7 +31,7 @@ static void suggest_error(struct stk_unit *u, const char *code, struct stk_loc l
     free(hint);
 }
 
-static bool want_args(struct stk_unit *u, const struct stk_stmt *s, size_t min, size_t max)
+bool stk_sema_want_args(struct stk_unit *u, const struct stk_stmt *s, size_t min, size_t max)
 {
     if (s->args.n >= min && s->args.n <= max)
         return true;
@@ -44,7 +44,7 @@ static bool want_args(struct stk_unit *u, const struct stk_stmt *s, size_t min, 
     return false;
 }
 
-static bool no_block(struct stk_unit *u, const struct stk_stmt *s)
+bool stk_sema_no_block(struct stk_unit *u, const struct stk_stmt *s)
 {
     if (!s->has_block)
         return true;
@@ -53,7 +53,7 @@ static bool no_block(struct stk_unit *u, const struct stk_stmt *s)
 }
 
 /* 1024, 64K, 1M, 2G, 1T (binary multiples) */
-static bool parse_size(const char *text, uint64_t *out)
+bool stk_parse_size(const char *text, uint64_t *out)
 {
     size_t len = strlen(text);
     uint64_t mul = 1;
@@ -120,7 +120,7 @@ bool stk_parse_int(const char *text, uint64_t *out)
 
 static void d_no_new_privs(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!want_args(u, s, 0, 1) || !no_block(u, s))
+    if (!stk_sema_want_args(u, s, 0, 1) || !stk_sema_no_block(u, s))
         return;
     if (s->args.n == 0 || strcmp(s->args.v[0].text, "on") == 0) {
         ir->no_new_privs = true;
@@ -153,7 +153,7 @@ static bool valid_id_word(struct stk_unit *u, const struct stk_word *w)
 
 static void d_user(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!want_args(u, s, 1, 1) || !no_block(u, s) || !valid_id_word(u, &s->args.v[0]))
+    if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s) || !valid_id_word(u, &s->args.v[0]))
         return;
     free(ir->user);
     ir->user = stk_xstrdup(s->args.v[0].text);
@@ -161,7 +161,7 @@ static void d_user(struct stk_unit *u, struct stk_policy_ir *ir, const struct st
 
 static void d_group(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!want_args(u, s, 1, 1) || !no_block(u, s) || !valid_id_word(u, &s->args.v[0]))
+    if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s) || !valid_id_word(u, &s->args.v[0]))
         return;
     free(ir->group);
     ir->group = stk_xstrdup(s->args.v[0].text);
@@ -169,7 +169,7 @@ static void d_group(struct stk_unit *u, struct stk_policy_ir *ir, const struct s
 
 static void d_supplementary_groups(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!no_block(u, s))
+    if (!stk_sema_no_block(u, s))
         return;
     for (size_t i = 0; i < ir->nsupp; i++)
         free(ir->supp_groups[i]);
@@ -217,7 +217,7 @@ static void unknown_cap(struct stk_unit *u, const struct stk_word *w)
     char *low = stk_xstrdup(w->text);
     for (char *p = low; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    suggest_error(u, "unknown-capability", w->loc, "capability", strncmp(low, "cap_", 4) == 0 ? low + 4 : low,
+    stk_sema_suggest(u, "unknown-capability", w->loc, "capability", strncmp(low, "cap_", 4) == 0 ? low + 4 : low,
                   known, n);
     free(low);
     for (int c = 0; c <= CAP_LAST_CAP; c++)
@@ -228,7 +228,7 @@ static void unknown_cap(struct stk_unit *u, const struct stk_word *w)
 static void d_capabilities(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
     if (!s->has_block) {
-        if (!want_args(u, s, 1, 1))
+        if (!stk_sema_want_args(u, s, 1, 1))
             return;
         const char *a = s->args.v[0].text;
         if (strcmp(a, "none") == 0) {
@@ -244,7 +244,7 @@ static void d_capabilities(struct stk_unit *u, struct stk_policy_ir *ir, const s
         }
         return;
     }
-    if (!want_args(u, s, 0, 0))
+    if (!stk_sema_want_args(u, s, 0, 0))
         return;
     ir->caps_mode = STK_CAPS_KEEP;
     ir->caps_keep = 0;
@@ -283,7 +283,7 @@ static bool rlimit_value(struct stk_unit *u, const struct stk_word *w, uint64_t 
         *v = RLIM_INFINITY;
         return true;
     }
-    if (w->kind != STK_W_NUMBER || !parse_size(w->text, v) || *v == RLIM_INFINITY) {
+    if (w->kind != STK_W_NUMBER || !stk_parse_size(w->text, v) || *v == RLIM_INFINITY) {
         stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", w->loc, "e.g. 1024, 64M, 2G or unlimited",
                  "'%s' is not a valid limit", w->text);
         return false;
@@ -293,7 +293,7 @@ static bool rlimit_value(struct stk_unit *u, const struct stk_word *w, uint64_t 
 
 static void d_rlimit(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!want_args(u, s, 2, 3) || !no_block(u, s))
+    if (!stk_sema_want_args(u, s, 2, 3) || !stk_sema_no_block(u, s))
         return;
     const struct stk_word *nw = &s->args.v[0];
     int res = -1;
@@ -304,7 +304,7 @@ static void d_rlimit(struct stk_unit *u, struct stk_policy_ir *ir, const struct 
         const char *known[NRLIMIT_NAMES];
         for (size_t i = 0; i < NRLIMIT_NAMES; i++)
             known[i] = rlimit_names[i].name;
-        suggest_error(u, "unknown-rlimit", nw->loc, "resource limit", nw->text, known, NRLIMIT_NAMES);
+        stk_sema_suggest(u, "unknown-rlimit", nw->loc, "resource limit", nw->text, known, NRLIMIT_NAMES);
         return;
     }
     uint64_t soft, hard;
@@ -333,7 +333,7 @@ static bool env_name_ok(const char *n)
 
 static void d_env(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!want_args(u, s, 0, 0))
+    if (!stk_sema_want_args(u, s, 0, 0))
         return;
     if (!s->has_block) {
         stk_error(u->ds, "bad-arguments", s->loc, "'env' takes a block: env { clear; keep PATH; set A=b }");
@@ -359,7 +359,7 @@ static void d_env(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk
             continue;
         }
         if (strcmp(e->name, "clear") == 0) {
-            if (want_args(u, e, 0, 0))
+            if (stk_sema_want_args(u, e, 0, 0))
                 ir->env_clear = true;
         } else if (strcmp(e->name, "keep") == 0) {
             for (size_t j = 0; j < e->args.n; j++) {
@@ -381,14 +381,14 @@ static void d_env(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk
             }
         } else {
             const char *known[] = {"clear", "keep", "set"};
-            suggest_error(u, "unknown-directive", e->loc, "env statement", e->name, known, 3);
+            stk_sema_suggest(u, "unknown-directive", e->loc, "env statement", e->name, known, 3);
         }
     }
 }
 
 static void d_workdir(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!want_args(u, s, 1, 1) || !no_block(u, s))
+    if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s))
         return;
     const struct stk_word *w = &s->args.v[0];
     if (w->text[0] != '/') {
@@ -401,7 +401,7 @@ static void d_workdir(struct stk_unit *u, struct stk_policy_ir *ir, const struct
 
 static void d_umask(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!want_args(u, s, 1, 1) || !no_block(u, s))
+    if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s))
         return;
     const char *t = s->args.v[0].text;
     char *end;
@@ -417,7 +417,7 @@ static void d_umask(struct stk_unit *u, struct stk_policy_ir *ir, const struct s
 
 static void d_keep_fds(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!want_args(u, s, 1, 64) || !no_block(u, s))
+    if (!stk_sema_want_args(u, s, 1, 64) || !stk_sema_no_block(u, s))
         return;
     free(ir->keep_fds);
     ir->keep_fds = NULL;
@@ -442,7 +442,7 @@ static void d_keep_fds(struct stk_unit *u, struct stk_policy_ir *ir, const struc
 
 /* Accepted by the language, enforced by later versions: recorded so that
  * `check` says so and `run` refuses the policy (fail closed). */
-static void d_unenforced(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
+void stk_sema_unenforced(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
     stk_diag(u->ds, STK_SEV_WARNING, "not-enforced", s->loc,
              "`stockade run` refuses policies with statements it cannot enforce",
@@ -467,14 +467,16 @@ static const struct {
     {"workdir", d_workdir},
     {"umask", d_umask},
     {"keep_fds", d_keep_fds},
-    {"namespaces", d_unenforced},
-    {"hostname", d_unenforced},
-    {"uidmap", d_unenforced},
-    {"filesystem", d_unenforced},
-    {"landlock", d_unenforced},
-    {"cgroup", d_unenforced},
-    {"selinux", d_unenforced},
-    {"apparmor", d_unenforced},
+    /* isolation (sema_isolation.c, sema_landlock.c, sema_cgroup.c) */
+    {"namespaces", stk_d_namespaces},
+    {"hostname", stk_d_hostname},
+    {"uidmap", stk_d_uidmap},
+    {"filesystem", stk_d_filesystem},
+    {"landlock", stk_d_landlock},
+    {"cgroup", stk_d_cgroup},
+    /* LSM labels (sema_lsm.c) */
+    {"selinux", stk_d_selinux},
+    {"apparmor", stk_d_apparmor},
 };
 #define NDIRECTIVES (sizeof directives / sizeof directives[0])
 
@@ -490,7 +492,7 @@ static void apply_directive(struct stk_unit *u, struct stk_policy_ir *ir, const 
     for (size_t i = 0; i < NDIRECTIVES; i++)
         known[i] = directives[i].name;
     known[NDIRECTIVES] = "seccomp";
-    suggest_error(u, "unknown-directive", s->loc, "statement", s->name, known, NDIRECTIVES + 1);
+    stk_sema_suggest(u, "unknown-directive", s->loc, "statement", s->name, known, NDIRECTIVES + 1);
 }
 
 /* ---- the policy ------------------------------------------------------------ */
@@ -528,7 +530,7 @@ struct stk_policy_ir *stk_policy_resolve(struct stk_unit *u, struct stk_policy_s
             size_t nk = 0;
             for (size_t i = 0; i < u->npolicies && nk < 256; i++)
                 known[nk++] = u->policies[i].item->name;
-            suggest_error(u, "unknown-policy", it->extends_loc, "policy", it->extends, known, nk);
+            stk_sema_suggest(u, "unknown-policy", it->extends_loc, "policy", it->extends, known, nk);
             ok = false;
             break;
         }
@@ -557,6 +559,11 @@ struct stk_policy_ir *stk_policy_resolve(struct stk_unit *u, struct stk_policy_s
                 levels[nblocks++] = i;
             }
     stk_seccomp_resolve(u, ir, blocks, levels, nblocks);
+    /* Checks across directives, once the whole chain is applied. */
+    stk_isolation_finish(u, ir);
+    stk_landlock_finish(u, ir);
+    stk_cgroup_finish(u, ir);
+    stk_lsm_finish(u, ir);
     (void)ok;
     return ir;
 }

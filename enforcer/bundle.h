@@ -9,7 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bundle_cgroup.h"
 #include "bundle_format.h"
+#include "bundle_isolation.h"
+#include "bundle_landlock.h"
+#include "bundle_lsm.h"
 #include "err.h"
 
 enum stk_bundle_caps { STK_BCAPS_NONE = 0, STK_BCAPS_ALL = 1, STK_BCAPS_KEEP = 2 };
@@ -65,6 +69,11 @@ struct stk_bundle {
 
     struct stk_bundle_seccomp seccomp;
 
+    struct stk_bundle_isolation iso; /* namespaces, hostname, uid/gid maps, filesystem */
+    struct stk_bundle_landlock landlock;
+    struct stk_bundle_cgroup cgroup;
+    struct stk_bundle_lsm lsm;       /* selinux, apparmor */
+
     const char **unenforced; /* policy blocks this enforcer cannot enforce: it refuses to run */
     size_t nunenforced;
 
@@ -81,6 +90,13 @@ void stk_bundle_free(struct stk_bundle *b);
 /* Print what the enforcer would do with this bundle, step by step (dry run,
  * `stockade inspect`).  argv may be NULL (no command). */
 void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out);
+
+/* The parts' lines of the dry run, numbered from *step on (bundle_read_*.c);
+ * nothing when the bundle has no such part. */
+void stk_bundle_print_isolation(const struct stk_bundle *b, int *step, FILE *out);
+void stk_bundle_print_landlock(const struct stk_bundle *b, int *step, FILE *out);
+void stk_bundle_print_cgroup(const struct stk_bundle *b, int *step, FILE *out);
+void stk_bundle_print_lsm(const struct stk_bundle *b, int *step, FILE *out);
 
 /* Name of a RLIMIT_* resource as policies spell it ("nofile"), or NULL. */
 const char *stk_rlimit_name(unsigned resource);

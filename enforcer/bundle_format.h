@@ -57,9 +57,18 @@ enum stk_bundle_rec {
     STK_REC_SECCOMP = 0x0010,      /* u32 audit arch, u32 flags, u32 ninsns, ninsns x insn,
                                     * u32 npatch, npatch x u32 instruction index */
     STK_REC_UNENFORCED = 0x0011,   /* str: a policy block this enforcer does not enforce */
-    /* reserved ranges, rejected by version-1 readers:
-     * 0x0100-0x01ff isolation (namespaces, mounts, hostname, landlock, cgroup)
-     * 0x0200-0x02ff LSM (selinux, apparmor) */
+    /* Ranges of the later parts, each decoded by its own reader
+     * (bundle_read_*.c); the record types are listed in the part's header
+     * (bundle_isolation.h, bundle_landlock.h, bundle_cgroup.h, bundle_lsm.h).
+     * Readers that predate a part reject its records as unknown. */
+    STK_REC_ISOLATION_FIRST = 0x0100, /* namespaces, hostname, uid/gid maps, mounts */
+    STK_REC_ISOLATION_LAST = 0x013f,
+    STK_REC_LANDLOCK_FIRST = 0x0140,
+    STK_REC_LANDLOCK_LAST = 0x015f,
+    STK_REC_CGROUP_FIRST = 0x0160,
+    STK_REC_CGROUP_LAST = 0x017f,
+    STK_REC_LSM_FIRST = 0x0200, /* selinux, apparmor */
+    STK_REC_LSM_LAST = 0x02ff,
 };
 
 /* The exec descriptor number as written in unpatched programs (equal to the

@@ -45,6 +45,19 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
         fputs("every block of the policy is enforced\n", out);
     }
 
+    fprintf(out, "%2d. descriptors: ", ++step);
+    if (b->keep_all_fds) {
+        fputs("keep all inherited descriptors\n", out);
+    } else {
+        fputs("close inherited descriptors above 2", out);
+        if (b->nkeep_fds) {
+            fputs(" except", out);
+            for (size_t i = 0; i < b->nkeep_fds; i++)
+                fprintf(out, " %d", b->keep_fds[i]);
+        }
+        fputc('\n', out);
+    }
+
     fprintf(out, "%2d. resolve names: ", ++step);
     if (!b->user && !b->group && !b->supp_set)
         fputs("none (identity unchanged)", out);
@@ -62,6 +75,9 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
             fputs(" (none)", out);
     }
     fputc('\n', out);
+
+    stk_bundle_print_cgroup(b, &step, out);
+    stk_bundle_print_isolation(b, &step, out);
 
     fprintf(out, "%2d. rlimits:", ++step);
     bool any = false;
@@ -88,19 +104,6 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
         fprintf(out, "; umask %04o\n", b->umask);
     else
         fputs("; umask unchanged\n", out);
-
-    fprintf(out, "%2d. descriptors: ", ++step);
-    if (b->keep_all_fds) {
-        fputs("keep all inherited descriptors\n", out);
-    } else {
-        fputs("close inherited descriptors above 2", out);
-        if (b->nkeep_fds) {
-            fputs(" except", out);
-            for (size_t i = 0; i < b->nkeep_fds; i++)
-                fprintf(out, " %d", b->keep_fds[i]);
-        }
-        fputc('\n', out);
-    }
 
     fprintf(out, "%2d. identity: ", ++step);
     if (b->user || b->group || b->supp_set)
@@ -133,7 +136,11 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
                      "at RLIMIT_NOFILE's hard limit - 1, which is then lowered to it"
                    : "not needed");
 
+    stk_bundle_print_lsm(b, &step, out);
+
     fprintf(out, "%2d. no_new_privs: %s\n", ++step, b->no_new_privs ? "on" : "off (left as inherited)");
+
+    stk_bundle_print_landlock(b, &step, out);
 
     fprintf(out, "%2d. seccomp: ", ++step);
     if (b->seccomp.present)

@@ -3,6 +3,7 @@
  * anything: magic, version, length, checksum, every record's type, length and
  * contents, bounds on every count and string, and the BPF program. */
 #include "bundle.h"
+#include "bundle_decode.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,132 +15,6 @@
 #include <unistd.h>
 
 #define STEP "bundle"
-
-struct cur {
-    const unsigned char *p, *end;
-    const unsigned char *base; /* for offsets in messages */
-    struct stk_err *e;
-};
-
-static size_t off(const struct cur *c)
-{
-    return (size_t)(c->p - c->base);
-}
-
-static int need(struct cur *c, size_t n, const char *what)
-{
-    if ((size_t)(c->end - c->p) < n)
-        return stk_errf(c->e, STEP, "truncated %s at offset %zu", what, off(c));
-    return 0;
-}
-
-static uint64_t le(const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = n - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static int get_u8(struct cur *c, uint8_t *v, const char *what)
-{
-    if (need(c, 1, what) < 0)
-        return -1;
-    *v = c->p[0];
-    c->p += 1;
-    return 0;
-}
-
-static int get_u16(struct cur *c, uint16_t *v, const char *what)
-{
-    if (need(c, 2, what) < 0)
-        return -1;
-    *v = (uint16_t)le(c->p, 2);
-    c->p += 2;
-    return 0;
-}
-
-static int get_u32(struct cur *c, uint32_t *v, const char *what)
-{
-    if (need(c, 4, what) < 0)
-        return -1;
-    *v = (uint32_t)le(c->p, 4);
-    c->p += 4;
-    return 0;
-}
-
-static int get_u64(struct cur *c, uint64_t *v, const char *what)
-{
-    if (need(c, 8, what) < 0)
-        return -1;
-    *v = le(c->p, 8);
-    c->p += 8;
-    return 0;
-}
-
-static int get_bool(struct cur *c, bool *v, const char *what)
-{
-    uint8_t b;
-    if (get_u8(c, &b, what) < 0)
-        return -1;
-    if (b > 1)
-        return stk_errf(c->e, STEP, "%s: invalid boolean %u at offset %zu", what, b, off(c) - 1);
-    *v = b;
-    return 0;
-}
-
-static int get_zero(struct cur *c, size_t n, const char *what)
-{
-    if (need(c, n, what) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (c->p[i])
-            return stk_errf(c->e, STEP, "%s: reserved byte is not zero at offset %zu", what, off(c) + i);
-    c->p += n;
-    return 0;
-}
-
-/* u32 length, bytes without NUL, NUL.  Returns a pointer into the bundle copy. */
-static int get_str(struct cur *c, const char **s, size_t max, bool nonempty, const char *what)
-{
-    uint32_t n;
-    size_t at = off(c);
-    if (get_u32(c, &n, what) < 0)
-        return -1;
-    if (n > max)
-        return stk_errf(c->e, STEP, "%s: string of %u bytes at offset %zu exceeds the limit of %zu", what, n,
-                        at, max);
-    if (nonempty && n == 0)
-        return stk_errf(c->e, STEP, "%s: empty string at offset %zu", what, at);
-    if (need(c, (size_t)n + 1, what) < 0)
-        return -1;
-    if (memchr(c->p, '\0', n))
-        return stk_errf(c->e, STEP, "%s: string contains a NUL byte at offset %zu", what, at);
-    if (c->p[n] != '\0')
-        return stk_errf(c->e, STEP, "%s: string is not NUL-terminated at offset %zu", what, at);
-    *s = (const char *)c->p;
-    c->p += (size_t)n + 1;
-    return 0;
-}
-
-static int push(void *arrp, size_t *n, size_t esz, size_t max, const void *val, struct stk_err *e,
-                const char *what)
-{
-    void **arr = arrp;
-    if (*n >= max)
-        return stk_errf(e, STEP, "too many %s (limit %zu)", what, max);
-    /* grow by powers of two */
-    if ((*n & (*n - 1)) == 0) {
-        size_t cap = *n ? *n * 2 : 4;
-        void *q = realloc(*arr, cap * esz);
-        if (!q)
-            return stk_errnof(e, STEP, ENOMEM, "decoding %s", what);
-        *arr = q;
-    }
-    memcpy((char *)*arr + *n * esz, val, esz);
-    (*n)++;
-    return 0;
-}
 
 static bool env_name_ok(const char *s)
 {
@@ -236,12 +111,12 @@ static uint32_t native_audit_arch(void)
 #endif
 }
 
-static int read_seccomp(struct cur *c, struct stk_bundle *b)
+static int read_seccomp(struct stk_bcur *c, struct stk_bundle *b)
 {
     struct stk_bundle_seccomp *s = &b->seccomp;
     uint32_t n;
-    if (get_u32(c, &s->audit_arch, "seccomp record") < 0 || get_u32(c, &s->flags, "seccomp record") < 0 ||
-        get_u32(c, &n, "seccomp record") < 0)
+    if (stk_bc_u32(c, &s->audit_arch, "seccomp record") < 0 || stk_bc_u32(c, &s->flags, "seccomp record") < 0 ||
+        stk_bc_u32(c, &n, "seccomp record") < 0)
         return -1;
     if (s->audit_arch != native_audit_arch())
         return stk_errf(c->e, STEP, "seccomp program was compiled for architecture 0x%08x, this machine is 0x%08x",
@@ -251,28 +126,28 @@ static int read_seccomp(struct cur *c, struct stk_bundle *b)
     if (n == 0 || n > STK_BUNDLE_MAX_INSNS)
         return stk_errf(c->e, STEP, "seccomp program has %u instructions (1 to %u allowed)", n,
                         STK_BUNDLE_MAX_INSNS);
-    if (need(c, (size_t)n * 8, "seccomp program") < 0)
+    if (stk_bc_need(c, (size_t)n * 8, "seccomp program") < 0)
         return -1;
     s->insns = calloc(n, sizeof *s->insns);
     if (!s->insns)
         return stk_errnof(c->e, STEP, ENOMEM, "decoding the seccomp program");
     s->len = n;
     for (uint32_t i = 0; i < n; i++) {
-        s->insns[i].code = (uint16_t)le(c->p, 2);
+        s->insns[i].code = (uint16_t)stk_bc_le(c->p, 2);
         s->insns[i].jt = c->p[2];
         s->insns[i].jf = c->p[3];
-        s->insns[i].k = (uint32_t)le(c->p + 4, 4);
+        s->insns[i].k = (uint32_t)stk_bc_le(c->p + 4, 4);
         c->p += 8;
     }
     if (check_bpf(s->insns, s->len, c->e) < 0)
         return -1;
     uint32_t np;
-    if (get_u32(c, &np, "seccomp record") < 0)
+    if (stk_bc_u32(c, &np, "seccomp record") < 0)
         return -1;
     if (np > n)
         return stk_errf(c->e, STEP, "seccomp record lists %u exec descriptor sites for %u instructions", np, n);
     if (np) {
-        if (need(c, (size_t)np * 4, "seccomp exec descriptor sites") < 0)
+        if (stk_bc_need(c, (size_t)np * 4, "seccomp exec descriptor sites") < 0)
             return -1;
         s->exec_fd_insns = calloc(np, sizeof *s->exec_fd_insns);
         if (!s->exec_fd_insns)
@@ -280,7 +155,7 @@ static int read_seccomp(struct cur *c, struct stk_bundle *b)
     }
     s->nexec_fd_insns = np;
     for (uint32_t i = 0; i < np; i++) {
-        uint32_t at = (uint32_t)le(c->p, 4);
+        uint32_t at = (uint32_t)stk_bc_le(c->p, 4);
         c->p += 4;
         if (at >= n)
             return stk_errf(c->e, STEP, "exec descriptor site %u is outside the program", at);
@@ -303,7 +178,7 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* Decode one record's payload; the cursor covers exactly the payload. */
-static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint32_t *seen)
+static int read_record(struct stk_bcur *c, uint16_t type, struct stk_bundle *b, uint32_t *seen)
 {
     struct stk_err *e = c->e;
     /* singleton records: bit per type below 32 */
@@ -315,16 +190,16 @@ static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint3
     }
     switch (type) {
     case STK_REC_NAME:
-        return get_str(c, &b->name, STK_BUNDLE_MAX_NAME, true, "policy name");
+        return stk_bc_str(c, &b->name, STK_BUNDLE_MAX_NAME, true, "policy name");
     case STK_REC_NO_NEW_PRIVS:
-        return get_bool(c, &b->no_new_privs, "no_new_privs record");
+        return stk_bc_bool(c, &b->no_new_privs, "no_new_privs record");
     case STK_REC_USER:
-        return get_str(c, &b->user, STK_BUNDLE_MAX_NAME, true, "user");
+        return stk_bc_str(c, &b->user, STK_BUNDLE_MAX_NAME, true, "user");
     case STK_REC_GROUP:
-        return get_str(c, &b->group, STK_BUNDLE_MAX_NAME, true, "group");
+        return stk_bc_str(c, &b->group, STK_BUNDLE_MAX_NAME, true, "group");
     case STK_REC_SUPP_GROUPS: {
         uint32_t n;
-        if (get_u32(c, &n, "supplementary groups") < 0)
+        if (stk_bc_u32(c, &n, "supplementary groups") < 0)
             return -1;
         if (n > STK_BUNDLE_MAX_GROUPS)
             return stk_errf(e, STEP, "too many supplementary groups: %u (limit %u)", n, STK_BUNDLE_MAX_GROUPS);
@@ -334,7 +209,7 @@ static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint3
                 return stk_errnof(e, STEP, ENOMEM, "decoding supplementary groups");
         }
         for (uint32_t i = 0; i < n; i++)
-            if (get_str(c, &b->supp_groups[i], STK_BUNDLE_MAX_NAME, true, "supplementary group") < 0)
+            if (stk_bc_str(c, &b->supp_groups[i], STK_BUNDLE_MAX_NAME, true, "supplementary group") < 0)
                 return -1;
         b->nsupp = n;
         b->supp_set = true;
@@ -342,8 +217,8 @@ static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint3
     }
     case STK_REC_CAPS: {
         uint8_t mode;
-        if (get_u8(c, &mode, "capabilities") < 0 || get_zero(c, 7, "capabilities") < 0 ||
-            get_u64(c, &b->caps_keep, "capabilities") < 0)
+        if (stk_bc_u8(c, &mode, "capabilities") < 0 || stk_bc_zero(c, 7, "capabilities") < 0 ||
+            stk_bc_u64(c, &b->caps_keep, "capabilities") < 0)
             return -1;
         if (mode > STK_BCAPS_KEEP)
             return stk_errf(e, STEP, "unknown capabilities mode %u", mode);
@@ -355,8 +230,8 @@ static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint3
     case STK_REC_RLIMIT: {
         uint32_t res;
         uint64_t soft, hard;
-        if (get_u32(c, &res, "rlimit") < 0 || get_zero(c, 4, "rlimit") < 0 || get_u64(c, &soft, "rlimit") < 0 ||
-            get_u64(c, &hard, "rlimit") < 0)
+        if (stk_bc_u32(c, &res, "rlimit") < 0 || stk_bc_zero(c, 4, "rlimit") < 0 || stk_bc_u64(c, &soft, "rlimit") < 0 ||
+            stk_bc_u64(c, &hard, "rlimit") < 0)
             return -1;
         if (res >= STK_BUNDLE_RLIMITS)
             return stk_errf(e, STEP, "unknown resource limit %u", res);
@@ -369,28 +244,28 @@ static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint3
         return 0;
     }
     case STK_REC_ENV_CLEAR:
-        return get_bool(c, &b->env_clear, "env clear record");
+        return stk_bc_bool(c, &b->env_clear, "env clear record");
     case STK_REC_ENV_KEEP: {
         const char *s;
-        if (get_str(c, &s, STK_BUNDLE_MAX_NAME, true, "env keep") < 0)
+        if (stk_bc_str(c, &s, STK_BUNDLE_MAX_NAME, true, "env keep") < 0)
             return -1;
         if (!env_name_ok(s))
             return stk_errf(e, STEP, "invalid environment variable name \"%s\"", s);
-        return push(&b->env_keep, &b->nenv_keep, sizeof s, STK_BUNDLE_MAX_ENV, &s, e, "env keep entries");
+        return stk_bc_push(&b->env_keep, &b->nenv_keep, sizeof s, STK_BUNDLE_MAX_ENV, &s, e, "env keep entries");
     }
     case STK_REC_ENV_SET: {
         struct stk_bundle_env v;
-        if (get_str(c, &v.name, STK_BUNDLE_MAX_NAME, true, "env set") < 0 ||
-            get_str(c, &v.value, STK_BUNDLE_MAX_VALUE, false, "env set") < 0)
+        if (stk_bc_str(c, &v.name, STK_BUNDLE_MAX_NAME, true, "env set") < 0 ||
+            stk_bc_str(c, &v.value, STK_BUNDLE_MAX_VALUE, false, "env set") < 0)
             return -1;
         if (!env_name_ok(v.name))
             return stk_errf(e, STEP, "invalid environment variable name \"%s\"", v.name);
-        return push(&b->env_set, &b->nenv_set, sizeof v, STK_BUNDLE_MAX_ENV, &v, e, "env set entries");
+        return stk_bc_push(&b->env_set, &b->nenv_set, sizeof v, STK_BUNDLE_MAX_ENV, &v, e, "env set entries");
     }
     case STK_REC_WORKDIR:
-        return get_str(c, &b->workdir, STK_BUNDLE_MAX_PATH, true, "workdir");
+        return stk_bc_str(c, &b->workdir, STK_BUNDLE_MAX_PATH, true, "workdir");
     case STK_REC_UMASK:
-        if (get_u32(c, &b->umask, "umask") < 0)
+        if (stk_bc_u32(c, &b->umask, "umask") < 0)
             return -1;
         if (b->umask > 0777)
             return stk_errf(e, STEP, "umask %o out of range", b->umask);
@@ -398,14 +273,14 @@ static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint3
         return 0;
     case STK_REC_KEEP_FDS: {
         uint32_t n;
-        if (get_bool(c, &b->keep_all_fds, "keep_fds") < 0 || get_zero(c, 3, "keep_fds") < 0 ||
-            get_u32(c, &n, "keep_fds") < 0)
+        if (stk_bc_bool(c, &b->keep_all_fds, "keep_fds") < 0 || stk_bc_zero(c, 3, "keep_fds") < 0 ||
+            stk_bc_u32(c, &n, "keep_fds") < 0)
             return -1;
         if (n > STK_BUNDLE_MAX_FDS)
             return stk_errf(e, STEP, "too many kept descriptors: %u (limit %u)", n, STK_BUNDLE_MAX_FDS);
         if (b->keep_all_fds && n)
             return stk_errf(e, STEP, "keep_fds lists descriptors together with \"all\"");
-        if (need(c, (size_t)n * 4, "keep_fds") < 0)
+        if (stk_bc_need(c, (size_t)n * 4, "keep_fds") < 0)
             return -1;
         if (n) {
             b->keep_fds = calloc(n, sizeof *b->keep_fds);
@@ -413,7 +288,7 @@ static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint3
                 return stk_errnof(e, STEP, ENOMEM, "decoding keep_fds");
         }
         for (uint32_t i = 0; i < n; i++) {
-            uint32_t fd = (uint32_t)le(c->p, 4);
+            uint32_t fd = (uint32_t)stk_bc_le(c->p, 4);
             c->p += 4;
             if (fd > INT_MAX)
                 return stk_errf(e, STEP, "invalid descriptor number %u in keep_fds", fd);
@@ -432,17 +307,20 @@ static int read_record(struct cur *c, uint16_t type, struct stk_bundle *b, uint3
         return read_seccomp(c, b);
     case STK_REC_UNENFORCED: {
         const char *s;
-        if (get_str(c, &s, STK_BUNDLE_MAX_NAME, true, "unenforced block") < 0)
+        if (stk_bc_str(c, &s, STK_BUNDLE_MAX_NAME, true, "unenforced block") < 0)
             return -1;
-        return push(&b->unenforced, &b->nunenforced, sizeof s, STK_BUNDLE_MAX_UNENFORCED, &s, e,
+        return stk_bc_push(&b->unenforced, &b->nunenforced, sizeof s, STK_BUNDLE_MAX_UNENFORCED, &s, e,
                     "unenforced blocks");
     }
     default:
-        if (type >= 0x0100 && type <= 0x02ff)
-            return stk_errf(e, STEP,
-                            "record type 0x%04x (isolation/LSM) is not supported by this enforcer; "
-                            "use a newer stockade-exec",
-                            type);
+        if (type >= STK_REC_ISOLATION_FIRST && type <= STK_REC_ISOLATION_LAST)
+            return stk_bundle_read_isolation(c, type, b);
+        if (type >= STK_REC_LANDLOCK_FIRST && type <= STK_REC_LANDLOCK_LAST)
+            return stk_bundle_read_landlock(c, type, b);
+        if (type >= STK_REC_CGROUP_FIRST && type <= STK_REC_CGROUP_LAST)
+            return stk_bundle_read_cgroup(c, type, b);
+        if (type >= STK_REC_LSM_FIRST && type <= STK_REC_LSM_LAST)
+            return stk_bundle_read_lsm(c, type, b);
         return stk_errf(e, STEP, "unknown record type 0x%04x", type);
     }
 }
@@ -456,13 +334,13 @@ int stk_bundle_read(const void *data, size_t len, struct stk_bundle **out, struc
                         STK_BUNDLE_HEADER_LEN);
     if (memcmp(d, STK_BUNDLE_MAGIC, STK_BUNDLE_MAGIC_LEN) != 0)
         return stk_errf(e, STEP, "not a stockade bundle (bad magic)");
-    uint32_t version = (uint32_t)le(d + 8, 4);
+    uint32_t version = (uint32_t)stk_bc_le(d + 8, 4);
     if (version != STK_BUNDLE_VERSION)
         return stk_errf(e, STEP, "unsupported bundle format version %u (this enforcer reads version %u)", version,
                         STK_BUNDLE_VERSION);
-    if (le(d + 12, 4) != 0)
-        return stk_errf(e, STEP, "unknown header flags 0x%x", (unsigned)le(d + 12, 4));
-    uint64_t total = le(d + 16, 8);
+    if (stk_bc_le(d + 12, 4) != 0)
+        return stk_errf(e, STEP, "unknown header flags 0x%x", (unsigned)stk_bc_le(d + 12, 4));
+    uint64_t total = stk_bc_le(d + 16, 8);
     if (total > STK_BUNDLE_MAX_LEN)
         return stk_errf(e, STEP, "oversized: header says %llu bytes, the limit is %u",
                         (unsigned long long)total, STK_BUNDLE_MAX_LEN);
@@ -470,10 +348,10 @@ int stk_bundle_read(const void *data, size_t len, struct stk_bundle **out, struc
         return stk_errf(e, STEP, "truncated: header says %llu bytes, got %zu", (unsigned long long)total, len);
     if (total < len)
         return stk_errf(e, STEP, "trailing data: header says %llu bytes, got %zu", (unsigned long long)total, len);
-    uint32_t nrec = (uint32_t)le(d + 24, 4);
+    uint32_t nrec = (uint32_t)stk_bc_le(d + 24, 4);
     if (nrec > STK_BUNDLE_MAX_RECORDS)
         return stk_errf(e, STEP, "too many records: %u (limit %u)", nrec, STK_BUNDLE_MAX_RECORDS);
-    uint32_t want = (uint32_t)le(d + STK_BUNDLE_CRC_OFFSET, 4);
+    uint32_t want = (uint32_t)stk_bc_le(d + STK_BUNDLE_CRC_OFFSET, 4);
     static const unsigned char zero4[4];
     uint32_t crc = stk_crc32c(0, d, STK_BUNDLE_CRC_OFFSET);
     crc = stk_crc32c(crc, zero4, 4);
@@ -492,13 +370,13 @@ int stk_bundle_read(const void *data, size_t len, struct stk_bundle **out, struc
     }
     memcpy(b->raw, d, len);
 
-    struct cur c = {b->raw + STK_BUNDLE_HEADER_LEN, b->raw + len, b->raw, e};
+    struct stk_bcur c = {b->raw + STK_BUNDLE_HEADER_LEN, b->raw + len, b->raw, e};
     uint32_t seen = 0;
     for (uint32_t i = 0; i < nrec; i++) {
         uint16_t type, flags;
         uint32_t plen;
-        if (get_u16(&c, &type, "record header") < 0 || get_u16(&c, &flags, "record header") < 0 ||
-            get_u32(&c, &plen, "record header") < 0)
+        if (stk_bc_u16(&c, &type, "record header") < 0 || stk_bc_u16(&c, &flags, "record header") < 0 ||
+            stk_bc_u32(&c, &plen, "record header") < 0)
             goto fail;
         if (flags) {
             stk_errf(e, STEP, "record %u (type 0x%04x) has unknown flags 0x%x", i, type, flags);
@@ -509,7 +387,7 @@ int stk_bundle_read(const void *data, size_t len, struct stk_bundle **out, struc
                      (size_t)(c.end - c.p));
             goto fail;
         }
-        struct cur rc = {c.p, c.p + plen, c.base, e};
+        struct stk_bcur rc = {c.p, c.p + plen, c.base, e};
         if (read_record(&rc, type, b, &seen) < 0)
             goto fail;
         if (rc.p != rc.end) {
@@ -523,6 +401,9 @@ int stk_bundle_read(const void *data, size_t len, struct stk_bundle **out, struc
         stk_errf(e, STEP, "%zu bytes after the last record", (size_t)(c.end - c.p));
         goto fail;
     }
+    if (stk_bundle_check_isolation(b, e) < 0 || stk_bundle_check_landlock(b, e) < 0 ||
+        stk_bundle_check_cgroup(b, e) < 0 || stk_bundle_check_lsm(b, e) < 0)
+        goto fail;
     *out = b;
     return 0;
 fail:
@@ -590,6 +471,10 @@ void stk_bundle_free(struct stk_bundle *b)
     free(b->seccomp.insns);
     free(b->seccomp.exec_fd_insns);
     free(b->unenforced);
+    stk_bundle_free_isolation(b);
+    stk_bundle_free_landlock(b);
+    stk_bundle_free_cgroup(b);
+    stk_bundle_free_lsm(b);
     free(b->raw);
     free(b);
 }

@@ -35,53 +35,85 @@ static int policy_check(const struct stk_bundle *b, uint64_t keep, bool via_fd, 
     return 0;
 }
 
-static int enforce(const struct stk_bundle *b, char *const argv[], char *const *caller_env, struct stk_err *e)
+static int enforce(const struct stk_bundle *b, char *const argv[], char *const *caller_env, bool report,
+                   struct stk_err *e)
 {
-    struct stk_ids ids;
-    uint64_t keep = 0;
+    struct stk_ids ids = {0};
+    uint64_t keep = 0, clone_flags = 0;
     char **envp = NULL;
     struct stk_exec x;
+    struct stk_supervisor sv;
+    struct stk_report *rep = NULL;
+    struct stk_landlock_plan *ll = NULL;
+    struct stk_lsm_plan *lsm = NULL;
     bool via_fd = b->seccomp.present && (b->seccomp.flags & STK_SECCOMP_EXEC_RESTRICTED);
+    stk_supervise_init(&sv);
 
     /* 1. plan: capabilities the command ends with; refuse what cannot be enforced */
     if (stk_caps_plan(b, &keep, e) < 0 || policy_check(b, keep, via_fd, e) < 0)
         return -1;
-    /* 2. names -> ids, while nothing has changed yet */
-    if (stk_identity_resolve(b, &ids, e) < 0)
+    /* 2. inherited descriptors, before the enforcer opens anything of its own */
+    if (stk_fds_close(b, e) < 0)
+        return -1;
+    /* 3. names -> ids, and the Landlock ABI, while nothing has changed yet */
+    if (stk_identity_resolve(b, &ids, e) < 0 || stk_landlock_plan(b, &ll, e) < 0)
         goto fail;
-    /* 3. resource limits, with the caller's privileges */
+    /* 4. what needs the host's view and privileges: the sVirt level, the
+     *    cgroup leaf and its limits, the violation reporter */
+    if (stk_lsm_prepare(b, &sv, &lsm, e) < 0 || stk_cgroup_prepare(b, &sv, e) < 0 ||
+        stk_report_prepare(b, report, &sv, &rep, e) < 0)
+        goto fail;
+    /* 5. namespaces: fork under a supervisor (clone3 with the namespace flags,
+     *    into the cgroup) when a step needs one; otherwise stay in place */
+    if (stk_ns_plan(b, &sv, &clone_flags, e) < 0)
+        goto fail;
+    if (sv.wanted) {
+        if (stk_supervise_fork(&sv, clone_flags, e) < 0)
+            goto fail;
+    } else {
+        clone_flags = 0; /* stk_ns_enter unshares them */
+    }
+    if (stk_ns_enter(b, clone_flags, e) < 0)
+        goto fail;
+    /* 6. the filesystem view, while we still hold CAP_SYS_ADMIN */
+    if (stk_mount_apply(b, e) < 0)
+        goto fail;
+    /* 7. resource limits */
     if (stk_rlimits_apply(b, via_fd, e) < 0)
         goto fail;
-    /* 4. environment and umask */
+    /* 8. environment and umask */
     if (stk_env_build(b, caller_env, &envp, e) < 0)
         goto fail;
     stk_umask_apply(b);
-    /* 5. inherited descriptors */
-    if (stk_fds_close(b, e) < 0)
-        goto fail;
-    /* 6. supplementary groups, gid, uid */
+    /* 9. supplementary groups, gid, uid */
     if (stk_identity_apply(&ids, e) < 0)
         goto fail;
     stk_ids_free(&ids);
-    /* 7. capability sets: bounding, permitted, effective, inheritable, ambient */
+    /* 10. capability sets: bounding, permitted, effective, inheritable, ambient */
     if (stk_caps_apply(keep, b->no_new_privs, e) < 0)
         return -1;
-    /* 8. working directory, as the target user */
+    /* 11. working directory, as the target user, in the new filesystem view */
     if (stk_workdir_apply(b, e) < 0)
         return -1;
-    /* 9. the executable, looked up and opened as the target user */
+    /* 12. the executable, looked up and opened as the target user */
     if (stk_exec_locate(argv, envp, via_fd, &x, e) < 0)
         return -1;
-    /* 10. the exec descriptor (only when the policy restricts execve) */
+    /* 13. the exec descriptor (only when the policy restricts execve) */
     if (via_fd && stk_exec_place_fd(&x, b, e) < 0)
         return -1;
-    /* 11. no_new_privs */
+    /* 14. LSM exec labels (SELinux/AppArmor), taking effect at the exec */
+    if (stk_lsm_apply(lsm, e) < 0)
+        return -1;
+    /* 15. no_new_privs */
     if (stk_nnp_apply(b, e) < 0)
         return -1;
-    /* 12. seccomp, last */
-    if (stk_seccomp_install(b, via_fd ? x.fd : -1, e) < 0)
+    /* 16. Landlock */
+    if (stk_landlock_apply(ll, e) < 0)
         return -1;
-    /* 13. exec */
+    /* 17. seccomp, last (with the reporter's listener under --report) */
+    if (stk_seccomp_install(b, via_fd ? x.fd : -1, rep, e) < 0)
+        return -1;
+    /* 18. exec */
     return stk_exec_run(&x, envp, e);
 fail:
     stk_ids_free(&ids);
@@ -96,7 +128,7 @@ int stk_enforce(const struct stk_bundle *b, char *const argv[], const struct stk
     }
     struct stk_err e = {0};
     char *const *env = opts && opts->envp ? opts->envp : environ;
-    enforce(b, argv, env, &e);
+    enforce(b, argv, env, opts && opts->report, &e);
     stk_err_report(&e, stderr);
     return e.status ? e.status : STK_EXIT_FAILURE;
 }

@@ -10,6 +10,7 @@
 
 struct stk_enforce_opts {
     bool dry_run;        /* print the steps (stk_bundle_print) and return 0 */
+    bool report;         /* report every blocked or logged syscall (steps.h: report.c) */
     char *const *envp;   /* the caller's environment; NULL = environ */
     FILE *out;           /* dry-run output; NULL = stdout */
 };

@@ -22,9 +22,10 @@ int stk_nnp_apply(const struct stk_bundle *b, struct stk_err *e)
     return 0;
 }
 
-int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_err *e)
+int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report, struct stk_err *e)
 {
     const struct stk_bundle_seccomp *s = &b->seccomp;
+    (void)report;
     if (!s->present)
         return 0;
     struct sock_filter *insns = calloc(s->len, sizeof *insns);

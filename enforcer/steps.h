@@ -9,6 +9,7 @@
 
 #include "bundle.h"
 #include "err.h"
+#include "supervise.h"
 
 /* identity.c */
 struct stk_ids {
@@ -53,8 +54,48 @@ int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct 
 int stk_exec_place_fd(struct stk_exec *x, const struct stk_bundle *b, struct stk_err *e);
 int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_err *e); /* returns only on failure */
 
-/* seccomp.c */
+/* seccomp.c: report is the violation reporter set up by stk_report_prepare
+ * (NULL: none); with one, the filter is installed with a user-notification
+ * listener that goes to the supervisor. */
+struct stk_report;
 int stk_nnp_apply(const struct stk_bundle *b, struct stk_err *e);
-int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_err *e);
+int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report, struct stk_err *e);
+
+/* report.c: `--report`: every syscall the policy blocks or logs is reported
+ * by name with the action taken, by the supervisor (docs/enforcer.md).
+ * prepare runs in the enforcer before the fork and registers the
+ * supervisor's hooks; *out is NULL when not reporting. */
+int stk_report_prepare(const struct stk_bundle *b, bool report, struct stk_supervisor *sv, struct stk_report **out,
+                       struct stk_err *e);
+
+/* ---- isolation --------------------------------------------------------------
+ * ns.c: namespaces, uid/gid maps, hostname.  plan (before the fork) chooses
+ * the clone flags and asks for the supervisor where a pid namespace needs it;
+ * enter (in the process that goes on to exec; no-op for the flags the clone
+ * already applied) unshares what is left, writes the uid/gid maps, becomes
+ * or starts the pid namespace's init, sets the hostname and brings up lo. */
+int stk_ns_plan(const struct stk_bundle *b, struct stk_supervisor *sv, uint64_t *clone_flags, struct stk_err *e);
+int stk_ns_enter(const struct stk_bundle *b, uint64_t cloned, struct stk_err *e);
+/* mount.c: the filesystem view (private propagation, binds, tmpfs, proc, dev,
+ * read-only remounts, masks, pivot_root). */
+int stk_mount_apply(const struct stk_bundle *b, struct stk_err *e);
+/* landlock.c: plan before anything changes (ABI detection, best-effort
+ * drops reported on stderr); apply after no_new_privs, before seccomp. */
+struct stk_landlock_plan;
+int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out, struct stk_err *e);
+int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e);
+/* cgroup.c: create the leaf and write the limits (v2, else v1) before the
+ * fork; registers the supervisor's attach (v1) and clean-up (rmdir) hooks or
+ * sets sv->cgroup_fd (v2, CLONE_INTO_CGROUP). */
+int stk_cgroup_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struct stk_err *e);
+
+/* ---- LSM labels ---------------------------------------------------------------
+ * lsm.c: prepare (before the fork: check the LSM runs, allocate the sVirt
+ * level and register its release) and apply (setexeccon / aa_change_onexec,
+ * right before no_new_privs and seccomp). */
+struct stk_lsm_plan;
+int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struct stk_lsm_plan **out,
+                    struct stk_err *e);
+int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e);
 
 #endif

@@ -1,0 +1,67 @@
+/* supervise.h — the enforcer's optional supervising parent.  Some steps need
+ * a process that outlives the command: a pid namespace (someone must create
+ * it with clone), cgroup clean-up after the command exits, violation
+ * reporting (the seccomp listener), releasing an sVirt level.  Those steps
+ * register hooks here; enforce.c then forks once with stk_supervise_fork().
+ * The parent forwards signals, reaps, runs the clean-ups and exits with the
+ * command's status (128+N if it died of signal N).  Without any of those
+ * needs the enforcer execs in place and never forks. */
+#ifndef STK_SUPERVISE_H
+#define STK_SUPERVISE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define STK_SV_MAX_HOOKS 8
+
+/* Parent side, after the fork and before the child goes on (e.g. put the
+ * child into a cgroup v1 hierarchy).  A failure kills the child: exit 125. */
+typedef int stk_sv_attach_fn(pid_t child, void *arg, struct stk_err *e);
+/* Parent side, once the child has exited or was killed (e.g. rmdir the cgroup
+ * leaf).  Also run when the fork or an attach hook fails.  Must not fail
+ * silently: print "stockade: STEP: REASON" to stderr itself when it fails. */
+typedef void stk_sv_cleanup_fn(void *arg);
+/* Parent side, when fd is readable (or hung up).  May add further poll hooks.
+ * Return 0 to keep watching fd, 1 to stop watching it (the hook closed it). */
+typedef int stk_sv_poll_fn(int fd, void *arg);
+
+struct stk_supervisor {
+    bool wanted;      /* a step needs the supervising parent */
+    int cgroup_fd;    /* >= 0: start the child in this cgroup v2 directory (CLONE_INTO_CGROUP); -1 none */
+    const char *role; /* for messages: "supervisor", "init" */
+
+    struct { stk_sv_attach_fn *fn; void *arg; } attach[STK_SV_MAX_HOOKS];
+    size_t nattach;
+    struct { stk_sv_cleanup_fn *fn; void *arg; } cleanup[STK_SV_MAX_HOOKS];
+    size_t ncleanup;
+    struct { int fd; stk_sv_poll_fn *fn; void *arg; } poll[STK_SV_MAX_HOOKS];
+    size_t npoll;
+
+    /* private to supervise.c */
+    pid_t child;
+};
+
+/* An empty supervisor (nothing wanted, cgroup_fd -1). */
+void stk_supervise_init(struct stk_supervisor *sv);
+/* Register hooks (and mark the supervisor wanted); -1 with e if full. */
+int stk_supervise_on_attach(struct stk_supervisor *sv, stk_sv_attach_fn *fn, void *arg, struct stk_err *e);
+int stk_supervise_on_cleanup(struct stk_supervisor *sv, stk_sv_cleanup_fn *fn, void *arg, struct stk_err *e);
+int stk_supervise_on_poll(struct stk_supervisor *sv, int fd, stk_sv_poll_fn *fn, void *arg, struct stk_err *e);
+
+/* Fork (clone3 with clone_flags, e.g. CLONE_NEWUSER | CLONE_NEWPID, plus
+ * CLONE_INTO_CGROUP when sv->cgroup_fd >= 0).  Returns 0 in the child, once
+ * the parent's attach hooks have succeeded; the child has the caller's
+ * signal mask and dies with SIGKILL if the parent dies.  The parent never
+ * returns: it supervises and exits with the child's status.  Returns -1 with
+ * e (in the caller, nothing forked) if the clone fails; the clean-up hooks
+ * have then been run. */
+int stk_supervise_fork(struct stk_supervisor *sv, uint64_t clone_flags, struct stk_err *e);
+
+/* Exit status for a wait status: the code, or 128+N for signal N. */
+int stk_exit_status(int wstatus);
+
+#endif
