@@ -180,6 +180,31 @@ static void check_fits(struct ctx *x, const struct val *arg, uint64_t c, struct 
              "constant 0x%llx does not fit in 32-bit argument '%s'", (unsigned long long)c, arg->name);
 }
 
+/* Lint: an unsigned argument compared so that the result never depends on
+ * it (fd > -1 with an unsigned fd: -1 is the largest value, never exceeded). */
+static void check_unsigned_cmp(struct ctx *x, const struct val *arg, enum stk_cmp_op op, uint64_t c,
+                               struct stk_loc loc)
+{
+    if (stk_arg_signed(arg->type) || arg->mask != ~(uint64_t)0)
+        return;
+    bool narrow = arg->type == STK_ARG_INT || arg->type == STK_ARG_UINT;
+    uint64_t max = narrow ? UINT32_MAX : UINT64_MAX;
+    uint64_t v = c & max;
+    int truth = -1;
+    if ((op == STK_CMP_LT && v == 0) || (op == STK_CMP_GT && v == max))
+        truth = 0;
+    else if ((op == STK_CMP_GE && v == 0) || (op == STK_CMP_LE && v == max))
+        truth = 1;
+    if (truth < 0)
+        return;
+    char *hint = (int64_t)c < 0 ? stk_xasprintf("'%s' is unsigned: %lld compares as 0x%llx", arg->name,
+                                                (long long)(int64_t)c, (unsigned long long)v)
+                                : stk_xasprintf("'%s' is unsigned: it is never below 0", arg->name);
+    stk_diag(x->u->ds, STK_SEV_WARNING, "constant-condition", loc, hint,
+             "comparison is always %s for unsigned argument '%s'", truth ? "true" : "false", arg->name);
+    free(hint);
+}
+
 static struct stk_cond *constant_result(struct ctx *x, bool truth, struct stk_loc loc)
 {
     stk_diag(x->u->ds, STK_SEV_WARNING, "constant-condition", loc, NULL, "condition is always %s",
@@ -244,6 +269,7 @@ static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e)
             op = flip(op);
         }
         check_fits(x, &a, b.c, b.loc);
+        check_unsigned_cmp(x, &a, op, b.c, e->loc);
         struct stk_cond *c = new_cond(STK_COND_CMP);
         fill_arg(c, &a);
         c->op = op;

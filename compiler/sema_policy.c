@@ -214,11 +214,23 @@ static void unknown_cap(struct stk_unit *u, const struct stk_word *w)
         if (names[c])
             known[n++] = names[c] + (strncmp(names[c], "cap_", 4) == 0 ? 4 : 0);
     }
+    /* match case-insensitively, without the cap_ prefix; report the name as written */
     char *low = stk_xstrdup(w->text);
     for (char *p = low; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    stk_sema_suggest(u, "unknown-capability", w->loc, "capability", strncmp(low, "cap_", 4) == 0 ? low + 4 : low,
-                  known, n);
+    const char *base = strncmp(low, "cap_", 4) == 0 ? low + 4 : low;
+    const char *best = NULL;
+    unsigned bestd = 3;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = stk_edit_distance(base, known[i], 2);
+        if (d < bestd) {
+            bestd = d;
+            best = known[i];
+        }
+    }
+    char *hint = best ? stk_xasprintf("did you mean '%s'?", best) : NULL;
+    stk_diag(u->ds, STK_SEV_ERROR, "unknown-capability", w->loc, hint, "unknown capability '%s'", w->text);
+    free(hint);
     free(low);
     for (int c = 0; c <= CAP_LAST_CAP; c++)
         if (names[c])

@@ -195,6 +195,7 @@ static void arch_directive(struct stk_unit *u, struct stk_seccomp *sc, const str
 
 struct seen {
     bool set_default, set_arch, set_newer, set_tiocsti;
+    bool had_default; /* a default statement was written (valid or not): no missing-default cascade */
 };
 
 static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const struct stk_stmt *s,
@@ -202,6 +203,7 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
 {
     /* Blocks come child first: the first setting met is the one in force. */
     if (strcmp(s->name, "default") == 0) {
+        seen->had_default = true;
         struct stk_action a;
         if (stk_action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_default) {
             sc->def = a;
@@ -323,13 +325,17 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
             nshadow++;
             if (!first_by)
                 first_by = d->by;
-            if (t[i].direct && nt > 1) {
-                stk_diag(u->ds, STK_SEV_WARNING, "shadowed-rule", t[i].loc,
-                         "the first matching rule wins; move this rule above the earlier one",
-                         "'%s' never reaches this rule: an earlier rule at line %u decides it",
-                         stk_syscall_table[t[i].syscall].name, d->by->loc.line);
-            }
         }
+    }
+    /* Some syscalls shadowed: one warning each.  All of them: one for the rule. */
+    for (size_t i = 0; nshadow < nvisible && i < nt; i++) {
+        const struct decided *d = &decided[t[i].syscall];
+        if (!exists_on_targets(t[i].syscall, sc->abis) || !d->by || d->level != level || !t[i].direct)
+            continue;
+        stk_diag(u->ds, STK_SEV_WARNING, "shadowed-rule", t[i].loc,
+                 "the first matching rule wins; move this rule above the earlier one",
+                 "'%s' never reaches this rule: an earlier rule at line %u decides it",
+                 stk_syscall_table[t[i].syscall].name, d->by->loc.line);
     }
     if (nvisible > 0 && nshadow == nvisible) {
         stk_diag(u->ds, STK_SEV_WARNING, "shadowed-rule", s->loc,
@@ -378,7 +384,7 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
         for (size_t i = 0; i < blocks[b]->block.n; i++)
             if (blocks[b]->block.v[i]->kind == STK_S_DIRECTIVE)
                 seccomp_directive(u, sc, blocks[b]->block.v[i], &seen);
-    if (!seen.set_default)
+    if (!seen.had_default)
         stk_diag(u->ds, STK_SEV_ERROR, "missing-default", blocks[nblocks - 1]->loc,
                  "add e.g. 'default errno EPERM' (or 'default kill-process')",
                  "seccomp block has no 'default' action for calls no rule matches");

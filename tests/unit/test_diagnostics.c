@@ -247,7 +247,7 @@ TEST(diag_unknown_capability_prefixed)
     CHECK_INT(d->loc.line, 2);
     CHECK_INT(d->loc.col, 25);
     CHECK_STR(d->hint, "did you mean 'sys_admin'?");
-    CHECK_CONTAINS(d->message, "unknown capability '");
+    CHECK_STR(d->message, "unknown capability 'CAP_SYS_ADMN'"); /* as written, not lower-cased */
 }
 
 TEST(diag_unknown_rlimit)
@@ -570,6 +570,14 @@ TEST(diag_missing_default)
     EXPECT_COUNTS(1, 0);
 }
 
+TEST(diag_missing_default_no_cascade)
+{
+    /* an invalid default is reported once, not also as a missing default */
+    CHECK(!compile("policy p {\n    seccomp {\n        default errno EFOO\n        allow read\n    }\n}\n"));
+    CHECK_INT(count_code("missing-default"), 0);
+    EXPECT_COUNTS(1, 0);
+}
+
 TEST(diag_shadowed_rule_whole)
 {
     CHECK(compile_rules("        allow read\n        errno EACCES read\n"));
@@ -585,6 +593,7 @@ TEST(diag_shadowed_rule_all)
     EXPECT_AT(STK_SEV_WARNING, "shadowed-rule", 5, 9,
                 "this rule never applies: all its syscalls are decided by the earlier rule at line 4",
                 "the first matching rule wins; move this rule above the earlier one");
+    EXPECT_COUNTS(0, 1); /* one warning for the rule, none per syscall */
 }
 
 TEST(diag_shadowed_rule_partial)
@@ -652,6 +661,18 @@ TEST(diag_constant_condition)
     EXPECT_WARN("constant-condition", 4, 26, "condition is always true", NULL);
     EXPECT_NTH(1, STK_SEV_WARNING, "constant-condition", 5, 31, "condition is always false", NULL);
     EXPECT_COUNTS(0, 2);
+}
+
+TEST(diag_unsigned_comparison)
+{
+    /* read's fd is unsigned int: -1 is 0xffffffff, never exceeded; nothing is below 0 */
+    CHECK(compile_rules("        allow read if fd > -1\n        allow write if fd >= 0\n"
+                        "        allow lseek if offset < 0\n        allow close if fd > 2\n"));
+    EXPECT_WARN("constant-condition", 4, 26, "comparison is always false for unsigned argument 'fd'",
+                "'fd' is unsigned: -1 compares as 0xffffffff");
+    EXPECT_NTH(1, STK_SEV_WARNING, "constant-condition", 5, 27, "comparison is always true for unsigned argument 'fd'",
+               "'fd' is unsigned: it is never below 0");
+    EXPECT_COUNTS(0, 2); /* lseek's offset is signed; fd > 2 is a real test */
 }
 
 TEST(diag_unsupported_expression)
@@ -906,6 +927,7 @@ int main(void)
     RUN(diag_io_directory);
     RUN(diag_io_file_too_large);
     RUN(diag_missing_default);
+    RUN(diag_missing_default_no_cascade);
     RUN(diag_shadowed_rule_whole);
     RUN(diag_shadowed_rule_all);
     RUN(diag_shadowed_rule_partial);
@@ -915,6 +937,7 @@ int main(void)
     RUN(diag_capabilities_all);
     RUN(diag_constant_too_wide);
     RUN(diag_constant_condition);
+    RUN(diag_unsigned_comparison);
     RUN(diag_unsupported_expression);
     RUN(diag_type_mismatch);
     RUN(diag_not_enforced);
