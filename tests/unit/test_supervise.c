@@ -1,0 +1,288 @@
+/* test_supervise.c — the supervising parent (enforcer/supervise.c) on the real
+ * kernel: exit statuses, signal forwarding, attach / clean-up / poll hooks,
+ * clone flags, and what happens when the supervisor itself dies.
+ *
+ * Each scenario runs in a fresh process T (the "enforcer"), which calls
+ * stk_supervise_fork: T becomes the supervisor and exits with the command's
+ * status; the test observes T from outside through pipes and waitpid. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "supervise.h"
+#include "testlib.h"
+
+static int events[2]; /* hooks and children write single-byte events here */
+
+static void ev(char c)
+{
+    if (write(events[1], &c, 1) != 1)
+        _exit(99);
+}
+
+/* Read what arrived within ms milliseconds (non-blocking read end). */
+static size_t read_events(char *buf, size_t n, int ms)
+{
+    size_t got = 0;
+    struct pollfd p = {.fd = events[0], .events = POLLIN};
+    while (got < n - 1 && poll(&p, 1, ms) > 0) {
+        ssize_t r = read(events[0], buf + got, n - 1 - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+        ms = 50;
+    }
+    buf[got] = '\0';
+    return got;
+}
+
+static void setup_events(void)
+{
+    if (pipe2(events, O_CLOEXEC | O_NONBLOCK) < 0)
+        T_FAILF("pipe2: %s", strerror(errno));
+}
+
+static void close_events(void)
+{
+    close(events[0]);
+    close(events[1]);
+}
+
+/* Wait for pid at most 10 s (a supervisor that hangs is a failure, not a hang). */
+static int wait_status(pid_t pid)
+{
+    int ws;
+    for (int i = 0; i < 1000; i++) {
+        pid_t r = waitpid(pid, &ws, WNOHANG);
+        if (r == pid)
+            return ws;
+        if (r < 0 && errno != EINTR)
+            T_FAILF("waitpid: %s", strerror(errno));
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &ws, 0);
+    T_FAILF("the supervisor did not exit within 10 s");
+}
+
+/* ---- hooks ------------------------------------------------------------------ */
+
+static void cleanup_ev(void *arg)
+{
+    ev(*(const char *)arg);
+}
+
+static int attach_ok(pid_t child, void *arg, struct stk_err *e)
+{
+    (void)arg;
+    (void)e;
+    ev(child > 0 ? 'a' : '?');
+    return 0;
+}
+
+static int attach_fail(pid_t child, void *arg, struct stk_err *e)
+{
+    (void)child;
+    (void)arg;
+    return stk_errf(e, "test", "attach refused");
+}
+
+static int poll_read(int fd, void *arg)
+{
+    (void)arg;
+    char c;
+    ssize_t r = read(fd, &c, 1);
+    if (r == 1) {
+        ev(c);
+        return 0;
+    }
+    close(fd);
+    return 1; /* EOF: stop watching */
+}
+
+/* ---- scenarios ---------------------------------------------------------------- */
+
+enum action { EXIT3, SIGKILL_SELF, WAIT_TERM, REPORT_PID1, POLL_WRITE, PAUSE_FOREVER };
+
+static int poll_pipe[2];
+
+/* In T: set up the supervisor, fork, and in the command child perform act. */
+static _Noreturn void scenario(enum action act, bool fail_attach, uint64_t flags)
+{
+    struct stk_supervisor sv;
+    struct stk_err e = {0};
+    static const char c1 = 'c', c2 = 'd';
+    stk_supervise_init(&sv);
+    if (stk_supervise_on_cleanup(&sv, cleanup_ev, (void *)&c1, &e) < 0 ||
+        stk_supervise_on_cleanup(&sv, cleanup_ev, (void *)&c2, &e) < 0 ||
+        stk_supervise_on_attach(&sv, fail_attach ? attach_fail : attach_ok, NULL, &e) < 0)
+        _exit(98);
+    if (act == POLL_WRITE && stk_supervise_on_poll(&sv, poll_pipe[0], poll_read, NULL, &e) < 0)
+        _exit(98);
+    if (stk_supervise_fork(&sv, flags, &e) < 0) {
+        stk_err_report(&e, stderr);
+        _exit(97);
+    }
+    /* the command */
+    ev('r');
+    switch (act) {
+    case EXIT3: _exit(3);
+    case SIGKILL_SELF: kill(getpid(), SIGKILL); _exit(96);
+    case WAIT_TERM: ev('w'); for (;;) pause();
+    case REPORT_PID1: ev(getpid() == 1 ? '1' : 'N'); _exit(0);
+    case POLL_WRITE:
+        if (write(poll_pipe[1], "x", 1) != 1)
+            _exit(95);
+        close(poll_pipe[1]);
+        _exit(0);
+    case PAUSE_FOREVER: for (;;) pause();
+    }
+    _exit(94);
+}
+
+static pid_t start(enum action act, bool fail_attach, uint64_t flags)
+{
+    fflush(NULL);
+    pid_t t = fork();
+    if (t < 0)
+        T_FAILF("fork: %s", strerror(errno));
+    if (t == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0)
+            dup2(devnull, 2); /* the expected error message of attach_fail */
+        scenario(act, fail_attach, flags);
+    }
+    return t;
+}
+
+TEST(supervise_exit_status_and_cleanups)
+{
+    setup_events();
+    pid_t t = start(EXIT3, false, 0);
+    int ws = wait_status(t);
+    char buf[64];
+    read_events(buf, sizeof buf, 1000);
+    close_events();
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 3, "supervisor wait status 0x%x, expected exit 3", ws);
+    /* attach before the command ran; clean-ups after, in reverse order, once each */
+    CHECK_STR(buf, "ardc");
+}
+
+TEST(supervise_signal_death_is_128_plus_n)
+{
+    setup_events();
+    pid_t t = start(SIGKILL_SELF, false, 0);
+    int ws = wait_status(t);
+    close_events();
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 128 + SIGKILL, "wait status 0x%x, expected exit 137", ws);
+}
+
+TEST(supervise_forwards_sigterm)
+{
+    setup_events();
+    pid_t t = start(WAIT_TERM, false, 0);
+    char buf[64];
+    size_t n = read_events(buf, sizeof buf, 5000);
+    CHECK_MSG(n >= 3 && strchr(buf, 'w'), "command did not start: \"%s\"", buf);
+    CHECK(kill(t, SIGTERM) == 0); /* to the supervisor, as kill(1) would */
+    int ws = wait_status(t);
+    read_events(buf, sizeof buf, 1000);
+    close_events();
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 128 + SIGTERM,
+              "wait status 0x%x: the supervisor should forward SIGTERM and exit 143", ws);
+    CHECK_STR(buf, "dc");
+}
+
+TEST(supervise_attach_failure_fails_closed)
+{
+    setup_events();
+    pid_t t = start(EXIT3, true, 0);
+    int ws = wait_status(t);
+    char buf[64];
+    read_events(buf, sizeof buf, 1000);
+    close_events();
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 125, "wait status 0x%x, expected 125", ws);
+    CHECK_MSG(!strchr(buf, 'r'), "the command ran although attaching failed: \"%s\"", buf);
+    CHECK_STR(buf, "dc"); /* clean-ups still ran */
+}
+
+TEST(supervise_poll_hook)
+{
+    setup_events();
+    CHECK(pipe2(poll_pipe, O_CLOEXEC) == 0);
+    pid_t t = start(POLL_WRITE, false, 0);
+    close(poll_pipe[0]);
+    close(poll_pipe[1]);
+    int ws = wait_status(t);
+    char buf[64];
+    read_events(buf, sizeof buf, 1000);
+    close_events();
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "wait status 0x%x", ws);
+    CHECK_MSG(strchr(buf, 'x') != NULL, "poll hook did not see the byte: \"%s\"", buf);
+    CHECK_MSG(strchr(buf, 'x') < strchr(buf, 'd'), "poll hook must run before the clean-ups: \"%s\"", buf);
+}
+
+TEST(supervise_clone_into_pid_namespace)
+{
+    if (geteuid() != 0)
+        SKIP("needs root for CLONE_NEWPID without a user namespace");
+    setup_events();
+    pid_t t = start(REPORT_PID1, false, CLONE_NEWPID);
+    int ws = wait_status(t);
+    char buf[64];
+    read_events(buf, sizeof buf, 1000);
+    close_events();
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "wait status 0x%x", ws);
+    CHECK_MSG(strchr(buf, '1') != NULL, "the child is not pid 1 in its namespace: \"%s\"", buf);
+}
+
+TEST(supervise_child_dies_with_supervisor)
+{
+    /* the orphaned command is reparented to us, so we can reap it */
+    CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+    setup_events();
+    pid_t t = start(PAUSE_FOREVER, false, 0);
+    char buf[64];
+    size_t n = read_events(buf, sizeof buf, 5000);
+    CHECK_MSG(n >= 2 && strchr(buf, 'r'), "command did not start: \"%s\"", buf);
+    CHECK(kill(t, SIGKILL) == 0);
+    wait_status(t);
+    /* the command must die too (PR_SET_PDEATHSIG): reap it within 5 s */
+    int ws = 0;
+    pid_t p = 0;
+    for (int i = 0; i < 500 && p == 0; i++) {
+        p = waitpid(-1, &ws, WNOHANG);
+        if (p == 0)
+            nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    close_events();
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+    CHECK_MSG(p > 0, "the command outlived its supervisor");
+    CHECK_MSG(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL, "command wait status 0x%x", ws);
+}
+
+TEST(supervise_exit_status_mapping)
+{
+    CHECK_INT(stk_exit_status(0), 0);
+    CHECK_INT(stk_exit_status(42 << 8), 42);
+    CHECK_INT(stk_exit_status(SIGSYS), 128 + SIGSYS);
+}
+
+int main(void)
+{
+    RUN(supervise_exit_status_and_cleanups);
+    RUN(supervise_signal_death_is_128_plus_n);
+    RUN(supervise_forwards_sigterm);
+    RUN(supervise_attach_failure_fails_closed);
+    RUN(supervise_poll_hook);
+    RUN(supervise_clone_into_pid_namespace);
+    RUN(supervise_child_dies_with_supervisor);
+    RUN(supervise_exit_status_mapping);
+    return test_summary();
+}
