@@ -74,7 +74,9 @@ add_file "$BUSYBOX" "$stage/bin/busybox"
 add_file tests/vm/init.sh "$stage/init"
 chmod 755 "$stage/init"
 add_program "$PARSER" "$stage/sbin/apparmor_parser"
-# What profiles may include (abi/, tunables/, abstractions/), when present.
+# The parser's configuration and what profiles may include (abi/, tunables/,
+# abstractions/), when present.
+[ -f /etc/apparmor/parser.conf ] && add_file /etc/apparmor/parser.conf "$stage/etc/apparmor/parser.conf"
 for d in abi tunables abstractions; do
     if [ -d "/etc/apparmor.d/$d" ]; then
         mkdir -p "$stage/etc/apparmor.d"

@@ -34,7 +34,7 @@ prepare() {
     [ -f "$dir/complete" ] && return 0
     local tmp deb share m
     tmp=$(mktemp -d "$sroot/.fetch.XXXXXX")
-    trap 'rm -rf "$tmp"' RETURN
+    trap 'rm -rf "$tmp"' EXIT  # prepare runs in its own subshell (vm_with_lock)
     vm_log "downloading and converting $pkg $ver"
     deb=$(vm_apt_download "$pkg" "$ver" "$tmp")
     mkdir "$tmp/x" "$tmp/ctl" "$tmp/cil"
@@ -67,7 +67,22 @@ prepare() {
     done
 }
 
-vm_with_lock "$sroot/.lock" prepare
+# (Not in an "if": that would switch off set -e inside the function.)
+set +e
+(set -e; vm_with_lock "$sroot/.lock" prepare)
+rc=$?
+set -e
+if [ $rc -ne 0 ]; then
+    # No archive (offline?): a policy converted earlier still does the job.
+    for old in "$sroot"/*; do
+        if [ -f "$old/complete" ]; then
+            vm_log "warning: could not fetch $pkg $ver; using the cached ${old##*/}"
+            dir=$old
+            break
+        fi
+    done
+    [ -f "$dir/complete" ] || vm_die "could not fetch $pkg $ver, and no converted policy is cached in $sroot"
+fi
 
 mods=()
 while IFS= read -r m; do
@@ -76,7 +91,7 @@ done <"$dir/modules"
 [ ${#mods[@]} -gt 1 ] || vm_die "the converted policy in $dir is empty"
 
 tmpout=$(mktemp "$out.XXXXXX")
-trap 'rm -f "$tmpout" "$tmpout.fc"' EXIT
+trap 'rm -f "$tmpout" "$tmpout.fc" "$tmpout.err"' EXIT
 # secilc reads MLS and handle-unknown from the base module; file contexts are
 # not needed (the guest's files are labelled by genfscon/fs_use rules).
 if ! secilc --policyvers="${STK_VM_POLICYVERS:-33}" -o "$tmpout" -f "$tmpout.fc" "${mods[@]}" "$@" 2>"$tmpout.err"; then

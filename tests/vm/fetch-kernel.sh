@@ -37,7 +37,7 @@ fetch() {
     [ -f "$dir/complete" ] && return 0
     local tmp deb img
     tmp=$(mktemp -d "$kroot/.fetch.XXXXXX")
-    trap 'rm -rf "$tmp"' RETURN
+    trap 'rm -rf "$tmp"' EXIT  # fetch runs in its own subshell (vm_with_lock)
     vm_log "downloading $pkg $ver"
     deb=$(vm_apt_download "$pkg" "$ver" "$tmp")
     mkdir "$tmp/x"
@@ -62,5 +62,20 @@ fetch() {
     done
 }
 
-vm_with_lock "$kroot/.lock" fetch
+# (Not in an "if": that would switch off set -e inside the function.)
+set +e
+(set -e; vm_with_lock "$kroot/.lock" fetch)
+rc=$?
+set -e
+if [ $rc -ne 0 ]; then
+    # No archive (offline?): a kernel cached earlier still does the job.
+    for old in "$kroot"/linux-image-*; do
+        if [ -f "$old/complete" ]; then
+            vm_log "warning: could not fetch $pkg $ver; using the cached ${old##*/}"
+            printf '%s\n' "$old"
+            exit 0
+        fi
+    done
+    vm_die "could not fetch $pkg $ver, and no kernel is cached in $kroot"
+fi
 printf '%s\n' "$dir"

@@ -56,6 +56,8 @@ result() { # result PASS|FAIL|SKIP TEXT
 }
 
 finish() {
+    echo "stockade-vm: $(dmesg | grep -c 'avc:  denied') SELinux AVC denials and" \
+        "$(dmesg | grep -c 'apparmor="DENIED"') AppArmor denials in the kernel log"
     emit "STOCKADE-VM-RESULT: $npass passed, $nfail failed, $nskip skipped"
     if [ "$nfail" -ne 0 ]; then
         echo "---- dmesg (kernel messages; AVC / apparmor denials among them) ----"
