@@ -151,8 +151,9 @@ unit-check: all $(UNIT_BINS) $(AUNIT_BINS) $(TEST_HELPERS) man
 	  bash tests/run-tests.sh $(UNIT_BINS) $(AUNIT_BINS) $(INTEG_TESTS)
 
 # ---- the real-kernel rig (tests/vm/, docs/vm.md) ------------------------------------
-# The guest also runs the unit tests that exercise the running kernel.
-VM_UNIT_BINS := $(filter $(addprefix $(BUILD)/tests/,test_bpf_kernel test_bpf_interp_kernel test_enforce),$(UNIT_BINS))
+# The guest also runs the unit tests that exercise the running kernel
+# (listed in tests/vm/unit-programs.txt).
+VM_UNIT_BINS := $(filter $(addprefix $(BUILD)/tests/,$(shell sed 's/\#.*//' tests/vm/unit-programs.txt)),$(UNIT_BINS))
 VM_HELPER    := $(BUILD)/vm/stk-vm-helper
 
 $(VM_HELPER): tests/vm/helper/stk-vm-helper.c

@@ -5,7 +5,7 @@
 #     /bin/busybox                        busybox-static (applet links made at boot)
 #     /sbin/apparmor_parser               the host's parser, for the AppArmor boot
 #     /stockade/build/...                 stockade, stockade-exec, tests/helpers/*,
-#                                         the unit test programs (tests/test_*)
+#                                         the unit test programs of tests/vm/unit-programs.txt
 #     /stockade/policies/                 policies/
 #     /stockade/tests/vm/guest/*.sh       the guest tests; tests/vm/lib.sh their helpers
 #     /stockade/vm/bin/stk-vm-helper      the static helper (tests/vm/helper/)
@@ -76,7 +76,11 @@ chmod 755 "$stage/init"
 add_program "$PARSER" "$stage/sbin/apparmor_parser"
 # The parser's configuration and what profiles may include (abi/, tunables/,
 # abstractions/), when present.
+# (Debian's parser.conf pins the policy features to the file the package
+# ships, as on a real Debian system.)
 [ -f /etc/apparmor/parser.conf ] && add_file /etc/apparmor/parser.conf "$stage/etc/apparmor/parser.conf"
+[ -f /usr/share/apparmor-features/features ] \
+    && add_file /usr/share/apparmor-features/features "$stage/usr/share/apparmor-features/features"
 for d in abi tunables abstractions; do
     if [ -d "/etc/apparmor.d/$d" ]; then
         mkdir -p "$stage/etc/apparmor.d"
@@ -87,9 +91,14 @@ done
 add_program "$build/stockade" "$stage/stockade/build/stockade"
 add_program "$build/stockade-exec" "$stage/stockade/build/stockade-exec"
 add_program "$build/vm/stk-vm-helper" "$stage/stockade/vm/bin/stk-vm-helper"
-for f in "$build"/tests/helpers/* "$build"/tests/test_*; do
+for f in "$build"/tests/helpers/*; do
     [ -f "$f" ] && [ -x "$f" ] || continue
     add_program "$f" "$stage/stockade/build/${f#"$build"/}"
+done
+# The kernel-facing unit test programs (tests/vm/unit-programs.txt).
+for name in $(sed 's/#.*//' tests/vm/unit-programs.txt); do
+    [ -x "$build/tests/$name" ] || vm_die "$build/tests/$name is not built (make check-vm builds it)"
+    add_program "$build/tests/$name" "$stage/stockade/build/tests/$name"
 done
 cp -a policies "$stage/stockade/"
 add_file tests/vm/guest-lib.sh "$stage/stockade/tests/vm/lib.sh"

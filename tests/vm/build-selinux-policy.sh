@@ -32,9 +32,11 @@ dir="$sroot/${ver//:/_}"
 
 prepare() {
     [ -f "$dir/complete" ] && return 0
-    local tmp deb share m
+    local deb share m
+    # Not local: the EXIT trap (prepare runs in its own subshell, vm_with_lock)
+    # runs after the function has returned.
     tmp=$(mktemp -d "$sroot/.fetch.XXXXXX")
-    trap 'rm -rf "$tmp"' EXIT  # prepare runs in its own subshell (vm_with_lock)
+    trap 'rm -rf "$tmp"' EXIT
     vm_log "downloading and converting $pkg $ver"
     deb=$(vm_apt_download "$pkg" "$ver" "$tmp")
     mkdir "$tmp/x" "$tmp/ctl" "$tmp/cil"

@@ -35,9 +35,11 @@ dir="$kroot/${pkg}_$ver"
 
 fetch() {
     [ -f "$dir/complete" ] && return 0
-    local tmp deb img
+    local deb img
+    # Not local: the EXIT trap (fetch runs in its own subshell, vm_with_lock)
+    # runs after the function has returned.
     tmp=$(mktemp -d "$kroot/.fetch.XXXXXX")
-    trap 'rm -rf "$tmp"' EXIT  # fetch runs in its own subshell (vm_with_lock)
+    trap 'rm -rf "$tmp"' EXIT
     vm_log "downloading $pkg $ver"
     deb=$(vm_apt_download "$pkg" "$ver" "$tmp")
     mkdir "$tmp/x"

@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # lib.sh — helpers for the guest tests (tests/vm/guest/*.sh), sourced in the
 # QEMU guest as /stockade/tests/vm/lib.sh:   . /stockade/tests/vm/lib.sh
 # The guest shell is busybox sh (ash): no bash arrays, no [[ ]] patterns.

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # init.sh — /init of the QEMU guest (busybox sh, PID 1).  Packed by
 # build-initramfs.sh; see docs/vm.md.
 #
@@ -126,7 +127,7 @@ if [ "$boot" = selinux ]; then
     echo "stockade-vm: init runs as $(cat /proc/self/attr/current)"
 elif [ "$boot" = apparmor ]; then
     # Load the rig's profiles: text profiles with the guest's own
-    # apparmor_parser (compiled for this very kernel), *.bin (precompiled on
+    # apparmor_parser (compiled in the guest, against this kernel), *.bin (precompiled on
     # the host) straight through the kernel interface.
     for p in /stockade/vm/apparmor/*; do
         [ -f "$p" ] || continue
@@ -149,6 +150,7 @@ for t in /stockade/tests/vm/guest/*.sh; do
     [ -f "$t" ] || continue
     name=${t##*/}
     name=${name%.sh}
+    # shellcheck disable=SC2254 # a glob on purpose
     case "$name" in $tests_glob) ;; *) continue ;; esac
     want=$(sed -n 's/^# *vm-boot: *//p' "$t" | head -n 1)
     want=$(echo "${want:-any}" | tr ',|' '  ')
@@ -158,11 +160,13 @@ for t in /stockade/tests/vm/guest/*.sh; do
     esac
     log=/tmp/stockade-vm-logs/$name.log
     echo "==== $name ($boot) ===="
+    t0=$(date +%s)
     # No terminal and no results port for the tests: stdin /dev/null, output
     # to the log (results are taken from the log only).
     (cd /stockade && STK_VM_BOOT=$boot exec timeout -s KILL "$test_timeout" sh "$t") \
         </dev/null >"$log" 2>&1 3>&-
     rc=$?
+    t1=$(date +%s)
     p0=$npass f0=$nfail s0=$nskip
     while IFS= read -r line; do
         case "$line" in
@@ -177,6 +181,7 @@ for t in /stockade/tests/vm/guest/*.sh; do
     if [ "$npass" -eq "$p0" ] && [ "$nfail" -eq "$f0" ] && [ "$nskip" -eq "$s0" ]; then
         result FAIL "$name: reported no test results"
     fi
+    echo "==== $name: exit status $rc after $((t1 - t0)) s ===="
 done
 
 finish

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh — shared by the host-side scripts of the QEMU rig (sourced, not run).
 # The download cache lives outside the repository so that every worktree and
 # CI clone on the machine shares it: ${STK_VM_CACHE:-/var/cache/stockade-vm}.

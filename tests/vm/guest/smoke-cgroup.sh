@@ -66,13 +66,25 @@ else
 fi
 cleanup_cg $CG/stk-smoke-pids
 
+# The same limit counted exactly: a program that is alone in the cgroup gets
+# 15 children, and the 16th fork fails with EAGAIN (11).
+mkdir $CG/stk-smoke-pids2
+echo 16 >$CG/stk-smoke-pids2/pids.max
+out=$(sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" forks 30 30' sh $CG/stk-smoke-pids2 "$H" 2>&1)
+if has "$out" "forked 15 of 30" && has "$out" "fork errno 11"; then
+    pass pids_max_exact_count
+else
+    fail pids_max_exact_count "$out"
+fi
+cleanup_cg $CG/stk-smoke-pids2
+
 # memory.max=32M: a 64 MiB hog is OOM-killed, an 8 MiB one is not.
 mkdir $CG/stk-smoke-mem
 echo 32M >$CG/stk-smoke-mem/memory.max
 echo 0 >$CG/stk-smoke-mem/memory.swap.max 2>/dev/null
-out=$(sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" alloc 8' sh $CG/stk-smoke-mem $H 2>&1)
+out=$(sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" alloc 8' sh $CG/stk-smoke-mem "$H" 2>&1)
 [ "$out" = "allocated 8 MiB" ] && pass memory_below_max || fail memory_below_max "$out"
-out=$(sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" alloc 64' sh $CG/stk-smoke-mem $H 2>&1)
+out=$(sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" alloc 64' sh $CG/stk-smoke-mem "$H" 2>&1)
 rc=$?
 events=$(cat $CG/stk-smoke-mem/memory.events)
 if [ $rc -eq 137 ] && ! has "$out" allocated && ! has "$events" "oom_kill 0"; then
