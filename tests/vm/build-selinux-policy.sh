@@ -31,7 +31,10 @@ sroot=$(vm_cache_dir selinux)
 dir="$sroot/${ver//:/_}"
 
 prepare() {
-    [ -f "$dir/complete" ] && return 0
+    if [ -f "$dir/complete" ]; then
+        touch "$dir/last-used"
+        return 0
+    fi
     local deb share m
     # Not local: the EXIT trap (prepare runs in its own subshell, vm_with_lock)
     # runs after the function has returned.
@@ -63,10 +66,7 @@ prepare() {
     mv "$tmp/cil" "$dir/cil"
     mv "$tmp/modules" "$dir/modules"
     touch "$dir/complete"
-    local old
-    for old in "$sroot"/*; do
-        [ "$old" = "$dir" ] || rm -rf "$old"
-    done
+    vm_prune_cache "$sroot" "$dir"
 }
 
 # (Not in an "if": that would switch off set -e inside the function.)

@@ -34,7 +34,10 @@ kroot=$(vm_cache_dir kernel)
 dir="$kroot/${pkg}_$ver"
 
 fetch() {
-    [ -f "$dir/complete" ] && return 0
+    if [ -f "$dir/complete" ]; then
+        touch "$dir/last-used"
+        return 0
+    fi
     local deb img
     # Not local: the EXIT trap (fetch runs in its own subshell, vm_with_lock)
     # runs after the function has returned.
@@ -57,11 +60,8 @@ fetch() {
     printf '%s\n' "$rel" >"$dir/release"
     printf '%s %s\n' "$pkg" "$ver" >"$dir/package"
     touch "$dir/complete"
-    # One kernel is enough: drop the ones of older versions.
-    local old
-    for old in "$kroot"/linux-image-*; do
-        [ "$old" = "$dir" ] || rm -rf "$old"
-    done
+    # One kernel is enough: drop older versions (once unused for a day).
+    vm_prune_cache "$kroot" "$dir"
 }
 
 # (Not in an "if": that would switch off set -e inside the function.)

@@ -33,13 +33,15 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=0755 tmpfs /run
 
-# The results channel; the console if the second port is missing (the host
-# then finds no result line and fails).
-if ! exec 3>/dev/ttyS1; then
+# The results channel (a failed redirection of exec would end this shell:
+# test first).  Without it the host finds no result line and fails.
+if [ -c /dev/ttyS1 ]; then
+    exec 3>/dev/ttyS1
+    stty -F /dev/ttyS1 raw -echo 2>/dev/null
+else
     echo "stockade-vm: no /dev/ttyS1 for the results; writing them to the console only"
     exec 3>/dev/null
 fi
-stty -F /dev/ttyS1 raw -echo 2>/dev/null
 
 emit() {
     echo "$*"
@@ -127,8 +129,8 @@ if [ "$boot" = selinux ]; then
     echo "stockade-vm: init runs as $(cat /proc/self/attr/current)"
 elif [ "$boot" = apparmor ]; then
     # Load the rig's profiles: text profiles with the guest's own
-    # apparmor_parser (compiled in the guest, against this kernel), *.bin (precompiled on
-    # the host) straight through the kernel interface.
+    # apparmor_parser (compiled in the guest, against this kernel), *.bin
+    # (precompiled on the host) straight through the kernel interface.
     for p in /stockade/vm/apparmor/*; do
         [ -f "$p" ] || continue
         name=${p##*/}

@@ -65,3 +65,17 @@ vm_apt_download() {
     [ -n "$deb" ] || vm_die "apt-get download $pkg=$ver left no .deb in $dir"
     printf '%s\n' "$deb"
 }
+
+# vm_prune_cache ROOT KEEP: remove the other complete entries of ROOT (older
+# versions) that no run has used for a day; another worktree may still be
+# about to boot one it fetched a moment ago.  Marks KEEP as used now.
+vm_prune_cache() {
+    local root=$1 keep=$2 old
+    touch "$keep/last-used"
+    for old in "$root"/*; do
+        [ -d "$old" ] && [ "$old" != "$keep" ] || continue
+        if [ -z "$(find "$old/last-used" -mmin -1440 2>/dev/null)" ]; then
+            rm -rf "$old"
+        fi
+    done
+}

@@ -30,22 +30,27 @@ work="$build/vm"
 mkdir -p "$work"
 start=$(date +%s)
 
-QEMU=${STK_VM_QEMU:-qemu-system-x86_64}
-if ! command -v "$QEMU" >/dev/null 2>&1; then
-    echo "FAIL vm: $QEMU not found (Debian package qemu-system-x86; 'make deps-vm' installs it)"
+# A rig that cannot run fails like a test (it is never skipped).
+setup_fail() {
+    echo "FAIL vm: setup: $*"
     echo "0 passed, 1 failed, 0 skipped"
     exit 1
-fi
+}
 
-kdir=$(bash "$here/fetch-kernel.sh")
+QEMU=${STK_VM_QEMU:-qemu-system-x86_64}
+command -v "$QEMU" >/dev/null 2>&1 \
+    || setup_fail "$QEMU not found (Debian package qemu-system-x86; 'make deps-vm' installs it)"
+
+kdir=$(bash "$here/fetch-kernel.sh") || setup_fail "no kernel (fetch-kernel.sh failed, see above)"
 export STK_VM_KERNEL_DIR="$kdir"
 vm_log "kernel: $(cat "$kdir/package" 2>/dev/null || echo "$kdir") (release $(cat "$kdir/release" 2>/dev/null || echo unknown))"
-STK_BUILD="$build" bash "$here/build-initramfs.sh" "$work/initramfs.cpio.gz"
+STK_BUILD="$build" bash "$here/build-initramfs.sh" "$work/initramfs.cpio.gz" \
+    || setup_fail "no initramfs (build-initramfs.sh failed, see above)"
 
 # lsm= for one boot: the kernel's own default order (CONFIG_LSM) with the
 # other major LSMs taken out, so that exactly the wanted one is active.
 default_lsm=$(sed -n 's/^CONFIG_LSM="\(.*\)"$/\1/p' "$kdir/config")
-[ -n "$default_lsm" ] || vm_die "no CONFIG_LSM in $kdir/config"
+[ -n "$default_lsm" ] || setup_fail "no CONFIG_LSM in $kdir/config"
 lsm_for() {
     local want=$1 out="" m
     for m in ${default_lsm//,/ }; do
