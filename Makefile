@@ -1,10 +1,13 @@
 # stockade — top-level Makefile.  All build output goes under build/.
 #   make            build build/stockade (and build/stockade-exec)
 #   make check      install missing packages, build, run every test (ASan/UBSan too)
+#   make check-vm   the real-kernel rig: boot Debian's kernel under QEMU (AppArmor, SELinux)
+#                   and run tests/vm/guest/*.sh inside (docs/vm.md)
 #   make demo       confine a real command with a shipped policy
 #   make fuzz       run the libFuzzer targets (FUZZ_SECONDS each)
 #   make bench      benchmarks against peers (bench/)
 #   make deps       install the Debian packages the build and tests need
+#   make deps-vm    the same for check-vm (qemu, busybox-static, secilc, apparmor, ...)
 #   make clang      build everything with clang into build/clang (warning-free check)
 
 CC       ?= cc
@@ -40,7 +43,7 @@ AUNIT_BINS := $(addprefix $(BUILD)/asan/tests/,$(UNIT_NAMES))
 TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
 INTEG_TESTS  := $(sort $(wildcard tests/integration/*.sh))
 
-.PHONY: all check unit-check demo fuzz bench deps deps-test deps-bench clang clean man
+.PHONY: all check unit-check check-vm vm-check demo fuzz bench deps deps-test deps-bench deps-vm clang clean man
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/stockade $(if $(wildcard enforcer/exec_main.c),$(BUILD)/stockade-exec)
@@ -136,6 +139,8 @@ deps-test:
 	@sh tools/deps.sh test
 deps-bench:
 	@sh tools/deps.sh bench
+deps-vm:
+	@sh tools/deps.sh vm
 
 # Sub-make so that pkg-config is asked again after deps installed the libraries.
 check: deps-test
@@ -144,6 +149,22 @@ check: deps-test
 unit-check: all $(UNIT_BINS) $(AUNIT_BINS) $(TEST_HELPERS) man
 	@STK_BUILD=$(BUILD) STK_CC_CLANG=clang FUZZ_SECONDS=$(FUZZ_SECONDS) \
 	  bash tests/run-tests.sh $(UNIT_BINS) $(AUNIT_BINS) $(INTEG_TESTS)
+
+# ---- the real-kernel rig (tests/vm/, docs/vm.md) ------------------------------------
+# The guest also runs the unit tests that exercise the running kernel
+# (listed in tests/vm/unit-programs.txt).
+VM_UNIT_BINS := $(filter $(addprefix $(BUILD)/tests/,$(shell sed 's/\#.*//' tests/vm/unit-programs.txt)),$(UNIT_BINS))
+VM_HELPER    := $(BUILD)/vm/stk-vm-helper
+
+$(VM_HELPER): tests/vm/helper/stk-vm-helper.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -std=c17 -D_GNU_SOURCE $(WARN) -static -o $@ $<
+
+check-vm: deps-vm
+	@$(MAKE) --no-print-directory vm-check
+
+vm-check: all $(TEST_HELPERS) $(VM_UNIT_BINS) $(VM_HELPER)
+	@STK_BUILD=$(BUILD) bash tests/vm/run-vm.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -162,4 +183,5 @@ clang:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (build/vm holds the guest's file tree, whose *.d are not dependency files.)
+-include $(shell find $(BUILD) -path $(BUILD)/vm -prune -o -name '*.d' -type f -print 2>/dev/null)

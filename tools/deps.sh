@@ -10,13 +10,19 @@ BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-d
 TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 jq"
 # benchmarks: peers measured in the same run
 BENCH_PKGS="bubblewrap firejail hyperfine"
+# the QEMU rig (make check-vm): the emulator, the guest's shell, packing, the
+# SELinux policy compiler and .pp converter, the AppArmor parser, and the
+# static C library for the guest helper.  The kernel and the reference policy
+# are downloaded (not installed) by tests/vm/ into a cache.
+VM_PKGS="qemu-system-x86 busybox-static cpio gzip bzip2 secilc policycoreutils apparmor libc6-dev"
 
 want="$BUILD_PKGS"
 case "${1:-build}" in
     build) ;;
     test) want="$BUILD_PKGS $TEST_PKGS" ;;
     bench) want="$BUILD_PKGS $TEST_PKGS $BENCH_PKGS" ;;
-    *) echo "usage: deps.sh [build|test|bench]" >&2; exit 2 ;;
+    vm) want="$BUILD_PKGS $VM_PKGS" ;;
+    *) echo "usage: deps.sh [build|test|bench|vm]" >&2; exit 2 ;;
 esac
 
 missing=""
