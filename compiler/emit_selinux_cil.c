@@ -176,7 +176,8 @@ void stk_emit_selinux_cil(const struct stk_policy_ir *ir, struct stk_buf *o)
     rule(o, callers, ft, "dir", DIR_MANAGE " mounton");
 
     stk_buf_puts(o, "\n; ---- running a program\n");
-    rule(o, t, "exec_type", "file", "entrypoint execute execute_no_trans " FILE_READ);
+    for (size_t i = 0; i < se->nentrypoints; i++)
+        rule(o, t, se->entrypoints[i], "file", "entrypoint execute execute_no_trans " FILE_READ);
     rule(o, t, "self", "process",
          "fork sigchld sigkill sigstop signull signal getsched setsched getsession getpgid setpgid getcap "
          "getattr setrlimit getrlimit");
@@ -185,7 +186,7 @@ void stk_emit_selinux_cil(const struct stk_policy_ir *ir, struct stk_buf *o)
     rule(o, t, "self", "file", FILE_READ " write append");
     rule(o, t, "self", "lnk_file", "read getattr");
     static const char *const dirs[] = {"root_t", "bin_t", "lib_t", "usr_t", "etc_t", "var_t", "var_run_t",
-                                       "locale_t", "device_t", "devpts_t", "proc_t", "sysfs_t", "tmp_t",
+                                       "locale_t", "device_t", "devpts_t", "proc_t", "sysfs_t", "tmp_t", "tmpfs_t",
                                        "home_root_t"};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         rule(o, t, dirs[i], "dir", DIR_READ);

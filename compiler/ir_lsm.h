@@ -21,6 +21,8 @@ struct stk_selinux_ir {
     uint32_t categories;   /* categories the allocator picks from: c0..c<categories-1> */
     char **callers;        /* domains that may start the command (CIL module) */
     size_t ncallers;
+    char **entrypoints;    /* file types the command may be executed from (CIL module) */
+    size_t nentrypoints;
     struct stk_loc loc;
 };
 

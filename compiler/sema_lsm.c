@@ -6,6 +6,7 @@
  *         filetype stockade_web_file_t # default: the type with _t replaced by _file_t
  *         categories 1024              # auto levels pick from c0..c1023 (default)
  *         caller unconfined_t sysadm_t # domains that may start it (CIL module)
+ *         entrypoint exec_type         # file types it may be executed from (CIL module)
  *         optional                     # degrade with a warning without SELinux
  *     }
  *     apparmor stockade-web [optional]
@@ -30,6 +31,9 @@ static void selinux_clear(struct stk_selinux_ir *s)
     for (size_t i = 0; i < s->ncallers; i++)
         free(s->callers[i]);
     free(s->callers);
+    for (size_t i = 0; i < s->nentrypoints; i++)
+        free(s->entrypoints[i]);
+    free(s->entrypoints);
     memset(s, 0, sizeof *s);
 }
 
@@ -122,17 +126,19 @@ void stk_d_selinux(struct stk_unit *u, struct stk_policy_ir *ir, const struct st
     se->loc = s->loc;
     ir->lsm.present = true;
     /* categories first: an explicit level is checked against it */
-    const struct stk_stmt *seen[6] = {0};
-    static const char *const keys[] = {"type", "level", "filetype", "categories", "caller", "optional"};
+    enum { NKEYS = 7 };
+    const struct stk_stmt *seen[NKEYS] = {0};
+    static const char *const keys[NKEYS] = {"type",   "level",    "filetype",  "categories",
+                                            "caller", "optional", "entrypoint"};
     for (size_t i = 0; i < s->block.n; i++) {
         const struct stk_stmt *k = s->block.v[i];
-        size_t key = 6;
-        for (size_t j = 0; j < 6 && k->kind == STK_S_DIRECTIVE; j++)
+        size_t key = NKEYS;
+        for (size_t j = 0; j < NKEYS && k->kind == STK_S_DIRECTIVE; j++)
             if (strcmp(k->name, keys[j]) == 0)
                 key = j;
-        if (key == 6) {
+        if (key == NKEYS) {
             if (k->kind == STK_S_DIRECTIVE)
-                stk_sema_suggest(u, "unknown-directive", k->loc, "selinux setting", k->name, keys, 6);
+                stk_sema_suggest(u, "unknown-directive", k->loc, "selinux setting", k->name, keys, NKEYS);
             else
                 stk_error(u->ds, "unknown-directive", k->loc, "expected a selinux setting (%s, ...)", keys[0]);
             continue;
@@ -173,6 +179,15 @@ void stk_d_selinux(struct stk_unit *u, struct stk_policy_ir *ir, const struct st
         for (size_t j = 0; j < seen[4]->args.n; j++)
             if (label_word(u, &seen[4]->args.v[j], "type"))
                 STK_PUSH(se->callers, se->ncallers, cap, stk_xstrdup(seen[4]->args.v[j].text));
+    }
+    if (seen[6] && stk_sema_want_args(u, seen[6], 1, 32) && stk_sema_no_block(u, seen[6])) {
+        size_t cap = 0;
+        for (size_t j = 0; j < seen[6]->args.n; j++)
+            if (label_word(u, &seen[6]->args.v[j], "type"))
+                STK_PUSH(se->entrypoints, se->nentrypoints, cap, stk_xstrdup(seen[6]->args.v[j].text));
+    } else if (!seen[6]) {
+        size_t cap = 0;
+        STK_PUSH(se->entrypoints, se->nentrypoints, cap, stk_xstrdup("exec_type"));
     }
     if (seen[5] && stk_sema_want_args(u, seen[5], 0, 0) && stk_sema_no_block(u, seen[5]))
         se->optional = true;

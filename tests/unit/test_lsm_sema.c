@@ -5,6 +5,8 @@
 #include "frontend_harness.h"
 #include "lsm_level.h"
 
+static char *emit(bool cil);
+
 #define SE(body) "policy p {\n    selinux {\n" body "    }\n}\n"
 
 #define BAD_LEVEL_HINT "e.g. level auto, level s0:c1,c2, level s0-s0:c0.c1023"
@@ -40,6 +42,16 @@ TEST(lsm_selinux_all_settings)
     CHECK_INT(s->ncallers, 2);
     CHECK_STR(s->callers[1], "init_t");
     CHECK(s->optional);
+    CHECK_INT(s->nentrypoints, 1);
+    CHECK_STR(s->entrypoints[0], "exec_type");
+    CHECK(compile(SE("        type web_t\n        entrypoint bin_t root_t\n")));
+    EXPECT_CLEAN();
+    CHECK_INT(ir->lsm.selinux.nentrypoints, 2);
+    CHECK_STR(ir->lsm.selinux.entrypoints[1], "root_t");
+    char *c = emit(true);
+    CHECK_CONTAINS(c, "(allow web_t root_t (file (entrypoint ");
+    CHECK(!strstr(c, "exec_type"));
+    free(c);
 }
 
 TEST(lsm_selinux_level_forms)
