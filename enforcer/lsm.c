@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/apparmor.h>
+#include <sys/statfs.h>
 
 #include "lsm.h"
 #include "steps.h"
@@ -17,6 +18,23 @@ static void release_level(void *arg)
     struct stk_err e = {0};
     if (stk_mcs_release(&p->mcs, &e) < 0)
         stk_err_report(&e, stderr);
+}
+
+/* Whether the kernel runs SELinux.  libselinux's is_selinux_enabled() also
+ * wants /etc/selinux/config, a userspace file an enforcer must not depend
+ * on: a kernel with selinuxfs at /sys/fs/selinux runs SELinux whatever /etc
+ * holds (and then libselinux is pointed at it). */
+#define STK_SELINUX_MAGIC 0xf97cff8cu
+static bool selinux_running(void)
+{
+    if (is_selinux_enabled() > 0)
+        return true;
+    struct statfs sf;
+    if (statfs("/sys/fs/selinux", &sf) == 0 && (uint32_t)sf.f_type == STK_SELINUX_MAGIC) {
+        set_selinuxmnt("/sys/fs/selinux");
+        return security_getenforce() >= 0;
+    }
+    return false;
 }
 
 static void warn_optional(const char *lsm, const char *what)
@@ -36,7 +54,7 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
     if (!p)
         return stk_errnof(e, "lsm", ENOMEM, "planning the LSM labels");
     if (b->lsm.selinux.present) {
-        if (is_selinux_enabled() <= 0) {
+        if (!selinux_running()) {
             if (!b->lsm.selinux.optional) {
                 free(p);
                 return stk_errf(e, "selinux",
