@@ -53,6 +53,7 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
     struct stk_lsm_plan *p = calloc(1, sizeof *p);
     if (!p)
         return stk_errnof(e, "lsm", ENOMEM, "planning the LSM labels");
+    bool hooked = false; /* the supervisor's clean-up hook holds p */
     if (b->lsm.selinux.present) {
         if (!selinux_running()) {
             if (!b->lsm.selinux.optional) {
@@ -68,11 +69,14 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
             stk_mcs_release(&p->mcs, &ignored);
             free(p);
             return -1;
-        } else if (p->mcs.held && stk_supervise_on_cleanup(sv, release_level, p, e) < 0) {
-            struct stk_err ignored = {0};
-            stk_mcs_release(&p->mcs, &ignored);
-            free(p);
-            return -1;
+        } else if (p->mcs.held) {
+            if (stk_supervise_on_cleanup(sv, release_level, p, e) < 0) {
+                struct stk_err ignored = {0};
+                stk_mcs_release(&p->mcs, &ignored);
+                free(p);
+                return -1;
+            }
+            hooked = true;
         }
     }
     if (b->lsm.apparmor.present) {
@@ -80,6 +84,8 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
             if (!b->lsm.apparmor.optional) {
                 struct stk_err ignored = {0};
                 stk_mcs_release(&p->mcs, &ignored); /* the clean-up hook then finds nothing held */
+                if (!hooked)
+                    free(p);
                 return stk_errf(e, "apparmor",
                                 "the policy confines the command with AppArmor profile %s, but AppArmor is not "
                                 "running on this kernel; refusing to run (mark it `optional` to run unconfined)",
@@ -89,6 +95,8 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
         } else if (stk_apparmor_prepare(b, p, e) < 0) {
             struct stk_err ignored = {0};
             stk_mcs_release(&p->mcs, &ignored);
+            if (!hooked)
+                free(p);
             return -1;
         }
     }
