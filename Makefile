@@ -13,7 +13,7 @@
 CC       ?= cc
 BUILD    ?= build
 CFLAGS   ?= -O2 -g
-PKGS     := libseccomp libcap json-c
+PKGS     := libseccomp libcap json-c libselinux libapparmor
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wno-format-nonliteral
@@ -24,6 +24,10 @@ FUZZ_SECONDS ?= 30
 GEN      := $(BUILD)/gen
 OBJ      := $(BUILD)/obj
 AOBJ     := $(BUILD)/asan/obj
+
+# stockade-exec is static: libcap, libselinux (with libpcre2-8) and libapparmor
+# as archives (Debian ships them in the -dev packages).
+EXEC_STATIC_LIBS := -l:libcap.a -l:libselinux.a -l:libpcre2-8.a -l:libapparmor.a
 
 # ---- sources ------------------------------------------------------------------
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
@@ -110,7 +114,7 @@ $(BUILD)/stockade: $(OBJ)/compiler/main.o $(BUILD)/libstockade.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/stockade-exec: $(OBJ)/enforcer/exec_main.o $(ENF_OBJ)
-	$(CC) $(CFLAGS) -static -o $@ $^ -l:libcap.a
+	$(CC) $(CFLAGS) -static -o $@ $^ $(EXEC_STATIC_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstockade.a tests/unit/testlib.h
 	@mkdir -p $(dir $@)

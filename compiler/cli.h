@@ -22,6 +22,8 @@ struct stk_cli_common {
     const char *emit;
     const char *output;
     const char *arch;
+    bool embed_lsm;                /* compile --embed-lsm */
+    const char *apparmor_features; /* compile --apparmor-features=FILE */
     int optind;
 };
 int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_common *c);

@@ -13,6 +13,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "embedded.h"
+#include "emit_lsm.h"
+#include "lsm_embed.h"
 #include "pipeline.h"
 #include "util.h"
 
@@ -26,6 +28,15 @@ static const char compile_usage[] =
     "  --emit=bpf      the raw seccomp program: native-endian struct sock_filter[],\n"
     "                  exactly what seccomp(SECCOMP_SET_MODE_FILTER) takes\n"
     "  --emit=disasm   a readable listing of the seccomp program\n"
+    "  --emit=selinux-cil  a SELinux CIL module for the policy's selinux block\n"
+    "                  (load with semodule -i FILE.cil)\n"
+    "  --emit=apparmor the AppArmor profile generated from the policy\n"
+    "                  (load with apparmor_parser -r FILE)\n"
+    "  --embed-lsm     (bundle) also carry the CIL module and the AppArmor profile\n"
+    "                  compiled by apparmor_parser, which the enforcer then loads\n"
+    "  --apparmor-features=FILE  the kernel features to compile the embedded\n"
+    "                  profile for (default: the running kernel's, else\n"
+    "                  /usr/share/apparmor-features/features)\n"
     "  -o, --output=OUT  where to write (default: FILE with .bundle / .bpf for\n"
     "                  bundles and programs, standard output for listings; - = stdout)\n"
     "  --policy=NAME   compile this policy of the file (default: the last one)\n"
@@ -41,7 +52,8 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
     static const struct option lopts[] = {
         {"emit", required_argument, NULL, 'e'},   {"output", required_argument, NULL, 'o'},
         {"policy", required_argument, NULL, 'p'}, {"arch", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},         {"embed-lsm", no_argument, NULL, 'L'},
+        {"apparmor-features", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
     c->emit = "bundle";
@@ -64,6 +76,18 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
                 return 2;
             }
             c->output = optarg;
+            break;
+        case 'L':
+        case 'F':
+            if (strcmp(argv[0], "compile") != 0) {
+                fprintf(stderr, "stockade %s: --%s is an option of `compile`\n", argv[0],
+                        ch == 'L' ? "embed-lsm" : "apparmor-features");
+                return 2;
+            }
+            if (ch == 'L')
+                c->embed_lsm = true;
+            else
+                c->apparmor_features = optarg;
             break;
         case 'p': c->opts.policy_name = optarg; break;
         case 'a':
@@ -179,6 +203,31 @@ bool stk_cli_refuse_unenforced(const struct stk_policy_ir *ir, const char *who)
     return true;
 }
 
+/* --emit=selinux-cil / --emit=apparmor */
+static int emit_lsm_text(const struct stk_policy_ir *ir, bool cil, struct stk_buf *out)
+{
+    if (cil) {
+        if (!ir->lsm.selinux.present) {
+            fprintf(stderr, "stockade compile: policy '%s' has no selinux block: no CIL module to emit\n", ir->name);
+            return 1;
+        }
+        stk_emit_selinux_cil(ir, out);
+        return 0;
+    }
+    if (ir->lsm.apparmor.present && !ir->lsm.apparmor.generate) {
+        fprintf(stderr,
+                "stockade compile: policy '%s' uses the existing AppArmor profile '%s' (apparmor use): nothing to "
+                "generate\n",
+                ir->name, ir->lsm.apparmor.profile);
+        return 1;
+    }
+    char *name = ir->lsm.apparmor.present ? stk_xstrdup(ir->lsm.apparmor.profile)
+                                          : stk_xasprintf("stockade-%s", ir->name);
+    stk_emit_apparmor(ir, name, out);
+    free(name);
+    return 0;
+}
+
 int stk_cmd_compile(int argc, char **argv)
 {
     struct stk_cli_common c;
@@ -191,9 +240,19 @@ int stk_cmd_compile(int argc, char **argv)
         return 2;
     }
     const char *src = argv[c.optind];
-    int kind = strcmp(c.emit, "bundle") == 0 ? 0 : strcmp(c.emit, "bpf") == 0 ? 1 : strcmp(c.emit, "disasm") == 0 ? 2 : -1;
+    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor"};
+    int kind = -1;
+    for (int i = 0; i < 5; i++)
+        if (strcmp(c.emit, kinds[i]) == 0)
+            kind = i;
     if (kind < 0) {
-        fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf or disasm)\n", c.emit);
+        fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil or apparmor)\n",
+                c.emit);
+        free(c.incs);
+        return 2;
+    }
+    if ((c.embed_lsm || c.apparmor_features) && kind != 0) {
+        fprintf(stderr, "stockade compile: --embed-lsm and --apparmor-features go with --emit=bundle\n");
         free(c.incs);
         return 2;
     }
@@ -205,14 +264,24 @@ int stk_cmd_compile(int argc, char **argv)
     char *outpath = NULL;
     rc = 0;
     if (kind == 0) {
-        if (stk_cli_refuse_unenforced(ir, "compile"))
+        char err[512];
+        if (stk_cli_refuse_unenforced(ir, "compile")) {
             rc = 1;
-        else
+        } else if (c.embed_lsm &&
+                   stk_lsm_embed(ir, c.apparmor_features ? c.apparmor_features : stk_apparmor_default_features(),
+                                 err, sizeof err) < 0) {
+            fprintf(stderr, "stockade compile: --embed-lsm: %s\n", err);
+            rc = 1;
+        } else {
             stk_bundle_write(ir, &prog, &out);
+        }
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bundle");
     } else if (kind == 1) {
         stk_buf_put(&out, prog.insns, prog.len * sizeof *prog.insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
+    } else if (kind == 3 || kind == 4) {
+        rc = emit_lsm_text(ir, kind == 3, &out);
+        outpath = stk_xstrdup(c.output ? c.output : "-");
     } else {
         char *text = NULL;
         size_t tlen = 0;
@@ -231,8 +300,10 @@ int stk_cmd_compile(int argc, char **argv)
     }
     if (rc == 0)
         rc = write_output(outpath, out.data ? out.data : "", out.len);
-    if (rc == 0 && strcmp(outpath, "-") != 0)
+    if (rc == 0 && strcmp(outpath, "-") != 0 && kind < 3)
         fprintf(stderr, "stockade: wrote %s (%zu bytes, %zu seccomp instructions)\n", outpath, out.len, prog.len);
+    else if (rc == 0 && strcmp(outpath, "-") != 0)
+        fprintf(stderr, "stockade: wrote %s (%zu bytes)\n", outpath, out.len);
     free(outpath);
     stk_buf_free(&out);
     stk_bpf_prog_free(&prog);

@@ -97,5 +97,12 @@ struct stk_lsm_plan;
 int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struct stk_lsm_plan **out,
                     struct stk_err *e);
 int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e);
+/* The mount option that labels the instance's private mounts (tmpfs) with the
+ * policy's file type at the instance's level, e.g.
+ * `context="system_u:object_r:stockade_web_file_t:s0:c4,c87"` (quoted: the
+ * level has commas); "" without an SELinux label (p NULL, no selinux block,
+ * or SELinux optional and not running).  0, or -1 if n is too small.
+ * mount.c appends it (after a ',') to the options of every tmpfs it mounts. */
+int stk_lsm_mount_context(const struct stk_lsm_plan *p, char *buf, size_t n);
 
 #endif
