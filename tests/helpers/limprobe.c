@@ -2,6 +2,7 @@
  * (tests/integration/landlock_run.sh, cgroup_run.sh, tests/vm/guest/cgroup_v2.sh);
  * reports from inside.  Arguments are a sequence of actions:
  *   pid                 "pid: N"
+ *   landlock-abi        "landlock-abi: N" (0: no Landlock)
  *   cgroup              "cgroup: LINE" for each line of /proc/self/cgroup
  *   cgfile CTRL FILE    "cgfile FILE: CONTENT" from our own cgroup in the v1
  *                       hierarchy of CTRL (CTRL "unified": the cgroup2 mount)
@@ -30,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -259,6 +261,9 @@ int main(int argc, char **argv)
         const char *x = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "pid")) {
             printf("pid: %ld\n", (long)getpid());
+        } else if (!strcmp(a, "landlock-abi")) {
+            long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1u /* VERSION */);
+            printf("landlock-abi: %ld\n", abi < 0 ? 0 : abi);
         } else if (!strcmp(a, "cgroup")) {
             cgroup_lines();
         } else if (!strcmp(a, "cgfile") && i + 2 < argc) {
