@@ -6,12 +6,14 @@
 #include "cgroup_int.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -299,24 +301,44 @@ void cg_leaf_name(const struct stk_bundle *b, unsigned attempt, char *out, size_
 
 int cg_make_leaf(const char *base, const char *name, struct cg_leaf *l, int *perm, struct stk_err *e)
 {
+    l->pfd = -1;
     int wp = snprintf(l->parent, sizeof l->parent, "%s/" CG_PARENT, base);
     int wl = snprintf(l->dir, sizeof l->dir, "%s/%s", l->parent, name);
     if (wp < 0 || wl < 0 || (size_t)wp >= sizeof l->parent || (size_t)wl >= sizeof l->dir)
         return stk_errf(e, CG_STEP, "cgroup path too long under %s", base);
-    /* A concurrent run may remove the parent between our two mkdirs: retry. */
+    /* A run that ends may remove the parent at any moment until we hold its
+     * flock and our leaf is in it: then retry from the start. */
     for (int tries = 0; tries < 20; tries++) {
         const char *at = l->parent, *in = base;
         int err = 0;
-        if (mkdir(l->parent, 0755) == 0)
-            l->parent_created = true;
-        else if (errno != EEXIST)
+        if (mkdir(l->parent, 0755) == 0) {
+            char mark[PATH_MAX + 32];
+            snprintf(mark, sizeof mark, "%s/" CG_MARK, l->parent);
+            if (mkdir(mark, 0755) < 0 && errno != EEXIST)
+                fprintf(stderr, "stockade: cgroup: mkdir %s: %s (the parent will be left behind)\n", mark,
+                        strerror(errno));
+        } else if (errno != EEXIST) {
             err = errno;
+        }
+        if (!err) {
+            l->pfd = open(l->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (l->pfd < 0) {
+                if (errno == ENOENT)
+                    continue;
+                err = errno;
+            } else {
+                while (flock(l->pfd, LOCK_SH) < 0 && errno == EINTR)
+                    ;
+            }
+        }
         if (!err) {
             if (mkdir(l->dir, 0755) == 0) {
                 l->made = true;
                 return 0;
             }
             err = errno;
+            close(l->pfd);
+            l->pfd = -1;
             if (err == EEXIST)
                 return 1;
             if (err == ENOENT)
@@ -405,6 +427,39 @@ static void kill_all(struct cg_run *r)
                     "SIGKILL\n");
 }
 
+/* Does the parent hold any cgroup but the mark? */
+static bool parent_in_use(const char *parent)
+{
+    DIR *d = opendir(parent);
+    if (!d)
+        return true;
+    bool used = false;
+    struct dirent *de;
+    while (!used && (de = readdir(d)))
+        used = de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+               strcmp(de->d_name, CG_MARK) != 0;
+    closedir(d);
+    return used;
+}
+
+/* Remove the parent if stockade made it (CG_MARK), no other run holds it
+ * (our shared flock becomes exclusive) and it holds nothing else. */
+static void remove_parent(struct cg_leaf *l)
+{
+    if (flock(l->pfd, LOCK_EX | LOCK_NB) < 0)
+        return; /* another run uses it: the last one out removes it */
+    char mark[PATH_MAX + 32];
+    snprintf(mark, sizeof mark, "%s/" CG_MARK, l->parent);
+    if (access(mark, F_OK) < 0 || parent_in_use(l->parent))
+        return;
+    if (rmdir(mark) < 0 && errno != ENOENT) {
+        fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", mark, strerror(errno));
+        return;
+    }
+    if (rmdir(l->parent) < 0 && errno != ENOENT)
+        fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", l->parent, strerror(errno));
+}
+
 void cg_teardown(struct cg_run *r)
 {
     kill_all(r);
@@ -430,11 +485,11 @@ void cg_teardown(struct cg_run *r)
             else
                 l->made = false;
         }
-        /* only a parent we made, and only when empty: a concurrent run may still use it */
-        if (l->parent_created && !l->made) {
-            if (rmdir(l->parent) < 0 && errno != EBUSY && errno != ENOTEMPTY && errno != ENOENT)
-                fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", l->parent, strerror(errno));
-            l->parent_created = false;
+        if (l->pfd >= 0) {
+            if (!l->made)
+                remove_parent(l);
+            close(l->pfd);
+            l->pfd = -1;
         }
     }
 }

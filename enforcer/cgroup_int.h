@@ -12,6 +12,11 @@
 
 #define CG_STEP "cgroup"
 #define CG_PARENT "stockade" /* every leaf lives in a directory of this name */
+/* An empty cgroup that marks a parent stockade created (and may remove when
+ * it is empty): a parent made by someone else (say, an administrator who set
+ * limits for every run on it) has none and stays.  Leaf names never start
+ * with a dot. */
+#define CG_MARK ".stockade-made"
 
 /* Controllers, as bits. */
 enum {
@@ -47,7 +52,7 @@ int cg_own_dir(const struct cg_mount *m, char *out, size_t len, struct stk_err *
 struct cg_leaf {
     char parent[PATH_MAX];
     char dir[PATH_MAX];
-    bool parent_created; /* we made the parent: remove it if empty at the end */
+    int pfd;             /* the parent, open with a shared flock while the run lasts; -1 none */
     bool made;           /* the leaf exists (ours) */
     bool v2;
     unsigned ctrls;      /* v1: the hierarchy's controllers */
@@ -62,9 +67,11 @@ struct cg_run {
 
 /* "stockade/<policy>-<pid>[-n]": the leaf name for attempt n (0 first). */
 void cg_leaf_name(const struct stk_bundle *b, unsigned attempt, char *out, size_t len);
-/* mkdir base/stockade (EEXIST is fine, remembered) and base/stockade/name.
- * Returns 0; 1 if the leaf name exists already (try another); 2 if we may
- * not create directories there (*perm: the errno, e filled); -1 with e. */
+/* mkdir base/stockade (EEXIST is fine; when we make it, also its CG_MARK),
+ * hold a shared flock on it, and mkdir base/stockade/name.  Returns 0; 1 if
+ * the leaf name exists already (try another); 2 if we may not create
+ * directories there (*perm: the errno, e filled); -1 with e.  l->pfd is -1
+ * unless 0 is returned. */
 int cg_make_leaf(const char *base, const char *name, struct cg_leaf *l, int *perm, struct stk_err *e);
 
 /* Files: write val to dir/file (errors name both; errno kept on failure);
@@ -75,8 +82,9 @@ bool cg_exists(const char *dir, const char *file);
 /* SwapTotal of /proc/meminfo in kB; -1 if unknown. */
 long long cg_swap_total_kb(void);
 
-/* Kill everything in the leaves, remove them and the parents we created.
- * Messages go to stderr (run in the supervisor).  Safe to call twice. */
+/* Kill everything in the leaves and remove them; remove a parent that has
+ * CG_MARK and nothing else once no other run holds its flock.  Messages go
+ * to stderr (run in the supervisor).  Safe to call twice. */
 void cg_teardown(struct cg_run *r);
 
 /* The two back ends.  prepare_v2 returns 0, or -1 with e. */

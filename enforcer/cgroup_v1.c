@@ -136,7 +136,7 @@ static int make_leaves(const struct cg_mount *ms, size_t nm, unsigned want, cons
         l->ctrls = m->ctrls;
         int perm = 0;
         int rc = cg_make_leaf(own, name, l, &perm, e);
-        if (l->made || l->parent_created)
+        if (l->made)
             r->nleaf++;
         if (rc != 0)
             return rc == 2 ? -1 : rc;
