@@ -117,6 +117,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     return stk_exec_run(&x, envp, e);
 fail:
     stk_ids_free(&ids);
+    stk_supervise_abandon(&sv); /* before the fork: undo what the prepare steps made */
     return -1;
 }
 

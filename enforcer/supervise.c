@@ -79,6 +79,15 @@ static void run_cleanups(struct stk_supervisor *sv)
     sv->ncleanup = 0;
 }
 
+void stk_supervise_abandon(struct stk_supervisor *sv)
+{
+    run_cleanups(sv);
+    if (sv->cgroup_fd >= 0) {
+        close(sv->cgroup_fd);
+        sv->cgroup_fd = -1;
+    }
+}
+
 static pid_t do_clone(const struct stk_supervisor *sv, uint64_t flags, struct stk_err *e)
 {
     struct clone_args ca;

@@ -61,6 +61,11 @@ int stk_supervise_on_poll(struct stk_supervisor *sv, int fd, stk_sv_poll_fn *fn,
  * have then been run. */
 int stk_supervise_fork(struct stk_supervisor *sv, uint64_t clone_flags, struct stk_err *e);
 
+/* A step failed before the fork: run the clean-up hooks now (e.g. remove
+ * the cgroup leaf already made) and close cgroup_fd.  No-op in the child
+ * and when nothing was registered. */
+void stk_supervise_abandon(struct stk_supervisor *sv);
+
 /* Exit status for a wait status: the code, or 128+N for signal N. */
 int stk_exit_status(int wstatus);
 
