@@ -471,6 +471,7 @@ static const struct {
     {"namespaces", stk_d_namespaces},
     {"hostname", stk_d_hostname},
     {"uidmap", stk_d_uidmap},
+    {"gidmap", stk_d_gidmap},
     {"filesystem", stk_d_filesystem},
     {"landlock", stk_d_landlock},
     {"cgroup", stk_d_cgroup},
