@@ -363,7 +363,7 @@ void stk_bundle_print_isolation(const struct stk_bundle *b, int *step, FILE *out
     if (x->ns & STK_BNS_USER) {
         fprintf(out, "%2d. user namespace:", ++*step);
         print_map("uid map", x->uidmap, x->nuidmap, out);
-        print_map(" gid map", x->gidmap, x->ngidmap, out);
+        print_map("gid map", x->gidmap, x->ngidmap, out);
         fputs(" setgroups denied unless the map is written with CAP_SETGID\n", out);
     }
     if (x->hostname)

@@ -679,13 +679,13 @@ TEST(diag_type_mismatch)
 
 TEST(diag_not_enforced)
 {
-    CHECK(compile("policy p {\n    namespaces { user }\n    landlock\n}\n"));
-    EXPECT_WARN("not-enforced", 2, 5, "'namespaces' is not enforced by this version of stockade",
+    CHECK(compile("policy p {\n    selinux { user }\n    landlock\n}\n"));
+    EXPECT_WARN("not-enforced", 2, 5, "'selinux' is not enforced by this version of stockade",
                 "`stockade run` refuses policies with statements it cannot enforce");
     EXPECT_NTH(1, STK_SEV_WARNING, "not-enforced", 3, 5, "'landlock' is not enforced by this version of stockade",
                "`stockade run` refuses policies with statements it cannot enforce");
     CHECK_INT(ir->nunenforced, 2);
-    CHECK_STR(ir->unenforced[0], "namespaces");
+    CHECK_STR(ir->unenforced[0], "selinux");
     CHECK_STR(ir->unenforced[1], "landlock");
     CHECK_INT(ir->unenforced_loc[1].line, 3);
 }
