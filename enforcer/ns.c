@@ -264,10 +264,32 @@ static bool mapped(const struct stk_bundle_idmap *m, size_t n, uint32_t id)
     return false;
 }
 
+/* the caller's id appears inside (some line maps it) */
+static bool caller_mapped(const struct stk_bundle_idmap *m, size_t n, uint32_t caller)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t outside = m[i].outside_caller ? caller : m[i].outside;
+        if (caller >= outside && (uint64_t)caller < (uint64_t)outside + m[i].count)
+            return true;
+    }
+    return false;
+}
+
 int stk_ns_adjust_ids(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e)
 {
     if (!(b->iso.ns & STK_BNS_USER))
         return 0;
+    /* an unmapped id is the overflow id inside, owns nothing and cannot create files: a policy mistake */
+    if (!ids->set_uid && !caller_mapped(plan.uids, plan.nuids, plan.caller_uid))
+        return stk_errf(e, STEP,
+                        "the caller's uid %u is not mapped in the user namespace; map it (uidmap N caller 1) or "
+                        "give a mapped user",
+                        (unsigned)plan.caller_uid);
+    if (!ids->set_gid && !caller_mapped(plan.gids, plan.ngids, plan.caller_gid))
+        return stk_errf(e, STEP,
+                        "the caller's gid %u is not mapped in the user namespace; map it (gidmap N caller 1) or "
+                        "give a mapped group",
+                        (unsigned)plan.caller_gid);
     if (ids->set_uid && !mapped(plan.uids, plan.nuids, (uint32_t)ids->uid))
         return stk_errf(e, STEP, "uid %u is not mapped in the user namespace (see uidmap)", (unsigned)ids->uid);
     if (ids->set_gid && !mapped(plan.gids, plan.ngids, (uint32_t)ids->gid))

@@ -19,6 +19,7 @@
  *   netifs            "netif: NAME up|down" for every interface of the network namespace
  *   write PATH        "write PATH: ok" or "write PATH: errno=E" (create/truncate, write one byte)
  *   read PATH         "read PATH: N bytes" or "read PATH: errno=E"
+ *   cat PATH          "cat PATH: CONTENT" (up to 4 KiB, newlines shown as '|') or "cat PATH: errno=E"
  *   ls PATH           "ls PATH: a b c" (sorted, without . and ..) or "ls PATH: errno=E"
  *   stat PATH         "stat PATH: mode=0MODE" (type bits dropped) or errno
  *   statfs PATH       "statfs PATH: magic=0xM size=BYTES ro=0|1" or errno
@@ -337,6 +338,22 @@ int main(int argc, char **argv)
                 printf("read %s: errno=%d\n", path, errno);
             else
                 printf("read %s: %zd bytes\n", path, r);
+            if (fd >= 0)
+                close(fd);
+        } else if (!strcmp(a, "cat") && i + 1 < argc) {
+            const char *path = argv[++i];
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            char buf[4097];
+            ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+            if (r < 0) {
+                printf("cat %s: errno=%d\n", path, errno);
+            } else {
+                buf[r] = '\0';
+                for (char *c = buf; *c; c++)
+                    if (*c == '\n')
+                        *c = '|';
+                printf("cat %s: %s\n", path, buf);
+            }
             if (fd >= 0)
                 close(fd);
         } else if (!strcmp(a, "ls") && i + 1 < argc) {
