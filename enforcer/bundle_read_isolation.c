@@ -371,14 +371,18 @@ void stk_bundle_print_isolation(const struct stk_bundle *b, int *step, FILE *out
     if (x->ns & STK_BNS_NET)
         fprintf(out, "%2d. network: new namespace with only lo, brought up\n", ++*step);
     if (x->fs) {
-        fprintf(out, "%2d. filesystem: private propagation; view rooted at ", ++*step);
-        if (x->root)
+        fprintf(out, "%2d. filesystem: private propagation; ", ++*step);
+        if (x->root) {
+            fputs("view rooted at ", out);
             put_path(x->root, out);
-        else
-            fputs("the host's /", out);
-        fprintf(out, " (recursive bind); %zu entr%s in this order:\n", x->nmounts, x->nmounts == 1 ? "y" : "ies");
+            fputs(" (recursive bind)", out);
+        } else {
+            fputs("the host's / as the mount namespace copied it, changed in place", out);
+        }
+        fprintf(out, "; %zu entr%s in this order:\n", x->nmounts, x->nmounts == 1 ? "y" : "ies");
         for (size_t i = 0; i < x->nmounts; i++)
             print_mount(&x->mounts[i], out);
-        fputs("    - pivot_root into the view, old root detached\n", out);
+        if (x->root)
+            fputs("    - pivot_root into the view, old root detached\n", out);
     }
 }

@@ -343,6 +343,8 @@ static int open_host(struct stk_view *v)
     return 0;
 }
 
+static int apply_entries(struct stk_view *v);
+
 static int build(struct stk_view *v)
 {
     const struct stk_bundle_isolation *x = v->x;
@@ -350,14 +352,32 @@ static int build(struct stk_view *v)
         v->cwd[0] = '\0'; /* gone or too long: the command starts in / */
     if (open_host(v) < 0)
         return -1;
+    if (!x->root) {
+        /* The host's root: the namespace's own copy of the host's mounts
+         * is the view; it is changed in place, with nothing to pivot away
+         * from (a second copy to pivot into would only be detached again,
+         * at the cost of an RCU grace period). */
+        v->root = fcntl(v->rootfd, F_DUPFD_CLOEXEC, 0);
+        if (v->root < 0)
+            return stk_errnof(v->e, STEP, errno, "dup");
+        return apply_entries(v);
+    }
     v->root = open_tree(v->rootfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
     if (v->root < 0)
-        return stk_errnof(v->e, STEP, errno, "open_tree(%s)%s", x->root ? x->root : "/",
+        return stk_errnof(v->e, STEP, errno, "open_tree(%s)%s", x->root,
                           errno == ENOSYS ? " (needs Linux 5.12 or later)" : "");
     /* stacked on the host's /: attached to our namespace (pivot_root needs
      * that) yet never seen by a lookup that starts at our root */
     if (move_mount(v->root, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
         return stk_errnof(v->e, STEP, errno, "attaching the new root");
+    if (apply_entries(v) < 0)
+        return -1;
+    return pivot(v);
+}
+
+static int apply_entries(struct stk_view *v)
+{
+    const struct stk_bundle_isolation *x = v->x;
     for (size_t i = 0; i < x->nmounts; i++) {
         const struct stk_bundle_mount *m = &x->mounts[i];
         int r;
@@ -372,7 +392,7 @@ static int build(struct stk_view *v)
         if (r < 0)
             return -1;
     }
-    return pivot(v);
+    return 0;
 }
 
 int stk_mount_apply(const struct stk_bundle *b, struct stk_err *e)

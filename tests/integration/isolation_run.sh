@@ -135,9 +135,9 @@ else
 fi
 mnts=$(grep '^mount: ' <<<"$out")
 if [ "$(count "$mnts" "mount: /")" -eq 1 ] && [ "$(count "$mnts" "mount: /tmp")" -eq 1 ]; then
-    pass old_root_detached
+    pass view_mount_table
 else
-    fail old_root_detached "$mnts"
+    fail view_mount_table "$mnts"
 fi
 
 # the same bundle through the static stockade-exec
@@ -177,15 +177,15 @@ if ${CC:-cc} -static -O1 -D_GNU_SOURCE -o "$J/bin/probe" tests/helpers/probe.c 2
     if [ $rc -eq 0 ] && has "$out" "ls /: bin dev etc proc tmp" && has "$out" "cat /etc/marker: jail|" \
         && has "$out" "Uid: 0 0 0 0" && has "$out" "pid: 2 ppid: 1" && has "$out" "write /x: errno=30" \
         && has "$out" "write /tmp/y: ok" && [ "$(count "$mnts" "mount: /")" -eq 1 ] && ! has "$mnts" "mount: /sys"; then
-        pass root_jail
+        pass root_jail_old_root_detached
     else
-        fail root_jail "rc=$rc: $out"
+        fail root_jail_old_root_detached "rc=$rc: $out"
     fi
     # PATH lookup happens in the view: "probe" is found in the jail's /bin
     out=$(PATH=/bin "$STK" run "$T/jail.stk" -- probe pid 2>&1)
     has "$out" "pid: 2 ppid: 1" && pass exec_lookup_in_view || fail exec_lookup_in_view "$out"
 else
-    skip root_jail "no static C toolchain: $(head -1 "$T/cc.log")"
+    skip root_jail_old_root_detached "no static C toolchain: $(head -1 "$T/cc.log")"
     skip exec_lookup_in_view "no static probe"
 fi
 
@@ -231,12 +231,22 @@ fi
 out=$("$STK" run --dry-run "$T/view.stk" -- "$PROBE" touch "$T/ran" 2>&1); rc=$?
 if [ $rc -eq 0 ] && has "$out" " 4. namespaces: pid (stockade is pid 1 as a minimal init, the command pid 2), mount, ipc, uts, net; clone3 under a supervisor" \
     && has "$out" " 5. network: new namespace with only lo, brought up" \
-    && has "$out" " 6. filesystem: private propagation; view rooted at the host's / (recursive bind); 8 entries in this order:" \
+    && has "$out" " 6. filesystem: private propagation; the host's / as the mount namespace copied it, changed in place; 8 entries in this order:" \
     && has "$out" "    - readonly / (recursive)" && has "$out" "    - bind $T/data -> $T/data (recursive, read-only)" \
-    && has "$out" "    - pivot_root into the view, old root detached" && [ ! -e "$T/ran" ]; then
+    && ! has "$out" "pivot_root" && [ ! -e "$T/ran" ]; then
     pass dry_run_lines
 else
     fail dry_run_lines "rc=$rc: $out"
+fi
+if [ -x "$J/bin/probe" ]; then
+    out=$("$STK" run --dry-run "$T/jail.stk" -- /bin/probe 2>&1); rc=$?
+    if [ $rc -eq 0 ] && has "$out" "filesystem: private propagation; view rooted at $J (recursive bind); 4 entries in this order:" \
+        && has "$out" "    - pivot_root into the view, old root detached" \
+        && has "$out" "user namespace: uid map 0 -> caller (1); gid map 0 -> caller (1);"; then
+        pass dry_run_lines_jail
+    else
+        fail dry_run_lines_jail "rc=$rc: $out"
+    fi
 fi
 
 # ---- privileged maps ---------------------------------------------------------------------
