@@ -287,7 +287,7 @@ elif [ -r /proc/sys/kernel/apparmor_restrict_unprivileged_userns ] && [ "$(cat /
 fi
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 if [ -n "$rootless_reason" ]; then
-    for t in rootless_view rootless_uidmap_root rootless_exec rootless_privileged_map_refused \
+    for t in rootless_view rootless_uidmap_root rootless_exec rootless_in_place rootless_privileged_map_refused \
         rootless_needs_userns rootless_groups_refused; do skip $t "$rootless_reason"; done
 else
     pol rootless "    namespaces user, pid, mount, ipc, uts, net
@@ -332,6 +332,23 @@ else
         else
             fail rootless_exec "rc=$rc: $out"
         fi
+    fi
+    # no pid namespace: no fork, one unshare(2), the maps written from inside
+    pol inplace '    namespaces user, mount, net, uts
+    hostname inplace
+    filesystem {
+        readonly /
+        tmpfs /tmp
+    }'
+    out=$(nobody "$STK" run "$T/inplace.stk" -- "$PROBE" status pid hostname netifs cat /proc/self/uid_map \
+        cat /proc/self/setgroups write /etc/x write /tmp/x 2>&1); rc=$?
+    ifs=$(grep '^netif:' <<<"$out")
+    if [ $rc -eq 0 ] && has "$out" "Uid: 65534 65534 65534 65534" && has "$out" "65534      65534          1" \
+        && has "$out" "cat /proc/self/setgroups: deny|" && has "$out" "hostname: inplace" && [ "$ifs" = "netif: lo up" ] \
+        && has "$out" "write /etc/x: errno=30" && has "$out" "write /tmp/x: ok" && ! has "$out" "pid: 2 ppid: 1"; then
+        pass rootless_in_place
+    else
+        fail rootless_in_place "rc=$rc: $out"
     fi
     pol rootlessbad '    namespaces user
     uidmap 0 1000 1'
