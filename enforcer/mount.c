@@ -360,7 +360,14 @@ static int build(struct stk_view *v)
         v->root = fcntl(v->rootfd, F_DUPFD_CLOEXEC, 0);
         if (v->root < 0)
             return stk_errnof(v->e, STEP, errno, "dup");
-        return apply_entries(v);
+        if (apply_entries(v) < 0)
+            return -1;
+        /* The working directory still points at what was there before: a
+         * directory since masked or mounted over would stay reachable as
+         * ".".  Look it up again in the finished view. */
+        if ((!v->cwd[0] || chdir(v->cwd) < 0) && chdir("/") < 0)
+            return stk_view_err(v, errno, NULL, "chdir(/)");
+        return 0;
     }
     v->root = open_tree(v->rootfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
     if (v->root < 0)

@@ -156,6 +156,13 @@ fi
 # working directory: kept when the view has it, / otherwise
 out=$(cd "$T/data" && "$STK" run "$T/view.stk" -- "$PROBE" cwd 2>&1)
 has "$out" "cwd: $T/data" && pass view_keeps_cwd || fail view_keeps_cwd "$out"
+# ... looked up again in the view: a working directory inside a masked one is no way around the mask
+out=$(cd "$T/secretdir" && "$STK" run "$T/view.stk" -- "$PROBE" cwd ls . read file 2>&1)
+if has "$out" "cwd: $T/secretdir" && ! has "$out" "ls .: file" && has "$out" "read file: errno="; then
+    pass cwd_inside_mask_is_masked
+else
+    fail cwd_inside_mask_is_masked "$out"
+fi
 
 # ---- a root jail with a static binary ---------------------------------------------
 J=$T/jail
