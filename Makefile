@@ -110,8 +110,10 @@ $(BUILD)/asan/libstockade.a: $(ALIB_OBJ)
 	ar rcs $@ $^
 
 # ---- programs --------------------------------------------------------------------
+# Full RELRO with eager binding: the GOT is read-only, and no symbol is
+# resolved (with a copy-on-write fault) in each process the enforcer forks.
 $(BUILD)/stockade: $(OBJ)/compiler/main.o $(BUILD)/libstockade.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) -Wl,-z,relro,-z,now -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/stockade-exec: $(OBJ)/enforcer/exec_main.o $(ENF_OBJ)
 	$(CC) $(CFLAGS) -static -o $@ $^ $(EXEC_STATIC_LIBS)

@@ -3,7 +3,8 @@
 # Benchmarks measure and print; none of them asserts a target.
 #   bpf_paths     filter length and executed instructions, stockade vs libseccomp
 #   syscall_cost  ns per getppid() under each filter, cached and argument-checked
-#   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail
+#   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail;
+#                 namespaces + filesystem view vs bwrap --unshare-all
 # Environment: STK_BUILD (default build), CC, SYSCALL_CALLS (1000000), SYSCALL_ROUNDS (7),
 # STARTUP_RUNS (200).
 set -euo pipefail
@@ -23,6 +24,7 @@ for b in bpf_paths syscall_cost; do
     $CC $CFLAGS -o "$OUT/$b" "bench/$b.c" $LIBS
 done
 $CC -O2 -static -o "$OUT/exec_floor" bench/exec_floor.c
+$CC -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$OUT/interleave" bench/interleave.c
 
 echo "== machine: $(nproc) CPU(s), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo

@@ -3,6 +3,11 @@
 # `stockade-exec` around /bin/true against bare /bin/true and the peers
 # (`bwrap --ro-bind / / /bin/true`, `firejail --noprofile /bin/true`), all in
 # one hyperfine run (so they share the machine's state), medians compared.
+# Isolation: bench/policies/isolation.stk (pid, mount, ipc, uts, net; read-only
+# root, tmpfs /tmp, proc, dev minimal) against `bwrap --ro-bind / / --dev /dev
+# --proc /proc --unshare-all`, in the same hyperfine run and again in turns
+# (build/bench/interleave: A B C A B C ..., so a machine whose load changes
+# during the run biases none of them).
 # Measures and prints; asserts nothing.
 #
 # Usage: bash bench/startup.sh [RUNS]     (from the repository root; default 200)
@@ -26,6 +31,11 @@ done
 
 # The small policy, compiled once (stockade-exec never compiles).
 msg=$("$BUILD/stockade" compile --emit=bundle -o "$BUNDLE" "$POLICY" 2>&1) || { echo "$msg" >&2; exit 1; }
+ISO=bench/policies/isolation.stk
+ISO_ALL=bench/policies/isolation-all.stk
+ISO_BUNDLE=$OUT/isolation.bundle
+msg=$("$BUILD/stockade" compile --emit=bundle -o "$ISO_BUNDLE" "$ISO" 2>&1) || { echo "$msg" >&2; exit 1; }
+BWRAP_ISO="bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all"
 
 TRUE=/bin/true
 names=() cmds=() notes=()
@@ -46,6 +56,11 @@ add "stockade run" "$BUILD/stockade run $POLICY -- $TRUE"
 add "stockade-exec" "$BUILD/stockade-exec $BUNDLE -- $TRUE"
 if command -v bwrap >/dev/null; then add "bwrap" "bwrap --ro-bind / / $TRUE"; else notes+=("bwrap skipped: not installed"); fi
 if command -v firejail >/dev/null; then add "firejail" "firejail --noprofile $TRUE"; else notes+=("firejail skipped: not installed"); fi
+# isolation (the stockade rows need root: namespaces without a user namespace)
+add "run isolation" "$BUILD/stockade run $ISO -- $TRUE"
+add "exec isolation" "$BUILD/stockade-exec $ISO_BUNDLE -- $TRUE"
+add "run iso+user" "$BUILD/stockade run $ISO_ALL -- $TRUE"
+if command -v bwrap >/dev/null; then add "bwrap isolation" "$BWRAP_ISO $TRUE"; fi
 
 args=()
 for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
@@ -73,5 +88,25 @@ if [ -n "$floor" ] && [ -n "$sexec" ]; then
         "$(jq -n "($floor - $bare) * 1000")" "$(jq -n "$floor / $bare")" "$(jq -n "($sexec - $floor) * 1000")"
 fi
 echo "targets (not asserted): stockade run <= 1.30x bare, stockade-exec <= 1.15x bare"
+median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median' "$JSON"; }
+bw=$(median "bwrap isolation")
+if [ -n "$bw" ]; then
+    for n in "run isolation" "exec isolation" "run iso+user"; do
+        m=$(median "$n")
+        [ -n "$m" ] && printf 'isolation: %-15s %.2fx bwrap --unshare-all (median %.2f ms vs %.2f ms)\n' "$n" \
+            "$(jq -n "$m / $bw")" "$(jq -n "$m * 1000")" "$(jq -n "$bw * 1000")"
+    done
+    if [ -x "$OUT/interleave" ] && [ -n "$(median "run isolation")" ]; then
+        echo "isolation, interleaved (A B C A B C ..., $RUNS rounds): median / p25 / p75 ms"
+        "$OUT/interleave" "$RUNS" "$WARMUP" "run=$BUILD/stockade run $ISO -- $TRUE" \
+            "exec=$BUILD/stockade-exec $ISO_BUNDLE -- $TRUE" "run+user=$BUILD/stockade run $ISO_ALL -- $TRUE" \
+            "bwrap=$(command -v bwrap) --ro-bind / / --dev /dev --proc /proc --unshare-all $TRUE" >"$OUT/interleave.txt"
+        ibw=$(awk '$1 == "bwrap" { print $2 }' "$OUT/interleave.txt")
+        while read -r n med p25 p75; do
+            printf '  %-9s %8.2f %8.2f %8.2f  %.2fx bwrap\n' "$n" "$med" "$p25" "$p75" "$(jq -n "$med / $ibw")"
+        done <"$OUT/interleave.txt"
+    fi
+    echo "target (not asserted): stockade run with isolation.stk <= 0.70x bwrap --unshare-all"
+fi
 for n in "${notes[@]+"${notes[@]}"}"; do echo "note: $n"; done
 echo "raw results: $JSON"

@@ -80,16 +80,14 @@ void stk_sema_suggest(struct stk_unit *u, const char *code, struct stk_loc loc, 
 bool stk_sema_want_args(struct stk_unit *u, const struct stk_stmt *s, size_t min, size_t max);
 /* The statement has no block, else an error; false on error. */
 bool stk_sema_no_block(struct stk_unit *u, const struct stk_stmt *s);
-/* Record a statement this build accepts but cannot enforce (warning; `run` refuses). */
-stk_directive_fn stk_sema_unenforced;
 /* 1024, 64K, 1M, 2G, 1T (binary multiples); false if malformed or too large. */
 bool stk_parse_size(const char *text, uint64_t *out);
 
 /* Directive handlers by file.  A later directive of the same kind in the
  * extends chain (ancestors first, child last) overrides or adds, as each
  * handler documents.  *_finish run once after the whole chain is applied. */
-/* sema_isolation.c: namespaces, hostname, uidmap, filesystem */
-stk_directive_fn stk_d_namespaces, stk_d_hostname, stk_d_uidmap, stk_d_filesystem;
+/* sema_isolation.c: namespaces, hostname, uidmap, gidmap; sema_filesystem.c: filesystem */
+stk_directive_fn stk_d_namespaces, stk_d_hostname, stk_d_uidmap, stk_d_gidmap, stk_d_filesystem;
 void stk_isolation_finish(struct stk_unit *u, struct stk_policy_ir *ir);
 /* sema_landlock.c */
 stk_directive_fn stk_d_landlock;

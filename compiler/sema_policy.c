@@ -452,19 +452,6 @@ static void d_keep_fds(struct stk_unit *u, struct stk_policy_ir *ir, const struc
     }
 }
 
-/* Accepted by the language, enforced by later versions: recorded so that
- * `check` says so and `run` refuses the policy (fail closed). */
-void stk_sema_unenforced(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
-{
-    stk_diag(u->ds, STK_SEV_WARNING, "not-enforced", s->loc,
-             "`stockade run` refuses policies with statements it cannot enforce",
-             "'%s' is not enforced by this version of stockade", s->name);
-    size_t cap = ir->nunenforced;
-    STK_PUSH(ir->unenforced, ir->nunenforced, cap, stk_xstrdup(s->name));
-    ir->unenforced_loc = stk_xreallocarray(ir->unenforced_loc, ir->nunenforced, sizeof *ir->unenforced_loc);
-    ir->unenforced_loc[ir->nunenforced - 1] = s->loc;
-}
-
 static const struct {
     const char *name;
     void (*fn)(struct stk_unit *, struct stk_policy_ir *, const struct stk_stmt *);
@@ -483,6 +470,7 @@ static const struct {
     {"namespaces", stk_d_namespaces},
     {"hostname", stk_d_hostname},
     {"uidmap", stk_d_uidmap},
+    {"gidmap", stk_d_gidmap},
     {"filesystem", stk_d_filesystem},
     {"landlock", stk_d_landlock},
     {"cgroup", stk_d_cgroup},

@@ -76,6 +76,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, struct stk_super
  * or starts the pid namespace's init, sets the hostname and brings up lo. */
 int stk_ns_plan(const struct stk_bundle *b, struct stk_supervisor *sv, uint64_t *clone_flags, struct stk_err *e);
 int stk_ns_enter(const struct stk_bundle *b, uint64_t cloned, struct stk_err *e);
+/* After stk_ns_enter, in a user namespace: the policy's ids must be mapped;
+ * where setgroups is denied (a map the caller wrote for itself) an empty
+ * supplementary list is left as the kernel keeps it, a non-empty one is an error. */
+int stk_ns_adjust_ids(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
 /* mount.c: the filesystem view (private propagation, binds, tmpfs, proc, dev,
  * read-only remounts, masks, pivot_root). */
 int stk_mount_apply(const struct stk_bundle *b, struct stk_err *e);

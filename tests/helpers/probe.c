@@ -13,16 +13,34 @@
  *   exec PATH [A...]  execv(PATH, [PATH, A...]) (consumes the rest); prints "exec: errno=E" if it fails
  *   touch FILE        create FILE
  *   exit N | kill SIG exit with N | raise SIG
+ * Isolation (namespaces, filesystem view):
+ *   pid               "pid: P ppid: Q"
+ *   hostname          "hostname: NAME"
+ *   netifs            "netif: NAME up|down" for every interface of the network namespace
+ *   write PATH        "write PATH: ok" or "write PATH: errno=E" (create/truncate, write one byte)
+ *   read PATH         "read PATH: N bytes" or "read PATH: errno=E"
+ *   cat PATH          "cat PATH: CONTENT" (up to 4 KiB, newlines shown as '|') or "cat PATH: errno=E"
+ *   ls PATH           "ls PATH: a b c" (sorted, without . and ..) or "ls PATH: errno=E"
+ *   stat PATH         "stat PATH: mode=0MODE" (type bits dropped) or errno
+ *   statfs PATH       "statfs PATH: magic=0xM size=BYTES ro=0|1" or errno
+ *   mounts            "mount: MOUNTPOINT" for every line of /proc/self/mountinfo
+ *   zombie            orphan a grandchild; "zombie: reaped" once someone reaps it, else "zombie: state S" after 2 s
+ *   sleep N           print "sleep: ready", then sleep N seconds
  * Unknown actions exit 99. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,6 +107,118 @@ static void fds(void)
     for (size_t i = 0; i < n; i++)
         printf(" %d", list[i]);
     printf("\n");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void ls(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        printf("ls %s: errno=%d\n", path, errno);
+        return;
+    }
+    char *names[512];
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < 512)
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            names[n++] = strdup(de->d_name);
+    closedir(d);
+    qsort(names, n, sizeof names[0], cmp_str);
+    printf("ls %s:", path);
+    for (size_t i = 0; i < n; i++) {
+        printf(" %s", names[i]);
+        free(names[i]);
+    }
+    printf("\n");
+}
+
+static void netifs(void)
+{
+    struct if_nameindex *ifs = if_nameindex();
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (!ifs || s < 0) {
+        printf("netifs: errno=%d\n", errno);
+        return;
+    }
+    for (struct if_nameindex *i = ifs; i->if_index; i++) {
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof ifr);
+        snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", i->if_name);
+        int up = ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+        printf("netif: %s %s\n", i->if_name, up ? "up" : "down");
+    }
+    if_freenameindex(ifs);
+    close(s);
+}
+
+static void mounts(void)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f) {
+        printf("mounts: errno=%d\n", errno);
+        return;
+    }
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        /* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+        char *save, *t = strtok_r(line, " ", &save);
+        for (int k = 0; t && k < 4; k++)
+            t = strtok_r(NULL, " ", &save);
+        if (t)
+            printf("mount: %s\n", t);
+    }
+    fclose(f);
+}
+
+/* Orphan a grandchild that exits after 100 ms; see whether it is reaped. */
+static void zombie(void)
+{
+    int p[2];
+    if (pipe(p) < 0) {
+        printf("zombie: errno=%d\n", errno);
+        return;
+    }
+    pid_t c = fork();
+    if (c == 0) {
+        pid_t g = fork();
+        if (g == 0) {
+            usleep(100000);
+            _exit(0);
+        }
+        if (write(p[1], &g, sizeof g) != (ssize_t)sizeof g)
+            _exit(1);
+        _exit(0);
+    }
+    pid_t g = -1;
+    close(p[1]);
+    if (read(p[0], &g, sizeof g) != (ssize_t)sizeof g || c < 0) {
+        printf("zombie: setup failed\n");
+        return;
+    }
+    close(p[0]);
+    waitpid(c, NULL, 0);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)g);
+    char state = '?';
+    for (int i = 0; i < 200; i++) { /* up to 2 s */
+        FILE *f = fopen(path, "re");
+        if (!f) {
+            printf("zombie: reaped\n");
+            return;
+        }
+        char buf[512] = "";
+        char *ok = fgets(buf, sizeof buf, f);
+        fclose(f);
+        char *rp = ok ? strrchr(buf, ')') : NULL;
+        state = rp && rp[1] ? rp[2] : '?';
+        usleep(10000);
+    }
+    printf("zombie: state %c\n", state);
 }
 
 static long num(const char *s)
@@ -182,6 +312,76 @@ int main(int argc, char **argv)
             printf("touch: %s\n", fd < 0 ? strerror(errno) : "ok");
             if (fd >= 0)
                 close(fd);
+        } else if (!strcmp(a, "pid")) {
+            printf("pid: %d ppid: %d\n", (int)getpid(), (int)getppid());
+        } else if (!strcmp(a, "hostname")) {
+            char h[256] = "";
+            gethostname(h, sizeof h - 1);
+            printf("hostname: %s\n", h);
+        } else if (!strcmp(a, "netifs")) {
+            netifs();
+        } else if (!strcmp(a, "write") && i + 1 < argc) {
+            const char *path = argv[++i];
+            int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            if (fd < 0 || write(fd, "x", 1) != 1)
+                printf("write %s: errno=%d\n", path, errno);
+            else
+                printf("write %s: ok\n", path);
+            if (fd >= 0)
+                close(fd);
+        } else if (!strcmp(a, "read") && i + 1 < argc) {
+            const char *path = argv[++i];
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            char buf[4096];
+            ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof buf);
+            if (r < 0)
+                printf("read %s: errno=%d\n", path, errno);
+            else
+                printf("read %s: %zd bytes\n", path, r);
+            if (fd >= 0)
+                close(fd);
+        } else if (!strcmp(a, "cat") && i + 1 < argc) {
+            const char *path = argv[++i];
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            char buf[4097];
+            ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+            if (r < 0) {
+                printf("cat %s: errno=%d\n", path, errno);
+            } else {
+                buf[r] = '\0';
+                for (char *c = buf; *c; c++)
+                    if (*c == '\n')
+                        *c = '|';
+                printf("cat %s: %s\n", path, buf);
+            }
+            if (fd >= 0)
+                close(fd);
+        } else if (!strcmp(a, "ls") && i + 1 < argc) {
+            ls(argv[++i]);
+        } else if (!strcmp(a, "stat") && i + 1 < argc) {
+            struct stat st;
+            const char *path = argv[++i];
+            if (lstat(path, &st) < 0)
+                printf("stat %s: errno=%d\n", path, errno);
+            else
+                printf("stat %s: mode=0%o\n", path, (unsigned)(st.st_mode & 07777));
+        } else if (!strcmp(a, "statfs") && i + 1 < argc) {
+            struct statfs sf;
+            struct statvfs sv;
+            const char *path = argv[++i];
+            if (statfs(path, &sf) < 0 || statvfs(path, &sv) < 0)
+                printf("statfs %s: errno=%d\n", path, errno);
+            else
+                printf("statfs %s: magic=0x%lx size=%llu ro=%d\n", path, (unsigned long)sf.f_type,
+                       (unsigned long long)sf.f_blocks * (unsigned long long)sf.f_bsize, (sv.f_flag & ST_RDONLY) ? 1 : 0);
+        } else if (!strcmp(a, "mounts")) {
+            mounts();
+        } else if (!strcmp(a, "zombie")) {
+            zombie();
+        } else if (!strcmp(a, "sleep") && i + 1 < argc) {
+            int n = (int)num(argv[++i]);
+            printf("sleep: ready\n");
+            sleep((unsigned)n);
         } else if (!strcmp(a, "exit") && i + 1 < argc) {
             return (int)num(argv[++i]);
         } else if (!strcmp(a, "kill") && i + 1 < argc) {

@@ -698,19 +698,6 @@ TEST(diag_type_mismatch)
     EXPECT_COUNTS(1, 0);
 }
 
-TEST(diag_not_enforced)
-{
-    CHECK(compile("policy p {\n    namespaces { user }\n    filesystem\n}\n"));
-    EXPECT_WARN("not-enforced", 2, 5, "'namespaces' is not enforced by this version of stockade",
-                "`stockade run` refuses policies with statements it cannot enforce");
-    EXPECT_NTH(1, STK_SEV_WARNING, "not-enforced", 3, 5, "'filesystem' is not enforced by this version of stockade",
-               "`stockade run` refuses policies with statements it cannot enforce");
-    CHECK_INT(ir->nunenforced, 2);
-    CHECK_STR(ir->unenforced[0], "namespaces");
-    CHECK_STR(ir->unenforced[1], "filesystem");
-    CHECK_INT(ir->unenforced_loc[1].line, 3);
-}
-
 /* ==== the diagnostics store and its output ========================================= */
 
 TEST(diags_disabled_warning)
@@ -940,7 +927,6 @@ int main(void)
     RUN(diag_unsigned_comparison);
     RUN(diag_unsupported_expression);
     RUN(diag_type_mismatch);
-    RUN(diag_not_enforced);
     RUN(diags_disabled_warning);
     RUN(diags_werror);
     RUN(diags_same_finding_once);

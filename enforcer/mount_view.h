@@ -1,0 +1,49 @@
+/* mount_view.h — what mount.c and mount_dev.c share while building the
+ * command's filesystem view.  Internal to the enforcer. */
+#ifndef STK_MOUNT_VIEW_H
+#define STK_MOUNT_VIEW_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "bundle.h"
+#include "err.h"
+
+#define STK_VIEW_NDEV 6 /* null zero full random urandom tty */
+
+struct stk_view {
+    const struct stk_bundle_isolation *x;
+    struct stk_err *e;
+    int rootfd;              /* the host's / or the policy's root (O_PATH) */
+    int root;                /* the view: a detached recursive copy of rootfd, then stacked on / */
+    int *src;                /* per entry: a bind's source (O_PATH), -1 otherwise */
+    int devnull;             /* the host's /dev/null, for masks of files */
+    int dev[STK_VIEW_NDEV];  /* the host's device nodes, for dev minimal */
+    dev_t ours[64];          /* st_dev of the tmpfs mounts the policy made: mount points may be created there */
+    size_t nours;
+    char cwd[4096];          /* the caller's working directory, restored inside the view if it exists there */
+};
+
+/* "stockade: mount: ENTRY: MESSAGE[: strerror(err)]"; m NULL: "building the view".  Returns -1. */
+int stk_view_err(struct stk_view *v, int err, const struct stk_bundle_mount *m, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void stk_view_describe(const struct stk_bundle_mount *m, char *buf, size_t len);
+/* path inside the view (O_PATH), or -1 with errno */
+int stk_view_resolve(struct stk_view *v, const char *path);
+/* fd lies in one of the policy's own tmpfs mounts */
+bool stk_view_ours(const struct stk_view *v, int fd);
+int stk_view_remember(struct stk_view *v, int mnt, const struct stk_bundle_mount *m);
+/* m's destination, created inside the policy's own tmpfs when missing; -1 on error */
+int stk_view_target(struct stk_view *v, const struct stk_bundle_mount *m, bool dir);
+int stk_view_attach(struct stk_view *v, int mnt, int target, const struct stk_bundle_mount *m);
+int stk_view_set_readonly(struct stk_view *v, int mnt, bool recursive, const struct stk_bundle_mount *m);
+/* a new detached tmpfs/procfs mount (size, mode: NULL for the default) */
+int stk_view_newfs(struct stk_view *v, const char *type, const char *size, const char *mode, unsigned attrs,
+                   const struct stk_bundle_mount *m);
+
+/* mount_dev.c: open the host's device nodes (before the view changes), then build /dev */
+int stk_view_open_devices(struct stk_view *v, const struct stk_bundle_mount *m);
+int stk_view_dev(struct stk_view *v, const struct stk_bundle_mount *m);
+
+#endif
