@@ -221,11 +221,11 @@ static void put_arg(struct out *o, uint64_t v, enum stk_arg_type t, bool is64, c
     bool narrow = t == STK_ARG_INT || t == STK_ARG_UINT || !is64;
     if (narrow)
         v &= 0xffffffffu;
-    if (name && narrow && (ends_with(name, "flags") || strcmp(name, "type") == 0 || strcmp(name, "prot") == 0)) {
+    if (name && (ends_with(name, "flags") || strcmp(name, "type") == 0 || strcmp(name, "prot") == 0)) {
         put(o, "0x%llx", (unsigned long long)v);
         return;
     }
-    if (name && narrow && strcmp(name, "mode") == 0) {
+    if (name && strcmp(name, "mode") == 0) {
         put(o, "0%llo", (unsigned long long)v);
         return;
     }

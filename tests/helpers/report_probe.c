@@ -3,6 +3,8 @@
  *   thread-sys NR     syscall NR from a second thread: "thread sys NR: ret=R errno=E tid=T"
  *   trap-sys NR       with a SIGSYS handler installed: "trap sys NR: ret=R errno=E sigsys=N sync=S code=C"
  *                     (S: the handler had run when the call returned; C: its si_code)
+ *   sys NR            syscall NR: "sys NR: ret=R errno=E"
+ *   fork-sys NR       syscall NR in a child: "fork sys NR: pid=P ret=R errno=E", then "fork status: S"
  *   block-sigsys      block SIGSYS in this thread: "block-sigsys: ok"
  *   fdlinks           every open descriptor and what it is: "fd N: TARGET"
  *   pid               "pid: P"
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t sigsys_count, sigsys_code;
@@ -72,6 +75,25 @@ int main(int argc, char **argv)
                 usleep(5000);
             printf("trap sys %ld: ret=%ld errno=%d sigsys=%d sync=%d code=%d\n", nr, r, err, (int)sigsys_count, sync,
                    (int)sigsys_code);
+        } else if (!strcmp(a, "sys") && i + 1 < argc) {
+            long nr = strtol(argv[++i], NULL, 0);
+            errno = 0;
+            long r = syscall(nr, 0, 0, 0, 0, 0, 0);
+            printf("sys %ld: ret=%ld errno=%d\n", nr, r, r < 0 ? errno : 0);
+        } else if (!strcmp(a, "fork-sys") && i + 1 < argc) {
+            long nr = strtol(argv[++i], NULL, 0);
+            pid_t p = fork();
+            if (p == 0) {
+                errno = 0;
+                long r = syscall(nr, 0, 0, 0, 0, 0, 0);
+                printf("fork sys %ld: pid=%d ret=%ld errno=%d\n", nr, (int)getpid(), r, r < 0 ? errno : 0);
+                _exit(0);
+            }
+            int st = 0;
+            if (p < 0 || waitpid(p, &st, 0) < 0)
+                printf("fork-sys: %s\n", strerror(errno));
+            else
+                printf("fork status: %d\n", st);
         } else if (!strcmp(a, "block-sigsys")) {
             sigset_t s;
             sigemptyset(&s);
