@@ -197,6 +197,50 @@ static void kill_call(const struct stk_report *r, const struct task *t, uint64_t
     snprintf(result, len, "killed by %s", sys ? "SIGSYS" : "SIGKILL");
 }
 
+/* The C strings among the call's arguments, read from the caller's memory
+ * (for the report only: the decision never depends on memory, which the
+ * caller's other threads could change).  Unreadable ones stay numbers. */
+#define STR_MAX 96
+static void read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 * STR_MAX], const char *ptrs[6])
+{
+    unsigned mask = stk_report_string_args(d);
+    for (int i = 0; i < 6; i++)
+        ptrs[i] = NULL;
+    if (!mask)
+        return;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (int i = 0; i < 6; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        char raw[STR_MAX + 1];
+        size_t n = 0;
+        uint64_t addr = d->args[i];
+        bool nul = false;
+        while (n < sizeof raw && !nul) {
+            /* page by page: the string may end just before an unmapped page */
+            size_t want = 4096 - (size_t)((addr + n) & 4095);
+            if (want > sizeof raw - n)
+                want = sizeof raw - n;
+            ssize_t r = pread(fd, raw + n, want, (off_t)(addr + n));
+            if (r <= 0)
+                break;
+            nul = memchr(raw + n, '\0', (size_t)r) != NULL;
+            n += (size_t)r;
+        }
+        char *end = memchr(raw, '\0', n);
+        if (!end && n == 0)
+            continue;
+        size_t len = end ? (size_t)(end - raw) : n;
+        stk_report_quote(strs[i], sizeof strs[i], raw, len, STR_MAX, !end);
+        ptrs[i] = strs[i];
+    }
+    close(fd);
+}
+
 /* ---- one notification ---------------------------------------------------------------- */
 
 static void handle(struct stk_report *r)
@@ -215,6 +259,9 @@ static void handle(struct stk_report *r)
 
     struct task t;
     task_read((pid_t)req.pid, &t);
+    char strs[6][2 * STR_MAX];
+    const char *ptrs[6];
+    read_strings((pid_t)req.pid, &req.data, strs, ptrs);
     /* /proc/PID was read about the notifying task only if it still waits */
     bool alive = id_valid(r, req.id);
     if (!alive)
@@ -263,8 +310,8 @@ static void handle(struct stk_report *r)
     if (!alive)
         snprintf(result, sizeof result, "not answered: the caller is gone");
 
-    char call[512], line[800];
-    stk_report_format_call(call, sizeof call, &req.data);
+    char call[1024], line[1400];
+    stk_report_format_call(call, sizeof call, &req.data, ptrs);
     char who[48];
     if (t.ok && t.tgid != (pid_t)req.pid)
         snprintf(who, sizeof who, "pid %d tid %d", (int)t.tgid, (int)req.pid);

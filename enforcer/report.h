@@ -61,9 +61,19 @@ int stk_report_rewrite(struct sock_filter *prog, size_t len, struct stk_err *e);
  * NULL.  Looks the name up in the compiler's generated syscall table. */
 const char *stk_report_syscall_name(uint32_t arch, uint32_t nr, const char **abi_name);
 
+/* The arguments of the call that are C strings (pathname, filename, ...), as
+ * a bit mask (bit i: argument i), so that the supervisor can show them. */
+unsigned stk_report_string_args(const struct seccomp_data *d);
+
 /* The call as a report shows it: `socket(domain=16, type=0x80002, protocol=0)`,
- * `i386:socketcall(...)`, `syscall#999(0x1, ...)`.  Always NUL-terminated. */
-void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d);
+ * `i386:socketcall(...)`, `syscall#999(0x1, ...)`.  strs (may be NULL): for
+ * each argument, text to show instead of the value (a quoted string read
+ * from the caller's memory), or NULL.  Always NUL-terminated. */
+void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d, const char *const *strs);
+
+/* buf = s[0..n) as a quoted C string with escapes, cut after max characters
+ * ("..." appended; also when cut is true: the string went on). */
+void stk_report_quote(char *buf, size_t len, const char *s, size_t n, size_t max, bool cut);
 
 /* "EPERM" (or "errno 4000" style "4000" when the value has no name). */
 const char *stk_report_errno_name(int err, char *buf, size_t len);

@@ -14,6 +14,7 @@
 #include <linux/audit.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "sigs.h"
 #include "sigs_table.h"
@@ -207,6 +208,20 @@ static void put(struct out *o, const char *fmt, ...)
     o->n = (size_t)w >= o->len - o->n ? o->len - 1 : o->n + (size_t)w;
 }
 
+/* Address families by name (socket's and socketpair's domain): the values
+ * come from the system headers. */
+static const char *family_name(uint64_t v)
+{
+#define F(x) case x: return #x
+    switch (v) {
+    F(AF_UNIX); F(AF_INET); F(AF_INET6); F(AF_NETLINK); F(AF_PACKET); F(AF_BLUETOOTH); F(AF_ALG);
+    F(AF_VSOCK); F(AF_KEY); F(AF_CAN); F(AF_TIPC); F(AF_RDS); F(AF_LLC); F(AF_IB); F(AF_MPLS);
+    F(AF_XDP); F(AF_APPLETALK); F(AF_AX25); F(AF_X25); F(AF_NFC); F(AF_QIPCRTR); F(AF_SMC);
+    default: return NULL;
+    }
+#undef F
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -223,6 +238,11 @@ static void put_arg(struct out *o, uint64_t v, enum stk_arg_type t, bool is64, c
         v &= 0xffffffffu;
     if (name && (ends_with(name, "flags") || strcmp(name, "type") == 0 || strcmp(name, "prot") == 0)) {
         put(o, "0x%llx", (unsigned long long)v);
+        return;
+    }
+    const char *fam = name && strcmp(name, "domain") == 0 ? family_name(v) : NULL;
+    if (fam) {
+        put(o, "%s", fam);
         return;
     }
     if (name && strcmp(name, "mode") == 0) {
@@ -242,7 +262,65 @@ static void put_arg(struct out *o, uint64_t v, enum stk_arg_type t, bool is64, c
     put(o, "0x%llx", (unsigned long long)v);
 }
 
-void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d)
+static bool is_string_arg(const char *name)
+{
+    static const char *const names[] = {"pathname", "path",   "oldpath", "newpath",  "filename",
+                                        "linkpath", "target", "source",  "filesystemtype", "special",
+                                        "library",  "fsname", "to_path", "from_path", "name",
+                                        "oldname",  "newname", "type"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+static const struct stk_sig *call_sig(const struct seccomp_data *d, int *abi_out)
+{
+    const char *abi_name;
+    const char *name = stk_report_syscall_name(d->arch, (uint32_t)d->nr, &abi_name);
+    uint32_t tnr;
+    int abi = abi_of(d->arch, (uint32_t)d->nr, &tnr);
+    *abi_out = abi;
+    return name && abi >= 0 ? sig_of(name, abi) : NULL;
+}
+
+unsigned stk_report_string_args(const struct seccomp_data *d)
+{
+    int abi;
+    const struct stk_sig *sig = call_sig(d, &abi);
+    unsigned mask = 0;
+    for (unsigned i = 0; sig && i < sig->nargs && i < 6; i++)
+        if (sig->args[i].name && sig->args[i].type == STK_ARG_ULONG && is_string_arg(sig->args[i].name) &&
+            d->args[i] != 0)
+            mask |= 1u << i;
+    return mask;
+}
+
+void stk_report_quote(char *buf, size_t len, const char *s, size_t n, size_t max, bool cut)
+{
+    struct out o = {buf, len, 0};
+    if (!len)
+        return;
+    buf[0] = '\0';
+    put(&o, "\"");
+    size_t i = 0;
+    for (; i < n && i < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            put(&o, "\\%c", c);
+        else if (c == '\n')
+            put(&o, "\\n");
+        else if (c == '\t')
+            put(&o, "\\t");
+        else if (c < 0x20 || c >= 0x7f)
+            put(&o, "\\x%02x", c);
+        else
+            put(&o, "%c", c);
+    }
+    put(&o, "\"%s", cut || i < n ? "..." : "");
+}
+
+void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d, const char *const *strs)
 {
     struct out o = {buf, len, 0};
     if (!len)
@@ -266,7 +344,10 @@ void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d)
     if (sig) {
         for (unsigned i = 0; i < sig->nargs && i < 6; i++) {
             put(&o, "%s%s=", i ? ", " : "", sig->args[i].name ? sig->args[i].name : "?");
-            put_arg(&o, d->args[i], sig->args[i].type, is64, sig->args[i].name);
+            if (strs && strs[i])
+                put(&o, "%s", strs[i]);
+            else
+                put_arg(&o, d->args[i], sig->args[i].type, is64, sig->args[i].name);
         }
     } else {
         for (unsigned i = 0; i < 6; i++) {

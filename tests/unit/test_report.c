@@ -189,32 +189,62 @@ TEST(format_call)
 #endif
     char buf[256];
     struct seccomp_data d = {.nr = SYS_socket, .arch = AUDIT_ARCH_X86_64, .args = {16, 0x80003, 0}};
-    stk_report_format_call(buf, sizeof buf, &d);
-    CHECK_STR(buf, "socket(domain=16, type=0x80003, protocol=0)");
+    stk_report_format_call(buf, sizeof buf, &d, NULL);
+    CHECK_STR(buf, "socket(domain=AF_NETLINK, type=0x80003, protocol=0)");
+    d.args[0] = 4242; /* no such family: the number */
+    stk_report_format_call(buf, sizeof buf, &d, NULL);
+    CHECK_STR(buf, "socket(domain=4242, type=0x80003, protocol=0)");
+    d.args[0] = 16;
     /* int arguments: the low 32 bits, signed (AT_FDCWD) */
     struct seccomp_data o = {.nr = SYS_openat, .arch = AUDIT_ARCH_X86_64,
                              .args = {0xffffffffffffff9cull, 0x7ffc12345678ull, 0x241, 0644}};
-    stk_report_format_call(buf, sizeof buf, &o);
+    stk_report_format_call(buf, sizeof buf, &o, NULL);
     CHECK_STR(buf, "openat(dirfd=-100, pathname=0x7ffc12345678, flags=0x241, mode=0644)");
     /* another ABI: prefixed, 32-bit registers */
     struct seccomp_data i = {.nr = 102, .arch = AUDIT_ARCH_I386, .args = {1, 0x1ffffd000ull}};
-    stk_report_format_call(buf, sizeof buf, &i);
+    stk_report_format_call(buf, sizeof buf, &i, NULL);
     CHECK_STR(buf, "i386:socketcall(call=1, args=0xffffd000)");
     /* unknown number: every register */
     struct seccomp_data u = {.nr = 99999, .arch = AUDIT_ARCH_X86_64, .args = {1, 2, 3, 4, 5, 0x123456}};
-    stk_report_format_call(buf, sizeof buf, &u);
+    stk_report_format_call(buf, sizeof buf, &u, NULL);
     CHECK_STR(buf, "syscall#99999(1, 2, 3, 4, 5, 0x123456)");
     struct seccomp_data f = {.nr = 1, .arch = 0xdeadbeefu};
-    stk_report_format_call(buf, sizeof buf, &f);
+    stk_report_format_call(buf, sizeof buf, &f, NULL);
     CHECK_STR(buf, "arch 0xdeadbeef:syscall#1(0, 0, 0, 0, 0, 0)");
     /* no arguments */
     struct seccomp_data g = {.nr = SYS_getpid, .arch = AUDIT_ARCH_X86_64};
-    stk_report_format_call(buf, sizeof buf, &g);
+    stk_report_format_call(buf, sizeof buf, &g, NULL);
     CHECK_STR(buf, "getpid()");
+    /* strings read from the caller's memory replace their pointers */
+    const char *strs[6] = {NULL, "\"/etc/passwd\""};
+    stk_report_format_call(buf, sizeof buf, &o, strs);
+    CHECK_STR(buf, "openat(dirfd=-100, pathname=\"/etc/passwd\", flags=0x241, mode=0644)");
+    CHECK_INT(stk_report_string_args(&o), 1u << 1);
+    struct seccomp_data m = {.nr = SYS_mount, .arch = AUDIT_ARCH_X86_64, .args = {1, 2, 3, 4, 5}};
+    CHECK_INT(stk_report_string_args(&m), 7u); /* source, target, filesystemtype; not data */
+    m.args[1] = 0; /* NULL is not read */
+    CHECK_INT(stk_report_string_args(&m), 5u);
+    CHECK_INT(stk_report_string_args(&d), 0u);
     /* a short buffer is cut and terminated */
     char small[8];
-    stk_report_format_call(small, sizeof small, &d);
+    stk_report_format_call(small, sizeof small, &d, NULL);
     CHECK_STR(small, "socket(");
+}
+
+TEST(quote)
+{
+    char b[64];
+    stk_report_quote(b, sizeof b, "/bin/true", 9, 96, false);
+    CHECK_STR(b, "\"/bin/true\"");
+    stk_report_quote(b, sizeof b, "a\"b\\c\n\x01", 7, 96, false);
+    CHECK_STR(b, "\"a\\\"b\\\\c\\n\\x01\"");
+    stk_report_quote(b, sizeof b, "abcdef", 6, 3, false);
+    CHECK_STR(b, "\"abc\"...");
+    stk_report_quote(b, sizeof b, "abc", 3, 96, true);
+    CHECK_STR(b, "\"abc\"...");
+    char s[6];
+    stk_report_quote(s, sizeof s, "abcdefgh", 8, 96, false);
+    CHECK_STR(s, "\"abcd");
 }
 
 TEST(errno_names)
@@ -235,6 +265,7 @@ int main(void)
     RUN(rewrite_equivalent_on_generated_program);
     RUN(names);
     RUN(format_call);
+    RUN(quote);
     RUN(errno_names);
     return test_summary();
 }
