@@ -264,8 +264,10 @@ static void handle(struct stk_report *r)
     read_strings((pid_t)req.pid, &req.data, strs, ptrs);
     /* /proc/PID was read about the notifying task only if it still waits */
     bool alive = id_valid(r, req.id);
-    if (!alive)
+    if (!alive) {
         t.ok = false;
+        snprintf(t.name, sizeof t.name, "?");
+    }
 
     char result[64], ebuf[16];
     const char *why = d.action;

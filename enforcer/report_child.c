@@ -94,7 +94,13 @@ int stk_report_install(struct stk_report *r, const struct sock_fprog *prog, int 
     }
     struct handover h = {.sock = r->sock[1], .exec_fd = exec_fd, .listener = -1, .state = 0, .err = 0};
     pthread_t t;
-    int pe = pthread_create(&t, NULL, handover_main, &h);
+    pthread_attr_t attr;
+    int pe = pthread_attr_init(&attr);
+    if (!pe)
+        pe = pthread_attr_setstacksize(&attr, 64 * 1024); /* it sends one message */
+    if (!pe)
+        pe = pthread_create(&t, &attr, handover_main, &h);
+    pthread_attr_destroy(&attr);
     if (pe)
         return stk_errnof(e, STEP, pe, "--report: starting the hand-over thread");
     unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
