@@ -408,11 +408,14 @@ static int on_socket(int fd, void *arg)
 
 static int on_attach(pid_t child, void *arg, struct stk_err *e)
 {
-    (void)e;
     struct stk_report *r = arg;
     r->child = child;
     close(r->sock[1]); /* the enforcer's end */
     r->sock[1] = -1;
+    /* a report nobody reads any more (`| head`) must not kill the supervisor,
+     * and with it the command: the write fails with EPIPE instead */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        return stk_errnof(e, STEP, errno, "ignoring SIGPIPE");
     return 0;
 }
 
