@@ -290,7 +290,7 @@ unsigned stk_report_string_args(const struct seccomp_data *d)
     const struct stk_sig *sig = call_sig(d, &abi);
     unsigned mask = 0;
     for (unsigned i = 0; sig && i < sig->nargs && i < 6; i++)
-        if (sig->args[i].name && sig->args[i].type == STK_ARG_ULONG && is_string_arg(sig->args[i].name) &&
+        if (sig->args[i].type == STK_ARG_ULONG && is_string_arg(sig->args[i].name) &&
             d->args[i] != 0)
             mask |= 1u << i;
     return mask;
@@ -343,7 +343,7 @@ void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d,
         put(&o, "syscall#%d(", d->nr);
     if (sig) {
         for (unsigned i = 0; i < sig->nargs && i < 6; i++) {
-            put(&o, "%s%s=", i ? ", " : "", sig->args[i].name ? sig->args[i].name : "?");
+            put(&o, "%s%s=", i ? ", " : "", sig->args[i].name[0] ? sig->args[i].name : "?");
             if (strs && strs[i])
                 put(&o, "%s", strs[i]);
             else
