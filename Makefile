@@ -115,7 +115,10 @@ $(BUILD)/asan/libstockade.a: $(ALIB_OBJ)
 $(BUILD)/stockade: $(OBJ)/compiler/main.o $(BUILD)/libstockade.a
 	$(CC) $(CFLAGS) -Wl,-z,relro,-z,now -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/stockade-exec: $(OBJ)/enforcer/exec_main.o $(ENF_OBJ)
+# The enforcer shares the compiler's generated syscall and signature tables
+# (pure data) to name the calls it reports (enforcer/report_fmt.c).
+ENF_GEN_OBJ := $(OBJ)/gen/syscall_table.o $(OBJ)/gen/sigs_table.o
+$(BUILD)/stockade-exec: $(OBJ)/enforcer/exec_main.o $(ENF_OBJ) $(ENF_GEN_OBJ)
 	$(CC) $(CFLAGS) -static -o $@ $^ $(EXEC_STATIC_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstockade.a tests/unit/testlib.h

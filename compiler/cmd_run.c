@@ -26,6 +26,10 @@ static const char run_usage[] =
     "\n"
     "options:\n"
     "  --dry-run          print what would be applied, step by step, and exit 0\n"
+    "  --report[=FILE]    report every call the policy blocks or logs, by name, with\n"
+    "                     the action taken, and a summary at exit (to stderr, or\n"
+    "                     appended to FILE); COMMAND then runs under a supervising\n"
+    "                     parent (see stockade(1))\n"
     "  --policy NAME      which policy of the file (default: the last one defined)\n"
     "  -I DIR             also look for included files in DIR\n"
     "  -h, --help         show this help\n"
@@ -38,11 +42,13 @@ int stk_cmd_run(int argc, char **argv)
 {
     static const struct option lopts[] = {
         {"dry-run", no_argument, NULL, 'n'},
+        {"report", optional_argument, NULL, 'r'},
         {"policy", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool dry_run = false;
+    bool dry_run = false, report = false;
+    const char *report_path = NULL;
     struct stk_compile_opts copts = {0};
     const char **incs = NULL;
     size_t ninc = 0, capinc = 0;
@@ -51,6 +57,15 @@ int stk_cmd_run(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+I:h", lopts, NULL)) != -1) {
         switch (c) {
         case 'n': dry_run = true; break;
+        case 'r':
+            report = true;
+            report_path = optarg;
+            if (optarg && !*optarg) {
+                fputs("stockade: usage: --report= needs a file name\n", stderr);
+                free(incs);
+                return STK_EXIT_FAILURE;
+            }
+            break;
         case 'p': copts.policy_name = optarg; break;
         case 'I': STK_PUSH(incs, ninc, capinc, optarg); break;
         case 'h':
@@ -117,7 +132,7 @@ int stk_cmd_run(int argc, char **argv)
         return e.status;
     }
     stk_identity_use_nss = true; /* a dynamic binary: NSS works here */
-    struct stk_enforce_opts opts = {.dry_run = dry_run};
+    struct stk_enforce_opts opts = {.dry_run = dry_run, .report = report, .report_path = report_path};
     rc = stk_enforce(b, argv + i, &opts);
     stk_bundle_free(b);
     return rc;

@@ -9,8 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Names stored in place, not pointed to (no relocations at start-up: see
+ * STK_SYSCALL_NAME_MAX in syscalls.h); gen_consts.sh refuses longer ones. */
+#define STK_CONST_NAME_MAX 48
+
 struct stk_const {
-    const char *name;
+    char name[STK_CONST_NAME_MAX];
     int64_t value;
 };
 

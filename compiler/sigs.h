@@ -17,13 +17,18 @@ enum stk_arg_type {
     STK_ARG_ULONG, /* register-sized unsigned: size_t, pointers, unsigned long, u64 */
 };
 
+/* Names are stored in place, not pointed to (no relocations at start-up:
+ * see STK_SYSCALL_NAME_MAX); the generator refuses longer ones.  An unused
+ * argument slot has an empty name. */
+#define STK_ARG_NAME_MAX 20
+
 struct stk_arg_sig {
-    const char *name;
+    char name[STK_ARG_NAME_MAX];
     enum stk_arg_type type;
 };
 
 struct stk_sig {
-    const char *syscall;
+    char syscall[STK_SYSCALL_NAME_MAX];
     uint8_t nargs;
     struct stk_arg_sig args[6];
 };

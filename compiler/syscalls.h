@@ -41,8 +41,14 @@ int stk_abi_by_name(const char *name);
 
 #define STK_NR_NONE (-1)
 
+/* Names are stored in the table itself, not pointed to: a table of pointers
+ * would need a relocation per entry when the position-independent binary
+ * starts (every page of it written once: measurable on every `stockade run`,
+ * docs/performance.md).  The generator refuses longer names. */
+#define STK_SYSCALL_NAME_MAX 32
+
 struct stk_syscall {
-    const char *name;
+    char name[STK_SYSCALL_NAME_MAX];
     int32_t nr[STK_ABI_COUNT]; /* table number (without nr_offset), STK_NR_NONE if absent */
 };
 

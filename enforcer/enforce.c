@@ -36,7 +36,7 @@ static int policy_check(const struct stk_bundle *b, uint64_t keep, bool via_fd, 
 }
 
 static int enforce(const struct stk_bundle *b, char *const argv[], char *const *caller_env, bool report,
-                   struct stk_err *e)
+                   const char *report_path, struct stk_err *e)
 {
     struct stk_ids ids = {0};
     uint64_t keep = 0, clone_flags = 0;
@@ -61,7 +61,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     /* 4. what needs the host's view and privileges: the sVirt level, the
      *    cgroup leaf and its limits, the violation reporter */
     if (stk_lsm_prepare(b, &sv, &lsm, e) < 0 || stk_cgroup_prepare(b, &sv, e) < 0 ||
-        stk_report_prepare(b, report, &sv, &rep, e) < 0)
+        stk_report_prepare(b, report, report_path, &sv, &rep, e) < 0)
         goto fail;
     /* 5. namespaces: fork under a supervisor (clone3 with the namespace flags,
      *    into the cgroup) when a step needs one; otherwise stay in place */
@@ -129,7 +129,7 @@ int stk_enforce(const struct stk_bundle *b, char *const argv[], const struct stk
     }
     struct stk_err e = {0};
     char *const *env = opts && opts->envp ? opts->envp : environ;
-    enforce(b, argv, env, opts && opts->report, &e);
+    enforce(b, argv, env, opts && opts->report, opts ? opts->report_path : NULL, &e);
     stk_err_report(&e, stderr);
     return e.status ? e.status : STK_EXIT_FAILURE;
 }

@@ -11,6 +11,7 @@
 struct stk_enforce_opts {
     bool dry_run;        /* print the steps (stk_bundle_print) and return 0 */
     bool report;         /* report every blocked or logged syscall (steps.h: report.c) */
+    const char *report_path; /* with report: append the reports to this file; NULL = stderr */
     char *const *envp;   /* the caller's environment; NULL = environ */
     FILE *out;           /* dry-run output; NULL = stdout */
 };

@@ -14,11 +14,15 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: stockade-exec [--dry-run] BUNDLE -- COMMAND [ARG...]\n"
+    fputs("usage: stockade-exec [--dry-run] [--report[=FILE]] BUNDLE -- COMMAND [ARG...]\n"
           "       stockade-exec --help | --version\n"
           "Apply the policy compiled into BUNDLE (`stockade compile`) to this process and\n"
           "execute COMMAND (looked up in PATH) in its place.\n"
-          "  --dry-run   print what would be applied, step by step, and exit 0\n"
+          "  --dry-run          print what would be applied, step by step, and exit 0\n"
+          "  --report[=FILE]    report every call the policy blocks or logs, by name, with\n"
+          "                     the action taken, and a summary at exit (to stderr, or\n"
+          "                     appended to FILE); COMMAND then runs under a supervising\n"
+          "                     parent\n"
           "Exit status: COMMAND's own; 125 if the policy could not be applied (nothing was\n"
           "executed); 126 if COMMAND is not executable; 127 if it was not found.\n",
           out);
@@ -26,7 +30,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    bool dry_run = false;
+    bool dry_run = false, report = false;
+    const char *report_path = NULL;
     int i = 1;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -37,6 +42,15 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "--dry-run") == 0) {
             dry_run = true;
+        } else if (strcmp(argv[i], "--report") == 0) {
+            report = true;
+        } else if (strncmp(argv[i], "--report=", 9) == 0) {
+            report = true;
+            report_path = argv[i] + 9;
+            if (!*report_path) {
+                fputs("stockade: usage: --report= needs a file name\n", stderr);
+                return STK_EXIT_FAILURE;
+            }
         } else if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-' || argv[i][1] == '\0') {
             break;
         } else {
@@ -67,7 +81,7 @@ int main(int argc, char **argv)
         stk_err_report(&e, stderr);
         return e.status;
     }
-    struct stk_enforce_opts opts = {.dry_run = dry_run};
+    struct stk_enforce_opts opts = {.dry_run = dry_run, .report = report, .report_path = report_path};
     int rc = stk_enforce(b, argv + i, &opts);
     stk_bundle_free(b);
     return rc;

@@ -1,13 +1,524 @@
-/* report.c — `--report`: violation reporting through the supervisor (steps.h). */
+/* report.c — `--report` (steps.h, report.h): every call the policy blocks or
+ * logs is reported by name with the action taken, by the supervisor.
+ *
+ * Before the fork, stk_report_prepare opens the report file, creates the
+ * socket the listener will arrive on and registers the supervisor's hooks.
+ * The enforcer installs a copy of the program in which every action other
+ * than allow becomes "notify the listener" (report_child.c).  For each
+ * notification the supervisor runs the policy's OWN program (the same
+ * interpreter the compiler is tested with, bpf_interp.c) on the call's
+ * seccomp_data, does what the kernel would have done, as far as a supervisor
+ * can, and writes one line:
+ *
+ *   stockade: report: pid 1234 (curl): socket(domain=16, type=3, protocol=0) -> errno EAFNOSUPPORT (blocked)
+ *
+ * and, when the command has exited, a summary (counts per call and outcome).
+ * The differences from enforcement without --report: docs/enforcer.md. */
 #include "steps.h"
 
-int stk_report_prepare(const struct stk_bundle *b, bool report, struct stk_supervisor *sv, struct stk_report **out,
-                       struct stk_err *e)
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bpf_interp.h"
+#include "report.h"
+
+#define STEP "report"
+
+static void out_line(const struct stk_report *r, const char *line)
 {
-    (void)b;
-    (void)sv;
+    size_t n = strlen(line), off = 0;
+    while (off < n) {
+        ssize_t w = write(r->out_fd, line + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return; /* nowhere left to say it */
+        off += (size_t)w;
+    }
+}
+
+/* ---- what the supervisor knows about the caller --------------------------------- */
+
+struct task {
+    bool ok;          /* /proc/TID/status was read */
+    pid_t tgid;
+    char name[64];
+    uint64_t blocked, ignored, caught;
+};
+
+static uint64_t hex64(const char *s)
+{
+    return strtoull(s, NULL, 16);
+}
+
+static void task_read(pid_t tid, struct task *t)
+{
+    memset(t, 0, sizeof *t);
+    t->tgid = tid;
+    snprintf(t->name, sizeof t->name, "?");
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    bool have_name = false, have_tgid = false;
+    for (char *line = buf, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char *v = strchr(line, ':');
+        if (!v)
+            continue;
+        *v++ = '\0';
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (strcmp(line, "Name") == 0) {
+            size_t i = 0;
+            for (; v[i] && i + 1 < sizeof t->name; i++)
+                t->name[i] = (v[i] >= 0x20 && v[i] < 0x7f) ? v[i] : '?';
+            t->name[i] = '\0';
+            have_name = true;
+        } else if (strcmp(line, "Tgid") == 0) {
+            t->tgid = (pid_t)strtol(v, NULL, 10);
+            have_tgid = true;
+        } else if (strcmp(line, "SigBlk") == 0) {
+            t->blocked = hex64(v);
+        } else if (strcmp(line, "SigIgn") == 0) {
+            t->ignored = hex64(v);
+        } else if (strcmp(line, "SigCgt") == 0) {
+            t->caught = hex64(v);
+        }
+    }
+    t->ok = have_name && have_tgid && t->tgid > 0;
+}
+
+static bool sigsys_in(uint64_t set)
+{
+    return (set >> (SIGSYS - 1)) & 1;
+}
+
+static bool id_valid(const struct stk_report *r, uint64_t id)
+{
+    return ioctl(r->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+/* Kill the process of the notifying thread with sig (pidfd: the process the
+ * still-pending notification belongs to, not a recycled pid). */
+static void kill_process(const struct stk_report *r, const struct task *t, uint64_t id, int sig)
+{
+    long pfd = syscall(SYS_pidfd_open, t->tgid, 0);
+    if (pfd >= 0) {
+        if (id_valid(r, id) && syscall(SYS_pidfd_send_signal, (int)pfd, sig, NULL, 0) < 0)
+            fprintf(stderr, "stockade: %s: signalling pid %d: %s\n", STEP, (int)t->tgid, strerror(errno));
+        close((int)pfd);
+    } else if (id_valid(r, id) && kill(t->tgid, sig) < 0) {
+        fprintf(stderr, "stockade: %s: signalling pid %d: %s\n", STEP, (int)t->tgid, strerror(errno));
+    }
+}
+
+/* Answer: the call fails with err (> 0), or returns val (err 0), or runs (cont). */
+static void respond_val(const struct stk_report *r, uint64_t id, int err, int64_t val, bool cont)
+{
+    struct seccomp_notif_resp resp;
+    memset(&resp, 0, sizeof resp);
+    resp.id = id;
+    resp.error = cont ? 0 : -err;
+    resp.val = cont || err ? 0 : val;
+    resp.flags = cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+    while (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno != ENOENT) /* ENOENT: the caller is gone (killed) */
+            fprintf(stderr, "stockade: %s: answering a notification: %s\n", STEP, strerror(errno));
+        return;
+    }
+}
+
+static void respond(const struct stk_report *r, uint64_t id, int err, bool cont)
+{
+    respond_val(r, id, err, 0, cont);
+}
+
+/* ---- counting --------------------------------------------------------------------- */
+
+static void count(struct stk_report *r, uint32_t arch, uint32_t nr, const char *action)
+{
+    r->total++;
+    for (size_t i = 0; i < r->nkinds; i++) {
+        struct stk_report_count *k = &r->kinds[i];
+        if (k->arch == arch && k->nr == nr && strcmp(k->action, action) == 0) {
+            k->n++;
+            return;
+        }
+    }
+    if (r->nkinds == STK_REPORT_MAX_KINDS) {
+        r->other++;
+        return;
+    }
+    struct stk_report_count *k = &r->kinds[r->nkinds++];
+    k->arch = arch;
+    k->nr = nr;
+    snprintf(k->action, sizeof k->action, "%s", action);
+    k->n = 1;
+}
+
+static void trap_signal(const struct task *t, pid_t tid)
+{
+    if (syscall(SYS_tgkill, t->tgid, tid, SIGSYS) < 0)
+        fprintf(stderr, "stockade: %s: signalling tid %d: %s\n", STEP, (int)tid, strerror(errno));
+}
+
+/* A call whose action kills: SIGSYS, like the kernel (exit status 128+31),
+ * when SIGSYS is at its default action; SIGKILL when the process catches,
+ * ignores or blocks SIGSYS, or the supervisor could not tell.  Whatever
+ * happens to the signal, the call itself never runs. */
+static void kill_call(const struct stk_report *r, const struct task *t, uint64_t id, bool alive, char *result,
+                      size_t len)
+{
+    bool sys = t->ok && !sigsys_in(t->caught) && !sigsys_in(t->ignored) && !sigsys_in(t->blocked);
+    if (alive)
+        kill_process(r, t, id, sys ? SIGSYS : SIGKILL);
+    respond(r, id, ENOSYS, false);
+    snprintf(result, len, "killed by %s", sys ? "SIGSYS" : "SIGKILL");
+}
+
+/* The C strings among the call's arguments, read from the caller's memory
+ * (for the report only: the decision never depends on memory, which the
+ * caller's other threads could change).  Unreadable ones stay numbers. */
+#define STR_MAX 96
+static void read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 * STR_MAX], const char *ptrs[6])
+{
+    unsigned mask = stk_report_string_args(d);
+    for (int i = 0; i < 6; i++)
+        ptrs[i] = NULL;
+    if (!mask)
+        return;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (int i = 0; i < 6; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        char raw[STR_MAX + 1];
+        size_t n = 0;
+        uint64_t addr = d->args[i];
+        bool nul = false;
+        while (n < sizeof raw && !nul) {
+            /* page by page: the string may end just before an unmapped page */
+            size_t want = 4096 - (size_t)((addr + n) & 4095);
+            if (want > sizeof raw - n)
+                want = sizeof raw - n;
+            ssize_t r = pread(fd, raw + n, want, (off_t)(addr + n));
+            if (r <= 0)
+                break;
+            nul = memchr(raw + n, '\0', (size_t)r) != NULL;
+            n += (size_t)r;
+        }
+        char *end = memchr(raw, '\0', n);
+        if (!end && n == 0)
+            continue;
+        size_t len = end ? (size_t)(end - raw) : n;
+        stk_report_quote(strs[i], sizeof strs[i], raw, len, STR_MAX, !end);
+        ptrs[i] = strs[i];
+    }
+    close(fd);
+}
+
+/* ---- one notification ---------------------------------------------------------------- */
+
+static void handle(struct stk_report *r)
+{
+    struct seccomp_notif req;
+    memset(&req, 0, sizeof req);
+    if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+        if (errno != ENOENT && errno != EINTR) /* ENOENT: the caller died meanwhile */
+            fprintf(stderr, "stockade: %s: receiving a notification: %s\n", STEP, strerror(errno));
+        return;
+    }
+    /* what the policy says: its own program on the very same data */
+    uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
+    struct stk_decision d;
+    stk_report_decide(ret, &d);
+
+    struct task t;
+    task_read((pid_t)req.pid, &t);
+    char strs[6][2 * STR_MAX];
+    const char *ptrs[6];
+    read_strings((pid_t)req.pid, &req.data, strs, ptrs);
+    /* /proc/PID was read about the notifying task only if it still waits */
+    bool alive = id_valid(r, req.id);
+    if (!alive) {
+        t.ok = false;
+        snprintf(t.name, sizeof t.name, "?");
+    }
+
+    char result[64], ebuf[16];
+    const char *why = d.action;
+    switch (d.verdict) {
+    case STK_V_ERRNO:
+        respond(r, req.id, d.err, false);
+        snprintf(result, sizeof result, "errno %s", stk_report_errno_name(d.err, ebuf, sizeof ebuf));
+        if (strcmp(d.action, "errno") == 0)
+            why = "blocked";
+        break;
+    case STK_V_CONTINUE:
+        respond(r, req.id, 0, true);
+        snprintf(result, sizeof result, "allowed");
+        if (strcmp(d.action, "log") == 0)
+            why = "logged";
+        break;
+    case STK_V_TRAP:
+        if (t.ok && sigsys_in(t.caught) && !sigsys_in(t.blocked)) {
+            /* The program handles SIGSYS: the call returns what the kernel's
+             * trap leaves in the return register, and the thread gets
+             * SIGSYS.  When a received call waits killably, the signal is
+             * sent first and stays pending until the answer, so the handler
+             * runs right at the call's return, as with the kernel's trap;
+             * otherwise it would interrupt the wait and the call would be
+             * restarted, so it follows the answer. */
+            int64_t val = stk_report_trap_value(&req.data);
+            if (r->killable && alive)
+                trap_signal(&t, (pid_t)req.pid);
+            respond_val(r, req.id, 0, val, false);
+            if (!r->killable && alive)
+                trap_signal(&t, (pid_t)req.pid);
+            snprintf(result, sizeof result, "SIGSYS, returns %lld", (long long)val);
+            break;
+        }
+        /* SIGSYS not handled: the kernel's trap ends the process; so do we */
+        kill_call(r, &t, req.id, alive, result, sizeof result);
+        break;
+    case STK_V_KILL:
+        kill_call(r, &t, req.id, alive, result, sizeof result);
+        break;
+    }
+    if (!alive)
+        snprintf(result, sizeof result, "not answered: the caller is gone");
+
+    char call[1024], line[1400];
+    stk_report_format_call(call, sizeof call, &req.data, ptrs);
+    char who[48];
+    if (t.ok && t.tgid != (pid_t)req.pid)
+        snprintf(who, sizeof who, "pid %d tid %d", (int)t.tgid, (int)req.pid);
+    else
+        snprintf(who, sizeof who, "pid %d", (int)req.pid);
+    snprintf(line, sizeof line, "stockade: report: %s (%s): %s -> %s (%s)\n", who, t.name, call, result, why);
+    out_line(r, line);
+    char kind[sizeof result + 32];
+    snprintf(kind, sizeof kind, "%s (%s)", result, why);
+    count(r, req.data.arch, (uint32_t)req.data.nr, kind);
+}
+
+/* ---- supervisor hooks --------------------------------------------------------------- */
+
+static int on_listener(int fd, void *arg)
+{
+    struct stk_report *r = arg;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, 0) <= 0)
+        return 0;
+    if (p.revents & POLLIN) {
+        handle(r); /* one at a time: the loop comes back while there are more */
+        return 0;
+    }
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) {
+        /* no task uses the filter any more */
+        close(fd);
+        r->listener = -1;
+        return 1;
+    }
+    return 0;
+}
+
+static void give_up(struct stk_report *r, const char *why, int err)
+{
+    fprintf(stderr, "stockade: %s: %s%s%s; stopping the command\n", STEP, why, err ? ": " : "",
+            err ? strerror(err) : "");
+    if (r->child > 0)
+        kill(r->child, SIGKILL);
+}
+
+static int on_socket(int fd, void *arg)
+{
+    struct stk_report *r = arg;
+    struct stk_report_msg m;
+    struct iovec iov = {&m, sizeof m};
+    union {
+        char buf[CMSG_SPACE(4 * sizeof(int))];
+        struct cmsghdr align;
+    } cm;
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf, .msg_controllen = sizeof cm.buf};
+    ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return 0;
+    int got[4], ngot = 0;
+    for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < k && ngot < 4; i++)
+            memcpy(&got[ngot++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+    }
+    close(fd);
+    r->sock[0] = -1;
+    if (n == 0) /* the enforcer stopped before installing the filter, and says why itself */
+        return 1;
+    if (n < 0) {
+        give_up(r, "receiving the listener", errno);
+        return 1;
+    }
+    if (n != (ssize_t)sizeof m || m.magic != STK_REPORT_MAGIC || ngot != 1 || (mh.msg_flags & MSG_CTRUNC)) {
+        for (int i = 0; i < ngot; i++)
+            close(got[i]);
+        give_up(r, "the listener did not arrive intact", 0);
+        return 1;
+    }
+    r->listener = got[0];
+    r->killable = m.flags & STK_REPORT_KILLABLE;
+    for (size_t i = 0; i < r->nexec_fd_insns; i++)
+        r->prog[r->exec_fd_insns[i]].k = m.exec_fd >= 0 ? (uint32_t)m.exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
+    struct stk_err e = {0};
+    if (stk_supervise_on_poll(r->sv, r->listener, on_listener, r, &e) < 0) {
+        stk_err_report(&e, stderr);
+        close(r->listener);
+        r->listener = -1;
+        give_up(r, "cannot watch the listener", 0);
+        return 1;
+    }
+    r->started = true;
+    return 1;
+}
+
+static int on_attach(pid_t child, void *arg, struct stk_err *e)
+{
+    struct stk_report *r = arg;
+    r->child = child;
+    close(r->sock[1]); /* the enforcer's end */
+    r->sock[1] = -1;
+    /* a report nobody reads any more (`| head`) must not kill the supervisor,
+     * and with it the command: the write fails with EPIPE instead */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        return stk_errnof(e, STEP, errno, "ignoring SIGPIPE");
+    return 0;
+}
+
+static void summary(struct stk_report *r)
+{
+    char line[512];
+    if (r->total == 0) {
+        out_line(r, "stockade: report: summary: no call was blocked or logged\n");
+        return;
+    }
+    snprintf(line, sizeof line, "stockade: report: summary: %lu call%s reported\n", r->total,
+             r->total == 1 ? "" : "s");
+    out_line(r, line);
+    for (size_t i = 0; i < r->nkinds; i++) {
+        const struct stk_report_count *k = &r->kinds[i];
+        const char *abi, *name = stk_report_syscall_name(k->arch, k->nr, &abi);
+        char nbuf[48];
+        if (!name) {
+            snprintf(nbuf, sizeof nbuf, "syscall#%d", (int)k->nr);
+            name = nbuf;
+        }
+        snprintf(line, sizeof line, "stockade: report: %8lu  %s%s%s -> %s\n", k->n, abi ? abi : "", abi ? ":" : "",
+                 name, k->action);
+        out_line(r, line);
+    }
+    if (r->other) {
+        snprintf(line, sizeof line, "stockade: report: %8lu  other calls\n", r->other);
+        out_line(r, line);
+    }
+}
+
+static void on_cleanup(void *arg)
+{
+    struct stk_report *r = arg;
+    if (r->started)
+        summary(r);
+    if (r->listener >= 0)
+        close(r->listener);
+    for (int i = 0; i < 2; i++)
+        if (r->sock[i] >= 0)
+            close(r->sock[i]);
+    if (r->own_out)
+        close(r->out_fd);
+    free(r->prog);
+    free(r);
+}
+
+/* ---- before the fork ----------------------------------------------------------------- */
+
+int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path, struct stk_supervisor *sv,
+                       struct stk_report **out, struct stk_err *e)
+{
     *out = NULL;
-    if (report)
-        return stk_errf(e, "report", "--report is not implemented yet");
+    if (!report)
+        return 0;
+    const struct stk_bundle_seccomp *s = &b->seccomp;
+    if (!s->present) {
+        fputs("stockade: report: the policy has no seccomp filter: there is nothing to report\n", stderr);
+        return 0;
+    }
+    for (size_t i = 0; i < s->len; i++)
+        if (s->insns[i].code == (BPF_RET | BPF_A))
+            return stk_errf(e, STEP, "seccomp instruction %zu returns a computed action; --report cannot rewrite "
+                                     "this program", i);
+    struct stk_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return stk_errnof(e, STEP, ENOMEM, "allocating the reporter");
+    r->sv = sv;
+    r->sock[0] = r->sock[1] = -1;
+    r->listener = -1;
+    r->out_fd = STDERR_FILENO;
+    r->len = s->len;
+    r->exec_fd_insns = s->exec_fd_insns;
+    r->nexec_fd_insns = s->nexec_fd_insns;
+    r->prog = calloc(s->len, sizeof *r->prog);
+    if (!r->prog) {
+        free(r);
+        return stk_errnof(e, STEP, ENOMEM, "copying the program");
+    }
+    memcpy(r->prog, s->insns, s->len * sizeof *r->prog);
+    if (path) {
+        /* as the caller, in the caller's view, before anything changes */
+        r->out_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0666);
+        if (r->out_fd < 0) {
+            int err = errno;
+            free(r->prog);
+            free(r);
+            return stk_errnof(e, STEP, err, "opening %s", path);
+        }
+        r->own_out = true;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) < 0) {
+        int err = errno;
+        on_cleanup(r);
+        return stk_errnof(e, STEP, err, "socketpair");
+    }
+    if (stk_supervise_on_cleanup(sv, on_cleanup, r, e) < 0) {
+        on_cleanup(r);
+        return -1;
+    }
+    /* from here on the clean-up hook owns r (run by the supervisor, or when the fork fails) */
+    if (stk_supervise_on_attach(sv, on_attach, r, e) < 0 || stk_supervise_on_poll(sv, r->sock[0], on_socket, r, e) < 0)
+        return -1;
+    *out = r;
     return 0;
 }

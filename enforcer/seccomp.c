@@ -2,6 +2,7 @@
  * before execve (the filter would otherwise judge the enforcer's own
  * setresuid, capset, chdir, ...). */
 #include "steps.h"
+#include "report.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -25,7 +26,6 @@ int stk_nnp_apply(const struct stk_bundle *b, struct stk_err *e)
 int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report, struct stk_err *e)
 {
     const struct stk_bundle_seccomp *s = &b->seccomp;
-    (void)report;
     if (!s->present)
         return 0;
     struct sock_filter *insns = calloc(s->len, sizeof *insns);
@@ -37,6 +37,18 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
     for (size_t i = 0; i < s->nexec_fd_insns; i++)
         insns[s->exec_fd_insns[i]].k = exec_fd >= 0 ? (uint32_t)exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
     struct sock_fprog prog = {(unsigned short)s->len, insns};
+    if (report) {
+        /* --report: every action but allow notifies the supervisor, which
+         * answers as the policy says (report.c, report_child.c) */
+        if (stk_report_rewrite(insns, s->len, e) < 0) {
+            free(insns);
+            return -1;
+        }
+        /* insns is not freed: after the install the enforcer makes no system
+         * call but the exec, and free() may trim the heap (brk); the exec
+         * releases it */
+        return stk_report_install(report, &prog, exec_fd, e);
+    }
     /* TSYNC: every thread of the process gets the filter (a no-op with one thread) */
     long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
     int err = errno;

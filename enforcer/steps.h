@@ -63,10 +63,11 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
 
 /* report.c: `--report`: every syscall the policy blocks or logs is reported
  * by name with the action taken, by the supervisor (docs/enforcer.md).
- * prepare runs in the enforcer before the fork and registers the
- * supervisor's hooks; *out is NULL when not reporting. */
-int stk_report_prepare(const struct stk_bundle *b, bool report, struct stk_supervisor *sv, struct stk_report **out,
-                       struct stk_err *e);
+ * prepare runs in the enforcer before the fork, opens path (NULL: reports go
+ * to stderr) and registers the supervisor's hooks; *out is NULL when not
+ * reporting (or the policy has no seccomp filter). */
+int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path, struct stk_supervisor *sv,
+                       struct stk_report **out, struct stk_err *e);
 
 /* ---- isolation --------------------------------------------------------------
  * ns.c: namespaces, uid/gid maps, hostname.  plan (before the fork) chooses

@@ -124,7 +124,12 @@ tr '\n' ' ' <"$tmp/pp" | tr '}' '\n' | awk -v name_re="$NAME_RE" '
     }
 }' >>"$tmp/cand"
 
-LC_ALL=C sort -u "$tmp/cand" >"$tmp/names"
+# Names are stored in place in the table (STK_CONST_NAME_MAX in consts.h, 48
+# with the terminating NUL): longer ones are left out, with a note.
+LC_ALL=C sort -u "$tmp/cand" | awk '
+    length($0) < 48 { print; next }
+    { print "gen_consts: note: " $0 " is longer than 47 characters (STK_CONST_NAME_MAX): left out" > "/dev/stderr" }
+' >"$tmp/names"
 [ -s "$tmp/names" ] || die "no constants found in the system headers"
 
 # ---- emit / test-compile -----------------------------------------------------------

@@ -47,7 +47,7 @@ function before(a, b,    ci, la, lb, ca, cb) {
 # initializer of the args array).  Returns 0 on error (already reported).
 function parse_args(nm, argstr,    n, parts, ai, a, sep, type, an, seen_arg, ok) {
     P_NARGS = 0
-    P_INIT = "{NULL, STK_ARG_ULONG}"
+    P_INIT = "{\"\", STK_ARG_ULONG}"
     if (argstr == "")
         return 1
     n = split(argstr, parts, ",")
@@ -79,6 +79,11 @@ function parse_args(nm, argstr,    n, parts, ai, a, sep, type, an, seen_arg, ok)
         }
         if (an !~ /^[a-z_][a-z0-9_]*$/) {
             fail(nm ": argument " ai ": bad argument name `" an "`")
+            ok = 0
+            continue
+        }
+        if (length(an) >= 20) {
+            fail(nm ": argument " ai ": name `" an "` is longer than 19 characters (STK_ARG_NAME_MAX in sigs.h)")
             ok = 0
             continue
         }
@@ -181,6 +186,10 @@ BEGIN {
         fail("bad syscall name `" name "`")
         next
     }
+    if (length(name) >= 32) {
+        fail("syscall name `" name "` is longer than 31 characters (STK_SYSCALL_NAME_MAX in syscalls.h)")
+        next
+    }
     if (!parse_args(name, rest))
         next
 
@@ -267,7 +276,7 @@ END {
         printf "    {%s, {\"%s\", %d, {%s}}},\n", omask[v], oname[v], onargs[v], oinit[v]
     }
     if (nover == 0)
-        print "    {0, {NULL, 0, {{NULL, STK_ARG_ULONG}}}}, /* placeholder: no overrides */"
+        print "    {0, {\"\", 0, {{\"\", STK_ARG_ULONG}}}}, /* placeholder: no overrides */"
     print "};"
     printf "const size_t stk_sig_override_count = %d;\n", nover
 }

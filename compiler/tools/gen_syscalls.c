@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "syscalls.h" /* STK_SYSCALL_NAME_MAX */
+
 #define NABI 6
 #define X32_BIT 0x40000000u
 #define NONE (-1)
@@ -374,6 +376,11 @@ int main(int argc, char **argv)
            "const struct stk_syscall stk_syscall_table[] = {\n",
            csv_path, ver ? ver->major : 0, ver ? ver->minor : 0, ver ? ver->micro : 0);
     for (size_t i = 0; i < nentries; i++) {
+        if (strlen(entries[i].name) >= STK_SYSCALL_NAME_MAX) {
+            fprintf(stderr, "gen_syscalls: syscall name %s is longer than %d characters (STK_SYSCALL_NAME_MAX)\n",
+                    entries[i].name, STK_SYSCALL_NAME_MAX - 1);
+            return 1;
+        }
         printf("    {\"%s\", {", entries[i].name);
         for (int a = 0; a < NABI; a++) {
             if (entries[i].nr[a] == NONE)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's main job, `make demo`, must keep working: run its script and
-# check that the confined server answered and the blocked calls were refused.
+# check that the confined server answered, the blocked calls were refused,
+# and --report reported them by name with the action taken.
 set -u
 cd "$(dirname "$0")/../.."
 out=$(DEMO_PORT=${DEMO_PORT:-18766} bash tests/demo.sh 2>&1)
@@ -15,4 +16,11 @@ check mount_killed "mount: exit 159"
 check unshare_denied "unshare (new user namespace): exit 1"
 check exec_denied "exec of /bin/true from inside: exit 126"
 check sim_ptrace "ptrace: errno EACCES"
+# --report: the blocked calls of the real programs, by name, with the action
+check report_server "(python3): clone3(cl_args="
+check report_netlink "(python3): socket(domain=AF_NETLINK, type=0x80003, protocol=0) -> errno EAFNOSUPPORT (blocked)"
+check report_unshare "(unshare): unshare(flags=0x10000000) -> errno EPERM (blocked)"
+check report_mount 'mount(source="none", target="/mnt", filesystemtype="tmpfs", mountflags=0x0, data=0) -> killed by SIGSYS (kill-process)'
+check report_exec 'execve(pathname="/bin/true", '
+check report_summary "stockade: report: summary: 2 calls reported"
 [ "$fail" -eq 0 ] || { printf '%s\n' "$out" | tail -40; exit 1; }

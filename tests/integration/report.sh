@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# report.sh — `--report` on the real kernel: every call the policy blocks or
+# logs is reported by the supervisor, by name, with the action taken, and the
+# command sees exactly what it would see without --report (docs/enforcer.md,
+# "Violation reports").  Syscall numbers are x86_64's.
+set -u
+B=${STK_BUILD:-build}
+STK=$B/stockade
+EXEC=$B/stockade-exec
+PROBE=$(realpath "$B/tests/helpers/probe")
+RP=$(realpath "$B/tests/helpers/report_probe")
+T=$(mktemp -d)
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+fails=0
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
+skip() { echo "SKIP $1: $2"; }
+has() { grep -qF -- "$2" <<<"$1"; }
+
+for f in "$STK" "$EXEC" "$PROBE" "$RP"; do
+    [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }
+done
+if [ "$(uname -m)" != x86_64 ]; then
+    skip report "the syscall numbers here are x86_64's"
+    exit 0
+fi
+
+# uname 63, getppid 110, sysfs 139, getcwd 79, getpgrp 111, getpid 39
+cat >"$T/r.stk" <<'POL'
+policy r {
+    seccomp {
+        default allow
+        errno EPERM execve, execveat
+        errno EACCES uname
+        log getppid
+        kill-process sysfs
+    }
+}
+POL
+cat >"$T/actions.stk" <<'POL'
+policy actions {
+    seccomp {
+        default allow
+        trap uname
+        kill-thread sysfs
+        trace 7 getcwd
+        notify getpgrp
+    }
+}
+POL
+chmod 644 "$T"/*.stk
+
+# A run: $out (stdout), $err (stderr), $rc.
+go() {
+    out=$("$@" 2>"$T/err")
+    rc=$?
+    err=$(cat "$T/err")
+}
+
+# 1. a denied call: reported by name with its errno; the command sees exactly that errno
+go "$STK" run --report "$T/r.stk" -- "$RP" pid sys 63
+pid=$(sed -n 's/^pid: //p' <<<"$out")
+if [ $rc -eq 0 ] && has "$out" "sys 63: ret=-1 errno=13" \
+    && has "$err" "stockade: report: pid $pid (report_probe): uname(buf=0) -> errno EACCES (blocked)"; then
+    pass report_denied_by_name
+else
+    fail report_denied_by_name "rc=$rc out=$out err=$err"
+fi
+go "$STK" run "$T/r.stk" -- "$RP" sys 63
+plain=$out
+go "$STK" run --report "$T/r.stk" -- "$RP" sys 63
+[ "$plain" = "$out" ] && has "$out" "errno=13" && pass report_same_errno_as_without \
+    || fail report_same_errno_as_without "without: $plain / with: $out"
+
+# 2. a logged call: reported, and it ran
+go "$STK" run --report "$T/r.stk" -- "$RP" sys 110
+if [ $rc -eq 0 ] && grep -qE '^sys 110: ret=[1-9][0-9]* errno=0$' <<<"$out" \
+    && has "$err" "getppid() -> allowed (logged)"; then
+    pass report_logged_runs
+else
+    fail report_logged_runs "rc=$rc out=$out err=$err"
+fi
+
+# 3. kill-process: reported, the process dies of SIGSYS as without --report (128+31)
+go "$STK" run --report "$T/r.stk" -- "$RP" sys 139 sys 39
+if [ $rc -eq 159 ] && ! has "$out" "sys 39" && has "$err" "sysfs(option=0, arg1=0, arg2=0) -> killed by SIGSYS (kill-process)"; then
+    pass report_kill_process
+else
+    fail report_kill_process "rc=$rc out=$out err=$err"
+fi
+# ... and by SIGKILL when SIGSYS is blocked (documented: 137 instead of 159)
+go "$STK" run --report "$T/r.stk" -- "$RP" block-sigsys sys 139 sys 39
+if [ $rc -eq 137 ] && ! has "$out" "sys 39" && has "$err" "-> killed by SIGKILL (kill-process)"; then
+    pass report_kill_sigsys_blocked
+else
+    fail report_kill_sigsys_blocked "rc=$rc out=$out err=$err"
+fi
+
+# 4. exit status and the summary
+go "$STK" run --report "$T/r.stk" -- "$PROBE" sys 63 sys 63 sys 110 exit 7
+if [ $rc -eq 7 ] && has "$err" "stockade: report: summary: 3 calls reported" \
+    && grep -qE '^stockade: report: +2  uname -> errno EACCES \(blocked\)$' <<<"$err" \
+    && grep -qE '^stockade: report: +1  getppid -> allowed \(logged\)$' <<<"$err"; then
+    pass report_exit_status_and_summary
+else
+    fail report_exit_status_and_summary "rc=$rc err=$err"
+fi
+go "$STK" run --report "$T/r.stk" -- "$PROBE" exit 0
+[ $rc -eq 0 ] && has "$err" "stockade: report: summary: no call was blocked or logged" \
+    && pass report_summary_nothing || fail report_summary_nothing "rc=$rc err=$err"
+go "$STK" run --report "$T/r.stk" -- "$PROBE" kill 15
+[ $rc -eq 143 ] && pass report_signal_status || fail report_signal_status "rc=$rc, expected 143"
+
+# 5. a child process and a thread of the command report too
+go "$STK" run --report "$T/r.stk" -- "$RP" fork-sys 63
+cpid=$(sed -n 's/^fork sys 63: pid=\([0-9]*\).*/\1/p' <<<"$out")
+if [ $rc -eq 0 ] && [ -n "$cpid" ] && has "$out" "fork sys 63: pid=$cpid ret=-1 errno=13" \
+    && has "$err" "stockade: report: pid $cpid (report_probe): uname(buf=0) -> errno EACCES (blocked)"; then
+    pass report_child_process
+else
+    fail report_child_process "rc=$rc out=$out err=$err"
+fi
+go "$STK" run --report "$T/r.stk" -- "$RP" pid thread-sys 63
+pid=$(sed -n 's/^pid: //p' <<<"$out")
+tid=$(sed -n 's/.*tid=\([0-9]*\)$/\1/p' <<<"$out")
+if [ $rc -eq 0 ] && has "$out" "thread sys 63: ret=-1 errno=13" && [ -n "$tid" ] \
+    && has "$err" "stockade: report: pid $pid tid $tid (report_probe): uname(buf=0) -> errno EACCES (blocked)"; then
+    pass report_thread
+else
+    fail report_thread "rc=$rc out=$out err=$err"
+fi
+
+# 6. the other actions, compared with enforcement without --report
+go "$STK" run "$T/actions.stk" -- "$RP" trap-sys 63
+plain=$out
+go "$STK" run --report "$T/actions.stk" -- "$RP" trap-sys 63
+# the kernel's trap: handler runs at the call's return, which returns the
+# syscall number (x86_64 rollback); under --report the same, but si_code is
+# SI_TKILL (-6) instead of SYS_SECCOMP (1)
+if [ $rc -eq 0 ] && has "$plain" "trap sys 63: ret=63 errno=0 sigsys=1 sync=1 code=1" \
+    && has "$out" "trap sys 63: ret=63 errno=0 sigsys=1 sync=1 code=-6" \
+    && has "$err" "uname(buf=0) -> SIGSYS, returns 63 (trap)"; then
+    pass report_trap_handled
+else
+    fail report_trap_handled "rc=$rc without: $plain / with: $out / $err"
+fi
+go "$STK" run --report "$T/actions.stk" -- "$RP" sys 63 sys 39
+if [ $rc -eq 159 ] && ! has "$out" "sys 39" && has "$err" "uname(buf=0) -> killed by SIGSYS (trap)"; then
+    pass report_trap_unhandled
+else
+    fail report_trap_unhandled "rc=$rc out=$out err=$err"
+fi
+go "$STK" run --report "$T/actions.stk" -- "$RP" sys 139 sys 39
+if [ $rc -eq 159 ] && ! has "$out" "sys 39" && has "$err" "sysfs(option=0, arg1=0, arg2=0) -> killed by SIGSYS (kill-thread)"; then
+    pass report_kill_thread
+else
+    fail report_kill_thread "rc=$rc out=$out err=$err"
+fi
+go "$STK" run "$T/actions.stk" -- "$RP" sys 79 sys 111
+plain=$out
+go "$STK" run --report "$T/actions.stk" -- "$RP" sys 79 sys 111
+if [ $rc -eq 0 ] && [ "$plain" = "$out" ] && has "$out" "sys 79: ret=-1 errno=38" && has "$out" "sys 111: ret=-1 errno=38" \
+    && has "$err" "getcwd(buf=0, size=0) -> errno ENOSYS (trace)" && has "$err" "getpgrp() -> errno ENOSYS (notify)"; then
+    pass report_trace_and_notify
+else
+    fail report_trace_and_notify "rc=$rc without: $plain / with: $out / $err"
+fi
+
+# 7. no listener or socket reaches the command
+go "$STK" run --report "$T/r.stk" -- "$RP" fdlinks </dev/null
+fdlist=$(grep -c '^fd ' <<<"$out")
+if [ $rc -eq 0 ] && [ "$fdlist" -eq 3 ] && ! grep -qE 'seccomp|socket:|anon_inode' <<<"$out"; then
+    pass report_no_fd_leak
+else
+    fail report_no_fd_leak "rc=$rc out=$out"
+fi
+
+# 8. without --report nothing forks: the command is the process that was started
+out=$(sh -c 'echo "shell: $$"; exec "$@"' sh "$STK" run "$T/r.stk" -- "$RP" pid 2>&1)
+if [ "$(sed -n 's/^shell: //p' <<<"$out")" = "$(sed -n 's/^pid: //p' <<<"$out")" ]; then
+    pass report_off_no_fork
+else
+    fail report_off_no_fork "$out"
+fi
+out=$(sh -c 'echo "shell: $$"; exec "$@"' sh "$STK" run --report "$T/r.stk" -- "$RP" pid 2>&1)
+s=$(sed -n 's/^shell: //p' <<<"$out")
+p=$(sed -n 's/^pid: //p' <<<"$out")
+[ -n "$p" ] && [ "$s" != "$p" ] && pass report_on_supervised || fail report_on_supervised "$out"
+
+# 9. --report=FILE: the reports go to the file, not stderr
+go "$STK" run --report="$T/report.log" "$T/r.stk" -- "$RP" sys 63
+if [ $rc -eq 0 ] && ! has "$err" "stockade: report" && has "$(cat "$T/report.log" 2>/dev/null)" "uname(buf=0) -> errno EACCES (blocked)" \
+    && has "$(cat "$T/report.log")" "summary: 1 call reported"; then
+    pass report_to_file
+else
+    fail report_to_file "rc=$rc err=$err file=$(cat "$T/report.log" 2>&1)"
+fi
+go "$STK" run --report="$T/no/such/dir/x.log" "$T/r.stk" -- "$RP" pid
+[ $rc -eq 125 ] && ! has "$out" "pid:" && has "$err" "stockade: report: opening" \
+    && pass report_file_error_runs_nothing || fail report_file_error_runs_nothing "rc=$rc out=$out err=$err"
+go "$STK" run --report= "$T/r.stk" -- "$RP" pid
+[ $rc -eq 125 ] && ! has "$out" "pid:" && pass report_empty_file_name || fail report_empty_file_name "rc=$rc"
+
+# 10. stockade-exec with a compiled bundle
+if "$STK" compile -o "$T/r.bundle" "$T/r.stk" >/dev/null 2>&1; then
+    chmod 644 "$T/r.bundle"
+    go "$EXEC" --report "$T/r.bundle" -- "$RP" sys 63 sys 110 fork-sys 63
+    if [ $rc -eq 0 ] && has "$out" "sys 63: ret=-1 errno=13" && [ "$(grep -c 'uname(buf=0) -> errno EACCES (blocked)' <<<"$err")" -eq 2 ] \
+        && has "$err" "getppid() -> allowed (logged)"; then
+        pass report_exec_bundle
+    else
+        fail report_exec_bundle "rc=$rc out=$out err=$err"
+    fi
+    # 11. rootless: an unprivileged caller (no_new_privs; user notification needs no privilege)
+    if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+        go setpriv --reuid=65534 --regid=65534 --clear-groups "$EXEC" --report "$T/r.bundle" -- "$RP" sys 63 sys 110 sys 139
+        if [ $rc -eq 159 ] && has "$out" "sys 63: ret=-1 errno=13" && has "$err" "uname(buf=0) -> errno EACCES (blocked)" \
+            && has "$err" "getppid() -> allowed (logged)" && has "$err" "killed by SIGSYS (kill-process)"; then
+            pass report_rootless
+        else
+            fail report_rootless "rc=$rc out=$out err=$err"
+        fi
+    else
+        skip report_rootless "needs root (to become nobody) and setpriv"
+    fi
+else
+    fail report_exec_bundle "stockade compile failed"
+fi
+
+# 12. a policy that denies what the hand-over itself uses (sendmsg, close,
+#     futex, sched_yield...): no deadlock, the reports still arrive
+cat >"$T/tight.stk" <<'POL'
+policy tight {
+    seccomp {
+        default allow
+        errno EPERM sendmsg, sendto, close, futex, sched_yield, exit, munmap, madvise, rt_sigprocmask
+    }
+}
+POL
+chmod 644 "$T/tight.stk"
+# (the dynamic loader itself gives up when close fails: same status both ways)
+go timeout 20 "$STK" run "$T/tight.stk" -- "$PROBE" exit 0
+plain_rc=$rc
+go timeout 20 "$STK" run --report "$T/tight.stk" -- "$PROBE" exit 0
+if [ $rc -ne 124 ] && [ $rc -eq $plain_rc ] && has "$err" "close(fd=3) -> errno EPERM (blocked)" \
+    && has "$err" "summary:"; then
+    pass report_handover_denied_calls
+else
+    fail report_handover_denied_calls "rc=$rc (without --report: $plain_rc) out=$out err=$err"
+fi
+
+# 13. the command's own exec attempts are reported; the enforcer's exec is not
+go "$STK" run --report "$T/r.stk" -- "$PROBE" exec /bin/true
+if [ $rc -eq 0 ] && has "$out" "exec: errno=1" && has "$err" "execve(" && has "$err" "-> errno EPERM (blocked)" \
+    && has "$err" "summary: 1 call reported"; then
+    pass report_exec_denied
+else
+    fail report_exec_denied "rc=$rc out=$out err=$err"
+fi
+
+[ $fails -eq 0 ]

@@ -1,0 +1,271 @@
+/* test_report.c — the pure parts of `--report` (enforcer/report_fmt.c): what
+ * each action becomes when the supervisor answers, the notifying copy of a
+ * program (checked against the original on real generated programs), names
+ * and the formatting of a reported call.  The supervisor on the real kernel:
+ * tests/integration/report.sh. */
+#include <errno.h>
+#include <linux/audit.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "bpf_interp.h"
+#include "diag.h"
+#include "pipeline.h"
+#include "report.h"
+#include "syscalls.h"
+#include "testlib.h"
+
+TEST(decide_errno)
+{
+    struct stk_decision d;
+    stk_report_decide(SECCOMP_RET_ERRNO | EAFNOSUPPORT, &d);
+    CHECK_INT(d.verdict, STK_V_ERRNO);
+    CHECK_INT(d.err, EAFNOSUPPORT);
+    CHECK_STR(d.action, "errno");
+    CHECK_STR(d.category, "blocked");
+    /* errno 0: the call "succeeds" with 0, as the kernel does */
+    stk_report_decide(SECCOMP_RET_ERRNO | 0, &d);
+    CHECK_INT(d.verdict, STK_V_ERRNO);
+    CHECK_INT(d.err, 0);
+    /* the kernel caps the errno at MAX_ERRNO */
+    stk_report_decide(SECCOMP_RET_ERRNO | 5000, &d);
+    CHECK_INT(d.err, 4095);
+}
+
+TEST(decide_other_actions)
+{
+    struct stk_decision d;
+    stk_report_decide(SECCOMP_RET_LOG, &d);
+    CHECK_INT(d.verdict, STK_V_CONTINUE);
+    CHECK_STR(d.category, "logged");
+    stk_report_decide(SECCOMP_RET_ALLOW, &d);
+    CHECK_INT(d.verdict, STK_V_CONTINUE);
+    stk_report_decide(SECCOMP_RET_TRACE | 7, &d);
+    CHECK_INT(d.verdict, STK_V_ERRNO);
+    CHECK_INT(d.err, ENOSYS);
+    CHECK_STR(d.action, "trace");
+    stk_report_decide(SECCOMP_RET_USER_NOTIF, &d);
+    CHECK_INT(d.verdict, STK_V_ERRNO);
+    CHECK_INT(d.err, ENOSYS);
+    CHECK_STR(d.action, "notify");
+    stk_report_decide(SECCOMP_RET_TRAP | 3, &d);
+    CHECK_INT(d.verdict, STK_V_TRAP);
+    CHECK_STR(d.action, "trap");
+    stk_report_decide(SECCOMP_RET_KILL_THREAD, &d);
+    CHECK_INT(d.verdict, STK_V_KILL);
+    CHECK_STR(d.action, "kill-thread");
+    stk_report_decide(SECCOMP_RET_KILL_PROCESS, &d);
+    CHECK_INT(d.verdict, STK_V_KILL);
+    CHECK_STR(d.action, "kill-process");
+    /* an action the kernel does not know kills the process */
+    stk_report_decide(0x7ff10000u, &d);
+    CHECK_INT(d.verdict, STK_V_KILL);
+}
+
+TEST(trap_value)
+{
+    struct seccomp_data d = {.nr = 63, .arch = AUDIT_ARCH_X86_64, .args = {5, 6}};
+    CHECK_INT(stk_report_trap_value(&d), 63);
+    d.arch = AUDIT_ARCH_I386;
+    CHECK_INT(stk_report_trap_value(&d), 63);
+    d.arch = AUDIT_ARCH_AARCH64;
+    CHECK_INT(stk_report_trap_value(&d), 5);
+}
+
+TEST(rewrite_returns)
+{
+    struct sock_filter p[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct stk_err e = {0};
+    CHECK_INT(stk_report_rewrite(p, 8, &e), 0);
+    CHECK_U64(p[2].k, SECCOMP_RET_USER_NOTIF);
+    CHECK_U64(p[4].k, SECCOMP_RET_USER_NOTIF);
+    CHECK_U64(p[6].k, SECCOMP_RET_USER_NOTIF);
+    CHECK_U64(p[7].k, SECCOMP_RET_ALLOW);
+    CHECK_U64(p[1].k, 1); /* only returns change */
+    CHECK_INT(p[1].jt, 0);
+    struct sock_filter a[] = {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0), BPF_STMT(BPF_RET | BPF_A, 0)};
+    CHECK_INT(stk_report_rewrite(a, 2, &e), -1);
+    CHECK_CONTAINS(e.msg, "computed action");
+}
+
+/* For real generated programs: the notifying copy notifies exactly the calls
+ * the original does not allow, and allows the rest: nothing the policy
+ * denies can pass without the supervisor, and the supervisor is asked about
+ * nothing the policy allows. */
+static const char equivalence_policy[] =
+    "policy eq {\n"
+    "  seccomp {\n"
+    "    default errno EPERM\n"
+    "    errno EACCES ptrace\n"
+    "    kill-process mount, umount2\n"
+    "    log uname\n"
+    "    trap getcwd\n"
+    "    allow socket if domain in (AF_UNIX, AF_INET, AF_INET6)\n"
+    "    errno EAFNOSUPPORT socket\n"
+    "    allow read, write, close\n"
+    "    allow openat if (flags & O_CREAT) == 0\n"
+    "    allow getpid, exit_group\n"
+    "  }\n"
+    "}\n";
+
+TEST(rewrite_equivalent_on_generated_program)
+{
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_policy_ir *ir = stk_compile_text("eq.stk", equivalence_policy, sizeof equivalence_policy - 1, NULL, &ds);
+    if (!ir)
+        stk_diags_print(&ds, stderr, STK_DIAG_TEXT, false);
+    stk_diags_free(&ds);
+    CHECK(ir != NULL);
+    struct stk_bpf_prog prog = {0};
+    char err[256];
+    CHECK_INT(stk_bpf_generate(ir, &prog, err, sizeof err), 0);
+    stk_policy_ir_free(ir);
+    struct sock_filter *copy = malloc(prog.len * sizeof *copy);
+    CHECK(copy != NULL);
+    memcpy(copy, prog.insns, prog.len * sizeof *copy);
+    struct stk_err e = {0};
+    CHECK_INT(stk_report_rewrite(copy, prog.len, &e), 0);
+    CHECK_INT(stk_bpf_validate(copy, prog.len, err, sizeof err), 0);
+    static const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, 0x12345678u};
+    static const uint64_t argv[] = {0, 1, 2, 10, 64, 0x40, 0x41, 0xffffffffu, 0xffffffffffffffffull};
+    unsigned checked = 0, notified = 0;
+    for (size_t a = 0; a < sizeof arches / sizeof arches[0]; a++) {
+        for (uint32_t nr = 0; nr < 470; nr++) {
+            for (size_t k = 0; k < sizeof argv / sizeof argv[0]; k++) {
+                struct seccomp_data d = {.nr = (int)nr, .arch = arches[a]};
+                for (int i = 0; i < 6; i++)
+                    d.args[i] = argv[(k + (size_t)i) % (sizeof argv / sizeof argv[0])];
+                uint32_t o = stk_bpf_run(prog.insns, prog.len, &d, NULL);
+                uint32_t n = stk_bpf_run(copy, prog.len, &d, NULL);
+                if ((o & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
+                    CHECK_MSG(n == o, "nr %u arch 0x%x: allowed by the policy, 0x%x in the copy", nr, d.arch, n);
+                else
+                    CHECK_MSG(n == SECCOMP_RET_USER_NOTIF, "nr %u arch 0x%x: 0x%x by the policy, 0x%x in the copy",
+                              nr, d.arch, o, n);
+                notified += n == SECCOMP_RET_USER_NOTIF;
+                checked++;
+            }
+        }
+    }
+    CHECK(notified > 0 && notified < checked);
+    free(copy);
+    stk_bpf_prog_free(&prog);
+}
+
+TEST(names)
+{
+    const char *abi;
+#if defined(__x86_64__)
+    CHECK_STR(stk_report_syscall_name(AUDIT_ARCH_X86_64, SYS_socket, &abi), "socket");
+    CHECK(abi == NULL);
+    CHECK_STR(stk_report_syscall_name(AUDIT_ARCH_I386, 102, &abi), "socketcall");
+    CHECK_STR(abi, "i386");
+    CHECK_STR(stk_report_syscall_name(AUDIT_ARCH_X86_64, STK_X32_SYSCALL_BIT | 41, &abi), "socket");
+    CHECK_STR(abi, "x32");
+    CHECK_STR(stk_report_syscall_name(AUDIT_ARCH_AARCH64, 198, &abi), "socket");
+    CHECK_STR(abi, "aarch64");
+#else
+    SKIP("the expectations are written for x86_64");
+#endif
+    CHECK(stk_report_syscall_name(AUDIT_ARCH_X86_64, 99999, &abi) == NULL);
+    CHECK(stk_report_syscall_name(0x12345678u, 1, &abi) == NULL);
+}
+
+TEST(format_call)
+{
+#if !defined(__x86_64__)
+    SKIP("the expectations are written for x86_64");
+#endif
+    char buf[256];
+    struct seccomp_data d = {.nr = SYS_socket, .arch = AUDIT_ARCH_X86_64, .args = {16, 0x80003, 0}};
+    stk_report_format_call(buf, sizeof buf, &d, NULL);
+    CHECK_STR(buf, "socket(domain=AF_NETLINK, type=0x80003, protocol=0)");
+    d.args[0] = 4242; /* no such family: the number */
+    stk_report_format_call(buf, sizeof buf, &d, NULL);
+    CHECK_STR(buf, "socket(domain=4242, type=0x80003, protocol=0)");
+    d.args[0] = 16;
+    /* int arguments: the low 32 bits, signed (AT_FDCWD) */
+    struct seccomp_data o = {.nr = SYS_openat, .arch = AUDIT_ARCH_X86_64,
+                             .args = {0xffffffffffffff9cull, 0x7ffc12345678ull, 0x241, 0644}};
+    stk_report_format_call(buf, sizeof buf, &o, NULL);
+    CHECK_STR(buf, "openat(dirfd=-100, pathname=0x7ffc12345678, flags=0x241, mode=0644)");
+    /* another ABI: prefixed, 32-bit registers */
+    struct seccomp_data i = {.nr = 102, .arch = AUDIT_ARCH_I386, .args = {1, 0x1ffffd000ull}};
+    stk_report_format_call(buf, sizeof buf, &i, NULL);
+    CHECK_STR(buf, "i386:socketcall(call=1, args=0xffffd000)");
+    /* unknown number: every register */
+    struct seccomp_data u = {.nr = 99999, .arch = AUDIT_ARCH_X86_64, .args = {1, 2, 3, 4, 5, 0x123456}};
+    stk_report_format_call(buf, sizeof buf, &u, NULL);
+    CHECK_STR(buf, "syscall#99999(1, 2, 3, 4, 5, 0x123456)");
+    struct seccomp_data f = {.nr = 1, .arch = 0xdeadbeefu};
+    stk_report_format_call(buf, sizeof buf, &f, NULL);
+    CHECK_STR(buf, "arch 0xdeadbeef:syscall#1(0, 0, 0, 0, 0, 0)");
+    /* no arguments */
+    struct seccomp_data g = {.nr = SYS_getpid, .arch = AUDIT_ARCH_X86_64};
+    stk_report_format_call(buf, sizeof buf, &g, NULL);
+    CHECK_STR(buf, "getpid()");
+    /* strings read from the caller's memory replace their pointers */
+    const char *strs[6] = {NULL, "\"/etc/passwd\""};
+    stk_report_format_call(buf, sizeof buf, &o, strs);
+    CHECK_STR(buf, "openat(dirfd=-100, pathname=\"/etc/passwd\", flags=0x241, mode=0644)");
+    CHECK_INT(stk_report_string_args(&o), 1u << 1);
+    struct seccomp_data m = {.nr = SYS_mount, .arch = AUDIT_ARCH_X86_64, .args = {1, 2, 3, 4, 5}};
+    CHECK_INT(stk_report_string_args(&m), 7u); /* source, target, filesystemtype; not data */
+    m.args[1] = 0; /* NULL is not read */
+    CHECK_INT(stk_report_string_args(&m), 5u);
+    CHECK_INT(stk_report_string_args(&d), 0u);
+    /* a short buffer is cut and terminated */
+    char small[8];
+    stk_report_format_call(small, sizeof small, &d, NULL);
+    CHECK_STR(small, "socket(");
+}
+
+TEST(quote)
+{
+    char b[64];
+    stk_report_quote(b, sizeof b, "/bin/true", 9, 96, false);
+    CHECK_STR(b, "\"/bin/true\"");
+    stk_report_quote(b, sizeof b, "a\"b\\c\n\x01", 7, 96, false);
+    CHECK_STR(b, "\"a\\\"b\\\\c\\n\\x01\"");
+    stk_report_quote(b, sizeof b, "abcdef", 6, 3, false);
+    CHECK_STR(b, "\"abc\"...");
+    stk_report_quote(b, sizeof b, "abc", 3, 96, true);
+    CHECK_STR(b, "\"abc\"...");
+    char s[6];
+    stk_report_quote(s, sizeof s, "abcdefgh", 8, 96, false);
+    CHECK_STR(s, "\"abcd");
+}
+
+TEST(errno_names)
+{
+    char b[16];
+    CHECK_STR(stk_report_errno_name(EPERM, b, sizeof b), "EPERM");
+    CHECK_STR(stk_report_errno_name(EAFNOSUPPORT, b, sizeof b), "EAFNOSUPPORT");
+    CHECK_STR(stk_report_errno_name(0, b, sizeof b), "0");
+    CHECK_STR(stk_report_errno_name(4000, b, sizeof b), "4000");
+}
+
+int main(void)
+{
+    RUN(decide_errno);
+    RUN(decide_other_actions);
+    RUN(trap_value);
+    RUN(rewrite_returns);
+    RUN(rewrite_equivalent_on_generated_program);
+    RUN(names);
+    RUN(format_call);
+    RUN(quote);
+    RUN(errno_names);
+    return test_summary();
+}
