@@ -89,17 +89,31 @@ static void network_facts(const struct stk_policy_ir *ir, struct stk_lsm_facts *
 }
 
 /* ---- file rules ------------------------------------------------------------------
- * HOOK for the landlock and filesystem parts: add one stk_lsm_facts_add_path()
- * per path rule of ir->landlock (and of ir->iso's filesystem view: binds,
- * read-only paths) and set f->paths_known = true.  Access bits: STK_LSM_READ
- * for read_file/read_dir, STK_LSM_WRITE for write_file/make_* /remove_* /
- * truncate, STK_LSM_EXEC for execute, STK_LSM_TREE for a directory rule.
- * While the policy restricts no paths, the generated profile allows every
- * file (`file,`) apart from its fixed kernel-interface denials. */
+ * From the landlock block: when it restricts the filesystem, each of its path
+ * rules becomes a rule of the profile for the path and everything beneath it
+ * (STK_LSM_READ for read-file/read-dir, STK_LSM_WRITE for the modifying
+ * rights, STK_LSM_EXEC for execute), and nothing else is allowed.  While the
+ * policy restricts no paths, the generated profile allows every file (`file,`)
+ * apart from its fixed kernel-interface denials. */
 static void path_facts(const struct stk_policy_ir *ir, struct stk_lsm_facts *f)
 {
-    (void)ir;
-    (void)f;
+    const struct stk_landlock_ir *ll = &ir->landlock;
+    if (!ll->present || !ll->handled.fs)
+        return; /* Landlock leaves files alone: so does the profile */
+    f->paths_known = true;
+    const uint64_t read = STK_LL_FS_READ_FILE | STK_LL_FS_READ_DIR;
+    const uint64_t write = STK_LL_FS_ALL & ~(read | STK_LL_FS_EXECUTE);
+    for (size_t i = 0; i < ll->npaths; i++) {
+        const struct stk_landlock_path *lp = &ll->paths[i];
+        unsigned access = STK_LSM_TREE; /* Landlock rules hold beneath their path */
+        if (lp->access & read)
+            access |= STK_LSM_READ;
+        if (lp->access & write)
+            access |= STK_LSM_WRITE;
+        if (lp->access & STK_LL_FS_EXECUTE)
+            access |= STK_LSM_EXEC;
+        stk_lsm_facts_add_path(f, lp->path, access);
+    }
 }
 
 void stk_lsm_facts(const struct stk_policy_ir *ir, struct stk_lsm_facts *f)

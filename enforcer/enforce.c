@@ -76,7 +76,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_ns_enter(b, clone_flags, e) < 0 || stk_ns_adjust_ids(b, &ids, e) < 0)
         goto fail;
     /* 6. the filesystem view, while we still hold CAP_SYS_ADMIN */
-    if (stk_mount_apply(b, e) < 0)
+    if (stk_mount_apply(b, stk_lsm_file_context(lsm), e) < 0)
         goto fail;
     /* 7. resource limits */
     if (stk_rlimits_apply(b, via_fd, e) < 0)

@@ -115,6 +115,11 @@ int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e)
     return 0;
 }
 
+const char *stk_lsm_file_context(const struct stk_lsm_plan *p)
+{
+    return p && p->selinux && p->file_ctx[0] ? p->file_ctx : NULL;
+}
+
 int stk_lsm_mount_context(const struct stk_lsm_plan *p, char *buf, size_t n)
 {
     if (n == 0)

@@ -174,6 +174,9 @@ int stk_view_newfs(struct stk_view *v, const char *type, const char *size, const
         stk_view_err(v, errno, m, "size %s", size);
     else if (mode && fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode, 0) < 0)
         stk_view_err(v, errno, m, "mode %s", mode);
+    else if (v->file_context && strcmp(type, "tmpfs") == 0 &&
+             fsconfig(fs, FSCONFIG_SET_STRING, "context", v->file_context, 0) < 0)
+        stk_view_err(v, errno, m, "SELinux label %s", v->file_context);
     else if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
         int err = errno;
         stk_view_err(v, err, m, "creating the %s%s", type,
@@ -402,7 +405,7 @@ static int apply_entries(struct stk_view *v)
     return 0;
 }
 
-int stk_mount_apply(const struct stk_bundle *b, struct stk_err *e)
+int stk_mount_apply(const struct stk_bundle *b, const char *file_context, struct stk_err *e)
 {
     const struct stk_bundle_isolation *x = &b->iso;
     if (!(x->ns & STK_BNS_MOUNT))
@@ -421,6 +424,7 @@ int stk_mount_apply(const struct stk_bundle *b, struct stk_err *e)
     }
     v->x = x;
     v->e = e;
+    v->file_context = file_context;
     v->src = src;
     v->root = v->rootfd = v->devnull = -1;
     for (size_t i = 0; i < x->nmounts; i++)

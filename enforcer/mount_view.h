@@ -22,6 +22,7 @@ struct stk_view {
     int dev[STK_VIEW_NDEV];  /* the host's device nodes, for dev minimal */
     dev_t ours[64];          /* st_dev of the tmpfs mounts the policy made: mount points may be created there */
     size_t nours;
+    const char *file_context; /* SELinux label for the tmpfs mounts (lsm.c), NULL without */
     char cwd[4096];          /* the caller's working directory, restored inside the view if it exists there */
 };
 

@@ -83,7 +83,9 @@ int stk_ns_enter(const struct stk_bundle *b, uint64_t cloned, struct stk_err *e)
 int stk_ns_adjust_ids(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
 /* mount.c: the filesystem view (private propagation, binds, tmpfs, proc, dev,
  * read-only remounts, masks, pivot_root). */
-int stk_mount_apply(const struct stk_bundle *b, struct stk_err *e);
+/* file_context: the SELinux label for the tmpfs mounts the view makes
+ * (stk_lsm_file_context), NULL without one. */
+int stk_mount_apply(const struct stk_bundle *b, const char *file_context, struct stk_err *e);
 /* landlock.c: plan before anything changes (ABI detection, best-effort
  * drops reported on stderr); apply after no_new_privs, before seccomp. */
 struct stk_landlock_plan;
@@ -109,5 +111,7 @@ int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e);
  * or SELinux optional and not running).  0, or -1 if n is too small.
  * mount.c appends it (after a ',') to the options of every tmpfs it mounts. */
 int stk_lsm_mount_context(const struct stk_lsm_plan *p, char *buf, size_t n);
+/* The file label of the instance (user:object_r:filetype:level), NULL without SELinux. */
+const char *stk_lsm_file_context(const struct stk_lsm_plan *p);
 
 #endif

@@ -165,6 +165,16 @@ else
     rc=$?
     [ $rc -eq 1 ] && has "$out" "uses the existing AppArmor profile 'docker-default'" &&
         pass apparmor_use_has_nothing_to_generate || fail apparmor_use_has_nothing_to_generate "rc=$rc $out"
+    # file rules from the landlock block: each path and what beneath it, nothing else
+    printf 'policy ll {\n    landlock {\n        read /etc\n        write /tmp\n        execute /usr/bin, /usr/lib\n    }\n    apparmor stockade-ll\n}\n' >"$T/ll.stk"
+    out=$("$STK" compile --emit=apparmor -o "$T/ll.prof" "$T/ll.stk" 2>&1)
+    prof=$(cat "$T/ll.prof" 2>/dev/null)
+    if has "$prof" '  "/etc/**" r,' && has "$prof" '  "/tmp/**" wkl,' && has "$prof" '  "/usr/bin/**" rmix,' &&
+        ! has "$prof" "  file," && "$AAP" -Q -K -M "$FEAT" "$T/ll.prof" >"$T/err" 2>&1; then
+        pass apparmor_file_rules_from_landlock
+    else
+        fail apparmor_file_rules_from_landlock "$out $prof $(cat "$T/err")"
+    fi
     # negative: the parser rejects a damaged profile
     sed 's/  capability sys_chroot,/  capability no_such_capability,/' "$T/aa.prof" >"$T/bad.prof"
     if "$AAP" -Q -K -M "$FEAT" "$T/bad.prof" >/dev/null 2>&1; then

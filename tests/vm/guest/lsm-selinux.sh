@@ -84,6 +84,14 @@ dmesg | grep 'avc:  denied' | grep 'stockade_vmse_t' | grep -q 's0:c3,c4' && pas
     fail mcs_denial_is_selinux "no AVC denial for stockade_vmse_t on s0:c3,c4"
 rm -rf "$d"
 
+# 4b. the private tmpfs of the instance is labelled with its file type and level
+out=$($S run --policy=vmse_tmpfs $P -- $H getxattr /tmp security.selinux 2>&1 | tr -d '\0')
+[ "$out" = "system_u:object_r:stockade_vmse_file_t:s0:c11,c12" ] && pass private_tmpfs_labelled ||
+    fail private_tmpfs_labelled "got '$out'"
+out=$($H getxattr /tmp security.selinux 2>&1 | tr -d '\0')
+has "$out" stockade_vmse_file_t && fail private_tmpfs_control "the host's /tmp has the instance's label: $out" ||
+    pass private_tmpfs_control
+
 # 5. fail closed: a type the loaded policy lacks; AppArmor named on this kernel
 out=$($S run --policy=vmse_missing $P -- /bin/sh -c 'echo RAN' 2>&1)
 rc=$?
