@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle_isolation.h"
 #include "sema.h"
 #include "sema_isolation.h"
 #include "util.h"
@@ -79,35 +80,13 @@ void stk_d_namespaces(struct stk_unit *u, struct stk_policy_ir *ir, const struct
     }
 }
 
-/* RFC 1123 host names: dot-separated labels of letters, digits and '-'. */
-static bool hostname_ok(const char *h)
-{
-    size_t len = strlen(h), label = 0;
-    if (len == 0 || len > 64)
-        return false;
-    for (size_t i = 0; i <= len; i++) {
-        char c = h[i];
-        if (c == '.' || c == '\0') {
-            if (label == 0 || label > 63 || h[i - 1] == '-')
-                return false;
-            label = 0;
-        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   (c == '-' && label > 0)) {
-            label++;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
 void stk_d_hostname(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
     if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s))
         return;
     const struct stk_word *w = &s->args.v[0];
     ir->iso.present = true;
-    if (w->kind == STK_W_ASSIGN || w->kind == STK_W_GROUP || !hostname_ok(w->text)) {
+    if (w->kind == STK_W_ASSIGN || w->kind == STK_W_GROUP || !stk_hostname_ok(w->text)) {
         stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", w->loc,
                  "letters, digits and '-' in dot-separated labels; at most 64 characters",
                  "'%s' is not a valid host name", w->text);

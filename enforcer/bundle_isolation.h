@@ -46,6 +46,10 @@ enum {
 #define STK_BMOUNT_MAX 512u
 #define STK_BHOSTNAME_MAX 64u
 
+/* A valid host name (RFC 1123 labels, at most STK_BHOSTNAME_MAX bytes);
+ * the compiler checks policies with the same function. */
+bool stk_hostname_ok(const char *h);
+
 enum stk_bundle_fs_kind {
     STK_BFS_BIND = 0,
     STK_BFS_TMPFS = 1,

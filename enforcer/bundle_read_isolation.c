@@ -30,7 +30,9 @@ const char *stk_bfs_name(enum stk_bundle_fs_kind k)
     return (unsigned)k < STK_BFS_KINDS ? names[k] : "?";
 }
 
-static bool hostname_ok(const char *h)
+/* RFC 1123 host names: dot-separated labels of letters, digits and '-'.
+ * Shared with the compiler (sema_isolation.c). */
+bool stk_hostname_ok(const char *h)
 {
     size_t len = strlen(h), label = 0;
     if (len == 0 || len > STK_BHOSTNAME_MAX)
@@ -198,7 +200,7 @@ int stk_bundle_read_isolation(struct stk_bcur *c, uint16_t type, struct stk_bund
     case STK_REC_HOSTNAME:
         if (stk_bc_str(c, &x->hostname, STK_BHOSTNAME_MAX, true, "hostname") < 0)
             return -1;
-        if (!hostname_ok(x->hostname))
+        if (!stk_hostname_ok(x->hostname))
             return stk_errf(c->e, STEP, "invalid hostname \"%s\"", x->hostname);
         return 0;
     case STK_REC_UIDMAP:
