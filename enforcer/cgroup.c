@@ -281,6 +281,67 @@ int cg_not_delegated(struct stk_err *e, const char *where, int err)
 
 /* ---- the leaf --------------------------------------------------------------------------------- */
 
+/* A pid that may own a leaf named "POLICY-PID" or "POLICY-PID-ATTEMPT" is
+ * alive (a policy name may itself end in "-N": both readings are tried). */
+static bool owner_alive(const char *name)
+{
+    long cand[2];
+    size_t n = 0;
+    const char *end = name + strlen(name);
+    for (int k = 0; k < 2; k++) {
+        const char *dash = end;
+        while (dash > name && dash[-1] != '-')
+            dash--;
+        if (dash == name || dash == end)
+            break;
+        char *stop;
+        errno = 0;
+        long v = strtol(dash, &stop, 10);
+        if (stop != end || errno || v <= 0 || !isdigit((unsigned char)*dash))
+            break;
+        cand[n++] = v;
+        end = dash - 1;
+    }
+    if (n == 0)
+        return true; /* not a name we make: never touched */
+    for (size_t i = 0; i < n; i++)
+        if (kill((pid_t)cand[i], 0) == 0 || errno != ESRCH)
+            return true;
+    return false;
+}
+
+/* Remove the empty leaves of runs whose supervisor died without cleaning up
+ * (SIGKILL): owner gone, directory older than CG_STALE_SECONDS (a live run
+ * in another pid namespace fills its leaf within milliseconds of making
+ * it), no process inside (rmdir refuses a populated cgroup).  Leaves that
+ * still hold processes are left alone: those commands are still running. */
+#define CG_STALE_SECONDS 10
+static void sweep_stale(int pfd, const char *parent, const char *ours)
+{
+    int dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return;
+    }
+    time_t now = time(NULL);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_type != DT_DIR || de->d_name[0] == '.' || strcmp(de->d_name, ours) == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || now - st.st_mtime < CG_STALE_SECONDS ||
+            owner_alive(de->d_name))
+            continue;
+        if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0)
+            fprintf(stderr, "stockade: cgroup: removed %s/%s, left behind by a run whose supervisor was killed\n",
+                    parent, de->d_name);
+    }
+    closedir(d);
+}
+
 void cg_leaf_name(const struct stk_bundle *b, unsigned attempt, char *out, size_t len)
 {
     char pol[65];
@@ -334,6 +395,7 @@ int cg_make_leaf(const char *base, const char *name, struct cg_leaf *l, int *per
         if (!err) {
             if (mkdir(l->dir, 0755) == 0) {
                 l->made = true;
+                sweep_stale(l->pfd, l->parent, name);
                 return 0;
             }
             err = errno;

@@ -194,6 +194,38 @@ else
     fail cgroup_leaf_removed_after_kill9 "the command did not start in a leaf: $out"
 fi
 
+# kill -9 of the supervisor itself: its empty leaf stays behind; the next run removes it
+"$STK" run "$T/killed.stk" -- "$LP" cgroup pid sleep 60 >"$T/sup.out" 2>&1 &
+sup=$!
+bg+=("$sup")
+for _ in $(seq 100); do grep -q '^pid: ' "$T/sup.out" && break; sleep 0.05; done
+cpid=$(sed -n 's/^pid: //p' "$T/sup.out")
+leaf=$(leafdir "$(cat "$T/sup.out")" "$pids")
+if [ -n "$cpid" ] && [ -n "$leaf" ] && [ -d "$leaf" ]; then
+    kill -9 "$sup"
+    wait "$sup" 2>/dev/null
+    # the command dies with its supervisor (PR_SET_PDEATHSIG)
+    for _ in $(seq 100); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$cpid" 2>/dev/null; then
+        fail cgroup_stale_leaf_swept "the command outlived its supervisor"
+        kill -9 "$cpid"
+    elif [ ! -d "$leaf" ]; then
+        fail cgroup_stale_leaf_swept "no stale leaf to sweep: $leaf is already gone"
+    else
+        touch -d '1 hour ago' "$leaf" # older than the sweep's grace period
+        out=$("$STK" run "$T/killed.stk" -- /bin/true 2>&1)
+        rc=$?
+        if [ $rc -eq 0 ] && [ ! -e "$leaf" ] && has "$out" "left behind by a run whose supervisor was killed"; then
+            pass cgroup_stale_leaf_swept
+        else
+            fail cgroup_stale_leaf_swept "rc=$rc, leaf $leaf $( [ -e "$leaf" ] && echo exists): $out"
+            rmdir "$leaf" 2>/dev/null
+        fi
+    fi
+else
+    fail cgroup_stale_leaf_swept "the command did not start in a leaf: $(cat "$T/sup.out")"
+fi
+
 # processes the command leaves behind are killed with the leaf
 out=$("$STK" run "$T/killed.stk" -- "$LP" cgroup orphan 60 2>&1)
 rc=$?
