@@ -100,7 +100,14 @@ static void files(struct stk_buf *o, const struct stk_lsm_facts *f)
             continue;
         const char *slash = p->path[strlen(p->path) - 1] == '/' ? "" : "/";
         stk_buf_puts(o, "  ");
-        if (p->access & STK_LSM_TREE) { /* the directory itself, then everything beneath */
+        if (p->access & STK_LSM_TREE) {
+            /* the path may name a file (Landlock rules hold for a file as
+             * well): the file itself; a directory: itself, then everything
+             * beneath it */
+            if (*slash) {
+                put_path(o, p->path, "");
+                stk_buf_printf(o, " %s,\n  ", perms);
+            }
             put_path(o, p->path, slash);
             stk_buf_puts(o, " r,\n  ");
             char *glob = stk_xasprintf("%s**", slash);

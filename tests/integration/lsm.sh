@@ -170,6 +170,7 @@ else
     out=$("$STK" compile --emit=apparmor -o "$T/ll.prof" "$T/ll.stk" 2>&1)
     prof=$(cat "$T/ll.prof" 2>/dev/null)
     if has "$prof" '  "/etc/**" r,' && has "$prof" '  "/tmp/**" wkl,' && has "$prof" '  "/usr/bin/**" rmix,' &&
+        has "$prof" '  "/tmp" wkl,' && # the path may be a file: it gets the rule's rights itself
         ! has "$prof" "  file," && "$AAP" -Q -K -M "$FEAT" "$T/ll.prof" >"$T/err" 2>&1; then
         pass apparmor_file_rules_from_landlock
     else

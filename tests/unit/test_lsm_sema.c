@@ -315,7 +315,7 @@ TEST(lsm_emit_file_rules_from_facts)
     stk_emit_apparmor_facts(ir, "x", &f, &b);
     stk_buf_put(&b, "", 1);
     stk_lsm_facts_free(&f);
-    CHECK_CONTAINS(b.data, "  \"/usr/\" r,\n  \"/usr/**\" rmix,\n");
+    CHECK_CONTAINS(b.data, "  \"/usr\" rmix,\n  \"/usr/\" r,\n  \"/usr/**\" rmix,\n");
     CHECK_CONTAINS(b.data, "  \"/srv/www/\" r,\n  \"/srv/www/**\" r,\n");
     CHECK_CONTAINS(b.data, "  \"/var/log/web.log\" rwkl,\n");
     CHECK_CONTAINS(b.data, "  \"/odd/\\{x\\}\\*\" r,\n");
