@@ -20,6 +20,9 @@ cp "$src"/*.stk "$dst/"
 "$S" compile --emit=apparmor --policy=vmaa -o "$dst/stockade-vm-aa.profile" "$src/apparmor-vm.stk"
 apparmor_parser -Q -S -M "$STK_VM_APPARMOR_FEATURES" "$dst/stockade-vm-aa.profile" \
     >"$STK_VM_APPARMOR_DIR/stockade-vm-aa.bin"
+"$S" compile --emit=apparmor --policy=vmaa_files -o "$dst/stockade-vm-files.profile" "$src/apparmor-vm.stk"
+apparmor_parser -Q -S -M "$STK_VM_APPARMOR_FEATURES" "$dst/stockade-vm-files.profile" \
+    >"$STK_VM_APPARMOR_DIR/stockade-vm-files.bin"
 "$S" compile --embed-lsm --apparmor-features="$STK_VM_APPARMOR_FEATURES" --policy=vmaa_embed \
     -o "$dst/vmaa_embed.bundle" "$src/apparmor-vm.stk"
 "$S" compile --policy=vmse_fixed -o "$dst/vmse_fixed.bundle" "$src/selinux-vm.stk"

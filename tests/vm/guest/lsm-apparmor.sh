@@ -34,6 +34,23 @@ fi
 out=$($S run --policy=vmaa $P -- /bin/cat /proc/self/status 2>&1)
 has "$out" "Name:" && pass allowed_path_readable || fail allowed_path_readable "$out"
 
+# 2b. file rules generated from a landlock block (applied here without Landlock): a file
+# outside the rule paths is denied by AppArmor, one inside is readable
+echo secret >/tmp/aa-outside
+chmod 644 /tmp/aa-outside
+out=$($S run --policy=vmaa_files_use $P -- /bin/cat /tmp/aa-outside 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && has "$out" "Permission denied" && ! has "$out" secret &&
+    dmesg | grep 'apparmor="DENIED"' | grep 'profile="stockade-vm-files"' | grep -q 'name="/tmp/aa-outside"'; then
+    pass landlock_file_rules_deny_outside
+else
+    fail landlock_file_rules_deny_outside "rc=$rc: $out; $(dmesg | grep stockade-vm-files | tail -n 3)"
+fi
+out=$($S run --policy=vmaa_files_use $P -- /bin/cat /proc/self/status 2>&1)
+has "$out" "Name:" && pass landlock_file_rules_allow_inside || fail landlock_file_rules_allow_inside "$out"
+cat /tmp/aa-outside | grep -q secret && pass landlock_file_rules_control || fail landlock_file_rules_control "unreadable unconfined"
+rm -f /tmp/aa-outside
+
 # 3. the bundle's own compiled profile (not loaded before) is loaded by stockade-exec
 grep -q '^stockade-vm-embed ' /sys/kernel/security/apparmor/profiles && fail embed_not_preloaded "already loaded" ||
     pass embed_not_preloaded
