@@ -212,14 +212,19 @@ if [ -n "$cpid" ] && [ -n "$leaf" ] && [ -d "$leaf" ]; then
     elif [ ! -d "$leaf" ]; then
         fail cgroup_stale_leaf_swept "no stale leaf to sweep: $leaf is already gone"
     else
-        touch -d '1 hour ago' "$leaf" # older than the sweep's grace period
+        # the run's leaves in every hierarchy (v1: one per controller, and the freezer's)
+        mapfile -t leaves < <(find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -type d -name "$(basename "$leaf")" 2>/dev/null)
+        touch -d '1 hour ago' "${leaves[@]}" # older than the sweep's grace period
         out=$("$STK" run "$T/killed.stk" -- /bin/true 2>&1)
         rc=$?
-        if [ $rc -eq 0 ] && [ ! -e "$leaf" ] && has "$out" "left behind by a run whose supervisor was killed"; then
+        left=""
+        for l in "${leaves[@]}"; do [ -e "$l" ] && left="$left $l"; done
+        if [ $rc -eq 0 ] && [ ${#leaves[@]} -ge 1 ] && [ -z "$left" ] &&
+            has "$out" "left behind by a run whose supervisor was killed"; then
             pass cgroup_stale_leaf_swept
         else
-            fail cgroup_stale_leaf_swept "rc=$rc, leaf $leaf $( [ -e "$leaf" ] && echo exists): $out"
-            rmdir "$leaf" 2>/dev/null
+            fail cgroup_stale_leaf_swept "rc=$rc, leaves ${leaves[*]}, still there:$left: $out"
+            for l in $left; do rmdir "$l" 2>/dev/null; done
         fi
     fi
 else
