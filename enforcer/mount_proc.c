@@ -15,7 +15,9 @@
  *     timing information covered by /dev/null, directories of hardware
  *     details by an empty read-only tmpfs.
  * Entries the running kernel does not have are skipped.  Every lookup stays
- * beneath the procfs (RESOLVE_BENEATH, no symlinks, no crossing mounts). */
+ * beneath the procfs (RESOLVE_BENEATH, no symlinks); an entry something is
+ * already mounted on (a host's /proc hardened by a container runtime) gets
+ * the treatment on top of that mount. */
 #include "steps.h"
 
 #include <errno.h>
@@ -60,7 +62,7 @@ static int beneath(int proc, const char *name)
     struct open_how how;
     memset(&how, 0, sizeof how);
     how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     return (int)syscall(SYS_openat2, proc, name, &how, sizeof how);
 }
 
