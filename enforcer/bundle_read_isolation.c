@@ -294,7 +294,7 @@ static void put_path(const char *p, FILE *out)
 static void print_map(const char *what, const struct stk_bundle_idmap *m, size_t n, FILE *out)
 {
     if (!m) {
-        fprintf(out, " %s caller -> caller (1);", what);
+        fprintf(out, " %s caller -> caller (1) (a root caller: 0 -> 65534, root squash);", what);
         return;
     }
     fprintf(out, " %s", what);
@@ -327,10 +327,10 @@ static void print_mount(const struct stk_bundle_mount *m, FILE *out)
         return;
     case STK_BFS_PROC:
         put_path(m->path, out);
-        fputs(" (fresh procfs; nosuid, nodev, noexec)\n", out);
+        fputs(" (fresh procfs; nosuid, nodev, noexec; kernel knobs read-only, kcore/kmsg/keys/... masked)\n", out);
         return;
     case STK_BFS_DEV:
-        fputs("/dev (tmpfs with null zero full random urandom tty bound from the host)\n", out);
+        fputs("/dev (nodev tmpfs with null zero full random urandom tty bound from the host)\n", out);
         return;
     case STK_BFS_READONLY:
         put_path(m->path, out);

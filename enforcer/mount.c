@@ -3,10 +3,15 @@
  * In the command's mount namespace: make every mount private; open the
  * bind sources and the host devices the view needs (in the host's view,
  * before anything changes); clone the root (the host's / or the policy's
- * `root`) recursively as a detached tree and stack it on top of /; apply the
- * entries in the bundle's order, each resolved inside the new tree
+ * `root`) recursively as a detached tree and stack it on top of /; close the
+ * kernel knobs of the /proc it has (mount_proc.c); apply the entries in the
+ * bundle's order, each resolved inside the new tree
  * (openat2 RESOLVE_IN_ROOT, so symlinks and ".." cannot leave it); then
- * pivot_root into it and detach the old root.  Everything goes through
+ * pivot_root into it and detach the old root.  Every bind is cloned from
+ * the host's view before the first entry changes anything, so it is exactly
+ * as writable as its source was on the host (an earlier `readonly /` does
+ * not reach it), and every procfs the view gets has its kernel knobs closed
+ * right after it is attached.  Everything goes through
  * descriptors with the new mount API (Linux 5.12+: open_tree, move_mount,
  * fsopen/fsmount, mount_setattr), so no path of the host is ever resolved
  * after the view began to change.  Mount points are created only inside a
@@ -145,6 +150,13 @@ static bool is_dir(int fd)
     return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* the root directory of a procfs (its inode is always 1), not something in it */
+static bool is_proc_root(int fd)
+{
+    struct stat st;
+    return stk_view_is_proc(fd) && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_ino == 1;
+}
+
 int stk_view_attach(struct stk_view *v, int mnt, int target, const struct stk_bundle_mount *m)
 {
     if (move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -195,22 +207,20 @@ static int do_bind(struct stk_view *v, size_t i, const struct stk_bundle_mount *
     int target = stk_view_target(v, m, dir);
     if (target < 0)
         return -1;
-    int r = -1, tree = -1;
+    int r = -1, tree = v->tree[i];
     if (is_dir(target) != dir) {
         stk_view_err(v, 0, m, dir ? "%s is not a directory" : "%s is a directory", m->path);
         goto out;
     }
-    tree = open_tree(v->src[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-    if (tree < 0) {
-        stk_view_err(v, errno, m, "open_tree(%s)", m->src);
+    /* A procfs of the host: its root gets its knobs closed like a fresh
+     * one; anything below its root (/proc/sys, /proc/1, ...) is read-only. */
+    bool proc = stk_view_is_proc(tree), proc_root = is_proc_root(tree);
+    if ((m->readonly || (proc && !proc_root)) && stk_view_set_readonly(v, tree, true, m) < 0)
         goto out;
-    }
-    if (m->readonly && stk_view_set_readonly(v, tree, true, m) < 0)
+    if (stk_view_attach(v, tree, target, m) < 0 || (proc_root && stk_view_harden_proc(v, tree, m) < 0))
         goto out;
-    r = stk_view_attach(v, tree, target, m);
+    r = 0;
 out:
-    if (tree >= 0)
-        close(tree);
     close(target);
     return r;
 }
@@ -245,8 +255,9 @@ static int do_proc(struct stk_view *v, const struct stk_bundle_mount *m)
     if (!is_dir(target))
         stk_view_err(v, ENOTDIR, m, "%s", m->path);
     else if ((mnt = stk_view_newfs(v, "proc", NULL, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                                   m)) >= 0)
-        r = stk_view_attach(v, mnt, target, m);
+                                   m)) >= 0 &&
+             stk_view_attach(v, mnt, target, m) == 0)
+        r = stk_view_harden_proc(v, mnt, m); /* before anything else can depend on it */
     if (mnt >= 0)
         close(mnt);
     close(target);
@@ -283,11 +294,8 @@ out:
     return r;
 }
 
-static int do_mask(struct stk_view *v, const struct stk_bundle_mount *m)
+int stk_view_mask_fd(struct stk_view *v, int fd, const struct stk_bundle_mount *m)
 {
-    int fd = stk_view_resolve(v, m->path);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : stk_view_err(v, errno, m, "%s", m->path); /* nothing to hide */
     int r = -1, mnt;
     if (is_dir(fd)) {
         mnt = stk_view_newfs(v, "tmpfs", "4k", "0", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
@@ -301,6 +309,15 @@ static int do_mask(struct stk_view *v, const struct stk_bundle_mount *m)
         r = stk_view_attach(v, mnt, fd, m);
         close(mnt);
     }
+    return r;
+}
+
+static int do_mask(struct stk_view *v, const struct stk_bundle_mount *m)
+{
+    int fd = stk_view_resolve(v, m->path);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : stk_view_err(v, errno, m, "%s", m->path); /* nothing to hide */
+    int r = stk_view_mask_fd(v, fd, m);
     close(fd);
     return r;
 }
@@ -328,21 +345,27 @@ static int open_host(struct stk_view *v)
     v->rootfd = open(x->root ? x->root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (v->rootfd < 0)
         return stk_errnof(v->e, STEP, errno, "root %s", x->root ? x->root : "/");
-    bool need_null = false;
     for (size_t i = 0; i < x->nmounts; i++) {
         const struct stk_bundle_mount *m = &x->mounts[i];
         if (m->kind == STK_BFS_BIND) {
             v->src[i] = open(m->src, O_PATH | O_CLOEXEC);
             if (v->src[i] < 0)
                 return stk_view_err(v, errno, m, "%s", m->src);
-        } else if (m->kind == STK_BFS_MASK) {
-            need_null = true;
+            /* cloned now, while no entry has changed a flag of the host's mounts */
+            v->tree[i] = open_tree(v->src[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+            if (v->tree[i] < 0)
+                return stk_view_err(v, errno, m, "open_tree(%s)", m->src);
         } else if (m->kind == STK_BFS_DEV && stk_view_open_devices(v, m) < 0) {
             return -1;
         }
     }
-    if (need_null && (v->devnull = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
+    /* /dev/null covers masked files: the policy's, and a procfs's (the
+     * view's /proc, a fresh one, a bind of one) */
+    if ((v->devnull = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
         return stk_errnof(v->e, STEP, errno, "/dev/null (for the masks)");
+    struct stat st;
+    if (fstat(v->devnull, &st) < 0 || !S_ISCHR(st.st_mode))
+        return stk_errf(v->e, STEP, "the host's /dev/null is not a character device (for the masks)");
     return 0;
 }
 
@@ -363,7 +386,7 @@ static int build(struct stk_view *v)
         v->root = fcntl(v->rootfd, F_DUPFD_CLOEXEC, 0);
         if (v->root < 0)
             return stk_errnof(v->e, STEP, errno, "dup");
-        if (apply_entries(v) < 0)
+        if (stk_view_harden_inherited_proc(v) < 0 || apply_entries(v) < 0)
             return -1;
         /* The working directory still points at what was there before: a
          * directory since masked or mounted over would stay reachable as
@@ -380,7 +403,7 @@ static int build(struct stk_view *v)
      * that) yet never seen by a lookup that starts at our root */
     if (move_mount(v->root, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
         return stk_errnof(v->e, STEP, errno, "attaching the new root");
-    if (apply_entries(v) < 0)
+    if (stk_view_harden_inherited_proc(v) < 0 || apply_entries(v) < 0)
         return -1;
     return pivot(v);
 }
@@ -417,24 +440,30 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, struct
         return 0;
     struct stk_view *v = calloc(1, sizeof *v);
     int *src = calloc(x->nmounts ? x->nmounts : 1, sizeof *src);
-    if (!v || !src) {
+    int *tree = calloc(x->nmounts ? x->nmounts : 1, sizeof *tree);
+    if (!v || !src || !tree) {
         free(v);
         free(src);
+        free(tree);
         return stk_errnof(e, STEP, ENOMEM, "building the view");
     }
     v->x = x;
     v->e = e;
     v->file_context = file_context;
     v->src = src;
+    v->tree = tree;
     v->root = v->rootfd = v->devnull = -1;
     for (size_t i = 0; i < x->nmounts; i++)
-        v->src[i] = -1;
+        v->src[i] = v->tree[i] = -1;
     for (size_t i = 0; i < STK_VIEW_NDEV; i++)
         v->dev[i] = -1;
     int r = build(v);
-    for (size_t i = 0; i < x->nmounts; i++)
+    for (size_t i = 0; i < x->nmounts; i++) {
         if (v->src[i] >= 0)
             close(v->src[i]);
+        if (v->tree[i] >= 0)
+            close(v->tree[i]);
+    }
     for (size_t i = 0; i < STK_VIEW_NDEV; i++)
         if (v->dev[i] >= 0)
             close(v->dev[i]);
@@ -445,6 +474,7 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, struct
     if (v->devnull >= 0)
         close(v->devnull);
     free(src);
+    free(tree);
     free(v);
     return r;
 }

@@ -44,7 +44,7 @@ int stk_view_dev(struct stk_view *v, const struct stk_bundle_mount *m)
     if (target < 0)
         return -1;
     int r = -1;
-    int mnt = stk_view_newfs(v, "tmpfs", "64k", "755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, m);
+    int mnt = stk_view_newfs(v, "tmpfs", "64k", "755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, m);
     if (mnt < 0 || stk_view_attach(v, mnt, target, m) < 0 || stk_view_remember(v, mnt, m) < 0)
         goto out;
     for (size_t i = 0; i < STK_VIEW_NDEV; i++) {

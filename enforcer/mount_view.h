@@ -18,6 +18,8 @@ struct stk_view {
     int rootfd;              /* the host's / or the policy's root (O_PATH) */
     int root;                /* the view: a detached recursive copy of rootfd, then stacked on / */
     int *src;                /* per entry: a bind's source (O_PATH), -1 otherwise */
+    int *tree;               /* per entry: a bind's detached clone of the source, taken from the host's view
+                              * before any entry is applied (its mounts as writable as on the host), or -1 */
     int devnull;             /* the host's /dev/null, for masks of files */
     int dev[STK_VIEW_NDEV];  /* the host's device nodes, for dev minimal */
     dev_t ours[64];          /* st_dev of the tmpfs mounts the policy made: mount points may be created there */
@@ -42,6 +44,14 @@ int stk_view_set_readonly(struct stk_view *v, int mnt, bool recursive, const str
 /* a new detached tmpfs/procfs mount (size, mode: NULL for the default) */
 int stk_view_newfs(struct stk_view *v, const char *type, const char *size, const char *mode, unsigned attrs,
                    const struct stk_bundle_mount *m);
+
+/* cover fd: /dev/null over a file, an empty read-only tmpfs over a directory */
+int stk_view_mask_fd(struct stk_view *v, int fd, const struct stk_bundle_mount *m);
+
+/* mount_proc.c: close a procfs's kernel knobs (proc is its root, attached in the view) */
+bool stk_view_is_proc(int fd);
+int stk_view_harden_proc(struct stk_view *v, int proc, const struct stk_bundle_mount *m);
+int stk_view_harden_inherited_proc(struct stk_view *v);
 
 /* mount_dev.c: open the host's device nodes (before the view changes), then build /dev */
 int stk_view_open_devices(struct stk_view *v, const struct stk_bundle_mount *m);

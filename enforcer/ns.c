@@ -9,11 +9,19 @@
  * process outside with CAP_SETUID/CAP_SETGID may write those: the supervisor
  * writes them from an attach hook before it releases the child.  When the
  * supervisor runs, one clone3 creates all the namespaces; otherwise
- * stk_ns_enter unshares them in place with one unshare(2). */
+ * stk_ns_enter unshares them in place with one unshare(2).
+ *
+ * Without uidmap/gidmap the caller's id maps to itself, except for root: a
+ * root caller's 0 becomes STK_NS_SQUASH_ID (65534, nobody/nogroup) outside,
+ * and the command switches to it (setresuid(0) inside) with no
+ * supplementary groups.  Host uid 0 in a user namespace is still the owner
+ * of every root-owned file, sysctl and socket of the host (docs/enforcer.md
+ * "Root in a user namespace"). */
 #include "steps.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/capability.h>
 #include <net/if.h>
 #include <sched.h>
@@ -26,6 +34,7 @@
 #include <unistd.h>
 
 #define STEP "namespaces"
+#define STK_NS_SQUASH_ID 65534u /* nobody, nogroup; the kernel's overflow id */
 
 /* One enforcer run per process: the plan lives here between plan and enter. */
 static struct {
@@ -39,6 +48,7 @@ static struct {
     size_t nuids, ngids;
     uid_t caller_uid;
     gid_t caller_gid;
+    bool squash_uid, squash_gid; /* a root caller's default map: 0 -> STK_NS_SQUASH_ID */
 } plan;
 
 static const struct {
@@ -149,6 +159,13 @@ int stk_ns_plan(const struct stk_bundle *b, struct stk_supervisor *sv, uint64_t 
         plan.caller_gid = getegid();
         plan.uid_self = (struct stk_bundle_idmap){plan.caller_uid, 0, 1, true};
         plan.gid_self = (struct stk_bundle_idmap){plan.caller_gid, 0, 1, true};
+        /* root is not kept as the host's root by default: root squash */
+        plan.squash_uid = !x->uidmap && plan.caller_uid == 0;
+        plan.squash_gid = !x->gidmap && plan.caller_gid == 0;
+        if (plan.squash_uid)
+            plan.uid_self = (struct stk_bundle_idmap){0, STK_NS_SQUASH_ID, 1, false};
+        if (plan.squash_gid)
+            plan.gid_self = (struct stk_bundle_idmap){0, STK_NS_SQUASH_ID, 1, false};
         plan.uids = x->uidmap ? x->uidmap : &plan.uid_self;
         plan.nuids = x->uidmap ? x->nuidmap : 1;
         plan.gids = x->gidmap ? x->gidmap : &plan.gid_self;
@@ -220,6 +237,22 @@ static int init_settle(pid_t child, void *arg, struct stk_err *e)
     return 0;
 }
 
+/* Root squash, right after the maps exist: the process leaves the host's
+ * uid 0 (unmapped inside, and unable to own files the view creates) for the
+ * namespace's 0, which is STK_NS_SQUASH_ID outside; the capabilities it has
+ * in the namespace stay.  Everything after — the view, the init, the
+ * command — runs as that. */
+static int squash(struct stk_err *e)
+{
+    if (plan.squash_gid && setresgid(0, 0, 0) < 0)
+        return stk_errnof(e, STEP, errno, "root squash: setresgid(0)");
+    if (setgroups(0, NULL) < 0)
+        return stk_errnof(e, STEP, errno, "root squash: dropping the host's supplementary groups");
+    if (plan.squash_uid && setresuid(0, 0, 0) < 0)
+        return stk_errnof(e, STEP, errno, "root squash: setresuid(0)");
+    return 0;
+}
+
 int stk_ns_enter(const struct stk_bundle *b, uint64_t cloned, struct stk_err *e)
 {
     const struct stk_bundle_isolation *x = &b->iso;
@@ -236,6 +269,8 @@ int stk_ns_enter(const struct stk_bundle *b, uint64_t cloned, struct stk_err *e)
                           hint ? " (an unprivileged caller needs 'user' among the policy's namespaces)" : "");
     }
     if ((rest & CLONE_NEWUSER) && write_maps("/proc/self", e) < 0)
+        return -1;
+    if ((plan.squash_uid || plan.squash_gid) && squash(e) < 0)
         return -1;
     /* entered from inside the cgroup the supervisor put us in, so that it becomes the namespace's root */
     if ((x->ns & STK_BNS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
@@ -279,6 +314,20 @@ int stk_ns_adjust_ids(const struct stk_bundle *b, struct stk_ids *ids, struct st
 {
     if (!(b->iso.ns & STK_BNS_USER))
         return 0;
+    /* root squash: until it changes ids inside, the process is still the
+     * host's uid 0 (unmapped inside); become the mapped 0, drop host root's groups */
+    if (plan.squash_uid && !ids->set_uid) {
+        ids->set_uid = true;
+        ids->uid = 0;
+    }
+    if (plan.squash_gid && !ids->set_gid) {
+        ids->set_gid = true;
+        ids->gid = 0;
+    }
+    if ((plan.squash_uid || plan.squash_gid) && !ids->set_groups) {
+        ids->set_groups = true;
+        ids->ngroups = 0;
+    }
     /* an unmapped id is the overflow id inside, owns nothing and cannot create files: a policy mistake */
     if (!ids->set_uid && !caller_mapped(plan.uids, plan.nuids, plan.caller_uid))
         return stk_errf(e, STEP,

@@ -19,6 +19,9 @@
  *   netifs            "netif: NAME up|down" for every interface of the network namespace
  *   write PATH        "write PATH: ok" or "write PATH: errno=E" (create/truncate, write one byte)
  *   read PATH         "read PATH: N bytes" or "read PATH: errno=E"
+ *   openw PATH        "openw PATH: ok" or "openw PATH: errno=E": open(O_WRONLY), closed at once, nothing written
+ *                     (for kernel knobs: proves writability without changing anything)
+ *   mknod PATH MAJ MIN  "mknod PATH: ok" or "mknod PATH: errno=E" (a character device, mode 0600)
  *   cat PATH          "cat PATH: CONTENT" (up to 4 KiB, newlines shown as '|') or "cat PATH: errno=E"
  *   ls PATH           "ls PATH: a b c" (sorted, without . and ..) or "ls PATH: errno=E"
  *   stat PATH         "stat PATH: mode=0MODE" (type bits dropped) or errno
@@ -39,6 +42,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
@@ -329,6 +333,22 @@ int main(int argc, char **argv)
                 printf("write %s: ok\n", path);
             if (fd >= 0)
                 close(fd);
+        } else if (!strcmp(a, "openw") && i + 1 < argc) {
+            const char *path = argv[++i];
+            int fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+            if (fd < 0)
+                printf("openw %s: errno=%d\n", path, errno);
+            else
+                printf("openw %s: ok\n", path);
+            if (fd >= 0)
+                close(fd);
+        } else if (!strcmp(a, "mknod") && i + 3 < argc) {
+            const char *path = argv[++i];
+            unsigned maj = (unsigned)num(argv[++i]), min = (unsigned)num(argv[++i]);
+            if (mknod(path, S_IFCHR | 0600, makedev(maj, min)) < 0)
+                printf("mknod %s: errno=%d\n", path, errno);
+            else
+                printf("mknod %s: ok\n", path);
         } else if (!strcmp(a, "read") && i + 1 < argc) {
             const char *path = argv[++i];
             int fd = open(path, O_RDONLY | O_CLOEXEC);

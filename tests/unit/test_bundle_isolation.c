@@ -227,7 +227,7 @@ TEST(roundtrip_isolation)
     const char *out = print_of(b);
     CHECK_CONTAINS(out, " 4. namespaces: pid (the command is pid 1), mount, ipc, uts, net, user, cgroup; clone3 "
                         "under a supervisor; cgroup namespace once in the cgroup\n");
-    CHECK_CONTAINS(out, " 5. user namespace: uid map 0 -> caller (1), 1 -> 100000 (1000); gid map caller -> caller (1);");
+    CHECK_CONTAINS(out, " 5. user namespace: uid map 0 -> caller (1), 1 -> 100000 (1000); gid map caller -> caller (1) (a root caller: 0 -> 65534, root squash);");
     CHECK_CONTAINS(out, " 6. hostname: sandbox\n");
     CHECK_CONTAINS(out, " 7. network: new namespace with only lo, brought up\n");
     CHECK_CONTAINS(out, " 8. filesystem: private propagation; view rooted at /srv/jail (recursive bind); 7 entries in "
