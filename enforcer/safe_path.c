@@ -2,13 +2,14 @@
  * follow a symbolic link only if the command's user cannot have written it
  * (safe_path.h; docs/enforcer.md, "Paths the policy names").
  *
- * The walk keeps the part resolved so far as a link-free path relative to
- * the root descriptor and opens each next component with openat2(
- * RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS, O_PATH | O_NOFOLLOW): a link comes
- * back as itself (never followed by the kernel), ".." is applied to the
- * link-free prefix (so it cannot climb above the root either), and a prefix
- * that someone turns into a link while we walk makes the lookup fail
- * (ELOOP) instead of being followed. */
+ * The walk holds the directory resolved so far open (and its link-free path
+ * relative to the root descriptor) and opens each next name in it with
+ * O_PATH | O_NOFOLLOW: a link comes back as itself, never followed by the
+ * kernel, and what was checked cannot change under us.  ".." is applied to
+ * the link-free path, reopened from the root with openat2(RESOLVE_IN_ROOT |
+ * RESOLVE_NO_SYMLINKS), so it cannot climb above the root, and a directory
+ * someone turned into a link meanwhile makes that lookup fail (ELOOP)
+ * instead of being followed. */
 #include "safe_path.h"
 
 #include <errno.h>
@@ -256,7 +257,8 @@ static int walk(struct walk *k, int rootfd, const char *path, const struct stk_w
         k->done[dlen] = '/';
         memcpy(k->done + dlen + 1, p, n);
         k->done[dlen + 1 + n] = '\0';
-        int fd = open_in(rootfd, k->done);
+        /* one name, relative to the directory held open: nothing to follow */
+        int fd = openat(dirfd, k->done + dlen + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0) {
             err = errno;
