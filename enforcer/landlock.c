@@ -140,6 +140,8 @@ static const char *rule_words(uint64_t access, char *buf, size_t len)
     size_t n = strlen(buf);
     if (n)
         buf[n - 1] = '\0';
+    else
+        snprintf(buf, len, "rule"); /* finer rights only */
     return buf;
 }
 
