@@ -3,10 +3,12 @@
  * step sits where it does: docs/enforcer.md. */
 #include "enforce.h"
 
+#include <errno.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "safe_path.h"
 #include "steps.h"
 
 extern char **environ;
@@ -35,6 +37,22 @@ static int policy_check(const struct stk_bundle *b, uint64_t keep, bool via_fd, 
     return 0;
 }
 
+/* --report=FILE, opened before the namespaces exist, not through a link the
+ * command could have planted: it is who its ids say; in a user namespace
+ * its ids on the host are not known yet, so every link counts as its. */
+static int report_prepare(const struct stk_bundle *b, bool report, const char *path, const struct stk_ids *ids,
+                          uint64_t keep, struct stk_supervisor *sv, struct stk_report **rep, struct stk_err *e)
+{
+    struct stk_writer w;
+    if (stk_writer_of(&w, ids, keep) < 0)
+        return stk_errnof(e, "report", errno, "the command's groups");
+    if (b->iso.ns & STK_BNS_USER)
+        w.privileged = true;
+    int r = stk_report_prepare(b, report, path, &w, sv, rep, e);
+    stk_writer_free(&w);
+    return r;
+}
+
 static int enforce(const struct stk_bundle *b, char *const argv[], char *const *caller_env, bool report,
                    const char *report_path, struct stk_err *e)
 {
@@ -61,7 +79,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     /* 4. what needs the host's view and privileges: the sVirt level, the
      *    cgroup leaf and its limits, the violation reporter */
     if (stk_lsm_prepare(b, &sv, &lsm, e) < 0 || stk_cgroup_prepare(b, &sv, e) < 0 ||
-        stk_report_prepare(b, report, report_path, &sv, &rep, e) < 0)
+        report_prepare(b, report, report_path, &ids, keep, &sv, &rep, e) < 0)
         goto fail;
     /* 5. namespaces: fork under a supervisor (clone3 with the namespace flags,
      *    into the cgroup) when a step needs one; otherwise stay in place */
@@ -76,7 +94,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_ns_enter(b, clone_flags, e) < 0 || stk_ns_adjust_ids(b, &ids, e) < 0)
         goto fail;
     /* 6. the filesystem view, while we still hold CAP_SYS_ADMIN */
-    if (stk_mount_apply(b, stk_lsm_file_context(lsm), e) < 0)
+    if (stk_mount_apply(b, stk_lsm_file_context(lsm), &ids, keep, e) < 0)
         goto fail;
     /* 7. resource limits */
     if (stk_rlimits_apply(b, via_fd, e) < 0)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "landlock_rights.h"
+#include "safe_path.h"
 
 #define STEP "landlock"
 
@@ -131,15 +132,60 @@ int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out
     return 0;
 }
 
+/* "read", "write,execute"...: the policy's words for a rule's rights. */
+static const char *rule_words(uint64_t access, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s%s", access & STK_LL_READ ? "read," : "", access & STK_LL_WRITE ? "write," : "",
+             access & STK_LL_FS_EXECUTE ? "execute," : "");
+    size_t n = strlen(buf);
+    if (n)
+        buf[n - 1] = '\0';
+    else
+        snprintf(buf, len, "rule"); /* finer rights only */
+    return buf;
+}
+
+/* The rule's path (O_PATH) in the command's view, following no symbolic link
+ * the command's user could have planted (safe_path.h): as that user, with
+ * its capabilities, so the process's own credentials say who it is.  -1 with
+ * errno; a refused link is an error here (e filled, *refused set). */
+static int open_rule_path(const struct stk_bundle_ll_path *r, bool *refused, struct stk_err *e)
+{
+    *refused = false;
+    struct stk_writer w;
+    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0 || stk_writer_self(&w) < 0) {
+        int err = errno;
+        if (root >= 0)
+            close(root);
+        *refused = true;
+        return stk_errnof(e, STEP, err, "opening rule path %s", r->path);
+    }
+    char why[640], words[32];
+    int fd = stk_safe_open(root, r->path, &w, why, sizeof why);
+    int err = errno;
+    stk_writer_free(&w);
+    close(root);
+    if (fd < 0 && why[0]) {
+        *refused = true;
+        stk_errf(e, STEP, "%s %s: %s", rule_words(r->access, words, sizeof words), r->path, why);
+    }
+    errno = err;
+    return fd;
+}
+
 /* Add one path rule; 0 also when the path is skipped. */
 static int add_path(int rfd, const struct stk_bundle_ll_path *r, uint64_t handled, struct stk_err *e)
 {
     uint64_t access = r->access & handled;
     if (!access)
         return 0;
-    int fd = open(r->path, O_PATH | O_CLOEXEC);
+    bool refused;
+    int fd = open_rule_path(r, &refused, e);
     if (fd < 0) {
         int err = errno;
+        if (refused)
+            return -1;
         if (err == ENOENT || err == ENOTDIR || err == EACCES) {
             /* A rule only grants: without it nothing beneath the path is allowed. */
             fprintf(stderr, "stockade: landlock: %s: %s; its rule is skipped (nothing beneath it is allowed)\n",

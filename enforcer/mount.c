@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "mount_view.h"
+#include "safe_path.h"
 
 #define STEP "mount"
 
@@ -338,19 +339,44 @@ static int pivot(struct stk_view *v)
     return 0;
 }
 
-/* Descriptors of what the view takes from the host, opened before anything changes. */
-static int open_host(struct stk_view *v)
+/* A path of the host the policy names (the root, a bind source), opened
+ * without following a symbolic link the command could have planted
+ * (safe_path.h); -1 with the error reported. */
+static int open_host_path(struct stk_view *v, int hostroot, const char *path, const struct stk_bundle_mount *m)
+{
+    char why[640];
+    int fd = stk_safe_open(hostroot, path, v->writer, why, sizeof why);
+    if (fd >= 0 || !why[0]) {
+        if (fd < 0)
+            return m ? stk_view_err(v, errno, m, "%s", path) : stk_errnof(v->e, STEP, errno, "root %s", path);
+        return fd;
+    }
+    return m ? stk_view_err(v, 0, m, "%s", why) : stk_errf(v->e, STEP, "root %s: %s", path, why);
+}
+
+/* Descriptors of what the view takes from the host, opened before anything
+ * changes: the root, the bind sources, the devices and /dev/null. */
+static int open_host_paths(struct stk_view *v, int hostroot)
 {
     const struct stk_bundle_isolation *x = v->x;
-    v->rootfd = open(x->root ? x->root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (v->rootfd < 0)
-        return stk_errnof(v->e, STEP, errno, "root %s", x->root ? x->root : "/");
+    if (!x->root) {
+        v->rootfd = fcntl(hostroot, F_DUPFD_CLOEXEC, 0);
+        if (v->rootfd < 0)
+            return stk_errnof(v->e, STEP, errno, "dup");
+    } else {
+        if ((v->rootfd = open_host_path(v, hostroot, x->root, NULL)) < 0)
+            return -1;
+        struct stat st;
+        if (fstat(v->rootfd, &st) < 0)
+            return stk_errnof(v->e, STEP, errno, "root %s", x->root);
+        if (!S_ISDIR(st.st_mode))
+            return stk_errnof(v->e, STEP, ENOTDIR, "root %s", x->root);
+    }
     for (size_t i = 0; i < x->nmounts; i++) {
         const struct stk_bundle_mount *m = &x->mounts[i];
         if (m->kind == STK_BFS_BIND) {
-            v->src[i] = open(m->src, O_PATH | O_CLOEXEC);
-            if (v->src[i] < 0)
-                return stk_view_err(v, errno, m, "%s", m->src);
+            if ((v->src[i] = open_host_path(v, hostroot, m->src, m)) < 0)
+                return -1;
             /* cloned now, while no entry has changed a flag of the host's mounts */
             v->tree[i] = open_tree(v->src[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
             if (v->tree[i] < 0)
@@ -367,6 +393,16 @@ static int open_host(struct stk_view *v)
     if (fstat(v->devnull, &st) < 0 || !S_ISCHR(st.st_mode))
         return stk_errf(v->e, STEP, "the host's /dev/null is not a character device (for the masks)");
     return 0;
+}
+
+static int open_host(struct stk_view *v)
+{
+    int hostroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (hostroot < 0)
+        return stk_errnof(v->e, STEP, errno, "root /");
+    int r = open_host_paths(v, hostroot);
+    close(hostroot);
+    return r;
 }
 
 static int apply_entries(struct stk_view *v);
@@ -428,7 +464,8 @@ static int apply_entries(struct stk_view *v)
     return 0;
 }
 
-int stk_mount_apply(const struct stk_bundle *b, const char *file_context, struct stk_err *e)
+int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const struct stk_ids *ids, uint64_t keep,
+                    struct stk_err *e)
 {
     const struct stk_bundle_isolation *x = &b->iso;
     if (!(x->ns & STK_BNS_MOUNT))
@@ -452,6 +489,15 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, struct
     v->file_context = file_context;
     v->src = src;
     v->tree = tree;
+    struct stk_writer writer;
+    if (stk_writer_of(&writer, ids, keep) < 0) {
+        int err = errno;
+        free(v);
+        free(src);
+        free(tree);
+        return stk_errnof(e, STEP, err, "the command's groups");
+    }
+    v->writer = &writer;
     v->root = v->rootfd = v->devnull = -1;
     for (size_t i = 0; i < x->nmounts; i++)
         v->src[i] = v->tree[i] = -1;
@@ -473,6 +519,7 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, struct
         close(v->rootfd);
     if (v->devnull >= 0)
         close(v->devnull);
+    stk_writer_free(&writer);
     free(src);
     free(tree);
     free(v);

@@ -10,6 +10,8 @@
 #include "bundle.h"
 #include "err.h"
 
+struct stk_writer;
+
 #define STK_VIEW_NDEV 6 /* null zero full random urandom tty */
 
 struct stk_view {
@@ -26,6 +28,7 @@ struct stk_view {
     size_t nours;
     const char *file_context; /* SELinux label for the tmpfs mounts (lsm.c), NULL without */
     char cwd[4096];          /* the caller's working directory, restored inside the view if it exists there */
+    const struct stk_writer *writer; /* the command, for the host paths the policy names (safe_path.h) */
 };
 
 /* "stockade: mount: ENTRY: MESSAGE[: strerror(err)]"; m NULL: "building the view".  Returns -1. */

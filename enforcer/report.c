@@ -30,6 +30,7 @@
 
 #include "bpf_interp.h"
 #include "report.h"
+#include "safe_path.h"
 
 #define STEP "report"
 
@@ -465,8 +466,8 @@ static void on_cleanup(void *arg)
 
 /* ---- before the fork ----------------------------------------------------------------- */
 
-int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path, struct stk_supervisor *sv,
-                       struct stk_report **out, struct stk_err *e)
+int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path, const struct stk_writer *w,
+                       struct stk_supervisor *sv, struct stk_report **out, struct stk_err *e)
 {
     *out = NULL;
     if (!report)
@@ -497,12 +498,16 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
     }
     memcpy(r->prog, s->insns, s->len * sizeof *r->prog);
     if (path) {
-        /* as the caller, in the caller's view, before anything changes */
-        r->out_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0666);
+        /* as the caller, in the caller's view, before anything changes; not
+         * through a link the command could have planted (safe_path.h) */
+        char why[640];
+        r->out_fd = stk_safe_create(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY, 0666, w, why, sizeof why);
         if (r->out_fd < 0) {
             int err = errno;
             free(r->prog);
             free(r);
+            if (why[0])
+                return stk_errf(e, STEP, "opening %s: %s", path, why);
             return stk_errnof(e, STEP, err, "opening %s", path);
         }
         r->own_out = true;

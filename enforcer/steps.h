@@ -64,10 +64,12 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
 /* report.c: `--report`: every syscall the policy blocks or logs is reported
  * by name with the action taken, by the supervisor (docs/enforcer.md).
  * prepare runs in the enforcer before the fork, opens path (NULL: reports go
- * to stderr) and registers the supervisor's hooks; *out is NULL when not
+ * to stderr; not through a link w, the command, could have planted:
+ * safe_path.h) and registers the supervisor's hooks; *out is NULL when not
  * reporting (or the policy has no seccomp filter). */
-int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path, struct stk_supervisor *sv,
-                       struct stk_report **out, struct stk_err *e);
+struct stk_writer;
+int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path, const struct stk_writer *w,
+                       struct stk_supervisor *sv, struct stk_report **out, struct stk_err *e);
 
 /* ---- isolation --------------------------------------------------------------
  * ns.c: namespaces, uid/gid maps, hostname.  plan (before the fork) chooses
@@ -84,8 +86,12 @@ int stk_ns_adjust_ids(const struct stk_bundle *b, struct stk_ids *ids, struct st
 /* mount.c: the filesystem view (private propagation, binds, tmpfs, proc, dev,
  * read-only remounts, masks, pivot_root). */
 /* file_context: the SELinux label for the tmpfs mounts the view makes
- * (stk_lsm_file_context), NULL without one. */
-int stk_mount_apply(const struct stk_bundle *b, const char *file_context, struct stk_err *e);
+ * (stk_lsm_file_context), NULL without one.  ids and keep: who the command
+ * will be (the identity and capability steps come later), so that the host
+ * paths the policy names are not resolved through links it could have
+ * planted (safe_path.h). */
+int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const struct stk_ids *ids, uint64_t keep,
+                    struct stk_err *e);
 /* landlock.c: plan before anything changes (ABI detection, best-effort
  * drops reported on stderr); apply after no_new_privs, before seccomp. */
 struct stk_landlock_plan;
