@@ -254,6 +254,18 @@ static void handle(struct stk_report *r)
     }
     /* what the policy says: its own program on the very same data */
     uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
+    if (ret == STK_BUNDLE_EXEC_HANDOVER_RET) {
+        /* the exec hand-over rule (docs/enforcer.md): the first call it
+         * matches, from the enforcer's thread, is the enforcer's own exec of
+         * the command; it runs and is not reported.  Every later one is the
+         * command's: it gets what the policy says without the rule. */
+        if (!r->handed_over && (pid_t)req.pid == r->child) {
+            r->handed_over = true;
+            respond(r, req.id, 0, true);
+            return;
+        }
+        ret = stk_bpf_run(r->prog_off, r->len, &req.data, NULL);
+    }
     struct stk_decision d;
     stk_report_decide(ret, &d);
 
@@ -392,8 +404,11 @@ static int on_socket(int fd, void *arg)
     }
     r->listener = got[0];
     r->killable = m.flags & STK_REPORT_KILLABLE;
-    for (size_t i = 0; i < r->nexec_fd_insns; i++)
+    for (size_t i = 0; i < r->nexec_fd_insns; i++) {
         r->prog[r->exec_fd_insns[i]].k = m.exec_fd >= 0 ? (uint32_t)m.exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
+        /* prog_off: the comparison goes to its false branch whatever the value */
+        r->prog_off[r->exec_fd_insns[i]].jt = r->prog_off[r->exec_fd_insns[i]].jf;
+    }
     struct stk_err e = {0};
     if (stk_supervise_on_poll(r->sv, r->listener, on_listener, r, &e) < 0) {
         stk_err_report(&e, stderr);
@@ -460,6 +475,7 @@ static void on_cleanup(void *arg)
     if (r->own_out)
         close(r->out_fd);
     free(r->prog);
+    free(r->prog_off);
     free(r);
 }
 
@@ -491,17 +507,22 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
     r->exec_fd_insns = s->exec_fd_insns;
     r->nexec_fd_insns = s->nexec_fd_insns;
     r->prog = calloc(s->len, sizeof *r->prog);
-    if (!r->prog) {
+    r->prog_off = calloc(s->len, sizeof *r->prog_off);
+    if (!r->prog || !r->prog_off) {
+        free(r->prog);
+        free(r->prog_off);
         free(r);
         return stk_errnof(e, STEP, ENOMEM, "copying the program");
     }
     memcpy(r->prog, s->insns, s->len * sizeof *r->prog);
+    memcpy(r->prog_off, s->insns, s->len * sizeof *r->prog_off);
     if (path) {
         /* as the caller, in the caller's view, before anything changes */
         r->out_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0666);
         if (r->out_fd < 0) {
             int err = errno;
             free(r->prog);
+            free(r->prog_off);
             free(r);
             return stk_errnof(e, STEP, err, "opening %s", path);
         }
