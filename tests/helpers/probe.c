@@ -383,10 +383,11 @@ int main(int argc, char **argv)
                 if (j == nseen && nseen < 8)
                     seen[nseen++] = e;
             }
-            printf("execat-scan: all refused, errno=");
-            for (int j = 0; j < nseen; j++)
-                printf("%s%d", j ? "," : "", seen[j]);
-            printf("\n");
+            char line[160];
+            size_t len = (size_t)snprintf(line, sizeof line, "execat-scan: all refused, errno=");
+            for (int j = 0; j < nseen && len < sizeof line; j++)
+                len += (size_t)snprintf(line + len, sizeof line - len, "%s%d", j ? "," : "", seen[j]);
+            printf("%s\n", line); /* one write: report lines may come in between */
         } else if (!strcmp(a, "exec") && i + 1 < argc) {
             execv(argv[i + 1], argv + i + 1);
             printf("exec: errno=%d\n", errno);
