@@ -76,6 +76,8 @@ static void *helper_main(void *arg)
         int r;
         while ((r = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp)) < 0 && errno == EINTR)
             ;
+        if (ours && r < 0 && errno == ENOENT)
+            continue; /* a signal interrupted the wait: the exec is restarted and notifies again */
         if (ours) {
             /* EINVAL: a kernel before 5.5 (no CONTINUE); closing the listener
              * below makes the waiting exec fail with ENOSYS */

@@ -260,8 +260,13 @@ static void handle(struct stk_report *r)
          * the command; it runs and is not reported.  Every later one is the
          * command's: it gets what the policy says without the rule. */
         if (!r->handed_over && (pid_t)req.pid == r->child) {
-            r->handed_over = true;
-            respond(r, req.id, 0, true);
+            struct seccomp_notif_resp resp = {.id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+            int rc;
+            while ((rc = ioctl(r->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp)) < 0 && errno == EINTR)
+                ;
+            /* ENOENT: a signal interrupted the enforcer's wait (kernels
+             * before 5.19); its exec is restarted and notifies again */
+            r->handed_over = rc == 0 || errno != ENOENT;
             return;
         }
         ret = stk_bpf_run(r->prog_off, r->len, &req.data, NULL);
