@@ -256,10 +256,12 @@ static void handle(struct stk_report *r)
     uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
     if (ret == STK_BUNDLE_EXEC_HANDOVER_RET) {
         /* the exec hand-over rule (docs/enforcer.md): the first call it
-         * matches, from the enforcer's thread, is the enforcer's own exec of
+         * matches, from the enforcer's thread (its pid came with the
+         * listener, as the kernel's SCM_CREDENTIALS: not r->child, which is
+         * the init when there is a pid namespace), is the enforcer's own exec of
          * the command; it runs and is not reported.  Every later one is the
          * command's: it gets what the policy says without the rule. */
-        if (!r->handed_over && (pid_t)req.pid == r->child) {
+        if (!r->handed_over && r->enforcer > 0 && (pid_t)req.pid == r->enforcer) {
             struct seccomp_notif_resp resp = {.id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
             int rc;
             while ((rc = ioctl(r->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp)) < 0 && errno == EINTR)
@@ -378,7 +380,7 @@ static int on_socket(int fd, void *arg)
     struct stk_report_msg m;
     struct iovec iov = {&m, sizeof m};
     union {
-        char buf[CMSG_SPACE(4 * sizeof(int))];
+        char buf[CMSG_SPACE(4 * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
         struct cmsghdr align;
     } cm;
     struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf, .msg_controllen = sizeof cm.buf};
@@ -386,7 +388,16 @@ static int on_socket(int fd, void *arg)
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return 0;
     int got[4], ngot = 0;
+    pid_t sender = 0;
     for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+            c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+            /* the enforcer process, in our pid namespace (the kernel's word) */
+            struct ucred uc;
+            memcpy(&uc, CMSG_DATA(c), sizeof uc);
+            sender = uc.pid;
+            continue;
+        }
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
             continue;
         size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -408,6 +419,7 @@ static int on_socket(int fd, void *arg)
         return 1;
     }
     r->listener = got[0];
+    r->enforcer = sender; /* 0 if absent: then no exec is handed over (the enforcer fails closed) */
     r->killable = m.flags & STK_REPORT_KILLABLE;
     for (size_t i = 0; i < r->nexec_fd_insns; i++) {
         r->prog[r->exec_fd_insns[i]].k = m.exec_fd >= 0 ? (uint32_t)m.exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
@@ -537,6 +549,14 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         int err = errno;
         on_cleanup(r);
         return stk_errnof(e, STEP, err, "socketpair");
+    }
+    /* the kernel attaches the sender's pid (translated into our pid
+     * namespace) to the listener's message: the exec hand-over's caller */
+    int one = 1;
+    if (setsockopt(r->sock[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
+        int err = errno;
+        on_cleanup(r);
+        return stk_errnof(e, STEP, err, "setsockopt(SO_PASSCRED)");
     }
     if (stk_supervise_on_cleanup(sv, on_cleanup, r, e) < 0) {
         on_cleanup(r);

@@ -118,6 +118,7 @@ struct stk_report {
     struct sock_filter *prog; /* the policy's own program (exec descriptor patched on arrival) */
     struct sock_filter *prog_off; /* the same without the exec hand-over rule (its sites never match) */
     bool handed_over;     /* the enforcer's own exec went through the hand-over rule */
+    pid_t enforcer;       /* the process that sent the listener (SCM_CREDENTIALS), 0 unknown */
     size_t len;
     const uint32_t *exec_fd_insns;
     size_t nexec_fd_insns;

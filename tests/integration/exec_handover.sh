@@ -90,6 +90,29 @@ else
     skip deny_exec_example_refused "needs root (the policy switches to nobody)"
 fi
 
+# in a pid namespace the enforcer is the supervisor's grandchild (stockade
+# stays pid 1): the --report supervisor knows it by the kernel's credentials
+# on the listener's message, not as its child
+if [ "$(id -u)" -eq 0 ]; then
+    cat >"$T/pidns.stk" <<'POL'
+policy pidns {
+    namespaces pid, mount
+    seccomp {
+        default allow
+        errno EPERM execve, execveat
+    }
+}
+POL
+    for mode in "" --report; do
+        out=$("$STK" run $mode "$T/pidns.stk" -- "$PROBE" pid execat-scan /bin/echo 2>&1)
+        rc=$?
+        has "$out" "pid: 2 ppid: 1" || fail "pidns_started${mode:+_report}" "rc=$rc: $(head -c 2000 <<<"$out")"
+        refused "pidns_execveat_absolute_path_refused${mode:+_report}" $rc "$out"
+    done
+else
+    skip pidns_execveat_absolute_path_refused "needs root (namespaces without a user namespace)"
+fi
+
 # A listener of the command's own would win the tie of USER_NOTIF returns and
 # could answer CONTINUE: refused (EBUSY) by the built-in rule.
 out=$("$STK" run "$T/noexec.stk" -- "$PROBE" listen 322 execat-scan /bin/echo 2>&1)
