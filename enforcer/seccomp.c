@@ -39,6 +39,12 @@ static int install_error(int err, struct stk_err *e)
 static int install_handover(const struct stk_bundle_seccomp *s, const struct sock_fprog *prog, int exec_fd,
                             struct stk_handover **ho, struct stk_err *e)
 {
+    /* Until the exec, no process without CAP_SYS_PTRACE may reach the
+     * listener through ptrace-mode access (pidfd_getfd, /proc/PID/fd): one
+     * that held a copy could answer the hand-over rule for the command.  The
+     * exec sets the command's own dumpable state as usual. */
+    if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) < 0)
+        return stk_errnof(e, "seccomp", errno, "prctl(PR_SET_DUMPABLE, 0)");
     struct stk_handover *h = stk_handover_start(exec_fd, s->audit_arch, e);
     if (!h)
         return -1;
