@@ -217,6 +217,27 @@ static bool uses_notify_or_trace(const struct stk_seccomp *sc)
     return any;
 }
 
+/* `trace N` is ENOSYS only while nobody traces the caller: a command that
+ * may ptrace its own processes answers for them as their tracer. */
+static void trace_lint(struct stk_unit *u, const struct stk_seccomp *sc, struct stk_loc block)
+{
+    int sc_ptrace = stk_syscall_lookup("ptrace");
+    if (sc_ptrace < 0 || !may_run(sc, sc_ptrace))
+        return;
+    struct stk_loc at = block;
+    bool any = sc->def.kind == STK_ACT_TRACE || sc->newer.kind == STK_ACT_TRACE;
+    for (size_t i = 0; i < sc->nrules && !any; i++)
+        if (sc->rules[i].action.kind == STK_ACT_TRACE) {
+            any = true;
+            at = sc->rules[i].loc;
+        }
+    if (any)
+        stk_diag(u->ds, STK_SEV_WARNING, "trace-bypassable", at,
+                 "deny ptrace (e.g. 'errno EPERM ptrace' or 'kill-process @debug'), or use errno instead of trace",
+                 "'trace' fails with ENOSYS only while no tracer answers: this policy lets the command ptrace "
+                 "its own processes and answer for them");
+}
+
 /* The built-in rules that depend on the policy's own rules, inserted at `at`
  * (after the other built-in rules, before the policy's). */
 static void add_late_builtins(struct stk_seccomp *sc, size_t at)
@@ -464,6 +485,7 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
     free(decided);
     bool none = sc->nrules == builtin;
     add_late_builtins(sc, builtin);
+    trace_lint(u, sc, blocks[0]->loc);
 
     if (none && sc->def.kind == STK_ACT_ALLOW)
         stk_diag(u->ds, STK_SEV_WARNING, "seccomp-allows-all", blocks[0]->loc,
