@@ -9,6 +9,7 @@
 #include <linux/seccomp.h>
 
 #include "consts.h"
+#include "ir.h"
 #include "syscalls.h"
 
 /* ---- names ------------------------------------------------------------------ */
@@ -83,7 +84,9 @@ const char *stk_bpf_ret_str(uint32_t ret, char *buf, size_t len)
             snprintf(buf, len, "ERRNO(%s)", e);
         else
             snprintf(buf, len, "ERRNO(%u)", data);
-    } else if (data != 0 || action == SECCOMP_RET_TRACE)
+    } else if (action == SECCOMP_RET_USER_NOTIF && data == STK_EXEC_HANDOVER_DATA)
+        snprintf(buf, len, "USER_NOTIF(exec hand-over)");
+    else if (data != 0 || action == SECCOMP_RET_TRACE)
         snprintf(buf, len, "%s(%u)", name, data);
     else
         snprintf(buf, len, "%s", name);

@@ -1,6 +1,7 @@
 /* bundle_write.c — IR + BPF program -> bundle bytes (docs/bundle.md). */
 #include "bundle_write.h"
 
+#include <linux/seccomp.h>
 #include <string.h>
 
 #include "bundle_encode.h"
@@ -9,6 +10,8 @@
 
 _Static_assert(STK_BUNDLE_EXEC_FD_PLACEHOLDER == STK_EXEC_FD_PLACEHOLDER,
                "the bundle and the code generator must agree on the exec descriptor placeholder");
+_Static_assert(STK_BUNDLE_EXEC_HANDOVER_RET == (SECCOMP_RET_USER_NOTIF | STK_EXEC_HANDOVER_DATA),
+               "the bundle and the compiler must agree on the exec hand-over rule's return");
 _Static_assert(STK_RLIMIT_COUNT == STK_BUNDLE_RLIMITS, "rlimit table sizes differ");
 
 static void set_le(struct stk_buf *b, size_t at, uint64_t v, int n)
@@ -17,26 +20,9 @@ static void set_le(struct stk_buf *b, size_t at, uint64_t v, int n)
         b->data[at + (size_t)i] = (char)(unsigned char)(v >> (8 * i));
 }
 
-static bool syscall_restricted(const struct stk_seccomp *s, const char *name)
-{
-    int id = stk_syscall_lookup(name);
-    if (id < 0)
-        return s->def.kind != STK_ACT_ALLOW;
-    for (size_t i = 0; i < s->nrules; i++) {
-        const struct stk_rule *r = &s->rules[i];
-        if (r->syscall != id)
-            continue;
-        if (r->action.kind != STK_ACT_ALLOW)
-            return true;
-        if (!r->cond || r->cond->kind == STK_COND_TRUE)
-            return false; /* first unconditional rule decides; later rules are unreachable */
-    }
-    return s->def.kind != STK_ACT_ALLOW;
-}
-
 bool stk_bundle_exec_restricted(const struct stk_seccomp *s)
 {
-    return syscall_restricted(s, "execve") || syscall_restricted(s, "execveat");
+    return stk_seccomp_restricts(s, "execve") || stk_seccomp_restricts(s, "execveat");
 }
 
 void stk_bundle_write(const struct stk_policy_ir *ir, const struct stk_bpf_prog *prog, struct stk_buf *out)

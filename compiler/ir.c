@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "consts.h"
+#include "syscalls.h"
 
 uint32_t stk_action_ret(struct stk_action a)
 {
@@ -14,7 +15,7 @@ uint32_t stk_action_ret(struct stk_action a)
     case STK_ACT_KILL_THREAD: return SECCOMP_RET_KILL_THREAD;
     case STK_ACT_TRAP: return SECCOMP_RET_TRAP;
     case STK_ACT_ERRNO: return SECCOMP_RET_ERRNO | (a.data & SECCOMP_RET_DATA);
-    case STK_ACT_NOTIFY: return SECCOMP_RET_USER_NOTIF;
+    case STK_ACT_NOTIFY: return SECCOMP_RET_USER_NOTIF | (a.data & SECCOMP_RET_DATA);
     case STK_ACT_TRACE: return SECCOMP_RET_TRACE | (a.data & SECCOMP_RET_DATA);
     case STK_ACT_LOG: return SECCOMP_RET_LOG;
     case STK_ACT_ALLOW: return SECCOMP_RET_ALLOW;
@@ -29,7 +30,7 @@ struct stk_action stk_action_from_ret(uint32_t ret)
     case SECCOMP_RET_KILL_THREAD: return (struct stk_action){STK_ACT_KILL_THREAD, 0};
     case SECCOMP_RET_TRAP: return (struct stk_action){STK_ACT_TRAP, 0};
     case SECCOMP_RET_ERRNO: return (struct stk_action){STK_ACT_ERRNO, data};
-    case SECCOMP_RET_USER_NOTIF: return (struct stk_action){STK_ACT_NOTIFY, 0};
+    case SECCOMP_RET_USER_NOTIF: return (struct stk_action){STK_ACT_NOTIFY, data};
     case SECCOMP_RET_TRACE: return (struct stk_action){STK_ACT_TRACE, data};
     case SECCOMP_RET_LOG: return (struct stk_action){STK_ACT_LOG, 0};
     case SECCOMP_RET_ALLOW: return (struct stk_action){STK_ACT_ALLOW, 0};
@@ -48,7 +49,12 @@ const char *stk_action_str(struct stk_action a, char *buf, size_t len)
     case STK_ACT_KILL_PROCESS: snprintf(buf, len, "kill-process"); break;
     case STK_ACT_KILL_THREAD: snprintf(buf, len, "kill-thread"); break;
     case STK_ACT_TRAP: snprintf(buf, len, "trap"); break;
-    case STK_ACT_NOTIFY: snprintf(buf, len, "notify"); break;
+    case STK_ACT_NOTIFY:
+        if (a.data == STK_EXEC_HANDOVER_DATA)
+            snprintf(buf, len, "notify (the enforcer's exec hand-over)");
+        else
+            snprintf(buf, len, "notify");
+        break;
     case STK_ACT_LOG: snprintf(buf, len, "log"); break;
     case STK_ACT_ALLOW: snprintf(buf, len, "allow"); break;
     case STK_ACT_TRACE: snprintf(buf, len, "trace %u", a.data); break;
@@ -107,4 +113,23 @@ void stk_policy_ir_free(struct stk_policy_ir *p)
     free_strv(p->unenforced, p->nunenforced);
     free(p->unenforced_loc);
     free(p);
+}
+
+bool stk_seccomp_restricts(const struct stk_seccomp *s, const char *name)
+{
+    int id = stk_syscall_lookup(name);
+    if (id < 0)
+        return s->def.kind != STK_ACT_ALLOW;
+    for (size_t i = 0; i < s->nrules; i++) {
+        const struct stk_rule *r = &s->rules[i];
+        if (r->syscall != id)
+            continue;
+        if (r->action.kind == STK_ACT_NOTIFY && r->action.data == STK_EXEC_HANDOVER_DATA)
+            continue; /* the hand-over rule itself: not the policy's word */
+        if (r->action.kind != STK_ACT_ALLOW)
+            return true;
+        if (!r->cond || r->cond->kind == STK_COND_TRUE)
+            return false; /* first unconditional rule decides; later rules are unreachable */
+    }
+    return s->def.kind != STK_ACT_ALLOW;
 }

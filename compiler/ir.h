@@ -32,8 +32,13 @@ enum stk_action_kind {
 
 struct stk_action {
     enum stk_action_kind kind;
-    uint16_t data; /* errno value for ERRNO, message for TRACE */
+    uint16_t data; /* errno value for ERRNO, message for TRACE; NOTIFY: 0, or
+                    * STK_EXEC_HANDOVER_DATA for the built-in exec hand-over rule */
 };
+
+/* The data of the built-in exec hand-over rule's USER_NOTIF return (the kernel
+ * ignores the data of USER_NOTIF; the enforcer recognizes the rule by it). */
+#define STK_EXEC_HANDOVER_DATA 0x4558u
 
 /* SECCOMP_RET_* value for an action. */
 uint32_t stk_action_ret(struct stk_action a);
@@ -87,6 +92,10 @@ struct stk_seccomp {
     struct stk_rule *rules;       /* first match wins, in this order */
     size_t nrules, caprules;
 };
+
+/* True if the policy does not unconditionally allow the named syscall (the
+ * built-in exec hand-over rule is not counted). */
+bool stk_seccomp_restricts(const struct stk_seccomp *s, const char *name);
 
 /* ---- process attributes (enforcer core) --------------------------------- */
 enum stk_caps_mode { STK_CAPS_NONE, STK_CAPS_ALL, STK_CAPS_KEEP };

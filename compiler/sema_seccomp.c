@@ -3,6 +3,7 @@
  * enforcer's built-in rules, and the "rule never applies" lint. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -156,19 +157,103 @@ static void add_tiocsti_rule(struct stk_seccomp *sc)
 }
 
 /* The enforcer's own final exec: execveat(N, "", argv, envp, AT_EMPTY_PATH),
- * where N is a descriptor number the service can never obtain (see
- * docs/enforcer.md).  N is patched into the program by the enforcer. */
-static void add_exec_rule(struct stk_seccomp *sc)
+ * N the executable's descriptor, patched into the program by the enforcer.
+ * The rule does not allow the call: it notifies (USER_NOTIF, marked with
+ * STK_EXEC_HANDOVER_DATA), and only the enforcer's own listener, which lets
+ * through its first notification and is gone after the exec (or the --report
+ * supervisor), can let a call through.  Any later call matching the rule,
+ * whatever its path, fails with ENOSYS (no listener) or gets the policy's
+ * answer (--report).  docs/enforcer.md: "The final execve". */
+static struct stk_rule exec_rule(void)
 {
-    int sc_execveat = stk_syscall_lookup("execveat");
-    if (sc_execveat < 0)
-        return;
     struct stk_cond *c = stk_xcalloc(1, sizeof *c);
     c->kind = STK_COND_AND;
     c->a = cmp_all_abis(0, STK_ARG_INT, STK_CMP_EQ, STK_EXEC_FD_PLACEHOLDER);
     c->a->exec_fd = true;
     c->b = cmp_all_abis(4, STK_ARG_INT, STK_CMP_EQ, AT_EMPTY_PATH);
-    push_rule(sc, (struct stk_rule){{STK_ACT_ALLOW, 0}, sc_execveat, c, {0}});
+    return (struct stk_rule){{STK_ACT_NOTIFY, STK_EXEC_HANDOVER_DATA}, stk_syscall_lookup("execveat"), c, {0}};
+}
+
+/* seccomp(op, flags, ...) with SECCOMP_FILTER_FLAG_NEW_LISTENER -> EBUSY (what
+ * the kernel says when a filter of the task already has a listener).  A
+ * command's own listener would win every call its filter notifies against the
+ * policy's USER_NOTIF returns (the newest filter wins a tie), and answer
+ * CONTINUE: the exec hand-over rule, `notify` and `trace` (ENOSYS without a
+ * tracer) would no longer deny. */
+static struct stk_rule listener_rule(void)
+{
+    struct stk_cond *c = cmp_all_abis(1, STK_ARG_UINT, STK_CMP_NE, 0);
+    c->mask = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    return (struct stk_rule){{STK_ACT_ERRNO, EBUSY}, stk_syscall_lookup("seccomp"), c, {0}};
+}
+
+static bool action_lets_run(struct stk_action a)
+{
+    return a.kind != STK_ACT_ERRNO && a.kind != STK_ACT_TRAP && a.kind != STK_ACT_KILL_THREAD &&
+           a.kind != STK_ACT_KILL_PROCESS;
+}
+
+/* Can the policy's rules let some call of syscall id run? */
+static bool may_run(const struct stk_seccomp *sc, int id)
+{
+    for (size_t i = 0; i < sc->nrules; i++) {
+        const struct stk_rule *r = &sc->rules[i];
+        if (r->syscall != id)
+            continue;
+        if (action_lets_run(r->action))
+            return true;
+        if (!r->cond || r->cond->kind == STK_COND_TRUE)
+            return false;
+    }
+    return action_lets_run(sc->def);
+}
+
+static bool uses_notify_or_trace(const struct stk_seccomp *sc)
+{
+    bool any = sc->def.kind == STK_ACT_NOTIFY || sc->def.kind == STK_ACT_TRACE || sc->newer.kind == STK_ACT_NOTIFY ||
+               sc->newer.kind == STK_ACT_TRACE;
+    for (size_t i = 0; i < sc->nrules; i++)
+        any |= sc->rules[i].action.kind == STK_ACT_NOTIFY || sc->rules[i].action.kind == STK_ACT_TRACE;
+    return any;
+}
+
+/* `trace N` is ENOSYS only while nobody traces the caller: a command that
+ * may ptrace its own processes answers for them as their tracer. */
+static void trace_lint(struct stk_unit *u, const struct stk_seccomp *sc, struct stk_loc block)
+{
+    int sc_ptrace = stk_syscall_lookup("ptrace");
+    if (sc_ptrace < 0 || !may_run(sc, sc_ptrace))
+        return;
+    struct stk_loc at = block;
+    bool any = sc->def.kind == STK_ACT_TRACE || sc->newer.kind == STK_ACT_TRACE;
+    for (size_t i = 0; i < sc->nrules && !any; i++)
+        if (sc->rules[i].action.kind == STK_ACT_TRACE) {
+            any = true;
+            at = sc->rules[i].loc;
+        }
+    if (any)
+        stk_diag(u->ds, STK_SEV_WARNING, "trace-bypassable", at,
+                 "deny ptrace (e.g. 'errno EPERM ptrace' or 'kill-process @debug'), or use errno instead of trace",
+                 "'trace' fails with ENOSYS only while no tracer answers: this policy lets the command ptrace "
+                 "its own processes and answer for them");
+}
+
+/* The built-in rules that depend on the policy's own rules, inserted at `at`
+ * (after the other built-in rules, before the policy's). */
+static void add_late_builtins(struct stk_seccomp *sc, size_t at)
+{
+    struct stk_rule add[2];
+    size_t n = 0;
+    bool handover = stk_syscall_lookup("execveat") >= 0 && stk_seccomp_restricts(sc, "execveat");
+    int sc_seccomp = stk_syscall_lookup("seccomp");
+    if (sc_seccomp >= 0 && (handover || uses_notify_or_trace(sc)) && may_run(sc, sc_seccomp))
+        add[n++] = listener_rule();
+    if (handover)
+        add[n++] = exec_rule();
+    for (size_t i = 0; i < n; i++)
+        push_rule(sc, add[i]); /* room */
+    memmove(&sc->rules[at + n], &sc->rules[at], (sc->nrules - n - at) * sizeof *sc->rules);
+    memcpy(&sc->rules[at], add, n * sizeof *add);
 }
 
 /* ---- directives inside seccomp -------------------------------------------- */
@@ -390,7 +475,6 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
                  "seccomp block has no 'default' action for calls no rule matches");
     if (sc->block_tiocsti)
         add_tiocsti_rule(sc);
-    add_exec_rule(sc);
     size_t builtin = sc->nrules;
 
     struct decided *decided = stk_xcalloc(stk_syscall_count, sizeof *decided);
@@ -399,8 +483,11 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
             if (blocks[b]->block.v[i]->kind == STK_S_RULE)
                 rule_stmt(u, sc, blocks[b]->block.v[i], levels[b], decided);
     free(decided);
+    bool none = sc->nrules == builtin;
+    add_late_builtins(sc, builtin);
+    trace_lint(u, sc, blocks[0]->loc);
 
-    if (sc->nrules == builtin && sc->def.kind == STK_ACT_ALLOW)
+    if (none && sc->def.kind == STK_ACT_ALLOW)
         stk_diag(u->ds, STK_SEV_WARNING, "seccomp-allows-all", blocks[0]->loc,
                  "add rules, or a stricter default such as 'default errno EPERM'",
                  "seccomp block allows every syscall");

@@ -20,7 +20,7 @@
 
 #define STK_BUNDLE_MAGIC "STKBNDL\n"
 #define STK_BUNDLE_MAGIC_LEN 8
-#define STK_BUNDLE_VERSION 1u
+#define STK_BUNDLE_VERSION 2u
 #define STK_BUNDLE_HEADER_LEN 32u
 #define STK_BUNDLE_REC_HEADER_LEN 8u
 #define STK_BUNDLE_CRC_OFFSET 28u
@@ -72,12 +72,21 @@ enum stk_bundle_rec {
 };
 
 /* The exec descriptor number as written in unpatched programs (equal to the
- * compiler's STK_EXEC_FD_PLACEHOLDER; above fs.nr_open's maximum, so an
- * unpatched rule can never match a real descriptor). */
+ * compiler's STK_EXEC_FD_PLACEHOLDER; above fs.nr_open's maximum, so no
+ * descriptor has it -- but a call with an absolute path can still pass it as
+ * dirfd: the hand-over rule is safe because of how its return is answered,
+ * not because of the number, docs/enforcer.md). */
 #define STK_BUNDLE_EXEC_FD_PLACEHOLDER 0x7ffffffeu
 
+/* What the exec hand-over rule returns: SECCOMP_RET_USER_NOTIF with this data
+ * (the kernel ignores USER_NOTIF's data; the enforcer's listener and the
+ * --report supervisor recognize the rule by it). */
+#define STK_BUNDLE_EXEC_HANDOVER_RET 0x7fc04558u
+
 /* STK_REC_SECCOMP flags */
-#define STK_SECCOMP_EXEC_RESTRICTED 0x1u /* the policy does not unconditionally allow execve and execveat */
+#define STK_SECCOMP_EXEC_RESTRICTED 0x1u /* the policy does not unconditionally allow execve and execveat:
+                                          * the enforcer execs by descriptor (execveat), through the
+                                          * hand-over rule when the program has one (execveat restricted) */
 #define STK_SECCOMP_FLAGS_KNOWN 0x1u
 
 /* CRC-32C (Castagnoli, reflected, as in iSCSI/ext4): crc = stk_crc32c(0, p, n)

@@ -132,9 +132,11 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
     }
 
     fprintf(out, "%2d. exec descriptor: %s\n", ++step,
-            via_fd ? "yes: the policy restricts execve/execveat; the command is exec'd through a descriptor "
-                     "at RLIMIT_NOFILE's hard limit - 1, which is then lowered to it"
-                   : "not needed");
+            !via_fd ? "not needed"
+            : b->seccomp.nexec_fd_insns
+                ? "yes: the policy restricts execve/execveat; the command is exec'd through its descriptor, "
+                  "let through once by the hand-over rule's listener"
+                : "yes: the policy restricts execve; the command is exec'd through its descriptor (execveat)");
 
     stk_bundle_print_lsm(b, &step, out);
 
@@ -144,9 +146,10 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
 
     fprintf(out, "%2d. seccomp: ", ++step);
     if (b->seccomp.present)
-        fprintf(out, "filter of %zu instructions for arch 0x%08x, %zu exec descriptor site%s, TSYNC\n",
+        fprintf(out, "filter of %zu instructions for arch 0x%08x, %zu exec descriptor site%s, %s\n",
                 b->seccomp.len, b->seccomp.audit_arch, b->seccomp.nexec_fd_insns,
-                b->seccomp.nexec_fd_insns == 1 ? "" : "s");
+                b->seccomp.nexec_fd_insns == 1 ? "" : "s",
+                via_fd && b->seccomp.nexec_fd_insns ? "with the hand-over listener" : "TSYNC");
     else
         fputs("none\n", out);
 

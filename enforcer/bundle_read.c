@@ -165,8 +165,11 @@ static int read_seccomp(struct stk_bcur *c, struct stk_bundle *b)
             return stk_errf(c->e, STEP, "exec descriptor site %u is not a comparison with the placeholder", at);
         s->exec_fd_insns[i] = at;
     }
-    if ((s->flags & STK_SECCOMP_EXEC_RESTRICTED) && np == 0)
-        return stk_errf(c->e, STEP, "the policy restricts execve but the seccomp program has no exec descriptor rule");
+    /* flag set without a site: the policy lets execveat through itself (only
+     * execve is restricted); the enforcer's execveat needs no hand-over */
+    if (np && !(s->flags & STK_SECCOMP_EXEC_RESTRICTED))
+        return stk_errf(c->e, STEP, "the seccomp program has an exec hand-over rule but the policy does not "
+                                    "restrict exec");
     s->present = true;
     return 0;
 }

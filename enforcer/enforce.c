@@ -4,7 +4,6 @@
 #include "enforce.h"
 
 #include <errno.h>
-#include <linux/capability.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -13,7 +12,7 @@
 
 extern char **environ;
 
-static int policy_check(const struct stk_bundle *b, uint64_t keep, bool via_fd, struct stk_err *e)
+static int policy_check(const struct stk_bundle *b, struct stk_err *e)
 {
     if (b->nunenforced) {
         char list[512];
@@ -28,12 +27,6 @@ static int policy_check(const struct stk_bundle *b, uint64_t keep, bool via_fd, 
         return stk_errf(e, "policy", "this build does not enforce the policy's %s block%s; refusing to run", list,
                         b->nunenforced > 1 ? "s" : "");
     }
-    /* CAP_SYS_RESOURCE could raise RLIMIT_NOFILE again and put a descriptor
-     * at the exec descriptor's number: the exec restriction would not hold. */
-    if (via_fd && (keep >> CAP_SYS_RESOURCE) & 1)
-        return stk_errf(e, "policy",
-                        "the policy denies execve but keeps cap_sys_resource, which would let the command "
-                        "get around that; drop one of them");
     return 0;
 }
 
@@ -68,7 +61,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     stk_supervise_init(&sv);
 
     /* 1. plan: capabilities the command ends with; refuse what cannot be enforced */
-    if (stk_caps_plan(b, &keep, e) < 0 || policy_check(b, keep, via_fd, e) < 0)
+    if (stk_caps_plan(b, &keep, e) < 0 || policy_check(b, e) < 0)
         return -1;
     /* 2. inherited descriptors, before the enforcer opens anything of its own */
     if (stk_fds_close(b, e) < 0)
@@ -97,7 +90,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_mount_apply(b, stk_lsm_file_context(lsm), &ids, keep, e) < 0)
         goto fail;
     /* 7. resource limits */
-    if (stk_rlimits_apply(b, via_fd, e) < 0)
+    if (stk_rlimits_apply(b, e) < 0)
         goto fail;
     /* 8. environment and umask */
     if (stk_env_build(b, caller_env, &envp, e) < 0)
@@ -116,23 +109,22 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     /* 12. the executable, looked up and opened as the target user */
     if (stk_exec_locate(argv, envp, via_fd, &x, e) < 0)
         return -1;
-    /* 13. the exec descriptor (only when the policy restricts execve) */
-    if (via_fd && stk_exec_place_fd(&x, b, e) < 0)
-        return -1;
-    /* 14. LSM exec labels (SELinux/AppArmor), taking effect at the exec */
+    /* 13. LSM exec labels (SELinux/AppArmor), taking effect at the exec */
     if (stk_lsm_apply(lsm, e) < 0)
         return -1;
-    /* 15. no_new_privs */
+    /* 14. no_new_privs */
     if (stk_nnp_apply(b, e) < 0)
         return -1;
-    /* 16. Landlock */
+    /* 15. Landlock */
     if (stk_landlock_apply(ll, e) < 0)
         return -1;
-    /* 17. seccomp, last (with the reporter's listener under --report) */
-    if (stk_seccomp_install(b, via_fd ? x.fd : -1, rep, e) < 0)
+    /* 16. seccomp, last (with the reporter's listener under --report; with
+     *     the exec hand-over's listener when the policy denies execveat) */
+    struct stk_handover *ho = NULL;
+    if (stk_seccomp_install(b, via_fd ? x.fd : -1, rep, &ho, e) < 0)
         return -1;
-    /* 18. exec */
-    return stk_exec_run(&x, envp, e);
+    /* 17. exec */
+    return stk_exec_run(&x, envp, ho, e);
 fail:
     stk_ids_free(&ids);
     stk_supervise_abandon(&sv); /* before the fork: undo what the prepare steps made */

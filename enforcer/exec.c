@@ -1,14 +1,9 @@
 /* exec.c — find the command (PATH like execvp), open it, and exec it.
  *
- * When the policy denies execve/execveat to the command, the enforcer's own
- * final exec goes through the one rule the compiler puts first in the native
- * ABI's execveat leaf: `allow execveat if dirfd == N && flags == AT_EMPTY_PATH`.
- * N is a descriptor number the command can never hold: the enforcer dups the
- * executable to N = (hard RLIMIT_NOFILE) - 1 with O_CLOEXEC and then lowers
- * the hard limit to N.  Descriptors at or above the hard limit cannot be
- * created without CAP_SYS_RESOURCE, and execve closes N (close-on-exec), so
- * after the exec the rule matches nothing.  docs/enforcer.md has the details
- * and the residual risks.
+ * When the policy restricts execve or execveat, the command is opened here
+ * (as the target user) and exec'd by descriptor: execveat(fd, "", ...,
+ * AT_EMPTY_PATH).  When the policy denies execveat, that call goes through
+ * the hand-over rule and its listener (handover.c, docs/enforcer.md).
  *
  * A close-on-exec descriptor cannot be handed to a #! interpreter (the kernel
  * would pass /dev/fd/N, which is gone by then), so scripts are handled here the
@@ -22,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -206,60 +200,17 @@ int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct 
     return 0;
 }
 
-static long nr_open(void)
-{
-    long v = 1048576; /* the kernel's default */
-    FILE *f = fopen("/proc/sys/fs/nr_open", "re");
-    if (f) {
-        long r;
-        if (fscanf(f, "%ld", &r) == 1 && r > 0)
-            v = r;
-        fclose(f);
-    }
-    return v;
-}
-
-int stk_exec_place_fd(struct stk_exec *x, const struct stk_bundle *b, struct stk_err *e)
-{
-    (void)b;
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return stk_errnof(e, "exec-fd", errno, "getrlimit(RLIMIT_NOFILE)");
-    rlim_t hard = rl.rlim_max;
-    long maxfd = nr_open();
-    if (hard == RLIM_INFINITY || hard > (rlim_t)maxfd)
-        hard = (rlim_t)maxfd;
-    if (hard < 4)
-        return stk_errf(e, "exec-fd", "RLIMIT_NOFILE hard limit %llu leaves no room for the exec descriptor",
-                        (unsigned long long)rl.rlim_max);
-    int n = (int)(hard - 1);
-    if (fcntl(n, F_GETFD) >= 0)
-        return stk_errf(e, "exec-fd", "descriptor %d is in use (kept by the policy?); the exec descriptor needs it",
-                        n);
-    if (rl.rlim_cur < hard) {
-        struct rlimit tmp = {hard, rl.rlim_max};
-        if (setrlimit(RLIMIT_NOFILE, &tmp) < 0)
-            return stk_errnof(e, "exec-fd", errno, "raising the RLIMIT_NOFILE soft limit to %d", n + 1);
-    }
-    if (dup3(x->fd, n, O_CLOEXEC) < 0)
-        return stk_errnof(e, "exec-fd", errno, "dup3 to descriptor %d", n);
-    close(x->fd);
-    x->fd = n;
-    /* from now on no descriptor >= n can be created without CAP_SYS_RESOURCE */
-    struct rlimit fin = {rl.rlim_cur < (rlim_t)n ? rl.rlim_cur : (rlim_t)n, (rlim_t)n};
-    if (setrlimit(RLIMIT_NOFILE, &fin) < 0)
-        return stk_errnof(e, "exec-fd", errno, "lowering the RLIMIT_NOFILE hard limit to %d", n);
-    struct rlimit chk;
-    if (getrlimit(RLIMIT_NOFILE, &chk) < 0 || chk.rlim_max != (rlim_t)n)
-        return stk_errf(e, "exec-fd", "RLIMIT_NOFILE hard limit did not become %d", n);
-    return 0;
-}
-
-int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_err *e)
+int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e)
 {
     if (x->via_fd)
         syscall(SYS_execveat, x->fd, "", x->argv, envp, AT_EMPTY_PATH);
     else
         execve(x->path, x->argv, envp);
-    return fail(e, STK_EXIT_NOT_EXECUTABLE, errno, "%s", x->path);
+    int err = errno, herr = stk_handover_failed(ho);
+    if (herr == EINVAL)
+        return fail(e, STK_EXIT_FAILURE, 0, "the exec hand-over needs SECCOMP_USER_NOTIF_FLAG_CONTINUE "
+                                            "(Linux 5.5 or later); the command was not executed");
+    if (herr)
+        return fail(e, STK_EXIT_FAILURE, herr, "the exec hand-over failed; the command was not executed");
+    return fail(e, STK_EXIT_NOT_EXECUTABLE, err, "%s", x->path);
 }

@@ -255,6 +255,25 @@ static void handle(struct stk_report *r)
     }
     /* what the policy says: its own program on the very same data */
     uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
+    if (ret == STK_BUNDLE_EXEC_HANDOVER_RET) {
+        /* the exec hand-over rule (docs/enforcer.md): the first call it
+         * matches, from the enforcer's thread (its pid came with the
+         * listener, as the kernel's SCM_CREDENTIALS: not r->child, which is
+         * the init when there is a pid namespace), is the enforcer's own exec of
+         * the command; it runs and is not reported.  Every later one is the
+         * command's: it gets what the policy says without the rule. */
+        if (!r->handed_over && r->enforcer > 0 && (pid_t)req.pid == r->enforcer) {
+            struct seccomp_notif_resp resp = {.id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+            int rc;
+            while ((rc = ioctl(r->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp)) < 0 && errno == EINTR)
+                ;
+            /* ENOENT: a signal interrupted the enforcer's wait (kernels
+             * before 5.19); its exec is restarted and notifies again */
+            r->handed_over = rc == 0 || errno != ENOENT;
+            return;
+        }
+        ret = stk_bpf_run(r->prog_off, r->len, &req.data, NULL);
+    }
     struct stk_decision d;
     stk_report_decide(ret, &d);
 
@@ -362,7 +381,7 @@ static int on_socket(int fd, void *arg)
     struct stk_report_msg m;
     struct iovec iov = {&m, sizeof m};
     union {
-        char buf[CMSG_SPACE(4 * sizeof(int))];
+        char buf[CMSG_SPACE(4 * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
         struct cmsghdr align;
     } cm;
     struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf, .msg_controllen = sizeof cm.buf};
@@ -370,7 +389,16 @@ static int on_socket(int fd, void *arg)
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return 0;
     int got[4], ngot = 0;
+    pid_t sender = 0;
     for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+            c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+            /* the enforcer process, in our pid namespace (the kernel's word) */
+            struct ucred uc;
+            memcpy(&uc, CMSG_DATA(c), sizeof uc);
+            sender = uc.pid;
+            continue;
+        }
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
             continue;
         size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -392,9 +420,13 @@ static int on_socket(int fd, void *arg)
         return 1;
     }
     r->listener = got[0];
+    r->enforcer = sender; /* 0 if absent: then no exec is handed over (the enforcer fails closed) */
     r->killable = m.flags & STK_REPORT_KILLABLE;
-    for (size_t i = 0; i < r->nexec_fd_insns; i++)
+    for (size_t i = 0; i < r->nexec_fd_insns; i++) {
         r->prog[r->exec_fd_insns[i]].k = m.exec_fd >= 0 ? (uint32_t)m.exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
+        /* prog_off: the comparison goes to its false branch whatever the value */
+        r->prog_off[r->exec_fd_insns[i]].jt = r->prog_off[r->exec_fd_insns[i]].jf;
+    }
     struct stk_err e = {0};
     if (stk_supervise_on_poll(r->sv, r->listener, on_listener, r, &e) < 0) {
         stk_err_report(&e, stderr);
@@ -461,6 +493,7 @@ static void on_cleanup(void *arg)
     if (r->own_out)
         close(r->out_fd);
     free(r->prog);
+    free(r->prog_off);
     free(r);
 }
 
@@ -492,11 +525,15 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
     r->exec_fd_insns = s->exec_fd_insns;
     r->nexec_fd_insns = s->nexec_fd_insns;
     r->prog = calloc(s->len, sizeof *r->prog);
-    if (!r->prog) {
+    r->prog_off = calloc(s->len, sizeof *r->prog_off);
+    if (!r->prog || !r->prog_off) {
+        free(r->prog);
+        free(r->prog_off);
         free(r);
         return stk_errnof(e, STEP, ENOMEM, "copying the program");
     }
     memcpy(r->prog, s->insns, s->len * sizeof *r->prog);
+    memcpy(r->prog_off, s->insns, s->len * sizeof *r->prog_off);
     if (path) {
         /* as the caller, in the caller's view, before anything changes; not
          * through a link the command could have planted (safe_path.h) */
@@ -505,6 +542,7 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         if (r->out_fd < 0) {
             int err = errno;
             free(r->prog);
+            free(r->prog_off);
             free(r);
             if (why[0])
                 return stk_errf(e, STEP, "opening %s: %s", path, why);
@@ -516,6 +554,14 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         int err = errno;
         on_cleanup(r);
         return stk_errnof(e, STEP, err, "socketpair");
+    }
+    /* the kernel attaches the sender's pid (translated into our pid
+     * namespace) to the listener's message: the exec hand-over's caller */
+    int one = 1;
+    if (setsockopt(r->sock[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
+        int err = errno;
+        on_cleanup(r);
+        return stk_errnof(e, STEP, err, "setsockopt(SO_PASSCRED)");
     }
     if (stk_supervise_on_cleanup(sv, on_cleanup, r, e) < 0) {
         on_cleanup(r);

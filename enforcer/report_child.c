@@ -24,6 +24,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -92,6 +93,11 @@ int stk_report_install(struct stk_report *r, const struct sock_fprog *prog, int 
         close(r->out_fd); /* the supervisor's; close-on-exec anyway */
         r->out_fd = -1;
     }
+    /* no ptrace-mode access to the listener while the enforcer holds it
+     * (pidfd_getfd): a copy could answer for the command; the exec sets the
+     * command's own dumpable state */
+    if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) < 0)
+        return stk_errnof(e, STEP, errno, "prctl(PR_SET_DUMPABLE, 0)");
     struct handover h = {.sock = r->sock[1], .exec_fd = exec_fd, .listener = -1, .state = 0, .err = 0};
     pthread_t t;
     pthread_attr_t attr;

@@ -17,22 +17,13 @@ static const char *fmt_lim(uint64_t v, char *buf, size_t len)
     return buf;
 }
 
-int stk_rlimits_apply(const struct stk_bundle *b, bool exec_fd, struct stk_err *e)
+int stk_rlimits_apply(const struct stk_bundle *b, struct stk_err *e)
 {
     for (unsigned r = 0; r < STK_BUNDLE_RLIMITS; r++) {
         const struct stk_bundle_rlimit *l = &b->rlimits[r];
         if (!l->set)
             continue;
         struct rlimit rl = {(rlim_t)l->soft, (rlim_t)l->hard};
-        if (exec_fd && r == RLIMIT_NOFILE && l->hard != (uint64_t)RLIM_INFINITY) {
-            /* One more descriptor than the policy's hard limit, if allowed:
-             * exec.c puts the exec descriptor at number `hard` and then lowers
-             * the hard limit to exactly the policy's.  If raising is not
-             * allowed, exec.c uses hard - 1 and the command gets one less. */
-            struct rlimit up = {rl.rlim_cur, rl.rlim_max + 1};
-            if (setrlimit(RLIMIT_NOFILE, &up) == 0)
-                continue;
-        }
         if (setrlimit((int)r, &rl) < 0) {
             char s[32], h[32];
             return stk_errnof(e, STEP, errno, "%s %s %s", stk_rlimit_name(r), fmt_lim(l->soft, s, sizeof s),

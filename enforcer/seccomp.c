@@ -23,17 +23,60 @@ int stk_nnp_apply(const struct stk_bundle *b, struct stk_err *e)
     return 0;
 }
 
-int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report, struct stk_err *e)
+static int install_error(int err, struct stk_err *e)
+{
+    if (err == EACCES)
+        return stk_errf(e, "seccomp",
+                        "installing a filter needs no_new_privs or CAP_SYS_ADMIN, and the policy "
+                        "turns no_new_privs off");
+    return stk_errnof(e, "seccomp", err, "seccomp(SECCOMP_SET_MODE_FILTER)");
+}
+
+/* The policy denies execveat: install with a listener that a helper thread
+ * (created first, so without the filter) holds for the enforcer's own exec
+ * (handover.c).  No TSYNC: the helper must stay outside the filter, and the
+ * kernel refuses TSYNC with NEW_LISTENER; the process has no other thread. */
+static int install_handover(const struct stk_bundle_seccomp *s, const struct sock_fprog *prog, int exec_fd,
+                            struct stk_handover **ho, struct stk_err *e)
+{
+    /* Until the exec, no process without CAP_SYS_PTRACE may reach the
+     * listener through ptrace-mode access (pidfd_getfd, /proc/PID/fd): one
+     * that held a copy could answer the hand-over rule for the command.  The
+     * exec sets the command's own dumpable state as usual. */
+    if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) < 0)
+        return stk_errnof(e, "seccomp", errno, "prctl(PR_SET_DUMPABLE, 0)");
+    struct stk_handover *h = stk_handover_start(exec_fd, s->audit_arch, e);
+    if (!h)
+        return -1;
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+    if (fd < 0) {
+        int err = errno;
+        stk_handover_cancel(h); /* no filter: the thread ends, system calls are still ours */
+        if (err == EINVAL)
+            return stk_errf(e, "seccomp", "the policy denies execveat, and the enforcer's own exec goes through "
+                                          "a user-notification listener, which needs Linux 5.5 or later "
+                                          "(seccomp(NEW_LISTENER): %s)", strerror(err));
+        return install_error(err, e);
+    }
+    /* from here on no system call but the exec */
+    stk_handover_arm(h, (int)fd);
+    *ho = h;
+    return 0;
+}
+
+int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report,
+                        struct stk_handover **ho, struct stk_err *e)
 {
     const struct stk_bundle_seccomp *s = &b->seccomp;
+    *ho = NULL;
     if (!s->present)
         return 0;
     struct sock_filter *insns = calloc(s->len, sizeof *insns);
     if (!insns)
         return stk_errnof(e, "seccomp", ENOMEM, "copying the program");
     memcpy(insns, s->insns, s->len * sizeof *insns);
-    /* the exec descriptor rule: k = the descriptor number (or the placeholder,
-     * which no descriptor can have, when the command is exec'd by path) */
+    /* the exec hand-over rule: k = the descriptor number (or the placeholder,
+     * which no descriptor has, when the command is exec'd by path) */
     for (size_t i = 0; i < s->nexec_fd_insns; i++)
         insns[s->exec_fd_insns[i]].k = exec_fd >= 0 ? (uint32_t)exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
     struct sock_fprog prog = {(unsigned short)s->len, insns};
@@ -49,18 +92,15 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
          * releases it */
         return stk_report_install(report, &prog, exec_fd, e);
     }
+    if (exec_fd >= 0 && s->nexec_fd_insns)
+        return install_handover(s, &prog, exec_fd, ho, e); /* insns kept, as above */
     /* TSYNC: every thread of the process gets the filter (a no-op with one thread) */
     long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
     int err = errno;
     free(insns);
     if (r > 0)
         return stk_errf(e, "seccomp", "thread %ld could not be synchronized to the filter", r);
-    if (r < 0) {
-        if (err == EACCES)
-            return stk_errf(e, "seccomp",
-                            "installing a filter needs no_new_privs or CAP_SYS_ADMIN, and the policy "
-                            "turns no_new_privs off");
-        return stk_errnof(e, "seccomp", err, "seccomp(SECCOMP_SET_MODE_FILTER)");
-    }
+    if (r < 0)
+        return install_error(err, e);
     return 0;
 }

@@ -30,9 +30,8 @@ int stk_caps_plan(const struct stk_bundle *b, uint64_t *keep, struct stk_err *e)
 int stk_caps_apply(uint64_t keep, bool no_new_privs, struct stk_err *e);
 bool stk_cap_known(unsigned cap);
 
-/* rlimits.c: with exec_fd, RLIMIT_NOFILE's hard limit is set one above the
- * policy's (when allowed) to make room for the exec descriptor (exec.c). */
-int stk_rlimits_apply(const struct stk_bundle *b, bool exec_fd, struct stk_err *e);
+/* rlimits.c */
+int stk_rlimits_apply(const struct stk_bundle *b, struct stk_err *e);
 
 /* env.c */
 int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp, struct stk_err *e);
@@ -48,18 +47,33 @@ struct stk_exec {
     char *path;   /* the file executed: the command, or the interpreter of a script */
     int fd;       /* open on path, O_CLOEXEC */
     char **argv;  /* argv passed (rewritten for a #! script when exec'ing by descriptor) */
-    bool via_fd;  /* execveat(fd) through the policy's exec descriptor rule */
+    bool via_fd;  /* execveat(fd, "", AT_EMPTY_PATH): the policy restricts execve or execveat */
 };
+struct stk_handover;
 int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct stk_exec *x, struct stk_err *e);
-int stk_exec_place_fd(struct stk_exec *x, const struct stk_bundle *b, struct stk_err *e);
-int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_err *e); /* returns only on failure */
+/* returns only on failure; ho: the exec hand-over in progress (NULL: none) */
+int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e);
 
 /* seccomp.c: report is the violation reporter set up by stk_report_prepare
  * (NULL: none); with one, the filter is installed with a user-notification
- * listener that goes to the supervisor. */
+ * listener that goes to the supervisor.  Without one, when the program has
+ * the exec hand-over rule, the filter is installed with a listener that a
+ * helper thread holds for the enforcer's own exec (handover.c): *ho. */
 struct stk_report;
 int stk_nnp_apply(const struct stk_bundle *b, struct stk_err *e);
-int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report, struct stk_err *e);
+int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report,
+                        struct stk_handover **ho, struct stk_err *e);
+
+/* handover.c: the enforcer's own exec through the hand-over rule (the rule
+ * notifies; a helper thread without the filter lets the enforcer's first
+ * notification through and closes the listener).  start: before the install
+ * (creates the thread); arm: right after it, with the listener (no system
+ * call); failed: after a failed exec, the helper's error if the hand-over
+ * itself failed (0 otherwise). */
+struct stk_handover *stk_handover_start(int exec_fd, uint32_t arch, struct stk_err *e);
+void stk_handover_arm(struct stk_handover *h, int listener);
+void stk_handover_cancel(struct stk_handover *h);
+int stk_handover_failed(struct stk_handover *h);
 
 /* report.c: `--report`: every syscall the policy blocks or logs is reported
  * by name with the action taken, by the supervisor (docs/enforcer.md).

@@ -10,6 +10,13 @@
  *   fork-sys NR       the same from a forked child ("child sys NR: ..."), then the child's status
  *   dup N             "dup N: ret=R errno=E" for dup2(0, N)
  *   execfd N          "execfd N: errno=E" for execveat(N, "", ..., AT_EMPTY_PATH)
+ *   listen NR         install a filter of its own with a user-notification listener that notifies syscall NR
+ *                     (everything else allowed), and a thread (outside that filter) that answers CONTINUE to
+ *                     every notification: "listen NR: ok" or "listen NR: errno=E"
+ *   execat-scan PATH  execveat(N, PATH, [PATH, "BYPASSED", N], ..., AT_EMPTY_PATH) with an absolute PATH for
+ *                     N = 0..1100, AT_FDCWD, the hard and soft RLIMIT_NOFILE (and +-1), 0x7ffffffe and
+ *                     INT_MAX (the kernel ignores dirfd); prints "execat-scan: all refused, errno=E..." if none
+ *                     ran (E: the distinct errnos seen)
  *   exec PATH [A...]  execv(PATH, [PATH, A...]) (consumes the rest); prints "exec: errno=E" if it fails
  *   touch FILE        create FILE
  *   exit N | kill SIG exit with N | raise SIG
@@ -31,6 +38,12 @@
  *   sleep N           print "sleep: ready", then sleep N seconds
  * Unknown actions exit 99. */
 #include <dirent.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -225,6 +238,51 @@ static void zombie(void)
     printf("zombie: state %c\n", state);
 }
 
+static void *answer_continue(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    for (;;) {
+        struct seccomp_notif req;
+        memset(&req, 0, sizeof req);
+        if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+            if (errno == EINTR || errno == ENOENT)
+                continue;
+            return NULL;
+        }
+        struct seccomp_notif_resp resp;
+        memset(&resp, 0, sizeof resp);
+        resp.id = req.id;
+        resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    }
+}
+
+/* A filter of the command's own whose listener lets every notified call run. */
+static void listen_continue(long nr)
+{
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {4, f};
+    prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+    if (fd < 0) {
+        printf("listen %ld: errno=%d\n", nr, errno);
+        return;
+    }
+    /* the thread is created after the filter, so it has it too: it makes no
+     * call this filter notifies (ioctl) */
+    pthread_t t;
+    if (pthread_create(&t, NULL, answer_continue, (void *)(intptr_t)fd) != 0) {
+        printf("listen %ld: no thread\n", nr);
+        return;
+    }
+    printf("listen %ld: ok\n", nr);
+}
+
 static long num(const char *s)
 {
     return strtol(s, NULL, 0);
@@ -307,6 +365,33 @@ int main(int argc, char **argv)
             char *av[] = {"probe", NULL};
             syscall(SYS_execveat, n, "", av, environ, AT_EMPTY_PATH);
             printf("execfd %d: errno=%d\n", n, errno);
+        } else if (!strcmp(a, "listen") && i + 1 < argc) {
+            listen_continue(num(argv[++i]));
+        } else if (!strcmp(a, "execat-scan") && i + 1 < argc) {
+            const char *path = argv[++i];
+            struct rlimit rl = {0, 0};
+            getrlimit(RLIMIT_NOFILE, &rl);
+            long extra[] = {-100, (long)rl.rlim_max - 1, (long)rl.rlim_max, (long)rl.rlim_max + 1,
+                            (long)rl.rlim_cur - 1, (long)rl.rlim_cur, 0x7ffffffe, 0x7fffffff};
+            int seen[8], nseen = 0;
+            fflush(stdout);
+            for (long k = 0; k < 1101 + (long)(sizeof extra / sizeof extra[0]); k++) {
+                long n = k < 1101 ? k : extra[k - 1101];
+                char nbuf[32];
+                snprintf(nbuf, sizeof nbuf, "%ld", n);
+                char *av[] = {(char *)path, "BYPASSED", nbuf, NULL};
+                syscall(SYS_execveat, (int)n, path, av, environ, AT_EMPTY_PATH);
+                int e = errno, j = 0;
+                while (j < nseen && seen[j] != e)
+                    j++;
+                if (j == nseen && nseen < 8)
+                    seen[nseen++] = e;
+            }
+            char line[160];
+            size_t len = (size_t)snprintf(line, sizeof line, "execat-scan: all refused, errno=");
+            for (int j = 0; j < nseen && len < sizeof line; j++)
+                len += (size_t)snprintf(line + len, sizeof line - len, "%s%d", j ? "," : "", seen[j]);
+            printf("%s\n", line); /* one write: report lines may come in between */
         } else if (!strcmp(a, "exec") && i + 1 < argc) {
             execv(argv[i + 1], argv + i + 1);
             printf("exec: errno=%d\n", errno);

@@ -7,6 +7,8 @@
  * running the BPF returns exactly what the reference evaluator decides from
  * the IR.  Plus: libseccomp cross-check, trampolines, the size limit,
  * cacheability of unconditional allows. */
+#include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
@@ -221,6 +223,11 @@ static const char *const policies[] = {
     " kill-thread getpid\n errno 4095 getppid } }\n",
     /* no seccomp block: allow all but TIOCSTI */
     "policy none { no_new_privs }\n",
+    /* the exec hand-over and listener built-ins next to the policy's own seccomp rules */
+    "policy handover { seccomp { default errno EPERM\n arch x86_64, i386\n allow seccomp if operation == 1\n"
+    " allow execveat if dirfd == 3\n allow read, write, exit_group } }\n",
+    /* only execve denied: no hand-over rule; seccomp never allowed: no listener rule */
+    "policy execve_only { seccomp { default allow\n errno EPERM execve\n kill-process seccomp } }\n",
 };
 
 TEST(property_inline_policies)
@@ -432,6 +439,93 @@ TEST(libseccomp_cross_check)
     CHECK(compared > 10000);
 }
 
+static const struct stk_rule *find_rule(const struct stk_policy_ir *ir, const char *name, enum stk_action_kind k,
+                                        uint16_t data)
+{
+    int id = stk_syscall_lookup(name);
+    for (size_t i = 0; i < ir->seccomp.nrules; i++) {
+        const struct stk_rule *r = &ir->seccomp.rules[i];
+        if (r->syscall == id && r->action.kind == k && r->action.data == data && r->loc.file == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static uint32_t decide(const struct stk_bpf_prog *p, const char *name, uint64_t a0, uint64_t a1, uint64_t a4)
+{
+    struct seccomp_data d = {.nr = (int)stk_syscall_nr(stk_syscall_lookup(name), STK_ABI_X86_64),
+                             .arch = AUDIT_ARCH_X86_64,
+                             .args = {a0, a1, 0, 0, a4, 0}};
+    return stk_bpf_run(p->insns, p->len, &d, NULL);
+}
+
+/* Issue #10 items 2, 7, 12: the hand-over rule notifies (never allows), and
+ * appears only when the policy denies execveat; new listeners are refused
+ * when the policy has a hand-over, notify or trace, unless it never lets
+ * seccomp(2) run anyway. */
+TEST(builtin_handover_and_listener_rules)
+{
+    if (stk_native_abi() != STK_ABI_X86_64)
+        SKIP("x86_64 syscall numbers");
+    struct {
+        const char *text;
+        bool handover, listener;
+    } cases[] = {
+        {"policy a { seccomp { default allow\n errno EPERM execve, execveat } }\n", true, true},
+        {"policy b { seccomp { default allow\n errno EPERM execve } }\n", false, false},
+        {"policy c { seccomp { default allow\n notify getppid } }\n", false, true},
+        {"policy d { seccomp { default allow\n trace 3 getppid } }\n", false, true},
+        {"policy e { seccomp { default allow\n errno EACCES uname } }\n", false, false},
+        {"policy f { seccomp { default errno EPERM\n allow read } }\n", true, false},
+        {"policy g { seccomp { default errno EPERM\n allow seccomp if operation == 1 } }\n", true, true},
+        {"policy h { seccomp { default allow\n errno EPERM execveat\n kill-process seccomp } }\n", true, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct stk_policy_ir *ir = compile(cases[i].text);
+        CHECK(ir);
+        if (!ir)
+            continue;
+        const struct stk_rule *ho = find_rule(ir, "execveat", STK_ACT_NOTIFY, STK_EXEC_HANDOVER_DATA);
+        const struct stk_rule *li = find_rule(ir, "seccomp", STK_ACT_ERRNO, EBUSY);
+        CHECK_MSG(!!ho == cases[i].handover, "%s: hand-over rule %s", ir->name, ho ? "present" : "absent");
+        CHECK_MSG(!!li == cases[i].listener, "%s: listener rule %s", ir->name, li ? "present" : "absent");
+        struct stk_bpf_prog p;
+        char err[256];
+        CHECK(stk_bpf_generate(ir, &p, err, sizeof err) == 0);
+        CHECK_INT(p.nexec_fd_insns, cases[i].handover ? 1 : 0);
+        uint32_t ph = STK_EXEC_FD_PLACEHOLDER;
+        if (cases[i].handover) {
+            /* the rule's match returns USER_NOTIF with the marker, never ALLOW;
+             * anything else gets the policy's action */
+            CHECK_U64(decide(&p, "execveat", ph, 0, AT_EMPTY_PATH), SECCOMP_RET_USER_NOTIF | STK_EXEC_HANDOVER_DATA);
+            CHECK_U64(decide(&p, "execveat", ph, 0, AT_EMPTY_PATH), 0x7fc04558u); /* the bundle's value */
+            CHECK(decide(&p, "execveat", ph, 0, 0) != SECCOMP_RET_ALLOW);
+            CHECK(decide(&p, "execveat", 3, 0, AT_EMPTY_PATH) != SECCOMP_RET_ALLOW);
+        } else if (!stk_seccomp_restricts(&ir->seccomp, "execveat")) {
+            CHECK_U64(decide(&p, "execveat", ph, 0, AT_EMPTY_PATH), SECCOMP_RET_ALLOW);
+        }
+        uint32_t l = decide(&p, "seccomp", SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, 0);
+        uint32_t l2 = decide(&p, "seccomp", SECCOMP_SET_MODE_FILTER,
+                             SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC | 0xffffffff00000000ull, 0);
+        if (cases[i].listener) {
+            CHECK_U64(l, SECCOMP_RET_ERRNO | EBUSY);
+            CHECK_U64(l2, SECCOMP_RET_ERRNO | EBUSY);
+        } else {
+            CHECK(l != SECCOMP_RET_ALLOW || !cases[i].handover); /* never a way to a listener of its own */
+        }
+        /* without the listener flag, seccomp(2) gets the policy's own answer */
+        struct stk_policy_ir copy = *ir;
+        CHECK_U64(decide(&p, "seccomp", SECCOMP_SET_MODE_FILTER, 0, 0),
+                  stk_ref_decide(&copy, &(struct seccomp_data){
+                                            .nr = (int)stk_syscall_nr(stk_syscall_lookup("seccomp"), STK_ABI_X86_64),
+                                            .arch = AUDIT_ARCH_X86_64,
+                                            .args = {SECCOMP_SET_MODE_FILTER, 0, 0, 0, 0, 0}}));
+        property(ir);
+        stk_bpf_prog_free(&p);
+        stk_policy_ir_free(ir);
+    }
+}
+
 int main(void)
 {
     RUN(property_inline_policies);
@@ -441,5 +535,6 @@ int main(void)
     RUN(unconditional_allows_are_cacheable);
     RUN(newer_syscalls_get_enosys);
     RUN(libseccomp_cross_check);
+    RUN(builtin_handover_and_listener_rules);
     return test_summary();
 }

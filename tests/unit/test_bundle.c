@@ -278,7 +278,7 @@ TEST(printer_shows_every_step)
     char *argv[] = {"nginx", "-g", "daemon off;", NULL};
     stk_bundle_print(b, argv, f);
     fclose(f);
-    CHECK_CONTAINS(text, "policy web (bundle format 1)");
+    CHECK_CONTAINS(text, "policy web (bundle format 2)");
     CHECK_CONTAINS(text, "REFUSE to run: not enforced by this build: landlock");
     CHECK_CONTAINS(text, "user nobody group nogroup supplementary groups adm 42");
     CHECK_CONTAINS(text, "nofile 1024 4096");
@@ -349,10 +349,10 @@ TEST(reject_header_problems)
     CHECK_CONTAINS(last_msg, "bad magic");
 
     memcpy(d, buf.data, buf.len);
-    put_le(d + 8, 2, 4);
+    put_le(d + 8, 1, 4); /* version 1: the exec rule allowed instead of notifying */
     refresh_crc(d, buf.len);
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "unsupported bundle format version 2");
+    CHECK_CONTAINS(last_msg, "unsupported bundle format version 1");
 
     memcpy(d, buf.data, buf.len);
     put_le(d + 12, 1, 4);
@@ -530,8 +530,12 @@ TEST(reject_bad_seccomp)
     CHECK_CONTAINS(last_msg, "compiled for architecture");
     CHECK(seccomp_rejected(arch, 0x80, test_insns, len, test_sites, 1));
     CHECK_CONTAINS(last_msg, "unknown flags");
-    CHECK(seccomp_rejected(arch, STK_SECCOMP_EXEC_RESTRICTED, test_insns, len, NULL, 0));
-    CHECK_CONTAINS(last_msg, "no exec descriptor rule");
+    /* exec restricted without a hand-over rule: only execve is denied, the
+     * enforcer's execveat needs none */
+    CHECK(!seccomp_rejected(arch, STK_SECCOMP_EXEC_RESTRICTED, test_insns, len, NULL, 0));
+    /* a hand-over rule although exec is not restricted */
+    CHECK(seccomp_rejected(arch, 0, test_insns, len, test_sites, 1));
+    CHECK_CONTAINS(last_msg, "does not restrict exec");
     uint32_t bad_site[] = {0};
     CHECK(seccomp_rejected(arch, 0, test_insns, len, bad_site, 1));
     CHECK_CONTAINS(last_msg, "not a comparison with the placeholder");

@@ -627,6 +627,20 @@ TEST(diag_seccomp_allows_all)
     EXPECT_CLEAN();
 }
 
+TEST(diag_trace_bypassable)
+{
+    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        trace 3 getppid\n    }\n}\n"));
+    EXPECT_WARN("trace-bypassable", 4, 9,
+                "'trace' fails with ENOSYS only while no tracer answers: this policy lets the command ptrace its "
+                "own processes and answer for them",
+                "deny ptrace (e.g. 'errno EPERM ptrace' or 'kill-process @debug'), or use errno instead of trace");
+    EXPECT_COUNTS(0, 1);
+    /* ptrace denied: fine */
+    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        errno EPERM ptrace\n"
+                  "        trace 3 getppid\n    }\n}\n"));
+    EXPECT_CLEAN();
+}
+
 TEST(diag_no_new_privs_off)
 {
     CHECK(compile("policy p {\n    no_new_privs off\n}\n"));
@@ -920,6 +934,7 @@ int main(void)
     RUN(diag_shadowed_rule_partial);
     RUN(diag_shadowed_rule_not_for_conditions);
     RUN(diag_seccomp_allows_all);
+    RUN(diag_trace_bypassable);
     RUN(diag_no_new_privs_off);
     RUN(diag_capabilities_all);
     RUN(diag_constant_too_wide);
