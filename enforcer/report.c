@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,12 @@
 #include "report.h"
 
 #define STEP "report"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD_ O_EXCL /* Linux 6.9: a pidfd for one thread */
+#else
+#define PIDFD_THREAD_ PIDFD_THREAD
+#endif
 
 static void out_line(const struct stk_report *r, const char *line)
 {
@@ -183,10 +190,11 @@ static void trap_signal(const struct task *t, pid_t tid)
         fprintf(stderr, "stockade: %s: signalling tid %d: %s\n", STEP, (int)tid, strerror(errno));
 }
 
-/* A call whose action kills: SIGSYS, like the kernel (exit status 128+31),
- * when SIGSYS is at its default action; SIGKILL when the process catches,
- * ignores or blocks SIGSYS, or the supervisor could not tell.  Whatever
- * happens to the signal, the call itself never runs. */
+/* A trapped call whose SIGSYS is not handled: SIGSYS, like the kernel's
+ * trap (exit status 128+31), when SIGSYS is at its default action; SIGKILL
+ * when the process ignores or blocks SIGSYS, or the supervisor could not
+ * tell.  Whatever happens to the signal, the call itself never runs.  (The
+ * kill actions do not come here: kill_first.) */
 static void kill_call(const struct stk_report *r, const struct task *t, uint64_t id, bool alive, char *result,
                       size_t len)
 {
@@ -243,6 +251,32 @@ static void read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2
 
 /* ---- one notification ---------------------------------------------------------------- */
 
+/* kill-process, kill-thread: SIGKILL to the process of the notifying thread
+ * tid, first, before anything is read about it.  SIGSYS could be caught: its
+ * disposition is read from /proc and another thread (or a process sharing
+ * the signal handlers) can install a handler between that read and the
+ * delivery.  SIGKILL to one thread ends the whole thread group.  A pidfd
+ * pins the task: the notification is checked to be pending after the pidfd
+ * was opened, so a pid reused meanwhile is never signalled.  false: the
+ * caller was gone. */
+static bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id)
+{
+    long pfd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD_);
+    if (pfd < 0 && errno == EINVAL) {
+        /* kernels before 6.9 (no thread pidfds): the thread group's leader */
+        struct task t;
+        task_read(tid, &t);
+        pfd = syscall(SYS_pidfd_open, t.tgid, 0);
+    }
+    if (pfd < 0)
+        return false; /* ESRCH: gone (a pidfd cannot be had for a live task otherwise) */
+    bool alive = id_valid(r, id);
+    if (alive && syscall(SYS_pidfd_send_signal, (int)pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+        fprintf(stderr, "stockade: %s: killing tid %d: %s\n", STEP, (int)tid, strerror(errno));
+    close((int)pfd);
+    return alive;
+}
+
 static void handle(struct stk_report *r)
 {
     struct seccomp_notif req;
@@ -252,10 +286,19 @@ static void handle(struct stk_report *r)
             fprintf(stderr, "stockade: %s: receiving a notification: %s\n", STEP, strerror(errno));
         return;
     }
-    /* what the policy says: its own program on the very same data */
+    /* what the policy says: its own program on the very same data (registers:
+     * the caller cannot change them while it waits) */
     uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
     struct stk_decision d;
     stk_report_decide(ret, &d);
+
+    /* a kill comes before anything is read about the caller (kill_first);
+     * the description is made from what is left of it */
+    bool killed = false;
+    if (d.verdict == STK_V_KILL) {
+        killed = kill_first(r, (pid_t)req.pid, req.id);
+        respond(r, req.id, ENOSYS, false); /* in case: the call never runs */
+    }
 
     struct task t;
     task_read((pid_t)req.pid, &t);
@@ -263,8 +306,8 @@ static void handle(struct stk_report *r)
     const char *ptrs[6];
     read_strings((pid_t)req.pid, &req.data, strs, ptrs);
     /* /proc/PID was read about the notifying task only if it still waits */
-    bool alive = id_valid(r, req.id);
-    if (!alive) {
+    bool alive = d.verdict == STK_V_KILL ? killed : id_valid(r, req.id);
+    if (!alive || (d.verdict == STK_V_KILL && !t.ok)) {
         t.ok = false;
         snprintf(t.name, sizeof t.name, "?");
     }
@@ -302,11 +345,13 @@ static void handle(struct stk_report *r)
             snprintf(result, sizeof result, "SIGSYS, returns %lld", (long long)val);
             break;
         }
-        /* SIGSYS not handled: the kernel's trap ends the process; so do we */
+        /* SIGSYS not handled: the kernel's trap ends the process; so do we.
+         * (A trap may be caught by design: a handler installed meanwhile
+         * only does what a handler installed earlier would have done.) */
         kill_call(r, &t, req.id, alive, result, sizeof result);
         break;
     case STK_V_KILL:
-        kill_call(r, &t, req.id, alive, result, sizeof result);
+        snprintf(result, sizeof result, "killed by SIGKILL");
         break;
     }
     if (!alive)
@@ -516,6 +561,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         on_cleanup(r);
         return -1;
     }
+    /* The supervisor reads the strings of a command that may run as another
+     * uid (or make itself non-dumpable) through /proc/TID/mem: it keeps
+     * CAP_SYS_PTRACE when the caller has it (supervise.c drops the rest). */
+    sv->keep_caps |= 1ull << CAP_SYS_PTRACE;
     /* from here on the clean-up hook owns r (run by the supervisor, or when the fork fails) */
     if (stk_supervise_on_attach(sv, on_attach, r, e) < 0 || stk_supervise_on_poll(sv, r->sock[0], on_socket, r, e) < 0)
         return -1;
