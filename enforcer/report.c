@@ -562,9 +562,11 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         return -1;
     }
     /* The supervisor reads the strings of a command that may run as another
-     * uid (or make itself non-dumpable) through /proc/TID/mem: it keeps
-     * CAP_SYS_PTRACE when the caller has it (supervise.c drops the rest). */
-    sv->keep_caps |= 1ull << CAP_SYS_PTRACE;
+     * uid (or make itself non-dumpable) through /proc/TID/mem, a file of
+     * mode 0600 owned by the command's uid: it keeps CAP_DAC_READ_SEARCH (to
+     * open it for reading) and CAP_SYS_PTRACE (the access check) when the
+     * caller has them; supervise.c drops the rest. */
+    sv->keep_caps |= 1ull << CAP_SYS_PTRACE | 1ull << CAP_DAC_READ_SEARCH;
     /* from here on the clean-up hook owns r (run by the supervisor, or when the fork fails) */
     if (stk_supervise_on_attach(sv, on_attach, r, e) < 0 || stk_supervise_on_poll(sv, r->sock[0], on_socket, r, e) < 0)
         return -1;

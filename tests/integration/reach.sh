@@ -153,9 +153,10 @@ fi
 kill "$sv" 2>/dev/null
 wait "$sv" 2>/dev/null
 
-# 3e. the supervisor keeps CAP_KILL and (for --report) CAP_SYS_PTRACE, nothing else
+# 3e. the supervisor keeps CAP_KILL and (for --report's reading of the
+# command's memory) CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE, nothing else
 out=$("$STK" run --report "$T/s.stk" -- "$RP" caps ppid 2>&1)
-if has "$out" "CapPrm=0000000000080020 CapEff=0000000000080020"; then
+if has "$out" "CapPrm=0000000000080024 CapEff=0000000000080024"; then
     pass reach_supervisor_caps_dropped
 else
     fail reach_supervisor_caps_dropped "$out"
