@@ -259,13 +259,32 @@ static void read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2
  * pins the task: the notification is checked to be pending after the pidfd
  * was opened, so a pid reused meanwhile is never signalled.  false: the
  * caller was gone. */
-static bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id)
+/* PIDFD_GET_INFO (Linux 6.13; linux/pidfd.h, which Debian 12 lacks): the
+ * first version of the structure, of which only the thread group is used. */
+struct pidfd_info_v0 {
+    uint64_t mask, cgroupid;
+    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid, spare0;
+};
+#define PIDFD_GET_INFO_ _IOWR(0xFF, 11, struct pidfd_info_v0)
+#define PIDFD_INFO_PID_ 1ull
+
+static bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid)
 {
+    *tgid = 0;
     long pfd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD_);
-    if (pfd < 0 && errno == EINVAL) {
+    if (pfd >= 0) {
+        /* which process the thread belongs to, for the report (a thread
+         * other than the leader is gone as soon as it is killed) */
+        struct pidfd_info_v0 info;
+        memset(&info, 0, sizeof info);
+        info.mask = PIDFD_INFO_PID_;
+        if (ioctl((int)pfd, PIDFD_GET_INFO_, &info) == 0 && (info.mask & PIDFD_INFO_PID_))
+            *tgid = (pid_t)info.tgid;
+    } else if (errno == EINVAL) {
         /* kernels before 6.9 (no thread pidfds): the thread group's leader */
         struct task t;
         task_read(tid, &t);
+        *tgid = t.tgid;
         pfd = syscall(SYS_pidfd_open, t.tgid, 0);
     }
     if (pfd < 0)
@@ -295,13 +314,20 @@ static void handle(struct stk_report *r)
     /* a kill comes before anything is read about the caller (kill_first);
      * the description is made from what is left of it */
     bool killed = false;
+    pid_t tgid = 0;
     if (d.verdict == STK_V_KILL) {
-        killed = kill_first(r, (pid_t)req.pid, req.id);
+        killed = kill_first(r, (pid_t)req.pid, req.id, &tgid);
         respond(r, req.id, ENOSYS, false); /* in case: the call never runs */
     }
 
     struct task t;
     task_read((pid_t)req.pid, &t);
+    if (!t.ok && tgid > 0 && tgid != (pid_t)req.pid) {
+        /* a killed thread other than the leader is gone already; the
+         * leader stays (a zombie) until reaped: its name, then */
+        task_read(tgid, &t);
+        t.ok = t.ok && t.tgid == tgid;
+    }
     char strs[6][2 * STR_MAX];
     const char *ptrs[6];
     read_strings((pid_t)req.pid, &req.data, strs, ptrs);

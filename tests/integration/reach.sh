@@ -15,6 +15,7 @@ set -u
 B=${STK_BUILD:-build}
 STK=$(realpath "$B/stockade")
 RP=$(realpath "$B/tests/helpers/reach_probe")
+REP=$(realpath "$B/tests/helpers/report_probe")
 T=$(mktemp -d)
 chmod 755 "$T"
 bg=""
@@ -29,7 +30,7 @@ fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
 skip() { echo "SKIP $1: $2"; }
 has() { grep -qF -- "$2" <<<"$1"; }
 
-for f in "$STK" "$RP"; do
+for f in "$STK" "$RP" "$REP"; do
     [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }
 done
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
@@ -162,6 +163,24 @@ else
     fail reach_supervisor_caps_dropped "$out"
 fi
 
+# ... and a supervisor without --report (here for a cgroup leaf) keeps only CAP_KILL
+cat >"$T/cg.stk" <<'POL'
+policy cg {
+    cgroup {
+        pids.max 64
+    }
+}
+POL
+chmod 644 "$T/cg.stk"
+out=$("$STK" run "$T/cg.stk" -- "$RP" caps ppid 2>&1)
+if has "$out" "CapPrm=0000000000000020 CapEff=0000000000000020"; then
+    pass reach_cgroup_supervisor_caps_dropped
+elif has "$out" "stockade: cgroup:"; then
+    skip reach_cgroup_supervisor_caps_dropped "no usable cgroup here: $out"
+else
+    fail reach_cgroup_supervisor_caps_dropped "$out"
+fi
+
 # 3f. where no domain can be made (the command keeps cap_sys_admin: Landlock
 # would refuse it mount) and no pid namespace hides the outside: a warning;
 # a pid namespace with its own /proc needs neither
@@ -209,6 +228,18 @@ if [ $survived -eq 0 ] && [ -z "$other" ]; then
     pass reach_kill_process_not_catchable
 else
     fail reach_kill_process_not_catchable "survived $survived of 20 $other"
+fi
+
+# a kill-process call from a thread other than the main one kills the whole
+# process, and the report still names the process, the thread and the program
+out=$("$STK" run --report "$T/s.stk" -- "$REP" pid thread-sys 139 sys 39 2>"$T/err")
+rc=$?
+pid=$(sed -n 's/^pid: //p' <<<"$out")
+if [ $rc -eq 137 ] && [ -n "$pid" ] && ! has "$out" "sys 39" && ! has "$out" "thread sys" \
+    && grep -qE "^stockade: report: pid $pid tid [0-9]+ \(report_probe\): sysfs\(.*\) -> killed by SIGKILL \(kill-process\)$" "$T/err"; then
+    pass reach_kill_process_from_thread
+else
+    fail reach_kill_process_from_thread "rc=$rc out=$out err=$(cat "$T/err")"
 fi
 
 [ $fails -eq 0 ]
