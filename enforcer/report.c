@@ -251,14 +251,6 @@ static void read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2
 
 /* ---- one notification ---------------------------------------------------------------- */
 
-/* kill-process, kill-thread: SIGKILL to the process of the notifying thread
- * tid, first, before anything is read about it.  SIGSYS could be caught: its
- * disposition is read from /proc and another thread (or a process sharing
- * the signal handlers) can install a handler between that read and the
- * delivery.  SIGKILL to one thread ends the whole thread group.  A pidfd
- * pins the task: the notification is checked to be pending after the pidfd
- * was opened, so a pid reused meanwhile is never signalled.  false: the
- * caller was gone. */
 /* PIDFD_GET_INFO (Linux 6.13; linux/pidfd.h, which Debian 12 lacks): the
  * first version of the structure, of which only the thread group is used. */
 struct pidfd_info_v0 {
@@ -268,6 +260,15 @@ struct pidfd_info_v0 {
 #define PIDFD_GET_INFO_ _IOWR(0xFF, 11, struct pidfd_info_v0)
 #define PIDFD_INFO_PID_ 1ull
 
+/* kill-process, kill-thread: SIGKILL to the process of the notifying thread
+ * tid, first, before anything is read about it (*tgid: its thread group,
+ * when the kernel says, for the report).  SIGSYS could be caught: its
+ * disposition is read from /proc and another thread (or a process sharing
+ * the signal handlers) can install a handler between that read and the
+ * delivery.  SIGKILL to one thread ends the whole thread group.  A pidfd
+ * pins the task: the notification is checked to be pending after the pidfd
+ * was opened, so a pid reused meanwhile is never signalled.  false: the
+ * caller was gone. */
 static bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid)
 {
     *tgid = 0;
