@@ -4,6 +4,7 @@
 #   bpf_paths     filter length and executed instructions, stockade vs libseccomp
 #   syscall_cost  ns per getppid() under each filter, cached and argument-checked
 #   handover_cost what the exec hand-over (policies denying execveat) adds at start-up
+#   reach_cost    µs of the ptrace isolation domain and the new session keyring
 #   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail;
 #                 namespaces + filesystem view vs bwrap --unshare-all
 # Environment: STK_BUILD (default build), CC, SYSCALL_CALLS (1000000), SYSCALL_ROUNDS (7),
@@ -27,6 +28,7 @@ done
 $CC -O2 -static -o "$OUT/exec_floor" bench/exec_floor.c
 $CC -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$OUT/interleave" bench/interleave.c
 $CC -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -static -pthread -o "$OUT/handover_cost" bench/handover_cost.c
+$CC -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$OUT/reach_cost" bench/reach_cost.c
 
 echo "== machine: $(nproc) CPU(s), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
@@ -38,6 +40,8 @@ echo "== bench/syscall_cost"
 echo
 echo "== bench/handover_cost"
 "$OUT/handover_cost" 1000
+echo "== bench/reach_cost"
+"$OUT/reach_cost" 2000
 echo
 echo "== bench/startup.sh"
 STK_BUILD=$BUILD bash bench/startup.sh "${STARTUP_RUNS:-200}"

@@ -107,10 +107,11 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
 
     fprintf(out, "%2d. identity: ", ++step);
     if (b->user || b->group || b->supp_set)
-        fprintf(out, "%s%s%s\n", b->supp_set || b->user ? "setgroups, " : "",
+        fprintf(out, "%s%s%s", b->supp_set || b->user ? "setgroups, " : "",
                 b->group || b->user ? "setresgid" : "", b->user ? ", setresuid (keeping capabilities)" : "");
     else
-        fputs("unchanged\n", out);
+        fputs("unchanged", out);
+    fputs("; a new session keyring\n", out);
 
     fprintf(out, "%2d. capabilities: ", ++step);
     switch (b->caps) {
@@ -143,6 +144,10 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
     fprintf(out, "%2d. no_new_privs: %s\n", ++step, b->no_new_privs ? "on" : "off (left as inherited)");
 
     stk_bundle_print_landlock(b, &step, out);
+    if (!b->landlock.present)
+        fputs("    ptrace isolation: a Landlock domain that handles only refer (granted beneath /), unless a pid "
+              "namespace with its own /proc hides the processes outside (a warning if neither)\n",
+              out);
 
     fprintf(out, "%2d. seccomp: ", ++step);
     if (b->seccomp.present)

@@ -57,6 +57,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     struct stk_report *rep = NULL;
     struct stk_landlock_plan *ll = NULL;
     struct stk_lsm_plan *lsm = NULL;
+    bool isolate = false;
     bool via_fd = b->seccomp.present && (b->seccomp.flags & STK_SECCOMP_EXEC_RESTRICTED);
     stk_supervise_init(&sv);
 
@@ -66,8 +67,10 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     /* 2. inherited descriptors, before the enforcer opens anything of its own */
     if (stk_fds_close(b, e) < 0)
         return -1;
-    /* 3. names -> ids, and the Landlock ABI, while nothing has changed yet */
-    if (stk_identity_resolve(b, &ids, e) < 0 || stk_landlock_plan(b, &ll, e) < 0)
+    /* 3. names -> ids, and the Landlock ABI, while nothing has changed yet;
+     *    whether a Landlock domain keeps the command from processes outside */
+    if (stk_identity_resolve(b, &ids, e) < 0 || stk_landlock_plan(b, &ll, e) < 0 ||
+        stk_ptrace_isolation_plan(b, keep, ll != NULL, &isolate, e) < 0)
         goto fail;
     /* 4. what needs the host's view and privileges: the sVirt level, the
      *    cgroup leaf and its limits, the violation reporter */
@@ -96,10 +99,12 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_env_build(b, caller_env, &envp, e) < 0)
         goto fail;
     stk_umask_apply(b);
-    /* 9. supplementary groups, gid, uid */
+    /* 9. supplementary groups, gid, uid; then a session keyring of the new user */
     if (stk_identity_apply(&ids, e) < 0)
         goto fail;
     stk_ids_free(&ids);
+    if (stk_keyring_apply(e) < 0)
+        return -1;
     /* 10. capability sets: bounding, permitted, effective, inheritable, ambient */
     if (stk_caps_apply(keep, b->no_new_privs, e) < 0)
         return -1;
@@ -115,8 +120,8 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     /* 14. no_new_privs */
     if (stk_nnp_apply(b, e) < 0)
         return -1;
-    /* 15. Landlock */
-    if (stk_landlock_apply(ll, e) < 0)
+    /* 15. Landlock: the policy's rules, or the domain that only isolates */
+    if (stk_landlock_apply(ll, e) < 0 || stk_ptrace_isolation_apply(isolate, e) < 0)
         return -1;
     /* 16. seccomp, last (with the reporter's listener under --report; with
      *     the exec hand-over's listener when the policy denies execveat) */

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +34,12 @@
 #include "safe_path.h"
 
 #define STEP "report"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD_ O_EXCL /* Linux 6.9: a pidfd for one thread */
+#else
+#define PIDFD_THREAD_ PIDFD_THREAD
+#endif
 
 static void out_line(const struct stk_report *r, const char *line)
 {
@@ -184,10 +191,11 @@ static void trap_signal(const struct task *t, pid_t tid)
         fprintf(stderr, "stockade: %s: signalling tid %d: %s\n", STEP, (int)tid, strerror(errno));
 }
 
-/* A call whose action kills: SIGSYS, like the kernel (exit status 128+31),
- * when SIGSYS is at its default action; SIGKILL when the process catches,
- * ignores or blocks SIGSYS, or the supervisor could not tell.  Whatever
- * happens to the signal, the call itself never runs. */
+/* A trapped call whose SIGSYS is not handled: SIGSYS, like the kernel's
+ * trap (exit status 128+31), when SIGSYS is at its default action; SIGKILL
+ * when the process ignores or blocks SIGSYS, or the supervisor could not
+ * tell.  Whatever happens to the signal, the call itself never runs.  (The
+ * kill actions do not come here: kill_first.) */
 static void kill_call(const struct stk_report *r, const struct task *t, uint64_t id, bool alive, char *result,
                       size_t len)
 {
@@ -244,6 +252,52 @@ static void read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2
 
 /* ---- one notification ---------------------------------------------------------------- */
 
+/* PIDFD_GET_INFO (Linux 6.13; linux/pidfd.h, which Debian 12 lacks): the
+ * first version of the structure, of which only the thread group is used. */
+struct pidfd_info_v0 {
+    uint64_t mask, cgroupid;
+    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid, spare0;
+};
+#define PIDFD_GET_INFO_ _IOWR(0xFF, 11, struct pidfd_info_v0)
+#define PIDFD_INFO_PID_ 1ull
+
+/* kill-process, kill-thread: SIGKILL to the process of the notifying thread
+ * tid, first, before anything is read about it (*tgid: its thread group,
+ * when the kernel says, for the report).  SIGSYS could be caught: its
+ * disposition is read from /proc and another thread (or a process sharing
+ * the signal handlers) can install a handler between that read and the
+ * delivery.  SIGKILL to one thread ends the whole thread group.  A pidfd
+ * pins the task: the notification is checked to be pending after the pidfd
+ * was opened, so a pid reused meanwhile is never signalled.  false: the
+ * caller was gone. */
+static bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid)
+{
+    *tgid = 0;
+    long pfd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD_);
+    if (pfd >= 0) {
+        /* which process the thread belongs to, for the report (a thread
+         * other than the leader is gone as soon as it is killed) */
+        struct pidfd_info_v0 info;
+        memset(&info, 0, sizeof info);
+        info.mask = PIDFD_INFO_PID_;
+        if (ioctl((int)pfd, PIDFD_GET_INFO_, &info) == 0 && (info.mask & PIDFD_INFO_PID_))
+            *tgid = (pid_t)info.tgid;
+    } else if (errno == EINVAL) {
+        /* kernels before 6.9 (no thread pidfds): the thread group's leader */
+        struct task t;
+        task_read(tid, &t);
+        *tgid = t.tgid;
+        pfd = syscall(SYS_pidfd_open, t.tgid, 0);
+    }
+    if (pfd < 0)
+        return false; /* ESRCH: gone (a pidfd cannot be had for a live task otherwise) */
+    bool alive = id_valid(r, id);
+    if (alive && syscall(SYS_pidfd_send_signal, (int)pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+        fprintf(stderr, "stockade: %s: killing tid %d: %s\n", STEP, (int)tid, strerror(errno));
+    close((int)pfd);
+    return alive;
+}
+
 static void handle(struct stk_report *r)
 {
     struct seccomp_notif req;
@@ -253,7 +307,8 @@ static void handle(struct stk_report *r)
             fprintf(stderr, "stockade: %s: receiving a notification: %s\n", STEP, strerror(errno));
         return;
     }
-    /* what the policy says: its own program on the very same data */
+    /* what the policy says: its own program on the very same data (registers:
+     * the caller cannot change them while it waits) */
     uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
     if (ret == STK_BUNDLE_EXEC_HANDOVER_RET) {
         /* the exec hand-over rule (docs/enforcer.md): the first call it
@@ -277,14 +332,29 @@ static void handle(struct stk_report *r)
     struct stk_decision d;
     stk_report_decide(ret, &d);
 
+    /* a kill comes before anything is read about the caller (kill_first);
+     * the description is made from what is left of it */
+    bool killed = false;
+    pid_t tgid = 0;
+    if (d.verdict == STK_V_KILL) {
+        killed = kill_first(r, (pid_t)req.pid, req.id, &tgid);
+        respond(r, req.id, ENOSYS, false); /* in case: the call never runs */
+    }
+
     struct task t;
     task_read((pid_t)req.pid, &t);
+    if (!t.ok && tgid > 0 && tgid != (pid_t)req.pid) {
+        /* a killed thread other than the leader is gone already; the
+         * leader stays (a zombie) until reaped: its name, then */
+        task_read(tgid, &t);
+        t.ok = t.ok && t.tgid == tgid;
+    }
     char strs[6][2 * STR_MAX];
     const char *ptrs[6];
     read_strings((pid_t)req.pid, &req.data, strs, ptrs);
     /* /proc/PID was read about the notifying task only if it still waits */
-    bool alive = id_valid(r, req.id);
-    if (!alive) {
+    bool alive = d.verdict == STK_V_KILL ? killed : id_valid(r, req.id);
+    if (!alive || (d.verdict == STK_V_KILL && !t.ok)) {
         t.ok = false;
         snprintf(t.name, sizeof t.name, "?");
     }
@@ -322,11 +392,13 @@ static void handle(struct stk_report *r)
             snprintf(result, sizeof result, "SIGSYS, returns %lld", (long long)val);
             break;
         }
-        /* SIGSYS not handled: the kernel's trap ends the process; so do we */
+        /* SIGSYS not handled: the kernel's trap ends the process; so do we.
+         * (A trap may be caught by design: a handler installed meanwhile
+         * only does what a handler installed earlier would have done.) */
         kill_call(r, &t, req.id, alive, result, sizeof result);
         break;
     case STK_V_KILL:
-        kill_call(r, &t, req.id, alive, result, sizeof result);
+        snprintf(result, sizeof result, "killed by SIGKILL");
         break;
     }
     if (!alive)
@@ -567,6 +639,12 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         on_cleanup(r);
         return -1;
     }
+    /* The supervisor reads the strings of a command that may run as another
+     * uid (or make itself non-dumpable) through /proc/TID/mem, a file of
+     * mode 0600 owned by the command's uid: it keeps CAP_DAC_READ_SEARCH (to
+     * open it for reading) and CAP_SYS_PTRACE (the access check) when the
+     * caller has them; supervise.c drops the rest. */
+    sv->keep_caps |= 1ull << CAP_SYS_PTRACE | 1ull << CAP_DAC_READ_SEARCH;
     /* from here on the clean-up hook owns r (run by the supervisor, or when the fork fails) */
     if (stk_supervise_on_attach(sv, on_attach, r, e) < 0 || stk_supervise_on_poll(sv, r->sock[0], on_socket, r, e) < 0)
         return -1;

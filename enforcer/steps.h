@@ -25,6 +25,11 @@ int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct
 int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e);
 void stk_ids_free(struct stk_ids *ids);
 
+/* keyring.c: replace the caller's session keyring (which the command would
+ * otherwise still possess after the uid change) with a new empty one owned
+ * by the command's user; after stk_identity_apply. */
+int stk_keyring_apply(struct stk_err *e);
+
 /* caps.c: keep is the set the command ends with; computed before the identity changes. */
 int stk_caps_plan(const struct stk_bundle *b, uint64_t *keep, struct stk_err *e);
 int stk_caps_apply(uint64_t keep, bool no_new_privs, struct stk_err *e);
@@ -111,6 +116,15 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const 
 struct stk_landlock_plan;
 int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out, struct stk_err *e);
 int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e);
+/* ptrace_isolation.c: keep the command from ptrace-mode access (/proc/PID/mem,
+ * ptrace, process_vm_*) to processes outside its sandbox with a Landlock
+ * domain that restricts nothing else, when the policy's own landlock block
+ * does not make one (landlocked) and no pid namespace hides the outside.
+ * plan with the other plans (keep: the command's capabilities), warns on
+ * stderr when it cannot; apply right after stk_landlock_apply. */
+int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool landlocked, bool *apply,
+                              struct stk_err *e);
+int stk_ptrace_isolation_apply(bool apply, struct stk_err *e);
 /* cgroup.c: create the leaf and write the limits (v2, else v1) before the
  * fork; registers the supervisor's attach (v1) and clean-up (rmdir) hooks or
  * sets sv->cgroup_fd (v2, CLONE_INTO_CGROUP). */

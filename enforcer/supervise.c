@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/sched.h> /* struct clone_args, CLONE_INTO_CGROUP */
 #include <poll.h>
 #include <stdio.h>
@@ -111,6 +112,41 @@ static pid_t do_clone(const struct stk_supervisor *sv, uint64_t flags, struct st
     stk_errnof(e, STEP, err, "clone3(flags 0x%llx%s)", (unsigned long long)flags,
                sv->cgroup_fd >= 0 ? ", into the command's cgroup" : "");
     return -1;
+}
+
+/* The parent, once the attach hooks are done (they may need the caller's
+ * privileges: the maps of a user namespace, cgroup v1 attach): from now on
+ * it reads what the command sends or leaves in /proc, so it must not be a
+ * way in.  Non-dumpable: a process of the same uid without CAP_SYS_PTRACE
+ * can no longer open its /proc/PID/mem, fd/, environ... (the command's
+ * Landlock domain, when it has one, refuses that in any case).  And it keeps
+ * only the capabilities its hooks need: CAP_KILL (to signal a command that
+ * runs as another uid: forwarding, cgroup clean-up, --report kills) and
+ * keep_caps; the clean-up hooks work on files the caller's own uid owns (the
+ * cgroup leaf it created, its sVirt reservation), which needs none.  The
+ * bounding set is left alone: the supervisor never executes anything. */
+static int drop_privileges(const struct stk_supervisor *sv, struct stk_err *e)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    memset(d, 0, sizeof d);
+    if (syscall(SYS_capget, &h, d) < 0)
+        return stk_errnof(e, STEP, errno, "capget");
+    uint64_t prm = (uint64_t)d[0].permitted | (uint64_t)d[1].permitted << 32;
+    uint64_t keep = prm & (sv->keep_caps | 1ull << CAP_KILL);
+    for (int i = 0; i < 2; i++) {
+        d[i].permitted = d[i].effective = (uint32_t)(keep >> (32 * i));
+        d[i].inheritable = 0;
+    }
+    if (syscall(SYS_capset, &h, d) < 0)
+        return stk_errnof(e, STEP, errno, "dropping the %s's capabilities", sv->role);
+    /* ambient capabilities only matter at an execve, which never comes; cleared all the same */
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) < 0 && errno != EINVAL)
+        return stk_errnof(e, STEP, errno, "clearing the %s's ambient capabilities", sv->role);
+    /* after capset: a change of credentials may reset it */
+    if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) < 0)
+        return stk_errnof(e, STEP, errno, "prctl(PR_SET_DUMPABLE)");
+    return 0;
 }
 
 /* The parent's loop; never returns. */
@@ -230,8 +266,9 @@ int stk_supervise_fork(struct stk_supervisor *sv, uint64_t clone_flags, struct s
     /* parent */
     sv->child = pid;
     close(sync[0]);
-    for (size_t i = 0; i < sv->nattach; i++) {
-        if (sv->attach[i].fn(pid, sv->attach[i].arg, e) < 0) {
+    for (size_t i = 0; i <= sv->nattach; i++) {
+        int r = i < sv->nattach ? sv->attach[i].fn(pid, sv->attach[i].arg, e) : drop_privileges(sv, e);
+        if (r < 0) {
             close(sync[1]);
             kill(pid, SIGKILL);
             while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)

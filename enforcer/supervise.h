@@ -33,6 +33,10 @@ struct stk_supervisor {
     bool wanted;      /* a step needs the supervising parent */
     int cgroup_fd;    /* >= 0: start the child in this cgroup v2 directory (CLONE_INTO_CGROUP); -1 none */
     const char *role; /* for messages: "supervisor", "init" */
+    /* Capabilities the parent keeps once the attach hooks have run, besides
+     * CAP_KILL (signals to a command of another uid): the hooks that need
+     * more after the fork add theirs (e.g. the reporter: CAP_SYS_PTRACE). */
+    uint64_t keep_caps;
 
     struct { stk_sv_attach_fn *fn; void *arg; } attach[STK_SV_MAX_HOOKS];
     size_t nattach;
@@ -54,7 +58,8 @@ int stk_supervise_on_poll(struct stk_supervisor *sv, int fd, stk_sv_poll_fn *fn,
 
 /* Fork (clone3 with clone_flags, e.g. CLONE_NEWUSER | CLONE_NEWPID, plus
  * CLONE_INTO_CGROUP when sv->cgroup_fd >= 0).  Returns 0 in the child, once
- * the parent's attach hooks have succeeded; the child has the caller's
+ * the parent's attach hooks have succeeded and the parent has made itself
+ * non-dumpable and dropped every capability but CAP_KILL and keep_caps; the child has the caller's
  * signal mask and dies with SIGKILL if the parent dies.  The parent never
  * returns: it supervises and exits with the child's status.  Returns -1 with
  * e (in the caller, nothing forked) if the clone fails; the clean-up hooks

@@ -72,7 +72,7 @@ run "$S" run --report policies/examples/web.stk -- /bin/sh -c '
     id
     grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status
     unshare -U true;               echo "-> unshare (new user namespace): exit $? (errno EPERM)"
-    mount -t tmpfs none /mnt;      echo "-> mount: exit $? (killed by SIGSYS: kill-process @mount)"
+    mount -t tmpfs none /mnt;      echo "-> mount: exit $? (kill-process @mount; under --report by SIGKILL)"
 ' 2>&1 || true
 run "$S" run --report policies/examples/deny-exec.stk -- /bin/sh -c '
     echo "the service itself was started (its own exec went through)"

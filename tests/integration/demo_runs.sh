@@ -12,7 +12,7 @@ fail=0
 check server_answered "hello from a confined web server"
 check runs_as_www_data "uid=33(www-data)"
 check seccomp_on "Seccomp:	2"
-check mount_killed "mount: exit 159"
+check mount_killed "mount: exit 137"
 check unshare_denied "unshare (new user namespace): exit 1"
 check exec_denied "exec of /bin/true from inside: exit 126"
 check sim_ptrace "ptrace: errno EACCES"
@@ -20,7 +20,7 @@ check sim_ptrace "ptrace: errno EACCES"
 check report_server "(python3): clone3(cl_args="
 check report_netlink "(python3): socket(domain=AF_NETLINK, type=0x80003, protocol=0) -> errno EAFNOSUPPORT (blocked)"
 check report_unshare "(unshare): unshare(flags=0x10000000) -> errno EPERM (blocked)"
-check report_mount 'mount(source="none", target="/mnt", filesystemtype="tmpfs", mountflags=0x0, data=0) -> killed by SIGSYS (kill-process)'
+check report_mount 'mount(source="none", target="/mnt", filesystemtype="tmpfs", mountflags=0x0, data=0) -> killed by SIGKILL (kill-process)'
 check report_exec 'execve(pathname="/bin/true", '
 check report_summary "stockade: report: summary: 2 calls reported"
 [ "$fail" -eq 0 ] || { printf '%s\n' "$out" | tail -40; exit 1; }
