@@ -5,6 +5,8 @@
  *   report.c        stk_report_prepare (before the fork), the supervisor's
  *                   side: receive the listener, answer each notification
  *                   exactly as the policy would have, report it, summarise.
+ *   report_task.c   the supervisor's dealings with the calling task: /proc
+ *                   status, string arguments, answers, kill first.
  *   report_child.c  the enforcer's side, called by stk_seccomp_install: the
  *                   notifying copy of the program, the install with
  *                   SECCOMP_FILTER_FLAG_NEW_LISTENER and the hand-over of the
