@@ -36,6 +36,7 @@ struct stk_unit {
     size_t nfiles, capfiles;
     uint32_t *stack; /* include stack (source indices) for cycle detection */
     size_t nstack, capstack;
+    bool group_depth_reported; /* "groups nest too deep" was said once */
     struct stk_group_sym *groups;
     size_t ngroups, capgroups;
     struct stk_policy_sym *policies;
