@@ -69,7 +69,24 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
                          const size_t *levels, size_t nblocks);
 /* sema_expr.c: an `if` expression for one syscall into a condition; NULL on error. */
 struct stk_cond *stk_expr_resolve(struct stk_unit *u, const struct stk_expr *e, int syscall,
-                                  const bool abis[STK_ABI_COUNT]);
+                                  const bool abis[STK_ABI_COUNT], bool restrictive);
+
+/* sema_flags.c: lint a flag-carrying argument compared for (in)equality. */
+struct stk_flag_cmp {
+    const int8_t *argno;       /* argument register per ABI */
+    uint64_t mask;             /* the mask written in the rule (~0: none) */
+    const char *argname;       /* as written */
+    bool eqlike;               /* == / in (else != / not in) */
+    bool list;                 /* in / not in */
+    bool restrictive;          /* the rule refuses (not allow/log) */
+    bool negated;              /* under an odd number of '!' */
+    const uint64_t *values;    /* the constants compared with */
+    size_t nvalues;
+    const struct stk_expr *const *exprs; /* their expressions, for the hint's text */
+    size_t nexprs;
+    struct stk_loc loc;
+};
+void stk_lint_flag_compare(struct stk_unit *u, const char *scname, const struct stk_flag_cmp *c);
 
 
 /* ---- shared helpers for directive handlers (sema_policy.c) ---------------- */

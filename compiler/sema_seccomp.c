@@ -347,7 +347,8 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
     for (size_t i = 0; i < nt; i++) {
         struct stk_cond *c = NULL;
         if (s->cond) {
-            c = stk_expr_resolve(u, s->cond, t[i].syscall, sc->abis);
+            bool restrictive = act.kind != STK_ACT_ALLOW && act.kind != STK_ACT_LOG;
+            c = stk_expr_resolve(u, s->cond, t[i].syscall, sc->abis, restrictive);
             if (!c)
                 continue;
         }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -238,6 +239,13 @@ static int high_word_junk(void)
     struct iovec iov = {buf, sizeof buf};
     EXPECT_ERR(syscall(SYS_readv, (1ul << 32) | 1000ul, &iov, 1ul), 62, 9);
     EXPECT_OK(syscall(SYS_readv, fd, &iov, 1ul), 10); /* /dev/null: 0 bytes, allowed */
+    /* the masked socket-type rule (issue 10, item 13) holds with SOCK_CLOEXEC OR-ed in */
+    EXPECT_ERR(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), 63, 11);
+    EXPECT_ERR(socket(AF_INET, SOCK_DGRAM, 0), 63, 12);
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return 13;
+    close(s);
     return 0;
 }
 
@@ -246,7 +254,8 @@ TEST(kernel_high_word_junk_is_ignored)
     struct stk_policy_ir *ir = compile("policy k { seccomp { default allow\n"
                                        " errno EPERM clone if flags in (0x10000011)\n"
                                        " errno 61 ioctl if request == TCGETS\n"
-                                       " errno 62 readv if fd == 1000 } }\n");
+                                       " errno 62 readv if fd == 1000\n"
+                                       " errno 63 socket if type & 0xf == SOCK_DGRAM } }\n");
     CHECK(ir);
     if (!ir)
         return;
