@@ -87,6 +87,8 @@ struct stk_flag_cmp {
     struct stk_loc loc;
 };
 void stk_lint_flag_compare(struct stk_unit *u, const char *scname, const struct stk_flag_cmp *c);
+/* sema_iouring.c: warn when io_uring is allowed next to rules it can walk around. */
+void stk_lint_io_uring(struct stk_unit *u, const struct stk_seccomp *sc, struct stk_loc block_loc);
 
 
 /* ---- shared helpers for directive handlers (sema_policy.c) ---------------- */

@@ -405,4 +405,6 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
         stk_diag(u->ds, STK_SEV_WARNING, "seccomp-allows-all", blocks[0]->loc,
                  "add rules, or a stricter default such as 'default errno EPERM'",
                  "seccomp block allows every syscall");
+    else
+        stk_lint_io_uring(u, sc, blocks[0]->loc);
 }
