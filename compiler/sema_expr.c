@@ -30,6 +30,10 @@ struct ctx {
 
 static void unknown_name(struct ctx *x, const struct stk_expr *e)
 {
+    if (stk_diags_file_full(x->u->ds, e->loc)) { /* not recorded: skip the did-you-mean search */
+        stk_error(x->u->ds, "unknown-name", e->loc, "unknown name '%s'", e->name);
+        return;
+    }
     const struct stk_sig *sig = stk_sig_lookup(x->scname);
     const char *best = NULL;
     unsigned bestd = 3;

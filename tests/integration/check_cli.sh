@@ -291,6 +291,11 @@ hostile include_device "$tmp/inczero.stk" 2 'not a regular file' 5
 rc=$(printf 'policy p { no_new_privs }\n' | "$S" check - >/dev/null 2>&1; echo $?)
 [ "$rc" -eq 0 ] && ok stdin_dash_still_read || no stdin_dash_still_read "rc=$rc"
 
+# 50,000 references to unknown groups next to 50,000 groups: the did-you-mean search
+# (linear in the number of groups) stops once the file's errors are no longer recorded
+awk 'BEGIN { for (i = 0; i < 50000; i++) printf "group @g%d { @x%d }\n", i, i }' >"$tmp/unknowngroups.stk"
+hostile unknown_groups_50000 "$tmp/unknowngroups.stk" 1 'too many errors' 10
+
 # a chain of 40 includes: bounded with a clear error
 mkdir "$tmp/inc"
 for i in $(seq 0 39); do printf 'include "f%d.stk"\n' $((i + 1)) >"$tmp/inc/f$i.stk"; done
