@@ -65,6 +65,8 @@ static bool is_argref(const char *name)
     return strncmp(name, "arg", 3) == 0 && name[3] >= '0' && name[3] <= '9';
 }
 
+static void check_fits(struct ctx *x, const struct val *arg, uint64_t c, struct stk_loc loc);
+
 static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
 {
     memset(out, 0, sizeof *out);
@@ -138,6 +140,8 @@ static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
             return false;
         }
         *out = a.is_const ? b : a;
+        /* a mask with bits the kernel never reads (clone's flags are 32 bits) */
+        check_fits(x, out, a.is_const ? a.c : b.c, a.is_const ? a.loc : b.loc);
         out->mask &= a.is_const ? a.c : b.c;
         return true;
     }

@@ -74,6 +74,20 @@ TEST(diag_flag_equality_lists_and_positions)
     EXPECT_COUNTS(0, 0);
 }
 
+/* ==== constant-too-wide for masks of arguments the kernel truncates ========== */
+
+TEST(diag_mask_too_wide_for_clone_flags)
+{
+    /* clone's flags are 32 bits (lower_32_bits() in the kernel): bit 32 is never read */
+    CHECK(compile_rules("        errno EPERM clone if flags & 0x100000000\n"));
+    EXPECT_WARN("constant-too-wide", 4, 32, "constant 0x100000000 does not fit in 32-bit argument 'flags'",
+                "the kernel reads this argument as 32 bits; only the low 32 bits are compared");
+    EXPECT_COUNTS(0, 1);
+    /* 64-bit arguments take it */
+    CHECK(compile_rules("        errno EPERM unshare if flags & 0x100000000\n"));
+    EXPECT_COUNTS(0, 0);
+}
+
 /* ==== io-uring-bypass ======================================================== */
 
 TEST(diag_io_uring_bypass_default_allow)
@@ -173,6 +187,7 @@ int main(void)
     RUN(diag_flag_equality_socket_type);
     RUN(diag_flag_equality_polarity);
     RUN(diag_flag_equality_lists_and_positions);
+    RUN(diag_mask_too_wide_for_clone_flags);
     RUN(diag_io_uring_bypass_default_allow);
     RUN(diag_io_uring_bypass_allowlist);
     RUN(diag_group_nesting_limit);
