@@ -80,7 +80,7 @@ TEST(diag_mask_too_wide_for_clone_flags)
 {
     /* clone's flags are 32 bits (lower_32_bits() in the kernel): bit 32 is never read */
     CHECK(compile_rules("        errno EPERM clone if flags & 0x100000000\n"));
-    EXPECT_WARN("constant-too-wide", 4, 32, "constant 0x100000000 does not fit in 32-bit argument 'flags'",
+    EXPECT_WARN("constant-too-wide", 4, 38, "constant 0x100000000 does not fit in 32-bit argument 'flags'",
                 "the kernel reads this argument as 32 bits; only the low 32 bits are compared");
     EXPECT_COUNTS(0, 1);
     /* 64-bit arguments take it */
