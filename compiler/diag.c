@@ -71,6 +71,11 @@ static bool disabled(const struct stk_diags *ds, const char *code)
     return false;
 }
 
+bool stk_diags_file_full(const struct stk_diags *ds, struct stk_loc loc)
+{
+    return loc.file > 0 && loc.file < ds->nsrc && ds->errors_in_file[loc.file] >= STK_MAX_ERRORS_PER_FILE;
+}
+
 bool stk_diag(struct stk_diags *ds, enum stk_severity sev, const char *code, struct stk_loc loc,
               const char *hint, const char *fmt, ...)
 {

@@ -63,6 +63,10 @@ const struct stk_source *stk_diags_source(const struct stk_diags *ds, uint32_t f
 bool stk_diag(struct stk_diags *ds, enum stk_severity sev, const char *code, struct stk_loc loc,
               const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* True when an error at loc would no longer be recorded (its file has hit
+ * STK_MAX_ERRORS_PER_FILE): callers skip costly "did you mean" searches. */
+bool stk_diags_file_full(const struct stk_diags *ds, struct stk_loc loc);
+
 #define stk_error(ds, code, loc, ...) stk_diag((ds), STK_SEV_ERROR, (code), (loc), NULL, __VA_ARGS__)
 #define stk_warning(ds, code, loc, ...) stk_diag((ds), STK_SEV_WARNING, (code), (loc), NULL, __VA_ARGS__)
 

@@ -30,6 +30,13 @@ void stk_report_unknown_syscall(struct stk_unit *u, const char *name, struct stk
 
 void stk_report_unknown_group(struct stk_unit *u, const char *name, struct stk_loc loc)
 {
+    /* The search below is linear in the number of groups: once the file's
+     * errors are no longer recorded, skip it (100,000 unknown references to
+     * 100,000 groups would otherwise take minutes). */
+    if (stk_diags_file_full(u->ds, loc)) {
+        stk_error(u->ds, "unknown-group", loc, "unknown group '@%s'", name);
+        return;
+    }
     const char *best = NULL;
     unsigned bestd = 3;
     for (size_t i = 0; i < u->ngroups; i++) {
@@ -48,7 +55,11 @@ void stk_report_unknown_group(struct stk_unit *u, const char *name, struct stk_l
     free(hint);
 }
 
-bool stk_group_expand(struct stk_unit *u, struct stk_group_sym *g)
+/* Groups may contain groups; this bounds the recursion below (a 200,000-deep
+ * chain of groups used to exhaust the stack). */
+#define STK_MAX_GROUP_DEPTH 64
+
+static bool expand(struct stk_unit *u, struct stk_group_sym *g, unsigned depth)
 {
     if (g->state == 2)
         return true;
@@ -74,7 +85,17 @@ bool stk_group_expand(struct stk_unit *u, struct stk_group_sym *g)
                 ok = false;
                 continue;
             }
-            if (!stk_group_expand(u, sub)) {
+            if (depth + 1 >= STK_MAX_GROUP_DEPTH && sub->state == 0) {
+                /* Reported once per unit: a long chain would repeat it for every link. */
+                if (!u->group_depth_reported)
+                    stk_diag(u->ds, STK_SEV_ERROR, "too-complex", m->loc, "flatten the chain of groups",
+                             "groups nest more than %d levels deep here ('@%s' includes '@%s')",
+                             STK_MAX_GROUP_DEPTH, g->item->name, m->text);
+                u->group_depth_reported = true;
+                ok = false;
+                continue;
+            }
+            if (!expand(u, sub, depth + 1)) {
                 ok = false;
                 continue;
             }
@@ -92,4 +113,9 @@ bool stk_group_expand(struct stk_unit *u, struct stk_group_sym *g)
     }
     g->state = 2;
     return ok;
+}
+
+bool stk_group_expand(struct stk_unit *u, struct stk_group_sym *g)
+{
+    return expand(u, g, 0);
 }

@@ -54,6 +54,10 @@ static void io_error(struct stk_unit *u, struct stk_loc at, const char *path, in
 {
     if (err == EFBIG)
         stk_error(u->ds, "io", at, "%s: file too large (limit %u MiB)", path, STK_MAX_POLICY_BYTES >> 20);
+    else if (err == STK_ENOTREG)
+        stk_diag(u->ds, STK_SEV_ERROR, "io", at,
+                 "policies and includes are read from regular files only; '-' reads standard input",
+                 "%s: not a regular file (a FIFO, socket or device is never opened for reading)", path);
     else
         stk_error(u->ds, "io", at, "%s: %s", path, strerror(err));
 }
@@ -127,11 +131,19 @@ static char *find_include(struct stk_unit *u, const char *from, const char *name
     return NULL;
 }
 
+/* Includes nest at most this deep (each level is a recursion of load_source). */
+#define STK_MAX_INCLUDE_DEPTH 32
+
 static void do_include(struct stk_unit *u, const struct stk_source *from, const struct stk_item *it)
 {
     const struct stk_embedded_file *builtin;
     if (it->name[0] == '\0') {
         stk_error(u->ds, "include-missing", it->name_loc, "empty include path");
+        return;
+    }
+    if (u->nstack >= STK_MAX_INCLUDE_DEPTH) {
+        stk_diag(u->ds, STK_SEV_ERROR, "too-complex", it->name_loc, "flatten the chain of includes",
+                 "includes nest more than %d files deep", STK_MAX_INCLUDE_DEPTH);
         return;
     }
     char *path = find_include(u, from->path, it->name, &builtin);

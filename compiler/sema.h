@@ -36,6 +36,7 @@ struct stk_unit {
     size_t nfiles, capfiles;
     uint32_t *stack; /* include stack (source indices) for cycle detection */
     size_t nstack, capstack;
+    bool group_depth_reported; /* "groups nest too deep" was said once */
     struct stk_group_sym *groups;
     size_t ngroups, capgroups;
     struct stk_policy_sym *policies;
@@ -68,7 +69,26 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
                          const size_t *levels, size_t nblocks);
 /* sema_expr.c: an `if` expression for one syscall into a condition; NULL on error. */
 struct stk_cond *stk_expr_resolve(struct stk_unit *u, const struct stk_expr *e, int syscall,
-                                  const bool abis[STK_ABI_COUNT]);
+                                  const bool abis[STK_ABI_COUNT], bool restrictive);
+
+/* sema_flags.c: lint a flag-carrying argument compared for (in)equality. */
+struct stk_flag_cmp {
+    const int8_t *argno;       /* argument register per ABI */
+    uint64_t mask;             /* the mask written in the rule (~0: none) */
+    const char *argname;       /* as written */
+    bool eqlike;               /* == / in (else != / not in) */
+    bool list;                 /* in / not in */
+    bool restrictive;          /* the rule refuses (not allow/log) */
+    bool negated;              /* under an odd number of '!' */
+    const uint64_t *values;    /* the constants compared with */
+    size_t nvalues;
+    const struct stk_expr *const *exprs; /* their expressions, for the hint's text */
+    size_t nexprs;
+    struct stk_loc loc;
+};
+void stk_lint_flag_compare(struct stk_unit *u, const char *scname, const struct stk_flag_cmp *c);
+/* sema_iouring.c: warn when io_uring is allowed next to rules it can walk around. */
+void stk_lint_io_uring(struct stk_unit *u, const struct stk_seccomp *sc, struct stk_loc block_loc);
 
 
 /* ---- shared helpers for directive handlers (sema_policy.c) ---------------- */

@@ -25,10 +25,15 @@ struct ctx {
     int syscall;
     const char *scname;
     const bool *abis;
+    bool restrictive; /* the rule refuses what it matches (for the flag-equality lint) */
 };
 
 static void unknown_name(struct ctx *x, const struct stk_expr *e)
 {
+    if (stk_diags_file_full(x->u->ds, e->loc)) { /* not recorded: skip the did-you-mean search */
+        stk_error(x->u->ds, "unknown-name", e->loc, "unknown name '%s'", e->name);
+        return;
+    }
     const struct stk_sig *sig = stk_sig_lookup(x->scname);
     const char *best = NULL;
     unsigned bestd = 3;
@@ -59,6 +64,8 @@ static bool is_argref(const char *name)
 {
     return strncmp(name, "arg", 3) == 0 && name[3] >= '0' && name[3] <= '9';
 }
+
+static void check_fits(struct ctx *x, const struct val *arg, uint64_t c, struct stk_loc loc);
 
 static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
 {
@@ -133,6 +140,8 @@ static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
             return false;
         }
         *out = a.is_const ? b : a;
+        /* a mask with bits the kernel never reads (clone's flags are 32 bits) */
+        check_fits(x, out, a.is_const ? a.c : b.c, a.is_const ? a.loc : b.loc);
         out->mask &= a.is_const ? a.c : b.c;
         return true;
     }
@@ -205,6 +214,22 @@ static void check_unsigned_cmp(struct ctx *x, const struct val *arg, enum stk_cm
     free(hint);
 }
 
+/* An expression made of constants only (names that are not arguments are
+ * checked later; here a syntactic guess is enough: it only picks the text the
+ * flag-equality hint quotes). */
+static bool value_is_const_expr(const struct stk_expr *e)
+{
+    if (!e)
+        return false;
+    if (e->kind == STK_E_NUM)
+        return true;
+    if (e->kind == STK_E_NAME)
+        return stk_const_lookup(e->name, &(int64_t){0});
+    if (e->kind == STK_E_BOR || e->kind == STK_E_BAND)
+        return value_is_const_expr(e->a) && value_is_const_expr(e->b);
+    return false;
+}
+
 static struct stk_cond *constant_result(struct ctx *x, bool truth, struct stk_loc loc)
 {
     stk_diag(x->u->ds, STK_SEV_WARNING, "constant-condition", loc, NULL, "condition is always %s",
@@ -224,12 +249,12 @@ static bool eval_const_cmp(enum stk_cmp_op op, uint64_t a, uint64_t b)
     }
 }
 
-static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e)
+static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e, bool neg)
 {
     switch (e->kind) {
     case STK_E_OR:
     case STK_E_AND: {
-        struct stk_cond *a = cond(x, e->a), *b = cond(x, e->b);
+        struct stk_cond *a = cond(x, e->a, neg), *b = cond(x, e->b, neg);
         if (!a || !b) {
             stk_cond_free(a);
             stk_cond_free(b);
@@ -241,7 +266,7 @@ static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e)
         return c;
     }
     case STK_E_NOT: {
-        struct stk_cond *a = cond(x, e->a);
+        struct stk_cond *a = cond(x, e->a, !neg);
         if (!a)
             return NULL;
         struct stk_cond *c = new_cond(STK_COND_NOT);
@@ -270,6 +295,14 @@ static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e)
         }
         check_fits(x, &a, b.c, b.loc);
         check_unsigned_cmp(x, &a, op, b.c, e->loc);
+        if (op == STK_CMP_EQ || op == STK_CMP_NE) {
+            const struct stk_expr *cexpr = e->a;
+            if (value_is_const_expr(e->b))
+                cexpr = e->b;
+            struct stk_flag_cmp fc = {a.argno, a.mask, a.name, op == STK_CMP_EQ, false, x->restrictive, neg,
+                                      &b.c, 1, &cexpr, 1, e->loc};
+            stk_lint_flag_compare(x->u, x->scname, &fc);
+        }
         struct stk_cond *c = new_cond(STK_COND_CMP);
         fill_arg(c, &a);
         c->op = op;
@@ -309,6 +342,9 @@ static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e)
             stk_cond_free(c);
             return NULL;
         }
+        struct stk_flag_cmp fc = {a.argno, a.mask, a.name, e->kind == STK_E_IN, true, x->restrictive, neg,
+                                  c->values, c->nvalues, (const struct stk_expr *const *)e->list, e->nlist, e->loc};
+        stk_lint_flag_compare(x->u, x->scname, &fc);
         if (e->kind == STK_E_NOTIN) {
             struct stk_cond *n = new_cond(STK_COND_NOT);
             n->a = c;
@@ -333,8 +369,8 @@ static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e)
 }
 
 struct stk_cond *stk_expr_resolve(struct stk_unit *u, const struct stk_expr *e, int syscall,
-                                  const bool abis[STK_ABI_COUNT])
+                                  const bool abis[STK_ABI_COUNT], bool restrictive)
 {
-    struct ctx x = {u, syscall, stk_syscall_table[syscall].name, abis};
-    return cond(&x, e);
+    struct ctx x = {u, syscall, stk_syscall_table[syscall].name, abis, restrictive};
+    return cond(&x, e, false);
 }

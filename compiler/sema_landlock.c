@@ -153,7 +153,8 @@ static void d_ports(struct stk_unit *u, struct stk_landlock_ir *l, const struct 
     if (strcmp(proto->text, "tcp") != 0) {
         if (!strcmp(proto->text, "udp") || !strcmp(proto->text, "sctp") || !strcmp(proto->text, "udplite")) {
             stk_diag(u->ds, STK_SEV_ERROR, "unsupported-protocol", proto->loc,
-                     "deny the sockets with seccomp instead, e.g. errno EACCES socket if type == SOCK_DGRAM",
+                     "deny the sockets with seccomp instead, e.g. errno EACCES socket if domain in (AF_INET, AF_INET6) && "
+                     "type & 0xf == SOCK_DGRAM (the mask: SOCK_CLOEXEC and SOCK_NONBLOCK may be OR-ed in)",
                      "Landlock restricts TCP ports only, not %s", proto->text);
         } else {
             const char *known[] = {"tcp"};

@@ -432,7 +432,8 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
     for (size_t i = 0; i < nt; i++) {
         struct stk_cond *c = NULL;
         if (s->cond) {
-            c = stk_expr_resolve(u, s->cond, t[i].syscall, sc->abis);
+            bool restrictive = act.kind != STK_ACT_ALLOW && act.kind != STK_ACT_LOG;
+            c = stk_expr_resolve(u, s->cond, t[i].syscall, sc->abis, restrictive);
             if (!c)
                 continue;
         }
@@ -491,4 +492,6 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
         stk_diag(u->ds, STK_SEV_WARNING, "seccomp-allows-all", blocks[0]->loc,
                  "add rules, or a stricter default such as 'default errno EPERM'",
                  "seccomp block allows every syscall");
+    else
+        stk_lint_io_uring(u, sc, blocks[0]->loc);
 }

@@ -121,18 +121,26 @@ void stk_buf_free(struct stk_buf *b)
 
 int stk_read_file(const char *path, size_t max, char **out, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Only regular files are read.  Checked before opening (opening a FIFO
+     * blocks until a writer comes, opening some devices has side effects) and
+     * again on the descriptor, opened non-blocking, in case the path changed
+     * in between. */
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return errno;
+    if (!S_ISREG(st.st_mode))
+        return S_ISDIR(st.st_mode) ? EISDIR : STK_ENOTREG;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return errno;
-    struct stat st;
     if (fstat(fd, &st) < 0) {
         int e = errno;
         close(fd);
         return e;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return EISDIR;
+        return S_ISDIR(st.st_mode) ? EISDIR : STK_ENOTREG;
     }
     struct stk_buf b = {0};
     char chunk[65536];

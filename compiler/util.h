@@ -34,8 +34,11 @@ void stk_buf_puts(struct stk_buf *b, const char *s);
 void stk_buf_printf(struct stk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void stk_buf_free(struct stk_buf *b);
 
-/* Read a whole file into memory (NUL-terminated, *len excludes the NUL).
- * Returns 0 or an errno value; EFBIG when the file exceeds max bytes. */
+/* Read a whole regular file into memory (NUL-terminated, *len excludes the
+ * NUL).  Returns 0 or an errno value: EFBIG when it exceeds max bytes, EISDIR
+ * for a directory, STK_ENOTREG for anything else that is not a regular file
+ * (FIFO, socket, device): it is opened non-blocking and never read. */
+#define STK_ENOTREG (-1)
 int stk_read_file(const char *path, size_t max, char **out, size_t *len);
 
 /* Levenshtein distance, capped: returns cap+1 when larger. */

@@ -96,7 +96,8 @@ seed_dir() { # NAME -> a fresh directory of seeds for it
         ;;
     fuzz_bundle)
         if [ -x "$B/stockade" ]; then
-            for p in policies/*.stk policies/examples/*.stk; do
+            # the shipped policies and the parser's hand-written shapes that compile
+            for p in policies/*.stk policies/examples/*.stk tests/fuzz/corpus/fuzz_parser/*.stk; do
                 "$B/stockade" compile "$p" -o "$d/$(basename "$p" .stk).bundle" >/dev/null 2>&1 || true
             done
         fi
@@ -123,7 +124,9 @@ for t in $targets; do
     seeds=$(seed_dir "$name")
     mkdir -p "$F/corpus/$name"
     # No terminal and no stdin for the target: nothing it opens can block on them.
-    setsid "${bin[$name]}" "$F/corpus/$name" "$seeds" \
+    dict=()
+    [ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
+    setsid "${bin[$name]}" "$F/corpus/$name" "$seeds" "${dict[@]}" \
         -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$F/artifacts/$name-" \
         </dev/null >"${log[$name]}" 2>&1 &

@@ -264,4 +264,43 @@ hostile long_line_and_many_errors "$tmp/long.stk" 1 'too many errors'
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "group @g%d { read }\n", i }' >"$tmp/manygroups.stk"
 hostile many_groups_100000 "$tmp/manygroups.stk" 0 '' 10
 
+# a 200,000-deep chain of groups (5 MB): a clear error, no stack overflow (issue 10, item 11)
+awk 'BEGIN { n = 200000; for (i = 0; i < n - 1; i++) printf "group @g%d { @g%d }\n", i, i + 1
+             printf "group @g%d { read }\npolicy p { seccomp { default kill\n allow @g0 } }\n", n - 1 }' >"$tmp/deepgroups.stk"
+hostile deep_group_chain_200000 "$tmp/deepgroups.stk" 1 'groups nest more than 64 levels deep' 10
+[ "$(grep -c 'error:' "$tmp/err")" -eq 1 ] && ok deep_group_chain_one_error ||
+    no deep_group_chain_one_error "$(grep -c 'error:' "$tmp/err") errors"
+# ... used before it is defined, from a policy only (`compile` path, not check's group sweep)
+awk 'BEGIN { n = 5000; printf "policy p { seccomp { default kill\n allow @g0 } }\n"
+             for (i = 0; i < n - 1; i++) printf "group @g%d { @g%d }\n", i, i + 1
+             printf "group @g%d { read }\n", n - 1 }' >"$tmp/deepgroups2.stk"
+hostile deep_group_chain_from_policy "$tmp/deepgroups2.stk" 1 'groups nest more than 64 levels deep' 10
+# 60 levels is fine
+awk 'BEGIN { n = 60; for (i = 0; i < n - 1; i++) printf "group @g%d { @g%d }\n", i, i + 1
+             printf "group @g%d { read }\npolicy p { seccomp { default kill\n allow @g0 } }\n", n - 1 }' >"$tmp/okgroups.stk"
+hostile group_chain_60_ok "$tmp/okgroups.stk" 0 'no problems found'
+
+# include of a FIFO (nobody writes to it): refused at once, never opened for a blocking read
+mkfifo "$tmp/fifo.stk"
+printf 'include "%s"\npolicy p { no_new_privs }\n' "$tmp/fifo.stk" >"$tmp/incfifo.stk"
+hostile include_fifo "$tmp/incfifo.stk" 2 'not a regular file' 5
+hostile main_file_fifo "$tmp/fifo.stk" 2 'not a regular file' 5
+printf 'include "/dev/zero"\npolicy p { no_new_privs }\n' >"$tmp/inczero.stk"
+hostile include_device "$tmp/inczero.stk" 2 'not a regular file' 5
+# standard input is still read with '-'
+rc=$(printf 'policy p { no_new_privs }\n' | "$S" check - >/dev/null 2>&1; echo $?)
+[ "$rc" -eq 0 ] && ok stdin_dash_still_read || no stdin_dash_still_read "rc=$rc"
+
+# 50,000 references to unknown groups next to 50,000 groups: the did-you-mean search
+# (linear in the number of groups) stops once the file's errors are no longer recorded
+awk 'BEGIN { for (i = 0; i < 50000; i++) printf "group @g%d { @x%d }\n", i, i }' >"$tmp/unknowngroups.stk"
+hostile unknown_groups_50000 "$tmp/unknowngroups.stk" 1 'too many errors' 10
+
+# a chain of 40 includes: bounded with a clear error
+mkdir "$tmp/inc"
+for i in $(seq 0 39); do printf 'include "f%d.stk"\n' $((i + 1)) >"$tmp/inc/f$i.stk"; done
+printf 'group @x { read }\n' >"$tmp/inc/f40.stk"
+printf 'policy p { no_new_privs }\n' >>"$tmp/inc/f0.stk"
+hostile include_chain_40 "$tmp/inc/f0.stk" 1 'includes nest more than 32 files deep'
+
 exit $fail

@@ -28,6 +28,21 @@ echo 'policy n { no_new_privs }' > "$tmp/n.stk"
     no run_no_seccomp_block_keeps_tiocsti_filter "dry run shows no filter"
 out=$("$S" run "$tmp/n.stk" -- /bin/sh -c 'grep ^Seccomp: /proc/self/status' 2>&1)
 grep -q "Seccomp:.2" <<<"$out" && ok run_no_seccomp_block_installs_filter || no run_no_seccomp_block_installs_filter "$out"
+# ... which refuses TIOCSTI (EPERM before the kernel could say ENOTTY for /dev/null),
+# and the language reference says so (issue 10, item 15: §9 claimed no filter was installed)
+if command -v python3 >/dev/null; then
+    out=$("$S" run "$tmp/n.stk" -- python3 -c 'import fcntl, termios
+try:
+    fcntl.ioctl(0, termios.TIOCSTI, b"x")
+except OSError as e:
+    print("errno", e.errno)' </dev/null 2>&1)
+    grep -q "errno 1$" <<<"$out" && ok run_no_seccomp_block_refuses_tiocsti || no run_no_seccomp_block_refuses_tiocsti "$out"
+fi
+if grep -q "installs no filter" docs/language.md || ! grep -q "A policy without a seccomp block still gets a filter" docs/language.md; then
+    no language_doc_no_seccomp_block "docs/language.md section 9 misdescribes a policy without a seccomp block"
+else
+    ok language_doc_no_seccomp_block
+fi
 
 # a misspelt action gets a did-you-mean
 printf 'policy p {\n seccomp {\n default allow\n alow close\n }\n}\n' > "$tmp/a.stk"

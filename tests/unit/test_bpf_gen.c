@@ -526,6 +526,62 @@ TEST(builtin_handover_and_listener_rules)
     }
 }
 
+/* Deny rules on arguments the kernel truncates to 32 bits hold whatever the
+ * caller puts in the high word (issue 10, item 8): `errno EPERM clone if flags
+ * in (0x10000011)` was walked around with bit 32 set.  The program and the
+ * reference model must both refuse, and the refusal is the policy's errno. */
+TEST(high_word_junk_cannot_bypass_deny_rules)
+{
+    struct stk_policy_ir *ir =
+        compile("policy junk { seccomp { default allow\n"
+                " errno 11 clone if flags in (0x10000011)\n"
+                " errno 12 ioctl if request == 0x5401\n"
+                " errno 13 readv if fd == 7\n"
+                " errno 14 fcntl if cmd == F_SETFL && arg == 0x400\n"
+                " errno 15 ptrace if pid == 1\n"
+                " errno 16 mmap if fd == 9\n"
+                " errno 17 writev if iovcnt == 3 } }\n");
+    CHECK(ir);
+    if (!ir)
+        return;
+    struct stk_bpf_prog p;
+    char err[256];
+    CHECK(stk_bpf_generate(ir, &p, err, sizeof err) == 0);
+    static const struct {
+        const char *sc;
+        int arg;
+        uint64_t v, other;
+        int err;
+    } t[] = {
+        {"clone", 0, 0x10000011, 0, 11}, {"ioctl", 1, 0x5401, 0, 12}, {"readv", 0, 7, 0, 13},
+        {"fcntl", 2, 0x400, 1, 14},      {"ptrace", 1, 1, 0, 15},     {"mmap", 4, 9, 0, 16},
+        {"writev", 2, 3, 0, 17},
+    };
+    static const uint64_t junk[] = {0, 1ull << 32, 0xffffffff00000000ull, 0x8000000000000000ull, 0xdead00000000ull};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        int sc = stk_syscall_lookup(t[i].sc);
+        CHECK(sc >= 0);
+        if (sc < 0)
+            continue;
+        for (size_t j = 0; j < sizeof junk / sizeof junk[0]; j++) {
+            struct seccomp_data d = {.nr = stk_syscall_table[sc].nr[STK_ABI_X86_64],
+                                     .arch = stk_abis[STK_ABI_X86_64].audit_arch};
+            if (t[i].other) /* fcntl: cmd F_SETFL (4) in argument 1 */
+                d.args[1] = 4;
+            d.args[t[i].arg] = t[i].v | junk[j];
+            uint32_t want = SECCOMP_RET_ERRNO | (uint32_t)t[i].err;
+            uint32_t got = stk_bpf_run(p.insns, p.len, &d, NULL);
+            CHECK_MSG(got == want, "%s arg%d = 0x%llx: BPF says 0x%x, want 0x%x", t[i].sc, t[i].arg,
+                      (unsigned long long)d.args[t[i].arg], got, want);
+            CHECK_MSG(stk_ref_decide(ir, &d) == want, "%s arg%d = 0x%llx: reference disagrees", t[i].sc,
+                      t[i].arg, (unsigned long long)d.args[t[i].arg]);
+        }
+    }
+    property(ir);
+    stk_bpf_prog_free(&p);
+    stk_policy_ir_free(ir);
+}
+
 int main(void)
 {
     RUN(property_inline_policies);
@@ -536,5 +592,6 @@ int main(void)
     RUN(newer_syscalls_get_enosys);
     RUN(libseccomp_cross_check);
     RUN(builtin_handover_and_listener_rules);
+    RUN(high_word_junk_cannot_bypass_deny_rules);
     return test_summary();
 }

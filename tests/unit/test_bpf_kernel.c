@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +23,10 @@
 #include "pipeline.h"
 #include "testlib.h"
 #include "util.h"
+
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
 
 static struct stk_policy_ir *compile(const char *text)
 {
@@ -205,11 +211,64 @@ TEST(kernel_accepts_every_program)
     stk_policy_ir_free(ir);
 }
 
+/* The kernel reads clone's flags, ioctl's request and readv's fd as 32 bits:
+ * junk in the high word must not walk around a deny rule (issue 10, item 8). */
+static int high_word_junk(void)
+{
+    errno = 0;
+    long r = syscall(SYS_clone, (1ul << 32) | 0x10000011ul, 0ul, 0ul, 0ul, 0ul);
+    if (r == 0)
+        _exit(0); /* the bypass worked: this is the new child */
+    if (r > 0) {
+        waitpid((pid_t)r, NULL, 0);
+        return 1;
+    }
+    if (errno != EPERM)
+        return 2;
+    EXPECT_ERR(syscall(SYS_clone, 0x10000011ul, 0ul, 0ul, 0ul, 0ul), EPERM, 3);
+    int fd = open("/dev/null", O_RDONLY);
+    if (fd < 0)
+        return 4;
+    char c = 'x';
+    /* the built-in TIOCSTI rule, and a policy rule on another request */
+    EXPECT_ERR(syscall(SYS_ioctl, fd, (1ul << 32) | (unsigned long)TIOCSTI, &c), EPERM, 5);
+    EXPECT_ERR(syscall(SYS_ioctl, fd, 0xffffffff00000000ul | (unsigned long)TIOCLINUX, &c), EPERM, 6);
+    EXPECT_ERR(syscall(SYS_ioctl, fd, (1ul << 40) | (unsigned long)TCGETS, &c), 61, 7);
+    EXPECT_ERR(syscall(SYS_ioctl, fd, (unsigned long)TCGETS, &c), 61, 8);
+    char buf[4];
+    struct iovec iov = {buf, sizeof buf};
+    EXPECT_ERR(syscall(SYS_readv, (1ul << 32) | 1000ul, &iov, 1ul), 62, 9);
+    EXPECT_OK(syscall(SYS_readv, fd, &iov, 1ul), 10); /* /dev/null: 0 bytes, allowed */
+    /* the masked socket-type rule (issue 10, item 13) holds with SOCK_CLOEXEC OR-ed in */
+    EXPECT_ERR(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), 63, 11);
+    EXPECT_ERR(socket(AF_INET, SOCK_DGRAM, 0), 63, 12);
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return 13;
+    close(s);
+    return 0;
+}
+
+TEST(kernel_high_word_junk_is_ignored)
+{
+    struct stk_policy_ir *ir = compile("policy k { seccomp { default allow\n"
+                                       " errno EPERM clone if flags in (0x10000011)\n"
+                                       " errno 61 ioctl if request == TCGETS\n"
+                                       " errno 62 readv if fd == 1000\n"
+                                       " errno 63 socket if type & 0xf == SOCK_DGRAM } }\n");
+    CHECK(ir);
+    if (!ir)
+        return;
+    expect_exit0(run_confined(ir, high_word_junk));
+    stk_policy_ir_free(ir);
+}
+
 int main(void)
 {
     RUN(kernel_errno_values_and_allowed_calls);
     RUN(kernel_kill_is_sigsys);
     RUN(kernel_default_policy);
     RUN(kernel_accepts_every_program);
+    RUN(kernel_high_word_junk_is_ignored);
     return test_summary();
 }

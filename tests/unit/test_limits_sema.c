@@ -183,7 +183,8 @@ TEST(ll_diag_protocol)
 {
     CHECK(!ll("        bind udp 53\n"));
     EXPECT_ERR("unsupported-protocol", 3, 14, "Landlock restricts TCP ports only, not udp",
-               "deny the sockets with seccomp instead, e.g. errno EACCES socket if type == SOCK_DGRAM");
+               "deny the sockets with seccomp instead, e.g. errno EACCES socket if domain in (AF_INET, AF_INET6) && "
+               "type & 0xf == SOCK_DGRAM (the mask: SOCK_CLOEXEC and SOCK_NONBLOCK may be OR-ed in)");
     CHECK(!ll("        connect tpc 80\n"));
     EXPECT_ERR("unknown-protocol", 3, 17, "unknown protocol 'tpc'", "did you mean 'tcp'?");
     CHECK(!ll("        bind 80\n"));

@@ -127,12 +127,12 @@ TEST(socket_args)
 
 TEST(mmap_family)
 {
-    /* The kernel reads mmap's prot and flags as unsigned long: all 64 bits. */
+    /* The kernel reads mmap's prot and flags as unsigned long: all 64 bits (its fd: 32). */
     CHECK_ARG("mmap", STK_ABI_X86_64, "addr", 0, STK_ARG_ULONG);
     CHECK_ARG("mmap", STK_ABI_X86_64, "length", 1, STK_ARG_ULONG);
     CHECK_ARG("mmap", STK_ABI_X86_64, "prot", 2, STK_ARG_ULONG);
     CHECK_ARG("mmap", STK_ABI_X86_64, "flags", 3, STK_ARG_ULONG);
-    CHECK_ARG("mmap", STK_ABI_X86_64, "fd", 4, STK_ARG_ULONG);
+    CHECK_ARG("mmap", STK_ABI_X86_64, "fd", 4, STK_ARG_INT); /* fget(unsigned int): low word only */
     CHECK_ARG("mmap", STK_ABI_X86_64, "offset", 5, STK_ARG_ULONG);
     CHECK_INT(stk_arg_width(STK_ARG_ULONG, STK_ABI_X86_64), 64);
     CHECK_ARG("mmap", STK_ABI_AARCH64, "prot", 2, STK_ARG_ULONG);
@@ -151,7 +151,7 @@ TEST(mmap_family)
 
 TEST(clone_order)
 {
-    CHECK_ARG("clone", STK_ABI_X86_64, "flags", 0, STK_ARG_ULONG);
+    CHECK_ARG("clone", STK_ABI_X86_64, "flags", 0, STK_ARG_UINT); /* lower_32_bits() */
     CHECK_ARG("clone", STK_ABI_X86_64, "stack", 1, STK_ARG_ULONG);
     CHECK_ARG("clone", STK_ABI_X86_64, "parent_tid", 2, STK_ARG_ULONG);
     CHECK_ARG("clone", STK_ABI_X86_64, "child_tid", 3, STK_ARG_ULONG);
@@ -161,7 +161,7 @@ TEST(clone_order)
                                              STK_ABI_RISCV64};
     for (size_t i = 0; i < sizeof backwards / sizeof backwards[0]; i++) {
         enum stk_abi a = backwards[i];
-        CHECK_ARG("clone", a, "flags", 0, STK_ARG_ULONG);
+        CHECK_ARG("clone", a, "flags", 0, STK_ARG_UINT);
         CHECK_ARG("clone", a, "stack", 1, STK_ARG_ULONG);
         CHECK_ARG("clone", a, "parent_tid", 2, STK_ARG_ULONG);
         CHECK_ARG("clone", a, "tls", 3, STK_ARG_ULONG);
@@ -224,7 +224,7 @@ TEST(common_signatures)
     CHECK_ARG("setuid", STK_ABI_X86_64, "uid", 0, STK_ARG_UINT);
     CHECK_ARG("lseek", STK_ABI_X86_64, "offset", 1, STK_ARG_LONG);
     CHECK_ARG("ftruncate", STK_ABI_X86_64, "length", 1, STK_ARG_LONG);
-    CHECK_ARG("readv", STK_ABI_X86_64, "fd", 0, STK_ARG_ULONG);
+    CHECK_ARG("readv", STK_ABI_X86_64, "fd", 0, STK_ARG_UINT); /* fdget(unsigned int) */
     CHECK_ARG("unshare", STK_ABI_X86_64, "flags", 0, STK_ARG_ULONG);
     CHECK_ARG("execveat", STK_ABI_X86_64, "flags", 4, STK_ARG_INT);
     CHECK_ARG("ptrace", STK_ABI_X86_64, "request", 0, STK_ARG_LONG);
@@ -302,6 +302,60 @@ TEST(widths)
     CHECK(!stk_arg_signed(STK_ARG_ULONG));
 }
 
+/* Arguments the kernel declares as unsigned long / long but truncates to 32
+ * bits before use: they must be compared on the low word only, or junk in the
+ * high word walks around a deny rule (issue 10, item 8). */
+TEST(kernel_truncated_args_are_32_bit)
+{
+    static const struct {
+        const char *sc, *arg;
+        enum stk_arg_type type;
+    } t[] = {
+        {"clone", "flags", STK_ARG_UINT},      /* lower_32_bits(clone_flags) */
+        {"ioctl", "request", STK_ARG_UINT},    /* unsigned int cmd */
+        {"ioctl", "fd", STK_ARG_UINT},
+        {"prctl", "option", STK_ARG_INT},      /* int option */
+        {"socket", "type", STK_ARG_INT},
+        {"readv", "fd", STK_ARG_UINT},         /* fdget(unsigned int) */
+        {"writev", "fd", STK_ARG_UINT},
+        {"readv", "iovcnt", STK_ARG_UINT},     /* import_iovec(unsigned nr_segs) */
+        {"preadv", "fd", STK_ARG_UINT},
+        {"pwritev", "fd", STK_ARG_UINT},
+        {"preadv2", "fd", STK_ARG_UINT},
+        {"pwritev2", "fd", STK_ARG_UINT},
+        {"mmap", "fd", STK_ARG_INT},           /* fget(unsigned int) */
+        {"fcntl", "arg", STK_ARG_INT},         /* int argi = (int)arg */
+        {"ptrace", "pid", STK_ARG_INT},        /* pid_t */
+        {"mbind", "mode", STK_ARG_INT},        /* int lmode = mode */
+        {"vmsplice", "nr_segs", STK_ARG_UINT},
+        {"process_vm_readv", "liovcnt", STK_ARG_UINT},
+        {"process_vm_writev", "liovcnt", STK_ARG_UINT},
+        {"process_madvise", "vlen", STK_ARG_UINT},
+        {"kcmp", "idx1", STK_ARG_UINT},
+    };
+    static const enum stk_abi abis[] = {STK_ABI_X86_64, STK_ABI_X32, STK_ABI_AARCH64, STK_ABI_RISCV64};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        for (size_t a = 0; a < sizeof abis / sizeof abis[0]; a++) {
+            enum stk_arg_type ty = STK_ARG_ULONG;
+            int n = stk_sig_arg(t[i].sc, abis[a], t[i].arg, &ty);
+            CHECK_MSG(n >= 0, "%s has no argument %s", t[i].sc, t[i].arg);
+            CHECK_MSG(ty == t[i].type && stk_arg_width(ty, abis[a]) == 32,
+                      "%s.%s on %s: the kernel reads 32 bits, the table says type %d", t[i].sc, t[i].arg,
+                      stk_abis[abis[a]].name, (int)ty);
+        }
+    }
+    /* ... and ones the kernel reads in full stay 64-bit */
+    static const struct {
+        const char *sc, *arg;
+    } full[] = {{"unshare", "flags"}, {"mmap", "prot"}, {"mount", "mountflags"}, {"ptrace", "request"},
+                {"prctl", "arg1"}, {"process_vm_readv", "riovcnt"}};
+    for (size_t i = 0; i < sizeof full / sizeof full[0]; i++) {
+        enum stk_arg_type ty = STK_ARG_INT;
+        CHECK(stk_sig_arg(full[i].sc, STK_ABI_X86_64, full[i].arg, &ty) >= 0);
+        CHECK_MSG(stk_arg_width(ty, STK_ABI_X86_64) == 64, "%s.%s must stay 64-bit", full[i].sc, full[i].arg);
+    }
+}
+
 TEST(names_are_known_syscalls)
 {
     for (size_t i = 0; i < stk_sig_count; i++)
@@ -365,6 +419,7 @@ int main(void)
     RUN(positional_args);
     RUN(unknown_args);
     RUN(widths);
+    RUN(kernel_truncated_args_are_32_bit);
     RUN(names_are_known_syscalls);
     RUN(every_x86_64_syscall_has_signature);
     RUN(every_syscall_has_signature);
