@@ -20,7 +20,8 @@ check sim_ptrace "ptrace: errno EACCES"
 check report_server "(python3): clone3(cl_args="
 check report_netlink "(python3): socket(domain=AF_NETLINK, type=0x80003, protocol=0) -> errno EAFNOSUPPORT (blocked)"
 check report_unshare "(unshare): unshare(flags=0x10000000) -> errno EPERM (blocked)"
-check report_mount 'mount(source="none", target="/mnt", filesystemtype="tmpfs", mountflags=0x0, data=0) -> killed by SIGKILL (kill-process)'
+# (a killed call's strings are read after the kill: often gone, shown as addresses)
+check report_mount '(mount): mount(source=.*, mountflags=0x0, data=0) -> killed by SIGKILL (kill-process)'
 check report_exec 'execve(pathname="/bin/true", '
 check report_summary "stockade: report: summary: 2 calls reported"
 [ "$fail" -eq 0 ] || { printf '%s\n' "$out" | tail -40; exit 1; }
