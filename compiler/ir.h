@@ -116,6 +116,7 @@ struct stk_policy_ir {
     struct stk_loc loc;
 
     bool no_new_privs;
+    struct stk_loc nnp_off_loc; /* where `no_new_privs off` was said (valid when !no_new_privs) */
     char *user;  /* name or number as written; resolved by the enforcer; NULL = unchanged */
     char *group;
     char **supp_groups; /* supplementary groups; NULL with nsupp 0 = cleared when user changes */

@@ -118,6 +118,24 @@ bool stk_parse_int(const char *text, uint64_t *out)
 
 /* ---- directives ---------------------------------------------------------- */
 
+/* Every policy installs a seccomp filter (the built-in TIOCSTI rule at
+ * least, language.md §9), which the kernel accepts only under no_new_privs
+ * or with CAP_SYS_ADMIN: `no_new_privs off` without cap_sys_admin would
+ * make every run stop at the seccomp step.  (A landlock block says so
+ * already, at the block.) */
+static void nnp_finish(struct stk_unit *u, const struct stk_policy_ir *ir)
+{
+    if (ir->no_new_privs || ir->landlock.present)
+        return;
+    bool sys_admin = ir->caps_mode == STK_CAPS_ALL ||
+                     (ir->caps_mode == STK_CAPS_KEEP && (ir->caps_keep >> 21) & 1); /* CAP_SYS_ADMIN */
+    if (!sys_admin)
+        stk_diag(u->ds, STK_SEV_ERROR, "seccomp-needs-nnp", ir->nnp_off_loc,
+                 "remove 'no_new_privs off', or keep cap_sys_admin",
+                 "the seccomp filter every policy installs needs no_new_privs (or cap_sys_admin), which the "
+                 "policy turns off");
+}
+
 static void d_no_new_privs(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
     if (!stk_sema_want_args(u, s, 0, 1) || !stk_sema_no_block(u, s))
@@ -126,6 +144,7 @@ static void d_no_new_privs(struct stk_unit *u, struct stk_policy_ir *ir, const s
         ir->no_new_privs = true;
     } else if (strcmp(s->args.v[0].text, "off") == 0) {
         ir->no_new_privs = false;
+        ir->nnp_off_loc = s->loc;
         stk_diag(u->ds, STK_SEV_WARNING, "no-new-privs-off", s->loc,
                  "without no_new_privs, setuid binaries run by the service regain privileges",
                  "no_new_privs is turned off");
@@ -564,6 +583,7 @@ struct stk_policy_ir *stk_policy_resolve(struct stk_unit *u, struct stk_policy_s
     stk_landlock_finish(u, ir);
     stk_cgroup_finish(u, ir);
     stk_lsm_finish(u, ir);
+    nnp_finish(u, ir);
     (void)ok;
     return ir;
 }

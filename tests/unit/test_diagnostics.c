@@ -643,11 +643,24 @@ TEST(diag_trace_bypassable)
 
 TEST(diag_no_new_privs_off)
 {
-    CHECK(compile("policy p {\n    no_new_privs off\n}\n"));
+    CHECK(compile("policy p {\n    no_new_privs off\n    capabilities { keep sys_admin }\n}\n"));
     EXPECT_WARN("no-new-privs-off", 2, 5, "no_new_privs is turned off",
                 "without no_new_privs, setuid binaries run by the service regain privileges");
-    EXPECT_COUNTS(0, 1);
+    CHECK_INT(count_code("seccomp-needs-nnp"), 0);
     CHECK(!ir->no_new_privs);
+}
+
+/* Issue #10, item 12's class: a policy `check` accepts must not fail every
+ * run.  Every policy installs a filter (the TIOCSTI rule), which needs
+ * no_new_privs or cap_sys_admin. */
+TEST(diag_seccomp_needs_nnp)
+{
+    CHECK(!compile("policy p {\n    no_new_privs off\n}\n"));
+    EXPECT_ERR("seccomp-needs-nnp", 2, 5,
+               "the seccomp filter every policy installs needs no_new_privs (or cap_sys_admin), which the policy "
+               "turns off",
+               "remove 'no_new_privs off', or keep cap_sys_admin");
+    EXPECT_COUNTS(1, 1);
 }
 
 TEST(diag_capabilities_all)
@@ -936,6 +949,7 @@ int main(void)
     RUN(diag_seccomp_allows_all);
     RUN(diag_trace_bypassable);
     RUN(diag_no_new_privs_off);
+    RUN(diag_seccomp_needs_nnp);
     RUN(diag_capabilities_all);
     RUN(diag_constant_too_wide);
     RUN(diag_constant_condition);
