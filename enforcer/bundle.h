@@ -101,4 +101,8 @@ void stk_bundle_print_lsm(const struct stk_bundle *b, int *step, FILE *out);
 /* Name of a RLIMIT_* resource as policies spell it ("nofile"), or NULL. */
 const char *stk_rlimit_name(unsigned resource);
 
+/* The AUDIT_ARCH_* value of the machine this enforcer was built for (the
+ * only seccomp ABI a bundle may be compiled for). */
+uint32_t stk_native_audit_arch(void);
+
 #endif

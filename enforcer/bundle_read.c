@@ -92,7 +92,7 @@ static int check_bpf(const struct sock_filter *f, size_t len, struct stk_err *e)
     return 0;
 }
 
-static uint32_t native_audit_arch(void)
+uint32_t stk_native_audit_arch(void)
 {
 #if defined(__x86_64__) && defined(__ILP32__)
     return 0xc000003eu; /* x32 shares AUDIT_ARCH_X86_64 */
@@ -118,9 +118,9 @@ static int read_seccomp(struct stk_bcur *c, struct stk_bundle *b)
     if (stk_bc_u32(c, &s->audit_arch, "seccomp record") < 0 || stk_bc_u32(c, &s->flags, "seccomp record") < 0 ||
         stk_bc_u32(c, &n, "seccomp record") < 0)
         return -1;
-    if (s->audit_arch != native_audit_arch())
+    if (s->audit_arch != stk_native_audit_arch())
         return stk_errf(c->e, STEP, "seccomp program was compiled for architecture 0x%08x, this machine is 0x%08x",
-                        s->audit_arch, native_audit_arch());
+                        s->audit_arch, stk_native_audit_arch());
     if (s->flags & ~STK_SECCOMP_FLAGS_KNOWN)
         return stk_errf(c->e, STEP, "seccomp record has unknown flags 0x%x", s->flags);
     if (n == 0 || n > STK_BUNDLE_MAX_INSNS)

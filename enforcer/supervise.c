@@ -124,29 +124,11 @@ static pid_t do_clone(const struct stk_supervisor *sv, uint64_t flags, struct st
  * runs as another uid: forwarding, cgroup clean-up, --report kills) and
  * keep_caps; the clean-up hooks work on files the caller's own uid owns (the
  * cgroup leaf it created, its sVirt reservation), which needs none.  The
- * bounding set is left alone: the supervisor never executes anything. */
+ * rest of the lock-down (bounding set, securebits, no_new_privs, a filter
+ * refusing exec): supervise_lockdown.c. */
 static int drop_privileges(const struct stk_supervisor *sv, struct stk_err *e)
 {
-    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct d[2];
-    memset(d, 0, sizeof d);
-    if (syscall(SYS_capget, &h, d) < 0)
-        return stk_errnof(e, STEP, errno, "capget");
-    uint64_t prm = (uint64_t)d[0].permitted | (uint64_t)d[1].permitted << 32;
-    uint64_t keep = prm & (sv->keep_caps | 1ull << CAP_KILL);
-    for (int i = 0; i < 2; i++) {
-        d[i].permitted = d[i].effective = (uint32_t)(keep >> (32 * i));
-        d[i].inheritable = 0;
-    }
-    if (syscall(SYS_capset, &h, d) < 0)
-        return stk_errnof(e, STEP, errno, "dropping the %s's capabilities", sv->role);
-    /* ambient capabilities only matter at an execve, which never comes; cleared all the same */
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) < 0 && errno != EINVAL)
-        return stk_errnof(e, STEP, errno, "clearing the %s's ambient capabilities", sv->role);
-    /* after capset: a change of credentials may reset it */
-    if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) < 0)
-        return stk_errnof(e, STEP, errno, "prctl(PR_SET_DUMPABLE)");
-    return 0;
+    return stk_supervisor_lockdown(sv->keep_caps | 1ull << CAP_KILL, sv->role, e);
 }
 
 /* The parent's loop; never returns. */

@@ -74,4 +74,9 @@ void stk_supervise_abandon(struct stk_supervisor *sv);
 /* Exit status for a wait status: the code, or 128+N for signal N. */
 int stk_exit_status(int wstatus);
 
+/* supervise_lockdown.c: the supervisor (or init) keeps keep_caps (of its
+ * permitted set) and nothing else, cannot regain privileges by an execve,
+ * cannot execve at all, and is non-dumpable.  role: "supervisor", "init". */
+int stk_supervisor_lockdown(uint64_t keep_caps, const char *role, struct stk_err *e);
+
 #endif

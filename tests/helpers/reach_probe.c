@@ -90,7 +90,7 @@ static const char *pid_arg(const char *a)
 
 static void status_caps(const char *pid)
 {
-    char path[64], line[256], prm[32] = "?", eff[32] = "?";
+    char path[64], line[256], prm[32] = "?", eff[32] = "?", bnd[32] = "?", nnp[8] = "?", sec[8] = "?";
     snprintf(path, sizeof path, "/proc/%s/status", pid);
     FILE *f = fopen(path, "re");
     if (!f) {
@@ -100,9 +100,12 @@ static void status_caps(const char *pid)
     while (fgets(line, sizeof line, f)) {
         sscanf(line, "CapPrm: %31s", prm);
         sscanf(line, "CapEff: %31s", eff);
+        sscanf(line, "CapBnd: %31s", bnd);
+        sscanf(line, "NoNewPrivs: %7s", nnp);
+        sscanf(line, "Seccomp: %7s", sec);
     }
     fclose(f);
-    printf("caps %s: CapPrm=%s CapEff=%s\n", pid, prm, eff);
+    printf("caps %s: CapPrm=%s CapEff=%s CapBnd=%s NoNewPrivs=%s Seccomp=%s\n", pid, prm, eff, bnd, nnp, sec);
 }
 
 int main(int argc, char **argv)

@@ -163,6 +163,16 @@ else
     fail reach_supervisor_caps_dropped "$out"
 fi
 
+# ... and cannot get more back: a root caller's supervisor has its bounding
+# set cut to the same, no_new_privs, and a filter that refuses execve
+if [ "$(id -u)" -ne 0 ]; then
+    skip reach_supervisor_locked_down "needs root (an unprivileged supervisor has no bounding set to cut)"
+elif has "$out" "CapBnd=0000000000080024 NoNewPrivs=1 Seccomp=2"; then
+    pass reach_supervisor_locked_down
+else
+    fail reach_supervisor_locked_down "$out"
+fi
+
 # ... and a supervisor without --report (here for a cgroup leaf) keeps only CAP_KILL
 cat >"$T/cg.stk" <<'POL'
 policy cg {
