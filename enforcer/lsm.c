@@ -11,6 +11,8 @@
 #include "lsm.h"
 #include "steps.h"
 
+#define PROC_SUPER_MAGIC_ 0x9fa0 /* linux/magic.h */
+
 /* Supervisor clean-up: give the sVirt pair back once the command is gone. */
 static void release_level(void *arg)
 {
@@ -104,10 +106,31 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
     return 0;
 }
 
+/* libselinux and libapparmor set the exec label by writing
+ * /proc/thread-self/attr/... and read it back from there.  In a view whose
+ * /proc is not a procfs (a `root` jail without `proc /proc`, whose /proc the
+ * command's user may own and may have filled in an earlier run) those would
+ * be ordinary files: the write and the read-back would agree and no label
+ * would apply.  So the attribute directory must be on a procfs. */
+static int proc_attr_is_procfs(struct stk_err *e)
+{
+    struct statfs sf;
+    if (statfs("/proc/thread-self/attr", &sf) < 0)
+        return stk_errnof(e, "lsm", errno,
+                          "/proc/thread-self/attr (the exec label is set there; add `proc /proc` to the view)");
+    if (sf.f_type != PROC_SUPER_MAGIC_)
+        return stk_errf(e, "lsm",
+                        "/proc in the command's view is not a procfs: the exec label cannot be set "
+                        "reliably; add `proc /proc` to the filesystem block");
+    return 0;
+}
+
 int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e)
 {
     if (!p)
         return 0;
+    if ((p->selinux || p->apparmor) && proc_attr_is_procfs(e) < 0)
+        return -1;
     if (p->selinux && stk_selinux_apply(p, e) < 0)
         return -1;
     if (p->apparmor && stk_apparmor_apply(p, e) < 0)
