@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# host_dev.sh — stockade must never replace device nodes or links it is told
+# to write through.  `stockade compile -o /dev/null` used to write a
+# temporary file beside the output and rename it over /dev/null, so a root
+# user checking that a policy compiles turned the host's /dev/null into a
+# regular file (docs/vm.md, "Host safety").  The cases below never touch the
+# host's /dev: they run in a private mount namespace, on nodes made in a
+# tmpfs that disappears with it.  Prints PASS/FAIL/SKIP lines.
+set -u
+cd "$(dirname "$0")/../.."
+S=$(realpath "${STK_BUILD:-build}/stockade")
+T=$(mktemp -d /var/tmp/stk-hostdev-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+[ -x "$S" ] || { echo "FAIL setup: $S not built"; exit 1; }
+if [ "$(id -u)" -ne 0 ]; then
+    echo "SKIP compile_output_keeps_nodes: needs root (mknod in a private tmpfs)"
+    exit 0
+fi
+printf 'policy p {\n    seccomp {\n        default allow\n        errno EPERM ptrace\n    }\n}\n' >"$T/p.stk"
+mkdir "$T/dev"
+
+# In a private mount namespace: a tmpfs with a null device, a /dev/stdout-like
+# link and a regular file; compile into each, then describe what is left.
+out=$(unshare -m --propagation private bash -c '
+    set -e
+    S=$1 T=$2
+    mount -t tmpfs -o mode=755 stk-hostdev "$T/dev"
+    mknod -m 666 "$T/dev/null" c 1 3
+    ln -s /proc/self/fd/1 "$T/dev/stdout"
+    echo old >"$T/dev/file"
+    "$S" compile -o "$T/dev/null" "$T/p.stk" 2>/dev/null
+    "$S" compile -o "$T/dev/stdout" "$T/p.stk" >"$T/through-link" 2>/dev/null
+    "$S" compile -o "$T/dev/file" "$T/p.stk" 2>/dev/null
+    stat -c "%n %F %t:%T" "$T/dev/null" "$T/dev/stdout" "$T/dev/file"
+    ls -A "$T/dev" | tr "\n" " "; echo
+' _ "$S" "$T" 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && grep -q 'unshare' <<<"$out"; then
+    echo "SKIP compile_output_keeps_nodes: no private mount namespace: $out"
+    exit 0
+fi
+has() { grep -qF -- "$2" <<<"$1"; }
+fails=0
+check() { # name condition-result detail
+    if [ "$2" -eq 0 ]; then echo "PASS $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
+}
+has "$out" "$T/dev/null character special file 1:3"
+check compile_output_dev_null_stays_a_device $? "rc=$rc: $out"
+has "$out" "$T/dev/stdout symbolic link"
+check compile_output_link_stays_a_link $? "rc=$rc: $out"
+"$S" compile -o - "$T/p.stk" >"$T/ref" 2>/dev/null
+[ -s "$T/ref" ] && cmp -s "$T/ref" "$T/through-link"
+check compile_output_written_through_link $? "the bundle did not arrive through the link ($(wc -c <"$T/through-link") bytes)"
+has "$out" "$T/dev/file regular file" && has "$out" "file null stdout " && ! grep -q '\.tmp\.' <<<"$out"
+check compile_output_regular_file_replaced_cleanly $? "rc=$rc: $out"
+exit $((fails > 0))
