@@ -53,4 +53,28 @@ check compile_output_link_stays_a_link $? "rc=$rc: $out"
 check compile_output_written_through_link $? "the bundle did not arrive through the link ($(wc -c <"$T/through-link") bytes)"
 has "$out" "$T/dev/file regular file" && has "$out" "file null stdout " && ! grep -q '\.tmp\.' <<<"$out"
 check compile_output_regular_file_replaced_cleanly $? "rc=$rc: $out"
+
+# tests/run-tests.sh fails a test during which /dev changed.  Proved in a
+# private mount namespace whose /dev is a tmpfs copy of the essentials: a
+# fake test there replaces /dev/null with a regular file and adds a link.
+cat >"$T/fake-test.sh" <<'FAKE'
+#!/bin/bash
+rm -f /dev/null && echo x >/dev/null && ln -s /etc /dev/stk-fake-link
+echo "PASS fake_test_ran"
+FAKE
+chmod 755 "$T/fake-test.sh"
+out=$(unshare -m --propagation private bash -c '
+    set -e
+    mount -t tmpfs -o mode=755 stk-hostdev /dev
+    mknod -m 666 /dev/null c 1 3
+    mknod -m 666 /dev/zero c 1 5
+    ln -s /proc/self/fd /dev/fd
+    STK_TEST_LOG_DIR=$1/logs bash tests/run-tests.sh "$1/fake-test.sh" 2>&1 || true
+    stat -c "%F" /dev/null
+' _ "$T" 2>&1)
+has "$out" "fake-test.sh: FAIL the host's /dev/null is no longer a character device" \
+    && has "$out" "changed: /dev/null character special file 666 0:0 1:3 -> /dev/null regular" \
+    && has "$out" "added: /dev/stk-fake-link symbolic link" && has "$out" "1 passed, 2 failed, 0 skipped" \
+    && case "$(tail -n 1 <<<"$out")" in regular*) true ;; *) false ;; esac
+check runner_fails_a_test_that_changes_dev $? "$out"
 exit $((fails > 0))
