@@ -145,6 +145,7 @@ for boot in ${STK_VM_BOOTS:-apparmor selinux}; do
         [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ] && why="killed after ${STK_VM_TIMEOUT:-600} s"
         [ -n "$VM_GUEST_SILENT" ] \
             && why="killed: its init printed nothing on the console within $VM_GUEST_SILENT s under ${VM_ACCEL[*]}"
+        [ -n "$VM_GUEST_SILENT" ] && [ "${VM_ACCEL[1]}" = kvm ] && why="$why; STK_VM_NO_KVM=1 forces TCG"
         report FAIL "vm-$boot: guest_finished: no result line from the guest ($why; crash, panic or hang?); console: $console"
         echo "---- last lines of $console ----"
         tail -n 40 "$console" 2>/dev/null | tr -d '\r' | sed 's/^/    /'
