@@ -54,6 +54,31 @@ check compile_output_written_through_link $? "the bundle did not arrive through 
 has "$out" "$T/dev/file regular file" && has "$out" "file null stdout " && ! grep -q '\.tmp\.' <<<"$out"
 check compile_output_regular_file_replaced_cleanly $? "rc=$rc: $out"
 
+# A mask of a file and `dev minimal` bind the host's own device inodes into
+# the view: a root command must not reach their attributes through them
+# (chmod, utimes), while the devices keep working.  The "host" here is a
+# tmpfs /dev of a private mount namespace, so the real /dev is never at risk.
+printf 'policy nouser {\n    namespaces mount, pid\n    filesystem {\n        proc /proc\n        dev minimal\n        mask /etc/hostname\n    }\n}\n' >"$T/nouser.stk"
+printf 'policy withuser {\n    namespaces mount, pid, user\n    filesystem {\n        proc /proc\n        dev minimal\n        mask /etc/hostname\n    }\n}\n' >"$T/withuser.stk"
+out=$(unshare -m --propagation private bash -c '
+    S=$1 T=$2
+    set -e
+    mount -t tmpfs -o mode=755 stk-hostdev /dev
+    for n in null:3 zero:5 full:7 random:8 urandom:9; do mknod -m 666 "/dev/${n%:*}" c 1 "${n#*:}"; done
+    mknod -m 666 /dev/tty c 5 0
+    ln -s /proc/self/fd /dev/fd
+    set +e
+    for p in nouser withuser; do
+        "$S" run "$T/$p.stk" -- /bin/sh -c "echo x >/dev/null && head -c 3 /dev/zero | wc -c | sed s/^/$p-zero-read:/
+            chmod 600 /etc/hostname; chmod 640 /dev/zero; touch -d 2001-01-01 /dev/random; chmod 600 /dev/null" 2>&1
+    done
+    stat -c "%n %a %u:%g %Y" /dev/null /dev/zero /dev/random
+' _ "$S" "$T" 2>&1)
+has "$out" "nouser-zero-read:3" && has "$out" "withuser-zero-read:3"
+check view_devices_still_work $? "$out"
+has "$out" "/dev/null 666 0:0" && has "$out" "/dev/zero 666 0:0" && ! has "$out" "/dev/random 666 0:0 978307200"
+check view_cannot_change_host_device_attributes $? "$out"
+
 # tests/run-tests.sh fails a test during which /dev changed.  Proved in a
 # private mount namespace whose /dev is a tmpfs copy of the essentials: a
 # fake test there replaces /dev/null with a regular file and adds a link.
