@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bpf_disasm.h"
@@ -138,7 +139,29 @@ struct stk_policy_ir *stk_cli_compile_prog(const char *path, struct stk_cli_comm
     return ir;
 }
 
-/* Write all of buf to path atomically (temporary file, then rename); "-" = stdout. */
+static int write_all(int fd, const char *name, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            fprintf(stderr, "stockade compile: %s: %s\n", name, strerror(errno));
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Write all of buf to path; "-" = stdout.  A regular file (or a new one) is
+ * replaced atomically: a temporary file beside it, then rename.  Anything
+ * else that exists there -- a device such as /dev/null, a FIFO, a symbolic
+ * link such as /dev/stdout -- is written through in place: renaming over it
+ * would swap the node itself for a regular file (`-o /dev/null` as root
+ * used to turn the host's /dev/null into one). */
 static int write_output(const char *path, const void *buf, size_t len)
 {
     if (strcmp(path, "-") == 0) {
@@ -148,6 +171,20 @@ static int write_output(const char *path, const void *buf, size_t len)
         }
         return 0;
     }
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        int fd = open(path, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+            fprintf(stderr, "stockade compile: %s: %s\n", path, strerror(errno));
+            return 2;
+        }
+        int r = write_all(fd, path, buf, len);
+        if (close(fd) != 0 && r == 0) {
+            fprintf(stderr, "stockade compile: %s: %s\n", path, strerror(errno));
+            r = -1;
+        }
+        return r == 0 ? 0 : 2;
+    }
     char *tmp = stk_xasprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
@@ -155,21 +192,11 @@ static int write_output(const char *path, const void *buf, size_t len)
         free(tmp);
         return 2;
     }
-    const char *p = buf;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            fprintf(stderr, "stockade compile: %s: %s\n", tmp, strerror(errno));
-            close(fd);
-            unlink(tmp);
-            free(tmp);
-            return 2;
-        }
-        p += w;
-        left -= (size_t)w;
+    if (write_all(fd, tmp, buf, len) < 0) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return 2;
     }
     if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
         fprintf(stderr, "stockade compile: %s: %s\n", path, strerror(errno));

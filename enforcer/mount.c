@@ -305,6 +305,12 @@ int stk_view_mask_fd(struct stk_view *v, int fd, const struct stk_bundle_mount *
         mnt = open_tree(v->devnull, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
         if (mnt < 0)
             stk_view_err(v, errno, m, "open_tree(/dev/null)");
+        /* the host's node itself: read-only, so that no chmod, chown, utimes
+         * or xattr through the mask reaches it (writing to it still works) */
+        else if (stk_view_set_readonly(v, mnt, false, m) < 0) {
+            close(mnt);
+            mnt = -1;
+        }
     }
     if (mnt >= 0) {
         r = stk_view_attach(v, mnt, fd, m);

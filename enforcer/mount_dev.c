@@ -1,7 +1,8 @@
 /* mount_dev.c — `dev minimal`: a small tmpfs on /dev holding the device
  * nodes null, zero, full, random, urandom and tty bound from the host (mknod
  * is refused in a user namespace, and a bind keeps working in one) and the
- * usual symlinks fd, stdin, stdout, stderr into /proc/self/fd. */
+ * usual symlinks fd, stdin, stdout, stderr into /proc/self/fd.  The binds are
+ * read-only: the nodes are the host's own inodes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,6 +58,12 @@ int stk_view_dev(struct stk_view *v, const struct stk_bundle_mount *m)
         int node = open_tree(v->dev[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
         if (node < 0) {
             stk_view_err(v, errno, m, "open_tree(/dev/%s)", devices[i]);
+            goto out;
+        }
+        /* the host's node: bound read-only, so that chmod, chown, utimes and
+         * xattrs cannot reach it; reading and writing the device still work */
+        if (stk_view_set_readonly(v, node, false, m) < 0) {
+            close(node);
             goto out;
         }
         int rc = move_mount(node, "", mnt, devices[i], MOVE_MOUNT_F_EMPTY_PATH);

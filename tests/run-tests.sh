@@ -8,6 +8,37 @@ set -u
 pass=0 fail=0 skip=0
 log_dir=${STK_TEST_LOG_DIR:-build/test-logs}
 mkdir -p "$log_dir"
+
+# The tests mount, mask and bind as root: none may change the host itself.
+# dev_snapshot: every entry of the host's /dev file system (not the pts, shm,
+# mqueue mounts below it) as "PATH TYPE MODE UID:GID MAJOR:MINOR", and the
+# mounts on or under /dev in this mount namespace.
+dev_snapshot() {
+    find /dev -xdev -print0 2>/dev/null | xargs -0 stat -c '%n %F %a %u:%g %t:%T' 2>/dev/null | LC_ALL=C sort
+    awk '$5 == "/dev" || $5 ~ /^\/dev\// { print "mount", $5, $9, $10 }' /proc/self/mountinfo | LC_ALL=C sort
+}
+# dev_changes BEFORE AFTER: what a test must not do to /dev, one line each:
+# a node removed or changed (type, device numbers, mode, owner), anything but
+# a device node or a directory added (the kernel adds device nodes itself
+# when devices appear), a mount added or removed.
+dev_changes() {
+    diff <(printf '%s\n' "$1") <(printf '%s\n' "$2") | awk '
+        /^< / { sub(/^< /, ""); split($0, f, " "); old[f[1]] = $0; next }
+        /^> / { sub(/^> /, ""); split($0, f, " "); new[f[1]] = $0; next }
+        END {
+            for (p in old) {
+                if (p == "mount") continue
+                if (p in new) print "changed: " old[p] " -> " new[p]
+                else print "removed: " old[p]
+            }
+            for (p in new) {
+                if (p == "mount" || p in old) continue
+                if (new[p] !~ / (character special file|block special file|directory) /) print "added: " new[p]
+            }
+        }'
+    diff <(grep '^mount ' <<<"$1") <(grep '^mount ' <<<"$2") | sed -n 's/^< /mount removed: /p; s/^> /mount added: /p'
+}
+dev_before=$(dev_snapshot)
 for t in "$@"; do
     name=$(basename "$t")
     case "$t" in */asan/*) name="asan/$name" ;; esac
@@ -28,10 +59,19 @@ for t in "$@"; do
         echo "  $name: FAIL reported no test results (see $log)"
         f=1
     fi
-    # the tests mount, mask and bind as root: none may change the host itself
     if [ ! -c /dev/null ]; then
         echo "  $name: FAIL the host's /dev/null is no longer a character device"
         f=$((f + 1))
+    fi
+    dev_after=$(dev_snapshot)
+    if [ "$dev_after" != "$dev_before" ]; then
+        changes=$(dev_changes "$dev_before" "$dev_after")
+        if [ -n "$changes" ]; then
+            echo "  $name: FAIL the host's /dev changed while it ran (or another run on this machine changed it):"
+            sed 's/^/    /' <<<"$changes"
+            f=$((f + 1))
+        fi
+        dev_before=$dev_after
     fi
     printf '%-40s %4d passed %3d failed %3d skipped\n' "$name" "$p" "$f" "$s"
     pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))

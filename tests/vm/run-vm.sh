@@ -15,6 +15,10 @@
 #   STK_VM_BOOTS        boots to run (default "apparmor selinux")
 #   STK_VM_TESTS        only the guest tests whose name (without .sh) matches this glob
 #   STK_VM_TIMEOUT      seconds before a guest is killed (default 600)
+#   STK_VM_BOOT_TIMEOUT seconds before a guest whose init printed nothing is killed (default 90)
+#   STK_VM_ACCEL        auto (default: KVM when a probe boot works, else TCG), kvm, tcg
+#   STK_VM_NO_KVM       non-empty: TCG without probing KVM
+#   STK_VM_KVM_PROBE_TIMEOUT, STK_VM_KVM_CPU  the KVM probe boot's limit (default 20 s) and -cpu (host)
 #   STK_VM_TEST_TIMEOUT seconds one guest test may take (default 300)
 #   STK_VM_CACHE        download cache (default /var/cache/stockade-vm)
 #   STK_VM_KERNEL_DIR   use this kernel directory (vmlinuz + config) instead of Debian's
@@ -23,6 +27,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+. "$here/qemu.sh"
 repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 build=${STK_BUILD:-build}
@@ -63,10 +68,10 @@ lsm_for() {
     printf '%s\n' "$out"
 }
 
-accel=(-accel tcg)
-if [ -w /dev/kvm ] && [ -z "${STK_VM_NO_KVM:-}" ]; then
-    accel=(-accel kvm -cpu host)
-fi
+VM_QEMU_BASE=(-m "${STK_VM_MEM:-1024}" -smp "${STK_VM_SMP:-2}"
+    -nodefaults -no-user-config -display none -monitor none -no-reboot)
+vm_pick_accel "$kdir" "$work"
+vm_log "accelerator: ${VM_ACCEL[*]} ($VM_ACCEL_WHY)"
 
 total_p=0 total_f=0 total_s=0
 report() { # report PASS|FAIL|SKIP TEXT
@@ -94,10 +99,8 @@ for boot in ${STK_VM_BOOTS:-apparmor selinux}; do
     vm_log "booting $boot: $append"
     t0=$(date +%s)
     set +e
-    timeout --kill-after=10 "${STK_VM_TIMEOUT:-600}" "$QEMU" "${accel[@]}" \
-        -m "${STK_VM_MEM:-1024}" -smp "${STK_VM_SMP:-2}" \
-        -nodefaults -no-user-config -display none -monitor none -no-reboot \
-        -serial "file:$console" -serial "file:$results" \
+    vm_run_guest "$console" timeout --kill-after=10 "${STK_VM_TIMEOUT:-600}" "$QEMU" "${VM_ACCEL[@]}" \
+        "${VM_QEMU_BASE[@]}" -serial "file:$console" -serial "file:$results" \
         -kernel "$kdir/vmlinuz" -initrd "$work/initramfs.cpio.gz" -append "$append" \
         </dev/null >"$work/$boot.qemu.log" 2>&1
     qrc=$?
@@ -140,6 +143,9 @@ for boot in ${STK_VM_BOOTS:-apparmor selinux}; do
     if [ -z "$sentinel" ]; then
         why="qemu exit status $qrc"
         [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ] && why="killed after ${STK_VM_TIMEOUT:-600} s"
+        [ -n "$VM_GUEST_SILENT" ] \
+            && why="killed: its init printed nothing on the console within $VM_GUEST_SILENT s under ${VM_ACCEL[*]}"
+        [ -n "$VM_GUEST_SILENT" ] && [ "${VM_ACCEL[1]}" = kvm ] && why="$why; STK_VM_NO_KVM=1 forces TCG"
         report FAIL "vm-$boot: guest_finished: no result line from the guest ($why; crash, panic or hang?); console: $console"
         echo "---- last lines of $console ----"
         tail -n 40 "$console" 2>/dev/null | tr -d '\r' | sed 's/^/    /'

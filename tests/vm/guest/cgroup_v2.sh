@@ -191,7 +191,7 @@ if [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ -n "$l1" ] && [ -n "$l2" ] && [ "$l1" != 
     && [ ! -e "$l2" ]; then
     pass cgroup_v2_concurrent_runs_own_leaves
 else
-    fail cgroup_v2_concurrent_runs_own_leaves "rc $r1/$r2, leaves '$l1' '$l2'"
+    fail cgroup_v2_concurrent_runs_own_leaves "rc $r1/$r2, leaves '$l1' '$l2'; run 1: $(grep '^stockade' "$T/c1.out" | tr '\n' ' ') run 2: $(grep '^stockade' "$T/c2.out" | tr '\n' ' ')"
 fi
 # the parent we created is gone once no run uses it
 if [ ! -e "$CG/stockade" ]; then

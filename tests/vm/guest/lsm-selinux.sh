@@ -43,21 +43,24 @@ n=$(reservations)
 [ "$n" = 0 ] && pass auto_level_released || fail auto_level_released "$n reservation(s) left in $MCS: $(ls $MCS)"
 
 # 3. two instances at the same time get different levels
-$S run --policy=vmse $P -- /bin/sleep 4 </dev/null >/dev/null 2>&1 &
+# (long enough to outlast the scan of /proc below under a slow TCG guest;
+# the reservations are counted first, while both surely still run)
+$S run --policy=vmse $P -- /bin/sleep 10 </dev/null >/dev/null 2>&1 &
 p1=$!
-$S run --policy=vmse $P -- /bin/sleep 4 </dev/null >/dev/null 2>&1 &
+$S run --policy=vmse $P -- /bin/sleep 10 </dev/null >/dev/null 2>&1 &
 p2=$!
 sleep 1
+nres=$(reservations)
 levels=""
 for f in /proc/[0-9]*/attr/current; do
     c=$(cat "$f" 2>/dev/null | tr -d '\0')
     case "$c" in "$DOM":*) levels="$levels ${c#"$DOM":}" ;; esac
 done
 set -- $levels
-if [ $# -eq 2 ] && [ "$1" != "$2" ] && [ "$(reservations)" = 2 ]; then
+if [ $# -eq 2 ] && [ "$1" != "$2" ] && [ "$nres" = 2 ]; then
     pass two_instances_different_levels
 else
-    fail two_instances_different_levels "levels:$levels reservations: $(ls $MCS 2>&1)"
+    fail two_instances_different_levels "levels:$levels reservations: $nres (now: $(ls $MCS 2>&1))"
 fi
 wait $p1 $p2
 n=$(reservations)
