@@ -156,6 +156,21 @@ static void add_tiocsti_rule(struct stk_seccomp *sc)
     push_rule(sc, (struct stk_rule){{STK_ACT_ERRNO, EPERM}, sc_ioctl, c, {0}});
 }
 
+/* keyctl(KEYCTL_SESSION_TO_PARENT) -> EPERM: the command would install its
+ * own session keyring as its parent's (the caller's shell, when the enforcer
+ * exec'd in place and the command kept the caller's uid) and read the keys
+ * the caller adds to it afterwards.  The enforcer gives the command a new
+ * session keyring (docs/enforcer.md step 9); this keeps the caller's out of
+ * its reach.  The kernel reads the operation as int. */
+static void add_keyring_rule(struct stk_seccomp *sc)
+{
+    int sc_keyctl = stk_syscall_lookup("keyctl");
+    if (sc_keyctl < 0)
+        return;
+    struct stk_cond *c = cmp_all_abis(0, STK_ARG_INT, STK_CMP_EQ, 18 /* KEYCTL_SESSION_TO_PARENT */);
+    push_rule(sc, (struct stk_rule){{STK_ACT_ERRNO, EPERM}, sc_keyctl, c, {0}});
+}
+
 /* The enforcer's own final exec: execveat(N, "", argv, envp, AT_EMPTY_PATH),
  * N the executable's descriptor, patched into the program by the enforcer.
  * The rule does not allow the call: it notifies (USER_NOTIF, marked with
@@ -463,6 +478,7 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
         if (native == STK_ABI_AARCH64)
             sc->abis[STK_ABI_ARM] = true;
         add_tiocsti_rule(sc);
+        add_keyring_rule(sc);
         return;
     }
     struct seen seen = {0};
@@ -476,6 +492,7 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
                  "seccomp block has no 'default' action for calls no rule matches");
     if (sc->block_tiocsti)
         add_tiocsti_rule(sc);
+    add_keyring_rule(sc);
     size_t builtin = sc->nrules;
 
     struct decided *decided = stk_xcalloc(stk_syscall_count, sizeof *decided);

@@ -13,6 +13,8 @@
  *                     "key-read: DATA" or "key-read: errno=E"
  *   key-search DESC   keyctl(KEYCTL_SEARCH) of the session keyring for a user key:
  *                     "key-search: found" or "key-search: errno=E"
+ *   key-to-parent     keyctl(KEYCTL_SESSION_TO_PARENT): "key-to-parent: ok" or
+ *                     "key-to-parent: errno=E"
  *   sigsys-race NR    while this thread calls syscall NR (which the policy
  *                     kills; three string arguments, as mount's), a second
  *                     thread installs a SIGSYS handler as soon as the
@@ -165,6 +167,11 @@ int main(int argc, char **argv)
                 printf("key-search: errno=%d\n", errno);
             else
                 printf("key-search: found\n");
+        } else if (!strcmp(a, "key-to-parent")) {
+            if (syscall(SYS_keyctl, 18L /* KEYCTL_SESSION_TO_PARENT */, 0L, 0L, 0L, 0L) < 0)
+                printf("key-to-parent: errno=%d\n", errno);
+            else
+                printf("key-to-parent: ok\n");
         } else if (!strcmp(a, "sigsys-race") && i + 1 < argc) {
             long nr = strtol(argv[++i], NULL, 0);
             pagesz = sysconf(_SC_PAGESIZE);

@@ -220,6 +220,25 @@ if has "$out" "key-read: errno=" && has "$out" "key-search: errno=" && ! has "$o
 else
     fail reach_keyring_same_uid "$out"
 fi
+# the command cannot hand its own session keyring to its parent (the caller's
+# shell when there is no supervisor) and read what the caller adds later;
+# the parent here is a throw-away sh holding the test's own keyring
+cat >"$T/nofilter.stk" <<'POL'
+policy nofilter {
+}
+POL
+chmod 644 "$T/nofilter.stk"
+for pol in s nofilter; do
+    out=$("$RP" session-key stk_reach_test x /bin/sh -c '"$1" run "$2" -- "$3" key-to-parent; true' sh "$STK" "$T/$pol.stk" "$RP" 2>&1)
+    if has "$out" "key-to-parent: errno=1"; then
+        pass "reach_keyring_not_to_parent_$pol"
+    else
+        fail "reach_keyring_not_to_parent_$pol" "$out"
+    fi
+done
+out=$("$RP" session-key stk_reach_test x /bin/sh -c '"$1" key-to-parent; true' sh "$RP" 2>&1)
+has "$out" "key-to-parent: ok" && pass reach_keyring_to_parent_control || fail reach_keyring_to_parent_control "$out"
+
 out=$("$RP" session-key stk_reach_test secret-payload "$RP" key-read 2>&1)
 has "$out" "key-read: secret-payload" && pass reach_keyring_probe_works || fail reach_keyring_probe_works "$out"
 
