@@ -387,7 +387,7 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         /* as the caller, in the caller's view, before anything changes; not
          * through a link the command could have planted (safe_path.h) */
         char why[640];
-        r->out_fd = stk_safe_create(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY, 0666, w, why, sizeof why);
+        r->out_fd = stk_safe_create(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600, w, why, sizeof why);
         if (r->out_fd < 0) {
             int err = errno;
             free(r->prog);

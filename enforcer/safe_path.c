@@ -172,8 +172,12 @@ static bool kernel_made(int dirfd)
     return fstatfs(dirfd, &f) == 0 && (f.f_type == PROC_SUPER_MAGIC || f.f_type == SYSFS_MAGIC);
 }
 
-/* NULL if w cannot have written the link, else why it could have.  dir:
- * the link-free path of the directory the link is in ("" for the root). */
+/* suspect()'s answer for a link someone other than w may have planted */
+static const char sticky_other[] = "sticky";
+
+/* NULL if w cannot have written the link, else why it could have (or
+ * sticky_other: a third user could have).  dir: the link-free path of the
+ * directory the link is in ("" for the root). */
 static const char *suspect(const struct stk_writer *w, int dirfd, const struct stat *lst, const char *dir,
                            const char *name, size_t n, const char *target)
 {
@@ -184,12 +188,35 @@ static const char *suspect(const struct stk_writer *w, int dirfd, const struct s
     struct stat d;
     if (fstat(dirfd, &d) < 0)
         return "its directory cannot be examined";
+    /* the kernel's protected_symlinks rule, whatever fs.protected_symlinks
+     * says: in a sticky directory others may write (/tmp), a link is
+     * followed only if it belongs to the directory's owner or to whoever
+     * follows it; any other user could have planted it */
+    if ((d.st_mode & S_ISVTX) && (d.st_mode & (S_IWGRP | S_IWOTH)) && lst->st_uid != d.st_uid &&
+        lst->st_uid != geteuid())
+        return sticky_other;
     if (!dir_writable(dirfd, &d, w))
         return NULL;
     /* sticky: only the owner of the link or of the directory may replace it */
     if ((d.st_mode & S_ISVTX) && !w->privileged && d.st_uid != w->uid)
         return NULL;
     return w->privileged ? "its capabilities let it write anywhere" : "it can write the directory the link is in";
+}
+
+/* Why a link was refused, in why (if not NULL). */
+static void refusal(char *why, size_t whylen, const char *dir, const char *name, size_t n, const char *target,
+                    const struct stat *lst, const struct stk_writer *w, const char *reason)
+{
+    if (!why)
+        return;
+    if (reason == sticky_other)
+        snprintf(why, whylen, "%s/%.*s is a symbolic link (to %s) owned by uid %u in a sticky directory others may "
+                              "write: another user could have planted it (only links of the directory's owner or "
+                              "of uid %u are followed there)",
+                 dir, (int)n, name, target, (unsigned)lst->st_uid, (unsigned)geteuid());
+    else
+        snprintf(why, whylen, "%s/%.*s is a symbolic link (to %s) that uid %u could have planted (%s)", dir, (int)n,
+                 name, target, (unsigned)w->uid, reason);
 }
 
 /* O_PATH, not following a trailing link, nothing followed on the way. */
@@ -294,12 +321,12 @@ static int walk(struct walk *k, int rootfd, const char *path, const struct stk_w
                 errno = err;
                 return -1;
             }
+            if (k->target[0] == '/') /* where it led (/proc/self/cwd) */
+                memcpy(k->done, k->target, (size_t)tl + 1);
             return last;
         }
         if (reason) {
-            if (why)
-                snprintf(why, whylen, "%s/%.*s is a symbolic link (to %s) that uid %u could have planted (%s)",
-                         k->done, (int)n, p, k->target, (unsigned)w->uid, reason);
+            refusal(why, whylen, k->done, p, n, k->target, &st, w, reason);
             err = EPERM;
             break;
         }
@@ -356,13 +383,53 @@ int stk_safe_open(int rootfd, const char *path, const struct stk_writer *w, char
     return fd;
 }
 
+/* What stk_safe_create opened: a regular file with one name, a character
+ * device where nobody could have made one in place of the file, or
+ * anything the caller's own descriptors lead to (/proc/self/fd/N).  0, or
+ * -1 with why filled. */
+static int fit_for_output(int fd, bool via_proc, const char *dir, const char *base, const struct stk_writer *w,
+                          char *why, size_t whylen)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        snprintf(why, whylen, "fstat: %s", strerror(errno));
+        return -1;
+    }
+    if (via_proc)
+        return 0;
+    if (S_ISREG(st.st_mode)) {
+        if (st.st_nlink <= 1)
+            return 0;
+        snprintf(why, whylen, "%s/%s has %ju names (hard links): one of them may be a file it must not touch", dir,
+                 base, (uintmax_t)st.st_nlink);
+        return -1;
+    }
+    /* a device node takes CAP_MKNOD on the host: a writer without
+     * privileges cannot have made one; /dev is the system's own */
+    if (S_ISCHR(st.st_mode) && (!w || !w->privileged || strcmp(dir, "/dev") == 0 || strncmp(dir, "/dev/", 5) == 0))
+        return 0;
+    snprintf(why, whylen, "%s/%s is %s, not a regular file%s", dir, base,
+             S_ISFIFO(st.st_mode)  ? "a FIFO"
+             : S_ISCHR(st.st_mode) ? "a character device outside /dev that the command could have made"
+             : S_ISBLK(st.st_mode) ? "a block device"
+             : S_ISDIR(st.st_mode) ? "a directory"
+                                   : "not a regular file",
+             S_ISCHR(st.st_mode) ? "" : " or terminal (a pipe: give it as /dev/stderr or /proc/self/fd/N)");
+    return -1;
+}
+
 int stk_safe_create(const char *path, int flags, mode_t mode, const struct stk_writer *w, char *why, size_t whylen)
 {
-    if (why && whylen)
-        why[0] = '\0';
+    char nowhy[8];
+    if (!why || !whylen) {
+        why = nowhy;
+        whylen = sizeof nowhy;
+    }
+    why[0] = '\0';
     struct walk *k = malloc(sizeof *k);
     char *abs = malloc(PATH_MAX);
-    int root = -1, dfd = -1, fd = -1, err = 0;
+    int root = -1, dfd = -1, fd = -1, err = 0, links = 0;
+    bool via_proc = false;
     if (!k || !abs) {
         err = ENOMEM;
         goto out;
@@ -380,45 +447,90 @@ int stk_safe_create(const char *path, int flags, mode_t mode, const struct stk_w
     } else {
         strcat(strcat(abs, "/"), path);
     }
-    char *slash = strrchr(abs, '/');
-    const char *base = slash + 1;
-    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-        err = EISDIR;
-        goto out;
-    }
-    char dir[PATH_MAX];
-    memcpy(dir, abs, (size_t)(slash - abs));
-    dir[slash - abs] = '\0';
-    if ((root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-        (dfd = walk(k, root, dir[0] ? dir : "/", w, why, whylen)) < 0) {
+    if ((root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
         err = errno;
         goto out;
     }
-    fd = openat(dfd, base, flags | O_CREAT | O_NOFOLLOW, mode);
-    if (fd >= 0 || errno != ELOOP) {
-        err = fd < 0 ? errno : 0;
-        goto out;
+    const char *base;
+    for (;;) {
+        char *slash = strrchr(abs, '/');
+        base = slash + 1;
+        if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+            err = EISDIR;
+            goto out;
+        }
+        *slash = '\0';
+        dfd = walk(k, root, abs[0] ? abs : "/", w, why, whylen);
+        if (dfd < 0) {
+            err = errno;
+            goto out;
+        }
+        /* on procfs (/proc/self/fd/N, which /dev/stderr leads to) the
+         * kernel follows the last link: a magic one, to the caller's own
+         * descriptor; elsewhere it follows none (O_NOFOLLOW).  O_NONBLOCK:
+         * a FIFO without a reader must not block us (cleared below). */
+        via_proc = kernel_made(dfd);
+        struct stat lst;
+        bool is_link = !via_proc && fstatat(dfd, base, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode);
+        fd = is_link ? -1 : openat(dfd, base, flags | O_CREAT | O_NONBLOCK | (via_proc ? 0 : O_NOFOLLOW), mode);
+        if (fd >= 0)
+            break;
+        if (!is_link && (errno != ELOOP || via_proc)) {
+            err = errno;
+            struct stat st;
+            if (err == ENXIO && fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+                snprintf(why, whylen, "%s/%s is a %s, not a regular file or terminal", k->done, base,
+                         S_ISFIFO(st.st_mode) ? "FIFO" : "socket");
+                err = EPERM;
+            }
+            goto out;
+        }
+        /* the last component is a link: judged like the others, and its
+         * target resolved by the same walk (the whole chain, never the
+         * kernel) */
+        ssize_t tl = -1;
+        if ((!is_link && (fstatat(dfd, base, &lst, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(lst.st_mode))) ||
+            (tl = readlinkat(dfd, base, k->target, sizeof k->target - 1)) < 0) {
+            err = tl < 0 && errno ? errno : ELOOP;
+            goto out;
+        }
+        k->target[tl] = '\0';
+        const char *reason = suspect(w, dfd, &lst, k->done, base, strlen(base), k->target);
+        if (reason) {
+            refusal(why, whylen, k->done, base, strlen(base), k->target, &lst, w, reason);
+            err = EPERM;
+            goto out;
+        }
+        if (++links > MAX_LINKS) {
+            err = ELOOP;
+            goto out;
+        }
+        /* absolute: from the root; relative: from the link's directory */
+        int l = k->target[0] == '/' ? snprintf(k->tmp, sizeof k->tmp, "%s", k->target)
+                                    : snprintf(k->tmp, sizeof k->tmp, "%s/%s", k->done, k->target);
+        if (l < 0 || (size_t)l >= sizeof k->tmp) {
+            err = ENAMETOOLONG;
+            goto out;
+        }
+        memcpy(abs, k->tmp, (size_t)l + 1);
+        close(dfd);
+        dfd = -1;
     }
-    /* the last component is a link: judged like the others, then the kernel follows it */
-    struct stat lst;
-    ssize_t tl = -1;
-    if (fstatat(dfd, base, &lst, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(lst.st_mode) ||
-        (tl = readlinkat(dfd, base, k->target, sizeof k->target - 1)) < 0) {
-        err = tl < 0 && errno ? errno : ELOOP;
-        goto out;
-    }
-    k->target[tl] = '\0';
-    const char *reason = suspect(w, dfd, &lst, k->done, base, strlen(base), k->target);
-    if (reason) {
-        if (why)
-            snprintf(why, whylen, "%s/%s is a symbolic link (to %s) that uid %u could have planted (%s)", k->done,
-                     base, k->target, (unsigned)w->uid, reason);
+    if (fit_for_output(fd, via_proc, k->done, base, w, why, whylen) < 0) {
         err = EPERM;
         goto out;
     }
-    fd = openat(dfd, base, flags | O_CREAT, mode);
-    err = fd < 0 ? errno : 0;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || ((flags & O_NONBLOCK) == 0 && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)) {
+        err = errno;
+        goto out;
+    }
 out:
+    if (err && fd >= 0) {
+        close(fd);
+        fd = -1;
+    }
     if (dfd >= 0)
         close(dfd);
     if (root >= 0)

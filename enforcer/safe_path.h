@@ -38,7 +38,9 @@ bool stk_writer_caps_privileged(uint64_t caps);
  * ".." nor an absolute link leads above it) as O_PATH|O_CLOEXEC, one
  * component at a time.  A symbolic link is followed only when w cannot have
  * written it: w does not own it, and cannot write the directory it lies in
- * (or that directory is sticky and w owns neither it nor the link).  The
+ * (or that directory is sticky and w owns neither it nor the link); and, in
+ * a sticky directory others may write, the link belongs to the directory's
+ * owner or to the calling process (fs.protected_symlinks, always).  The
  * merged-/usr links of the root directory (bin, sbin, lib, lib32, lib64,
  * libx32 -> usr/NAME) are always followed: they lead where the distribution
  * puts them whoever made them.  w NULL follows every link.
@@ -47,12 +49,16 @@ bool stk_writer_caps_privileged(uint64_t caps);
  * why it was refused (never empty then; "" for every other error). */
 int stk_safe_open(int rootfd, const char *path, const struct stk_writer *w, char *why, size_t whylen);
 
-/* Open path for writing, creating it if missing (flags: besides O_CREAT),
- * for output the caller asked for (--report=FILE): its directory is
- * resolved as by stk_safe_open (a relative path from the working
- * directory), a link at its last component is judged the same way, and a
- * trusted one is then followed by the kernel.  -1 with errno (EPERM and why
- * for a refused link). */
+/* Open path for writing, creating it (mode) if missing (flags: besides
+ * O_CREAT), for output the caller asked for (--report=FILE): its directory
+ * is resolved as by stk_safe_open (a relative path from the working
+ * directory), a link at its last component is judged the same way and its
+ * target resolved by the same walk, for the whole chain; the file is opened
+ * O_NOFOLLOW in the directory held open (on procfs the kernel follows the
+ * last, magic link: /dev/stderr).  It must be a regular file with one name,
+ * a character device (outside /dev only if w is not privileged) or reached
+ * through procfs; a FIFO is refused without blocking.  -1 with errno (EPERM
+ * and why for a refused link or file). */
 int stk_safe_create(const char *path, int flags, mode_t mode, const struct stk_writer *w, char *why, size_t whylen);
 
 #endif

@@ -6,6 +6,9 @@
 # (exit 125); links it could not have written (root's, in root's
 # directories) are followed, and so are the merged-/usr links of the root
 # directory (/bin, /lib, /lib64 -> usr/...), for root commands too.
+# --report=FILE: the whole chain of links is judged, another user's link in
+# a sticky directory is refused, and so are a FIFO (without blocking) and a
+# hard-linked file; a new file is created 0600.
 # As root, with the command running as nobody.  Prints PASS/FAIL/SKIP lines.
 set -u
 B=${STK_BUILD:-build}
@@ -108,6 +111,24 @@ else
     fail landlock_link_in_writable_dir_refused "rc=$rc: $out"
 fi
 
+# a link another user left in a sticky directory anyone may write (/tmp):
+# the command could not have written it, but that user could have
+mkdir "$T/sticky_ll"
+chmod 1777 "$T/sticky_ll"
+ln -s "$T/secret" "$T/sticky_ll/link"
+chown -h 4242:4242 "$T/sticky_ll/link"
+pol ll_sticky "    user nobody" "    landlock {
+        read $T/sticky_ll/link
+        execute $SYS_EXEC
+    }"
+out=$("$STK" run "$T/ll_sticky.stk" -- "$LPN" read "$T/secret/s" 2>&1); rc=$?
+if [ $rc -eq 125 ] && has "$out" "$T/sticky_ll/link is a symbolic link" && has "$out" "sticky" \
+    && ! has "$out" "read $T/secret/s: ok"; then
+    pass landlock_other_users_link_in_sticky_dir_refused
+else
+    fail landlock_other_users_link_in_sticky_dir_refused "rc=$rc: $out"
+fi
+
 # root's link in root's directory, and the merged-/usr links (execute /lib,
 # /lib64 only: the loader and libc are reached through them), are followed
 pol ll_trusted "    user nobody" "    landlock {
@@ -205,6 +226,67 @@ if [ "$(uname -m)" = x86_64 ] && [ -x "$B/tests/helpers/report_probe" ]; then
         pass report_file_in_service_dir_created
     else
         fail report_file_in_service_dir_created "rc=$rc: $out: $(cat "$T/d/new.log" 2>&1)"
+    fi
+    # the whole chain is judged: root's link in root's directory leading to
+    # the service's link (to the victim) is not followed past the second
+    chmod 600 "$T/victim"
+    ln -s "$T/victim" "$T/d/chain.log"
+    chown -h 65534:65534 "$T/d/chain.log"
+    ln -s "$T/d/chain.log" "$T/chain.log"
+    out=$("$STK" run --report="$T/chain.log" "$T/rep.stk" -- "$T/bin/report_probe" sys 63 2>&1); rc=$?
+    if [ $rc -eq 125 ] && has "$out" "stockade: report: opening $T/chain.log:" && has "$out" "$T/d/chain.log is a symbolic link" \
+        && [ "$(cat "$T/victim")" = "root's own file" ]; then
+        pass report_file_link_chain_judged_to_the_end
+    else
+        fail report_file_link_chain_judged_to_the_end "rc=$rc: $out; victim: $(cat "$T/victim")"
+    fi
+    # a link another user (neither the command's nor the directory's owner)
+    # left in a sticky directory anyone may write: refused, whatever
+    # fs.protected_symlinks says (here a directory link on the way: the
+    # kernel itself refuses O_CREAT on the last one there)
+    mkdir "$T/sticky"
+    chmod 1777 "$T/sticky"
+    ln -s "$T" "$T/sticky/logs"
+    chown -h 4242:4242 "$T/sticky/logs"
+    out=$("$STK" run --report="$T/sticky/logs/victim" "$T/rep.stk" -- "$T/bin/report_probe" sys 63 2>&1); rc=$?
+    if [ $rc -eq 125 ] && has "$out" "$T/sticky/logs is a symbolic link" && has "$out" "sticky" \
+        && [ "$(cat "$T/victim")" = "root's own file" ]; then
+        pass report_file_other_users_link_in_sticky_dir_refused
+    else
+        fail report_file_other_users_link_in_sticky_dir_refused "rc=$rc: $out; victim: $(cat "$T/victim")"
+    fi
+    # a FIFO the service left at the path: refused at once, not waited on
+    mkfifo "$T/d/fifo.log"
+    chown 65534:65534 "$T/d/fifo.log"
+    out=$(timeout 20 "$STK" run --report="$T/d/fifo.log" "$T/rep.stk" -- "$T/bin/report_probe" sys 63 2>&1); rc=$?
+    if [ $rc -eq 125 ] && has "$out" "stockade: report: opening $T/d/fifo.log:" && has "$out" "FIFO"; then
+        pass report_file_fifo_refused_without_blocking
+    else
+        fail report_file_fifo_refused_without_blocking "rc=$rc (124: blocked): $out"
+    fi
+    # a second name of a file the service must not touch (a hard link; the
+    # kernel allows one to any file when fs.protected_hardlinks is 0)
+    ln "$T/victim" "$T/d/hard.log"
+    out=$("$STK" run --report="$T/d/hard.log" "$T/rep.stk" -- "$T/bin/report_probe" sys 63 2>&1); rc=$?
+    if [ $rc -eq 125 ] && has "$out" "stockade: report: opening $T/d/hard.log:" && has "$out" "hard link" \
+        && [ "$(cat "$T/victim")" = "root's own file" ]; then
+        pass report_file_hard_link_refused
+    else
+        fail report_file_hard_link_refused "rc=$rc: $out; victim: $(cat "$T/victim")"
+    fi
+    # created 0600 whatever the umask, and /dev/null (a device) is fine
+    out=$(umask 000; "$STK" run --report="$T/d/mode.log" "$T/rep.stk" -- "$T/bin/report_probe" sys 63 2>&1); rc=$?
+    mode=$(stat -c %a "$T/d/mode.log" 2>&1)
+    if [ $rc -eq 0 ] && [ "$mode" = 600 ]; then
+        pass report_file_created_0600
+    else
+        fail report_file_created_0600 "rc=$rc mode=$mode: $out"
+    fi
+    out=$("$STK" run --report=/dev/null "$T/rep.stk" -- "$T/bin/report_probe" sys 63 2>&1); rc=$?
+    if [ $rc -eq 0 ] && ! has "$out" "stockade: report: opening"; then
+        pass report_to_dev_null
+    else
+        fail report_to_dev_null "rc=$rc: $out"
     fi
     pol reproot "" "    seccomp {
         default allow

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "safe_path.h"
@@ -292,6 +293,76 @@ TEST(safe_create_for_reports)
     teardown();
 }
 
+/* --report=FILE: the whole chain of links is judged (not only the last
+ * one), a FIFO is refused without waiting for a reader, and so is a file
+ * with a second name. */
+TEST(safe_create_judges_the_whole_chain)
+{
+    setup();
+    mk("/log", 0777);
+    file("/victim", "v\n");
+    ln("../victim", "/log/planted");
+    ln("log/planted", "/trusted"); /* a link the writer cannot have made, to one it could */
+    char p[256], why[512];
+    struct stk_writer w = other();
+    snprintf(p, sizeof p, "%s/trusted", root);
+    errno = 0;
+    CHECK_INT(stk_safe_create(p, O_WRONLY | O_APPEND | O_CLOEXEC, 0600, &w, why, sizeof why), -1);
+    CHECK_INT(errno, EPERM);
+    CHECK_MSG(strstr(why, "/log/planted is a symbolic link"), "why: %s", why);
+    /* a trusted chain ending in a missing file: created where it leads */
+    ln("a/new", "/t2");
+    ln("../t2", "/a/t1");
+    snprintf(p, sizeof p, "%s/a/t1", root);
+    int fd = stk_safe_create(p, O_WRONLY | O_APPEND | O_CLOEXEC, 0600, &w, why, sizeof why);
+    struct stat st;
+    CHECK_MSG(fd >= 0 && same(fd, "/a/new") && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0600, "errno %d why %s",
+              errno, why);
+    CHECK((fcntl(fd, F_GETFL) & O_NONBLOCK) == 0);
+    close(fd);
+    teardown();
+}
+
+TEST(safe_create_refuses_fifos_and_second_names)
+{
+    setup();
+    char p[256], q[256], why[512];
+    struct stk_writer w = other();
+    snprintf(p, sizeof p, "%s/a/fifo", root);
+    CHECK(mkfifo(p, 0666) == 0);
+    errno = 0;
+    CHECK_INT(stk_safe_create(p, O_WRONLY | O_APPEND | O_CLOEXEC, 0600, &w, why, sizeof why), -1);
+    CHECK_INT(errno, EPERM);
+    CHECK_MSG(strstr(why, "FIFO"), "why: %s", why);
+    /* with a reader it opens, and is refused all the same */
+    int rd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    CHECK(rd >= 0);
+    errno = 0;
+    CHECK_INT(stk_safe_create(p, O_WRONLY | O_APPEND | O_CLOEXEC, 0600, &w, why, sizeof why), -1);
+    CHECK_MSG(strstr(why, "FIFO"), "why: %s", why);
+    close(rd);
+    snprintf(p, sizeof p, "%s/a/b", root);
+    snprintf(q, sizeof q, "%s/a/second", root);
+    CHECK(link(p, q) == 0);
+    errno = 0;
+    CHECK_INT(stk_safe_create(q, O_WRONLY | O_APPEND | O_CLOEXEC, 0600, &w, why, sizeof why), -1);
+    CHECK_INT(errno, EPERM);
+    CHECK_MSG(strstr(why, "hard link"), "why: %s", why);
+    /* a device node (here /dev/null's numbers) outside /dev: only a writer
+     * that could have made it (CAP_MKNOD and the like) makes it suspect */
+    snprintf(p, sizeof p, "%s/a/dev", root);
+    if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+        int fd = stk_safe_create(p, O_WRONLY | O_APPEND | O_CLOEXEC, 0600, &w, why, sizeof why);
+        CHECK_MSG(fd >= 0, "errno %d why %s", errno, why);
+        close(fd);
+        w.privileged = true;
+        errno = 0;
+        CHECK_INT(stk_safe_create(p, O_WRONLY | O_APPEND | O_CLOEXEC, 0600, &w, why, sizeof why), -1);
+        CHECK_MSG(strstr(why, "character device"), "why: %s", why);
+    }
+    teardown();
+}
+
 int main(void)
 {
     RUN(link_others_cannot_write_is_followed);
@@ -304,6 +375,8 @@ int main(void)
     RUN(merged_usr_links_of_the_root_are_followed);
     RUN(missing_and_loops);
     RUN(safe_create_for_reports);
+    RUN(safe_create_judges_the_whole_chain);
+    RUN(safe_create_refuses_fifos_and_second_names);
     if (root[0])
         teardown();
     return test_summary();
