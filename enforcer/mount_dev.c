@@ -59,6 +59,11 @@ int stk_view_dev(struct stk_view *v, const struct stk_bundle_mount *m)
             stk_view_err(v, errno, m, "open_tree(/dev/%s)", devices[i]);
             goto out;
         }
+        /* read-only: chmod /dev/null inside would change the host's node */
+        if (stk_view_setattr(v, node, STK_VIEW_NODE_ATTRS, false, "device node read-only", m) < 0) {
+            close(node);
+            goto out;
+        }
         int rc = move_mount(node, "", mnt, devices[i], MOVE_MOUNT_F_EMPTY_PATH);
         int err = errno;
         close(node);
