@@ -11,7 +11,11 @@
  * the host's view before the first entry changes anything, so it is exactly
  * as writable as its source was on the host (an earlier `readonly /` does
  * not reach it), and every procfs the view gets has its kernel knobs closed
- * right after it is attached.  Everything goes through
+ * right after it is attached (and any other procfs of the view, found in
+ * its mountinfo, once all entries are applied).  Device nodes work only
+ * where the policy put them: the jail's tree and writable binds are
+ * nodev,nosuid (a bind of a device node or of a devtmpfs excepted), and the
+ * bound nodes are read-only mounts.  Everything goes through
  * descriptors with the new mount API (Linux 5.12+: open_tree, move_mount,
  * fsopen/fsmount, mount_setattr), so no path of the host is ever resolved
  * after the view began to change.  Mount points are created only inside a

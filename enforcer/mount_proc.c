@@ -7,8 +7,9 @@
  * whose uid is the host's 0 — with no user namespace, or one that maps root
  * to root — could set them, and a core_pattern pipe runs a helper on the
  * host as root outside every namespace.  So each procfs the view mounts
- * (and the host's /proc a host-root view inherits, and a bind of a procfs)
- * gets, right after it is attached and before anything else is applied:
+ * (and the /proc the view inherits from the host or the jail, and a bind of
+ * a procfs) gets, right after it is attached and before anything else is
+ * applied:
  *   - the directories and files that set kernel-wide state bound onto
  *     themselves read-only (the command's own /proc/PID stays writable);
  *   - the files that read kernel memory, other users' keys or kernel-wide
@@ -17,7 +18,19 @@
  * Entries the running kernel does not have are skipped.  Every lookup stays
  * beneath the procfs (RESOLVE_BENEATH, no symlinks); an entry something is
  * already mounted on (a host's /proc hardened by a container runtime) gets
- * the treatment on top of that mount. */
+ * the treatment on top of that mount.
+ *
+ * Those are the procfs mounts the view knows of.  Any other one — a procfs
+ * the host or the jail has mounted somewhere else, one inside a bind's
+ * source — is found afterwards (stk_view_harden_all_proc): once every entry
+ * is applied, the namespace's mountinfo is walked, and every procfs mount
+ * of the view whose root is the procfs root gets the same treatment, every
+ * other procfs mount (a bind of /proc/sys, of /proc/1) is made read-only.
+ * A procfs that no lookup reaches (covered by another mount or a mask) is
+ * left alone: only unmounting the cover, with CAP_SYS_ADMIN over the
+ * namespace, would show it, and that capability can mount a fresh procfs
+ * anyway.  Every error fails the run: a /proc that cannot be looked up or
+ * examined is not taken for "no procfs". */
 #include "steps.h"
 
 #include <errno.h>
