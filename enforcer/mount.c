@@ -155,6 +155,12 @@ static bool is_dir(int fd)
     return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static bool is_node(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+}
+
 /* the root directory of a procfs (its inode is always 1), not something in it */
 static int is_proc_root(int fd)
 {
@@ -237,6 +243,10 @@ static int do_bind(struct stk_view *v, size_t i, const struct stk_bundle_mount *
      * on a devtmpfs (`bind /dev /dev`, `bind /dev/kvm /dev/kvm`). */
     if (!m->readonly && !v->keepdev[i] &&
         stk_view_setattr(v, tree, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, true, "nodev,nosuid", m) < 0)
+        goto out;
+    /* a device node is used through a read-only mount as well; only its
+     * inode (the host's node: mode, owner, times) needs the writable one */
+    if (!dir && is_node(v->src[i]) && stk_view_setattr(v, tree, STK_VIEW_NODE_ATTRS, false, "read-only", m) < 0)
         goto out;
     if (stk_view_attach(v, tree, target, m) < 0 || (proc_root && stk_view_harden_proc(v, tree, m) < 0))
         goto out;

@@ -55,18 +55,22 @@ fi
 mkdir -p "$T/fake"
 # (without `readonly /`: that made the host's /dev read-only before the
 # nodes were cloned, hiding the bug)
+# A bind of a single device node is a read-only mount too (device I/O
+# does not need a writable one).
 pol nodes "    namespaces pid, mount
     filesystem {
         proc /proc
         dev minimal
         tmpfs /tmp
+        tmpfs /run
+        bind /dev/null /run/null
     }"
 out=$(unshare -m --propagation private sh -c "mount -t tmpfs -o size=64k,mode=755 stk-fake '$T/fake' \
     && mknod -m 666 '$T/fake/null' c 1 3 && mount --bind '$T/fake/null' /dev/null \
-    && '$STK' run '$T/nodes.stk' -- '$PROBE' chmod /dev/null 000 chmod /proc/keys 000\
-        write /dev/null read /dev/zero; echo rc=\$?; echo fake=\$(stat -c %a '$T/fake/null')" 2>&1)
+    && '$STK' run '$T/nodes.stk' -- '$PROBE' chmod /dev/null 000 chmod /proc/keys 000 chmod /run/null 000 \
+        write /dev/null write /run/null read /dev/zero; echo rc=\$?; echo fake=\$(stat -c %a '$T/fake/null')" 2>&1)
 if has "$out" "rc=0" && has "$out" "chmod /dev/null: errno=30" && has "$out" "chmod /proc/keys: errno=30" \
-    && has "$out" "write /dev/null: ok" \
+    && has "$out" "chmod /run/null: errno=30" && has "$out" "write /dev/null: ok" && has "$out" "write /run/null: ok" \
     && has "$out" "read /dev/zero: 4096 bytes" && has "$out" "fake=666"; then
     pass bound_nodes_and_masks_read_only
 else
