@@ -180,16 +180,6 @@ int stk_view_attach(struct stk_view *v, int mnt, int target, const struct stk_bu
     return 0;
 }
 
-int stk_view_set_readonly(struct stk_view *v, int mnt, bool recursive, const struct stk_bundle_mount *m)
-{
-    struct mount_attr a;
-    memset(&a, 0, sizeof a);
-    a.attr_set = MOUNT_ATTR_RDONLY;
-    if (mount_setattr(mnt, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
-        return stk_view_err(v, errno, m, "mount_setattr(read-only)");
-    return 0;
-}
-
 /* A new tmpfs or procfs, detached; -1 on error. */
 int stk_view_newfs(struct stk_view *v, const char *type, const char *size, const char *mode, unsigned attrs,
                    const struct stk_bundle_mount *m)

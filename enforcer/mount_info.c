@@ -3,7 +3,7 @@
  * is still the host's copy; read again whenever asked): the file system
  * type behind a bind's source (a devtmpfs keeps its device nodes usable),
  * and every procfs of the finished view (mount_proc.c hardens them all).
- * Also the mount attribute helper the entries share. */
+ * Also the mount attribute helpers the entries share. */
 #include "steps.h"
 
 #include <errno.h>
@@ -28,6 +28,11 @@ int stk_view_setattr(struct stk_view *v, int mnt, unsigned set, bool recursive, 
     if (mount_setattr(mnt, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
         return stk_view_err(v, errno, m, "mount_setattr(%s)", what);
     return 0;
+}
+
+int stk_view_set_readonly(struct stk_view *v, int mnt, bool recursive, const struct stk_bundle_mount *m)
+{
+    return stk_view_setattr(v, mnt, MOUNT_ATTR_RDONLY, recursive, "read-only", m);
 }
 
 int stk_view_mount_id(struct stk_view *v, int fd, const struct stk_bundle_mount *m)
