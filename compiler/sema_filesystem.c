@@ -376,6 +376,23 @@ void stk_fs_finish(struct stk_unit *u, struct stk_policy_ir *ir)
             x->fs_entries[j] = x->fs_entries[j - 1];
         x->fs_entries[j] = e;
     }
+    /* A view on the host's root keeps the host's /dev unless an entry
+     * replaces it: device I/O ignores read-only mounts, so `readonly /`
+     * leaves /dev/kmsg, loop and disk devices writable to a root command.
+     * Said only with `readonly /`, the policy that looks as if it closed
+     * them: without it the whole host is writable anyway. */
+    const struct stk_fs_entry *ro_root = NULL;
+    bool own_dev = false;
+    for (size_t i = 0; i < x->nfs; i++) {
+        const struct stk_fs_entry *e = &x->fs_entries[i];
+        if (e->kind == STK_FS_READONLY && strcmp(e->path, "/") == 0)
+            ro_root = e;
+        else if (e->kind != STK_FS_READONLY && strcmp(e->path, "/dev") == 0)
+            own_dev = true;
+    }
+    if (x->fs && !x->root && ro_root && !own_dev)
+        stk_diag(u->ds, STK_SEV_WARNING, "host-devices", ro_root->loc, "add 'dev minimal'",
+                 "the host's device nodes stay reachable: 'readonly /' does not stop writes to a device");
     for (size_t i = 0; i < x->nfs; i++) {
         const struct stk_fs_entry *e = &x->fs_entries[i];
         if (e->kind == STK_FS_PROC && !(x->ns & STK_NS_BIT(STK_NS_PID)))

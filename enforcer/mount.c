@@ -11,7 +11,11 @@
  * the host's view before the first entry changes anything, so it is exactly
  * as writable as its source was on the host (an earlier `readonly /` does
  * not reach it), and every procfs the view gets has its kernel knobs closed
- * right after it is attached.  Everything goes through
+ * right after it is attached (and any other procfs of the view, found in
+ * its mountinfo, once all entries are applied).  Device nodes work only
+ * where the policy put them: the jail's tree and writable binds are
+ * nodev,nosuid (a bind of a device node or of a devtmpfs excepted), and the
+ * bound nodes are read-only mounts.  Everything goes through
  * descriptors with the new mount API (Linux 5.12+: open_tree, move_mount,
  * fsopen/fsmount, mount_setattr), so no path of the host is ever resolved
  * after the view began to change.  Mount points are created only inside a
@@ -151,27 +155,28 @@ static bool is_dir(int fd)
     return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* the root directory of a procfs (its inode is always 1), not something in it */
-static bool is_proc_root(int fd)
+static bool is_node(int fd)
 {
     struct stat st;
-    return stk_view_is_proc(fd) && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_ino == 1;
+    return fstat(fd, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+}
+
+/* the root directory of a procfs (its inode is always 1), not something in it */
+static int is_proc_root(int fd)
+{
+    struct stat st;
+    int proc = stk_view_is_proc(fd);
+    if (proc <= 0)
+        return proc;
+    if (fstat(fd, &st) < 0)
+        return -1;
+    return S_ISDIR(st.st_mode) && st.st_ino == 1;
 }
 
 int stk_view_attach(struct stk_view *v, int mnt, int target, const struct stk_bundle_mount *m)
 {
     if (move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
         return stk_view_err(v, errno, m, "move_mount");
-    return 0;
-}
-
-int stk_view_set_readonly(struct stk_view *v, int mnt, bool recursive, const struct stk_bundle_mount *m)
-{
-    struct mount_attr a;
-    memset(&a, 0, sizeof a);
-    a.attr_set = MOUNT_ATTR_RDONLY;
-    if (mount_setattr(mnt, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
-        return stk_view_err(v, errno, m, "mount_setattr(read-only)");
     return 0;
 }
 
@@ -215,8 +220,23 @@ static int do_bind(struct stk_view *v, size_t i, const struct stk_bundle_mount *
     }
     /* A procfs of the host: its root gets its knobs closed like a fresh
      * one; anything below its root (/proc/sys, /proc/1, ...) is read-only. */
-    bool proc = stk_view_is_proc(tree), proc_root = is_proc_root(tree);
+    int proc = stk_view_is_proc(tree), proc_root = proc < 0 ? -1 : is_proc_root(tree);
+    if (proc < 0 || proc_root < 0) {
+        stk_view_err(v, errno, m, "fstatfs(%s)", m->src);
+        goto out;
+    }
     if ((m->readonly || (proc && !proc_root)) && stk_view_set_readonly(v, tree, true, m) < 0)
+        goto out;
+    /* A writable bind: no device node or setuid file the command can make
+     * there works (a command keeping CAP_MKNOD could otherwise create
+     * /dev/kmsg's node in it), unless the source is a device node or lies
+     * on a devtmpfs (`bind /dev /dev`, `bind /dev/kvm /dev/kvm`). */
+    if (!m->readonly && !v->keepdev[i] &&
+        stk_view_setattr(v, tree, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, true, "nodev,nosuid", m) < 0)
+        goto out;
+    /* a device node is used through a read-only mount as well; only its
+     * inode (the host's node: mode, owner, times) needs the writable one */
+    if (!dir && is_node(v->src[i]) && stk_view_setattr(v, tree, STK_VIEW_NODE_ATTRS, false, "read-only", m) < 0)
         goto out;
     if (stk_view_attach(v, tree, target, m) < 0 || (proc_root && stk_view_harden_proc(v, tree, m) < 0))
         goto out;
@@ -302,12 +322,13 @@ int stk_view_mask_fd(struct stk_view *v, int fd, const struct stk_bundle_mount *
         mnt = stk_view_newfs(v, "tmpfs", "4k", "0", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                                                         MOUNT_ATTR_NOEXEC, m);
     } else {
+        /* read-only: the host's /dev/null is still written through it,
+         * but chmod, chown and utimes get EROFS instead of changing the
+         * host's node */
         mnt = open_tree(v->devnull, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
         if (mnt < 0)
             stk_view_err(v, errno, m, "open_tree(/dev/null)");
-        /* the host's node itself: read-only, so that no chmod, chown, utimes
-         * or xattr through the mask reaches it (writing to it still works) */
-        else if (stk_view_set_readonly(v, mnt, false, m) < 0) {
+        else if (stk_view_setattr(v, mnt, STK_VIEW_NODE_ATTRS, false, "/dev/null read-only", m) < 0) {
             close(mnt);
             mnt = -1;
         }
@@ -360,8 +381,11 @@ static int open_host_path(struct stk_view *v, int hostroot, const char *path, co
     return m ? stk_view_err(v, 0, m, "%s", why) : stk_errf(v->e, STEP, "root %s: %s", path, why);
 }
 
+static int open_sources(struct stk_view *v, int hostroot, const struct stk_mount_table *t);
+
 /* Descriptors of what the view takes from the host, opened before anything
- * changes: the root, the bind sources, the devices and /dev/null. */
+ * changes: the root, the bind sources, the devices, /dev/null and the
+ * namespace's mountinfo. */
 static int open_host_paths(struct stk_view *v, int hostroot)
 {
     const struct stk_bundle_isolation *x = v->x;
@@ -378,11 +402,43 @@ static int open_host_paths(struct stk_view *v, int hostroot)
         if (!S_ISDIR(st.st_mode))
             return stk_errnof(v->e, STEP, ENOTDIR, "root %s", x->root);
     }
+    if ((v->mountinfo = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
+        return stk_errnof(v->e, STEP, errno, "/proc/self/mountinfo (the host's /proc)");
+    struct stk_mount_table t = {0};
+    bool writable_bind = false;
+    for (size_t i = 0; i < x->nmounts; i++)
+        writable_bind |= x->mounts[i].kind == STK_BFS_BIND && !x->mounts[i].readonly;
+    if (writable_bind && stk_view_read_mounts(v, &t) < 0)
+        return -1;
+    int r = open_sources(v, hostroot, &t);
+    stk_view_free_mounts(&t);
+    if (r < 0)
+        return -1;
+    /* /dev/null covers masked files: the policy's, and a procfs's (the
+     * view's /proc, a fresh one, a bind of one) */
+    if ((v->devnull = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
+        return stk_errnof(v->e, STEP, errno, "/dev/null (for the masks)");
+    struct stat st;
+    if (fstat(v->devnull, &st) < 0 || !S_ISCHR(st.st_mode))
+        return stk_errf(v->e, STEP, "the host's /dev/null is not a character device (for the masks)");
+    return 0;
+}
+
+/* the bind sources (t: the host's mounts, to tell a devtmpfs) and the devices */
+static int open_sources(struct stk_view *v, int hostroot, const struct stk_mount_table *t)
+{
+    const struct stk_bundle_isolation *x = v->x;
     for (size_t i = 0; i < x->nmounts; i++) {
         const struct stk_bundle_mount *m = &x->mounts[i];
         if (m->kind == STK_BFS_BIND) {
             if ((v->src[i] = open_host_path(v, hostroot, m->src, m)) < 0)
                 return -1;
+            if (!m->readonly) {
+                int dev = stk_view_is_dev_source(v, v->src[i], t, m);
+                if (dev < 0)
+                    return -1;
+                v->keepdev[i] = dev;
+            }
             /* cloned now, while no entry has changed a flag of the host's mounts */
             v->tree[i] = open_tree(v->src[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
             if (v->tree[i] < 0)
@@ -391,13 +447,6 @@ static int open_host_paths(struct stk_view *v, int hostroot)
             return -1;
         }
     }
-    /* /dev/null covers masked files: the policy's, and a procfs's (the
-     * view's /proc, a fresh one, a bind of one) */
-    if ((v->devnull = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
-        return stk_errnof(v->e, STEP, errno, "/dev/null (for the masks)");
-    struct stat st;
-    if (fstat(v->devnull, &st) < 0 || !S_ISCHR(st.st_mode))
-        return stk_errf(v->e, STEP, "the host's /dev/null is not a character device (for the masks)");
     return 0;
 }
 
@@ -428,7 +477,7 @@ static int build(struct stk_view *v)
         v->root = fcntl(v->rootfd, F_DUPFD_CLOEXEC, 0);
         if (v->root < 0)
             return stk_errnof(v->e, STEP, errno, "dup");
-        if (stk_view_harden_inherited_proc(v) < 0 || apply_entries(v) < 0)
+        if (stk_view_harden_inherited_proc(v) < 0 || apply_entries(v) < 0 || stk_view_harden_all_proc(v, -1) < 0)
             return -1;
         /* The working directory still points at what was there before: a
          * directory since masked or mounted over would stay reachable as
@@ -441,11 +490,20 @@ static int build(struct stk_view *v)
     if (v->root < 0)
         return stk_errnof(v->e, STEP, errno, "open_tree(%s)%s", x->root,
                           errno == ENOSYS ? " (needs Linux 5.12 or later)" : "");
+    /* The jail's own mounts: no device node or setuid file in it works,
+     * whoever put it there; devices come from `dev minimal` or a bind of a
+     * device node, which are mounts of their own (docs/enforcer.md) */
+    if (stk_view_setattr(v, v->root, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, true, "nodev,nosuid", NULL) < 0)
+        return -1;
+    int jail = stk_view_mount_id(v, v->root, NULL);
+    if (jail < 0)
+        return -1;
     /* stacked on the host's /: attached to our namespace (pivot_root needs
      * that) yet never seen by a lookup that starts at our root */
     if (move_mount(v->root, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
         return stk_errnof(v->e, STEP, errno, "attaching the new root");
-    if (stk_view_harden_inherited_proc(v) < 0 || apply_entries(v) < 0)
+    /* every procfs of the jail's tree, wherever the jail or a bind put it */
+    if (stk_view_harden_inherited_proc(v) < 0 || apply_entries(v) < 0 || stk_view_harden_all_proc(v, jail) < 0)
         return -1;
     return pivot(v);
 }
@@ -484,10 +542,12 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const 
     struct stk_view *v = calloc(1, sizeof *v);
     int *src = calloc(x->nmounts ? x->nmounts : 1, sizeof *src);
     int *tree = calloc(x->nmounts ? x->nmounts : 1, sizeof *tree);
-    if (!v || !src || !tree) {
+    bool *keepdev = calloc(x->nmounts ? x->nmounts : 1, sizeof *keepdev);
+    if (!v || !src || !tree || !keepdev) {
         free(v);
         free(src);
         free(tree);
+        free(keepdev);
         return stk_errnof(e, STEP, ENOMEM, "building the view");
     }
     v->x = x;
@@ -495,16 +555,18 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const 
     v->file_context = file_context;
     v->src = src;
     v->tree = tree;
+    v->keepdev = keepdev;
     struct stk_writer writer;
     if (stk_writer_of(&writer, ids, keep) < 0) {
         int err = errno;
         free(v);
         free(src);
         free(tree);
+        free(keepdev);
         return stk_errnof(e, STEP, err, "the command's groups");
     }
     v->writer = &writer;
-    v->root = v->rootfd = v->devnull = -1;
+    v->root = v->rootfd = v->devnull = v->mountinfo = -1;
     for (size_t i = 0; i < x->nmounts; i++)
         v->src[i] = v->tree[i] = -1;
     for (size_t i = 0; i < STK_VIEW_NDEV; i++)
@@ -525,9 +587,12 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const 
         close(v->rootfd);
     if (v->devnull >= 0)
         close(v->devnull);
+    if (v->mountinfo >= 0)
+        close(v->mountinfo);
     stk_writer_free(&writer);
     free(src);
     free(tree);
+    free(keepdev);
     free(v);
     return r;
 }

@@ -60,9 +60,8 @@ int stk_view_dev(struct stk_view *v, const struct stk_bundle_mount *m)
             stk_view_err(v, errno, m, "open_tree(/dev/%s)", devices[i]);
             goto out;
         }
-        /* the host's node: bound read-only, so that chmod, chown, utimes and
-         * xattrs cannot reach it; reading and writing the device still work */
-        if (stk_view_set_readonly(v, node, false, m) < 0) {
+        /* read-only: chmod /dev/null inside would change the host's node */
+        if (stk_view_setattr(v, node, STK_VIEW_NODE_ATTRS, false, "device node read-only", m) < 0) {
             close(node);
             goto out;
         }

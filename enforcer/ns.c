@@ -160,8 +160,13 @@ int stk_ns_plan(const struct stk_bundle *b, struct stk_supervisor *sv, uint64_t 
         plan.uid_self = (struct stk_bundle_idmap){plan.caller_uid, 0, 1, true};
         plan.gid_self = (struct stk_bundle_idmap){plan.caller_gid, 0, 1, true};
         /* root is not kept as the host's root by default: root squash */
+        bool can_setuid = has_cap(CAP_SETUID), can_setgid = has_cap(CAP_SETGID);
         plan.squash_uid = !x->uidmap && plan.caller_uid == 0;
-        plan.squash_gid = !x->gidmap && plan.caller_gid == 0;
+        /* gid 0 alone (an unprivileged uid whose group is root) is squashed
+         * only along with the uid or by a caller that may write such a map
+         * (CAP_SETGID); otherwise the own-gid map 0 -> 0 is what it may
+         * write, and gid 0 is no privilege without uid 0 or capabilities */
+        plan.squash_gid = !x->gidmap && plan.caller_gid == 0 && (plan.squash_uid || can_setgid);
         if (plan.squash_uid)
             plan.uid_self = (struct stk_bundle_idmap){0, STK_NS_SQUASH_ID, 1, false};
         if (plan.squash_gid)
@@ -175,7 +180,6 @@ int stk_ns_plan(const struct stk_bundle *b, struct stk_supervisor *sv, uint64_t 
             return -1;
         bool uid_self = self_map(plan.uids, plan.nuids, plan.caller_uid);
         bool gid_self = self_map(plan.gids, plan.ngids, plan.caller_gid);
-        bool can_setuid = has_cap(CAP_SETUID), can_setgid = has_cap(CAP_SETGID);
         if (!uid_self && !can_setuid)
             return stk_errf(e, STEP,
                             "the uid map maps more than the caller's own uid %u, which needs CAP_SETUID; "

@@ -29,6 +29,7 @@
  *   openw PATH        "openw PATH: ok" or "openw PATH: errno=E": open(O_WRONLY), closed at once, nothing written
  *                     (for kernel knobs: proves writability without changing anything)
  *   mknod PATH MAJ MIN  "mknod PATH: ok" or "mknod PATH: errno=E" (a character device, mode 0600)
+ *   chmod PATH MODE   "chmod PATH: ok" or "chmod PATH: errno=E" (MODE in octal)
  *   cat PATH          "cat PATH: CONTENT" (up to 4 KiB, newlines shown as '|') or "cat PATH: errno=E"
  *   ls PATH           "ls PATH: a b c" (sorted, without . and ..) or "ls PATH: errno=E"
  *   stat PATH         "stat PATH: mode=0MODE" (type bits dropped) or errno
@@ -434,6 +435,13 @@ int main(int argc, char **argv)
                 printf("mknod %s: errno=%d\n", path, errno);
             else
                 printf("mknod %s: ok\n", path);
+        } else if (!strcmp(a, "chmod") && i + 2 < argc) {
+            const char *path = argv[++i];
+            mode_t mode = (mode_t)strtoul(argv[++i], NULL, 8);
+            if (chmod(path, mode) < 0)
+                printf("chmod %s: errno=%d\n", path, errno);
+            else
+                printf("chmod %s: ok\n", path);
         } else if (!strcmp(a, "read") && i + 1 < argc) {
             const char *path = argv[++i];
             int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -86,7 +86,7 @@ TEST(iso_nothing_enforced_is_refused_any_more)
 
 TEST(iso_filesystem_implies_mount)
 {
-    compile("policy p {\n    filesystem { readonly / }\n}\n");
+    compile("policy p {\n    filesystem { readonly /srv }\n}\n");
     EXPECT_CLEAN();
     CHECK_INT(ir->iso.ns, NS(MOUNT));
     CHECK(ir->iso.root == NULL);
@@ -517,6 +517,35 @@ TEST(iso_lint_proc_without_pid_namespace)
     EXPECT_CLEAN();
 }
 
+TEST(iso_lint_host_devices)
+{
+    /* issue #10 review: `readonly /` on the host's root leaves /dev/kmsg,
+     * loop and disk devices writable to a root command */
+    CHECK(compile("policy p {\n    namespaces pid\n    filesystem {\n        readonly /\n        proc /proc\n"
+                  "        tmpfs /tmp\n    }\n}\n"));
+    EXPECT_WARN("host-devices", 4, 18,
+                "the host's device nodes stay reachable: 'readonly /' does not stop writes to a device",
+                "add 'dev minimal'");
+    EXPECT_COUNTS(0, 1);
+    /* anything of the policy's own at /dev, or a jail, silences it */
+    static const char *const quiet[] = {"dev minimal", "mask /dev", "tmpfs /dev", "bind /srv/dev /dev readonly",
+                                        "root /srv/jail"};
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+        char src[256];
+        snprintf(src, sizeof src, "policy p {\n    filesystem {\n        readonly /\n        %s\n    }\n}\n",
+                 quiet[i]);
+        CHECK(compile(src));
+        EXPECT_CLEAN();
+    }
+    /* without `readonly /` the view claims nothing about writes: no warning */
+    CHECK(compile("policy p {\n    filesystem {\n        tmpfs /tmp\n    }\n}\n"));
+    EXPECT_CLEAN();
+    /* the check runs on the whole chain: a child that adds dev minimal silences it */
+    CHECK(compile("policy base {\n    filesystem { readonly / }\n}\n"
+                  "policy child extends base {\n    filesystem { dev minimal }\n}\n"));
+    CHECK_INT(count_code("host-devices"), 0);
+}
+
 TEST(iso_lint_proc_pid_from_child)
 {
     /* the check runs on the whole chain: a child that adds pid silences it */
@@ -586,6 +615,7 @@ int main(void)
     RUN(iso_diag_fs_bind_option);
     RUN(iso_diag_fs_dev_mode);
     RUN(iso_lint_proc_without_pid_namespace);
+    RUN(iso_lint_host_devices);
     RUN(iso_lint_proc_pid_from_child);
     RUN(iso_diag_fs_too_many_entries);
     return harness_finish();
