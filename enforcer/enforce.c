@@ -57,7 +57,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     struct stk_report *rep = NULL;
     struct stk_landlock_plan *ll = NULL;
     struct stk_lsm_plan *lsm = NULL;
-    bool isolate = false;
+    struct stk_isolation_plan isolate = {0};
     bool via_fd = b->seccomp.present && (b->seccomp.flags & STK_SECCOMP_EXEC_RESTRICTED);
     stk_supervise_init(&sv);
 
@@ -121,7 +121,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_nnp_apply(b, e) < 0)
         return -1;
     /* 15. Landlock: the policy's rules, or the domain that only isolates */
-    if (stk_landlock_apply(ll, e) < 0 || stk_ptrace_isolation_apply(isolate, e) < 0)
+    if (stk_landlock_apply(ll, e) < 0 || stk_ptrace_isolation_apply(&isolate, sv.wanted, e) < 0)
         return -1;
     /* 16. seccomp, last (with the reporter's listener under --report; with
      *     the exec hand-over's listener when the policy denies execveat) */

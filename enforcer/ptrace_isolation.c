@@ -49,6 +49,11 @@
 struct iso_ruleset_attr {
     uint64_t handled_access_fs;
 };
+/* ABI 6: with the scopes (a kernel takes the longer structure only when it
+ * knows its fields; used only there). */
+struct iso_ruleset_attr6 {
+    uint64_t handled_access_fs, handled_access_net, scoped;
+};
 struct iso_path_beneath_attr {
     uint64_t allowed_access;
     int32_t parent_fd;
@@ -67,27 +72,36 @@ static bool pid_contained(const struct stk_bundle *b)
     return false;
 }
 
-int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool landlocked, bool *apply,
-                              struct stk_err *e)
+int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool landlocked,
+                              struct stk_isolation_plan *plan, struct stk_err *e)
 {
     (void)e;
-    *apply = false;
-    if (landlocked || pid_contained(b))
-        return 0; /* the policy's own domain, or nothing outside to reach */
-    const char *why = NULL;
+    memset(plan, 0, sizeof *plan);
     long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, ISO_CREATE_RULESET_VERSION);
+    bool sys_admin = (keep >> CAP_SYS_ADMIN) & 1;
+    bool nnp = b->no_new_privs || prctl(PR_GET_NO_NEW_PRIVS, 0L, 0L, 0L, 0L) == 1;
+    /* signals to the supervisor (taken only when there is one: apply) */
+    plan->can_scope_signal = abi >= 6 && !sys_admin && nnp &&
+                             !(b->landlock.present && (b->landlock.handled.scope & STK_LL_SCOPE_SIGNAL));
+    if (landlocked)
+        return 0; /* the policy's own domain isolates the same way */
+    const char *why = NULL;
     if (abi < 1)
         why = "this kernel has no Landlock";
     else if (abi < 2)
         why = "this kernel's Landlock (ABI 1) would forbid renames across directories";
-    else if ((keep >> CAP_SYS_ADMIN) & 1)
+    else if (sys_admin)
         why = "the command keeps cap_sys_admin, and a Landlock domain would refuse it mount(2)";
-    else if (!b->no_new_privs && prctl(PR_GET_NO_NEW_PRIVS, 0L, 0L, 0L, 0L) != 1)
+    else if (!nnp)
         why = "the policy turns no_new_privs off (Landlock needs it, or cap_sys_admin)";
     if (!why) {
-        *apply = true;
+        /* also with a pid namespace and its own /proc: a bind of the host's
+         * /proc (or of a tree holding it) would show the outside again */
+        plan->refer = true;
         return 0;
     }
+    if (pid_contained(b))
+        return 0; /* nothing outside to reach, unless the policy binds it in */
     fprintf(stderr,
             "stockade: %s: %s: the command can reach processes of its own uid outside the sandbox in ptrace "
             "mode (/proc/PID/mem); a pid namespace with its own /proc, or a landlock block, keeps it in\n",
@@ -95,24 +109,29 @@ int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool la
     return 0;
 }
 
-int stk_ptrace_isolation_apply(bool apply, struct stk_err *e)
+int stk_ptrace_isolation_apply(const struct stk_isolation_plan *plan, bool supervised, struct stk_err *e)
 {
-    if (!apply)
+    bool scope = supervised && plan->can_scope_signal;
+    if (!plan->refer && !scope)
         return 0;
     struct iso_ruleset_attr attr = {STK_LL_FS_REFER};
-    int rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+    struct iso_ruleset_attr6 attr6 = {plan->refer ? STK_LL_FS_REFER : 0, 0, STK_LL_SCOPE_SIGNAL};
+    int rfd = scope ? (int)syscall(SYS_landlock_create_ruleset, &attr6, sizeof attr6, 0)
+                    : (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
     if (rfd < 0)
         return stk_errnof(e, STEP, errno, "landlock_create_ruleset");
     int rc = 0;
-    /* the command's root, after the filesystem view was built */
-    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (root < 0) {
-        rc = stk_errnof(e, STEP, errno, "opening /");
-    } else {
-        struct iso_path_beneath_attr rule = {STK_LL_FS_REFER, root};
-        if (syscall(SYS_landlock_add_rule, rfd, ISO_RULE_PATH_BENEATH, &rule, 0) < 0)
-            rc = stk_errnof(e, STEP, errno, "landlock_add_rule(/)");
-        close(root);
+    if (plan->refer) {
+        /* the command's root, after the filesystem view was built */
+        int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0) {
+            rc = stk_errnof(e, STEP, errno, "opening /");
+        } else {
+            struct iso_path_beneath_attr rule = {STK_LL_FS_REFER, root};
+            if (syscall(SYS_landlock_add_rule, rfd, ISO_RULE_PATH_BENEATH, &rule, 0) < 0)
+                rc = stk_errnof(e, STEP, errno, "landlock_add_rule(/)");
+            close(root);
+        }
     }
     if (rc == 0 && syscall(SYS_landlock_restrict_self, rfd, 0) < 0)
         rc = stk_errnof(e, STEP, errno, "landlock_restrict_self");

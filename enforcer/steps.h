@@ -122,9 +122,16 @@ int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e);
  * does not make one (landlocked) and no pid namespace hides the outside.
  * plan with the other plans (keep: the command's capabilities), warns on
  * stderr when it cannot; apply right after stk_landlock_apply. */
-int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool landlocked, bool *apply,
-                              struct stk_err *e);
-int stk_ptrace_isolation_apply(bool apply, struct stk_err *e);
+struct stk_isolation_plan {
+    bool refer;            /* the domain that only isolates (no landlock block of the policy's) */
+    bool can_scope_signal; /* Landlock ABI 6: signals to processes outside can be refused too */
+};
+int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool landlocked,
+                              struct stk_isolation_plan *plan, struct stk_err *e);
+/* supervised: the command has a supervisor (or an init) outside its domain,
+ * which it must not be able to signal (SIGKILL would skip the clean-ups and,
+ * under --report, close the listener): LANDLOCK_SCOPE_SIGNAL when it can. */
+int stk_ptrace_isolation_apply(const struct stk_isolation_plan *plan, bool supervised, struct stk_err *e);
 /* cgroup.c: create the leaf and write the limits (v2, else v1) before the
  * fork; registers the supervisor's attach (v1) and clean-up (rmdir) hooks or
  * sets sv->cgroup_fd (v2, CLONE_INTO_CGROUP). */

@@ -271,4 +271,57 @@ else
     fail reach_kill_process_from_thread "rc=$rc out=$out err=$(cat "$T/err")"
 fi
 
+
+# ---- 7. the supervisor is out of the command's signal reach (review finding) --------------
+# A SIGKILL from the command would end --report (the listener goes, later
+# denials turn into ENOSYS) and skip every clean-up; the command's domain
+# refuses signals to processes outside it (LANDLOCK_SCOPE_SIGNAL, ABI 6).
+if [ "$("$RP" landlock-abi | sed 's/landlock-abi: //')" -lt 6 ] 2>/dev/null; then
+    skip reach_supervisor_not_signalled "this kernel's Landlock is older than ABI 6 (no signal scope)"
+else
+    out=$("$STK" run --report "$T/s.stk" -- /bin/sh -c 'kill -9 $PPID; echo "kill-rc=$?"; kill -STOP $PPID; echo "stop-rc=$?"' 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ] && has "$out" "kill-rc=1" && has "$out" "stop-rc=1" && has "$out" "stockade: report: summary"; then
+        pass reach_supervisor_not_signalled
+    else
+        fail reach_supervisor_not_signalled "rc=$rc: $out"
+    fi
+    # ... while the command still signals its own children
+    out=$("$STK" run --report "$T/s.stk" -- /bin/sh -c 'sleep 30 & kill -TERM $!; wait $!; echo "child-status=$?"' 2>&1)
+    has "$out" "child-status=143" && pass reach_own_children_signalled || fail reach_own_children_signalled "$out"
+fi
+
+# ---- 8. a pid namespace with its own /proc does not stand in for the domain ---------------
+# when the policy also binds the host's /proc: the outside is visible again there
+if [ "$landlock" -eq 1 ] && [ "$(id -u)" -eq 0 ]; then
+    cat >"$T/pidbind.stk" <<'POL'
+policy pidbind {
+    namespaces pid, mount
+    filesystem {
+        tmpfs /mnt
+        bind /proc /mnt/hostproc
+        proc /proc
+    }
+    seccomp {
+        default allow
+        errno EPERM ptrace, process_vm_readv, process_vm_writev
+    }
+}
+POL
+    chmod 644 "$T/pidbind.stk"
+    setpriv --bounding-set -all --inh-caps -all sleep 30 &
+    sib=$!
+    sleep 0.2
+    out=$("$STK" run "$T/pidbind.stk" -- "$B/tests/helpers/probe" openw "/mnt/hostproc/$sib/mem" 2>&1)
+    kill "$sib" 2>/dev/null
+    wait "$sib" 2>/dev/null
+    if has "$out" "openw /mnt/hostproc/$sib/mem: errno=13"; then
+        pass reach_pidns_with_host_proc_bound
+    else
+        fail reach_pidns_with_host_proc_bound "$out"
+    fi
+else
+    skip reach_pidns_with_host_proc_bound "needs root and Landlock ABI 2"
+fi
+
 [ $fails -eq 0 ]
