@@ -82,12 +82,17 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
     struct sock_fprog prog = {(unsigned short)s->len, insns};
     if (report) {
         /* --report: every action but allow notifies the supervisor, which
-         * answers as the policy says (report.c, report_child.c) */
-        if (stk_report_rewrite(insns, s->len, e) < 0) {
-            free(insns);
+         * answers as the policy says (report.c, report_child.c); the guard
+         * in front refuses the command listeners of its own */
+        struct sock_filter *copy;
+        size_t copy_len;
+        int r = stk_report_notifying_copy(insns, s->len, &copy, &copy_len, e);
+        free(insns);
+        if (r < 0)
             return -1;
-        }
-        /* insns is not freed: after the install the enforcer makes no system
+        prog.len = (unsigned short)copy_len;
+        prog.filter = copy;
+        /* copy is not freed: after the install the enforcer makes no system
          * call but the exec, and free() may trim the heap (brk); the exec
          * releases it */
         return stk_report_install(report, &prog, exec_fd, e);
