@@ -56,6 +56,13 @@ static int install_handover(const struct stk_bundle_seccomp *s, const struct soc
             return stk_errf(e, "seccomp", "the policy denies execveat, and the enforcer's own exec goes through "
                                           "a user-notification listener, which needs Linux 5.5 or later "
                                           "(seccomp(NEW_LISTENER): %s)", strerror(err));
+        if (err == EBUSY)
+            return stk_errf(e, "seccomp", "the policy denies execveat, and the enforcer's own exec goes through "
+                                          "a user-notification listener, but a seccomp filter this process "
+                                          "inherited already has one (a container runtime or supervisor that "
+                                          "intercepts system calls; the kernel allows one per filter chain): "
+                                          "run stockade outside it, or let the policy allow execveat "
+                                          "(seccomp(NEW_LISTENER): %s)", strerror(err));
         return install_error(err, e);
     }
     /* from here on no system call but the exec */

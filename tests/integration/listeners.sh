@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# report_listener.sh — under `--report` the command never gets a seccomp
+# listeners.sh — seccomp user-notification listeners that are not stockade's.
+#
+# 1. Under `--report` the command never gets a seccomp
 # listener of its own (docs/enforcer.md, "Violation reports"): a left-over
 # process that outlives the supervisor (its parent exited, or killed the
 # supervisor first) installs a filter with SECCOMP_FILTER_FLAG_NEW_LISTENER
 # that notifies a call the policy denies and answers CONTINUE.  The newest
 # filter wins a USER_NOTIF tie, so without the guard the denied call ran.
+#
+# 2. Under a parent that already holds a listener (a container runtime that
+# intercepts calls) the kernel refuses stockade's own (EBUSY): a policy that
+# denies execveat, or --report, fails closed with a message naming the cause.
+#
 # Syscall numbers are x86_64's (uname 63).
 set -u
 B=${STK_BUILD:-build}
 STK=$B/stockade
 LP=$(realpath "$B/tests/helpers/listener_probe")
+OUTER=$(realpath "$B/tests/helpers/outer_listener")
 T=$(mktemp -d)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
@@ -19,11 +27,11 @@ fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
 skip() { echo "SKIP $1: $2"; }
 has() { grep -qF -- "$2" <<<"$1"; }
 
-for f in "$STK" "$LP"; do
+for f in "$STK" "$LP" "$OUTER"; do
     [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }
 done
 if [ "$(uname -m)" != x86_64 ]; then
-    skip report_listener "the syscall numbers here are x86_64's"
+    skip listeners "the syscall numbers here are x86_64's"
     exit 0
 fi
 
@@ -89,5 +97,35 @@ if wait_done "$o" && has "$(cat "$o")" "before: ret=-1 errno=1" && ! has "$(cat 
 else
     fail report_listener_without_report "$(cat "$o" 2>/dev/null)"
 fi
+
+# 2. an outer listener: exit 125 and the cause, for both uses of a listener
+cat >"$T/noexec.stk" <<'POL'
+policy noexec {
+    seccomp {
+        default allow
+        errno EPERM execve, execveat
+    }
+}
+POL
+chmod 644 "$T/noexec.stk"
+err=$("$OUTER" "$STK" run "$T/noexec.stk" -- /bin/true 2>&1)
+rc=$?
+if [ $rc -eq 125 ] && has "$err" "stockade: seccomp:" && has "$err" "inherited already has one" \
+    && has "$err" "allow execveat"; then
+    pass outer_listener_exec_denied
+else
+    fail outer_listener_exec_denied "rc=$rc err=$err"
+fi
+err=$("$OUTER" "$STK" run --report "$T/nouname.stk" -- /bin/true 2>&1)
+rc=$?
+if [ $rc -eq 125 ] && has "$err" "--report needs a user-notification listener" && has "$err" "inherited already has one"; then
+    pass outer_listener_report
+else
+    fail outer_listener_report "rc=$rc err=$err"
+fi
+# a policy that needs no listener runs as usual under it
+err=$("$OUTER" "$STK" run "$T/nouname.stk" -- /bin/true 2>&1)
+rc=$?
+[ $rc -eq 0 ] && pass outer_listener_plain_policy || fail outer_listener_plain_policy "rc=$rc err=$err"
 
 [ $fails -eq 0 ]
