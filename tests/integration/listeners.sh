@@ -98,6 +98,43 @@ else
     fail report_listener_without_report "$(cat "$o" 2>/dev/null)"
 fi
 
+# 1b. with a pid namespace the init (the enforcer's parent) does not keep the
+#     enforcer's end of the listener's socket for the whole run
+if [ "$(id -u)" -eq 0 ]; then
+    cat >"$T/pidns.stk" <<'POL'
+policy pidns {
+    namespaces pid, mount
+    seccomp {
+        default allow
+        errno EPERM uname
+    }
+}
+POL
+    chmod 644 "$T/pidns.stk"
+    "$STK" run --report "$T/pidns.stk" -- /bin/sleep 3 >/dev/null 2>"$T/pidns.err" </dev/null &
+    sv=$!
+    init=""
+    for i in $(seq 50); do
+        init=$(cat /proc/$sv/task/*/children 2>/dev/null | tr -d ' ')
+        [ -n "$init" ] && [ -n "$(cat /proc/$init/task/*/children 2>/dev/null)" ] && break
+        sleep 0.1
+    done
+    links=""
+    if [ -n "$init" ] && grep -q 'NSpid:.*[[:space:]]1$' /proc/$init/status 2>/dev/null; then
+        for l in /proc/$init/fd/*; do links+="$(readlink "$l") "; done
+        if has "$links" "socket:"; then
+            fail report_init_closes_socket "the init holds: $links"
+        else
+            pass report_init_closes_socket
+        fi
+    else
+        fail report_init_closes_socket "no init found under $sv"
+    fi
+    wait $sv
+else
+    skip report_init_closes_socket "needs root (pid namespace)"
+fi
+
 # 2. an outer listener: exit 125 and the cause, for both uses of a listener
 cat >"$T/noexec.stk" <<'POL'
 policy noexec {
