@@ -136,6 +136,8 @@ static const struct {
     {STK_ABI_ARM, AUDIT_ARCH_ARM, 0},
 #elif defined(__riscv) && __riscv_xlen == 64
     {STK_ABI_RISCV64, AUDIT_ARCH_RISCV64, 0},
+#else
+    {-1, 0, 0}, /* no guard: stk_report_notifying_copy refuses */
 #endif
 };
 #define NGUARD_ABIS (sizeof guard_abis / sizeof guard_abis[0])
@@ -146,6 +148,14 @@ static const struct {
 #else
 #define FLAGS_LO offsetof(struct seccomp_data, args[1])
 #endif
+
+static const struct stk_syscall *seccomp_entry(void);
+
+/* seccomp's number on guard_abis[i] (nr_offset not applied), or STK_NR_NONE */
+static int32_t guard_nr(const struct stk_syscall *sc, size_t i)
+{
+    return sc && guard_abis[i].abi >= 0 ? sc->nr[guard_abis[i].abi] : STK_NR_NONE;
+}
 
 static const struct stk_syscall *seccomp_entry(void)
 {
@@ -169,12 +179,12 @@ size_t stk_report_guard(struct sock_filter *out)
     uint32_t nrs[NGUARD_ABIS + 1];
     size_t n = 0, ngroups = 0;
     uint32_t prev_arch = 0;
-    for (size_t i = 0; sc && i < NGUARD_ABIS; i++) {
-        if (sc->nr[guard_abis[i].abi] == STK_NR_NONE)
+    for (size_t i = 0; i < NGUARD_ABIS; i++) {
+        if (guard_nr(sc, i) == STK_NR_NONE)
             continue;
         ngroups += n == 0 || guard_abis[i].audit_arch != prev_arch;
         prev_arch = guard_abis[i].audit_arch;
-        nrs[n++] = (uint32_t)sc->nr[guard_abis[i].abi] + guard_abis[i].nr_offset;
+        nrs[n++] = (uint32_t)guard_nr(sc, i) + guard_abis[i].nr_offset;
     }
     if (!n)
         return 0;
@@ -183,19 +193,19 @@ size_t stk_report_guard(struct sock_filter *out)
     size_t flags_at = 1 + 2 * ngroups + n, end = flags_at + 3, pc = 0, k = 0;
     out[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
     for (size_t i = 0; i < NGUARD_ABIS; i++) {
-        if (sc->nr[guard_abis[i].abi] == STK_NR_NONE)
+        if (guard_nr(sc, i) == STK_NR_NONE)
             continue;
         uint32_t arch = guard_abis[i].audit_arch;
         size_t group_end = pc + 2; /* the arch test, ld nr, then this arch's numbers */
         for (size_t j = i; j < NGUARD_ABIS && guard_abis[j].audit_arch == arch; j++)
-            group_end += sc->nr[guard_abis[j].abi] != STK_NR_NONE;
+            group_end += guard_nr(sc, j) != STK_NR_NONE;
         /* another arch: the next group (A still holds the arch) or END */
         size_t next = group_end < flags_at ? group_end : end;
         out[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, (uint8_t)(next - pc - 1));
         pc++;
         out[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
         for (; i < NGUARD_ABIS && guard_abis[i].audit_arch == arch; i++) {
-            if (sc->nr[guard_abis[i].abi] == STK_NR_NONE)
+            if (guard_nr(sc, i) == STK_NR_NONE)
                 continue;
             /* the arch matched: no other group can; another number goes to END */
             uint8_t jf = pc + 1 == group_end ? (uint8_t)(end - pc - 1) : 0;
