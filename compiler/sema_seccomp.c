@@ -253,6 +253,44 @@ static void trace_lint(struct stk_unit *u, const struct stk_seccomp *sc, struct 
                  "its own processes and answer for them");
 }
 
+static bool action_kills_or_traps(struct stk_action a)
+{
+    return a.kind == STK_ACT_TRAP || a.kind == STK_ACT_KILL_THREAD || a.kind == STK_ACT_KILL_PROCESS;
+}
+
+/* `kill-process execveat` (or trap) is no tripwire for the exec hand-over's
+ * shape: the built-in rule comes first, so execveat(N, ..., AT_EMPTY_PATH)
+ * with N the enforcer's descriptor number notifies, and once the enforcer's
+ * listener is gone fails with ENOSYS; the process lives on.  Only rules that
+ * name execveat (the first one that can decide it) are looked at.  Called
+ * before the built-in rules are added. */
+static void handover_tripwire_lint(struct stk_unit *u, const struct stk_seccomp *sc, struct stk_loc block)
+{
+    int id = stk_syscall_lookup("execveat");
+    if (id < 0 || !stk_seccomp_restricts(sc, "execveat"))
+        return;
+    struct stk_loc at = block;
+    bool hit = false, decided = false;
+    for (size_t i = 0; i < sc->nrules && !hit && !decided; i++) {
+        const struct stk_rule *r = &sc->rules[i];
+        if (r->syscall != id)
+            continue;
+        if (action_kills_or_traps(r->action)) {
+            hit = true;
+            at = r->loc;
+        }
+        decided = !r->cond || r->cond->kind == STK_COND_TRUE;
+    }
+    /* a `default kill-process` allowlist is not warned about: its default
+     * is a catch-all, not a rule written to catch exec */
+    if (hit)
+        stk_diag(u->ds, STK_SEV_WARNING, "exec-tripwire-enosys", at,
+                 "count on the call failing, not on the process dying; under --report the supervisor answers "
+                 "that shape as the policy says",
+                 "execveat(N, ..., AT_EMPTY_PATH) with N the enforcer's descriptor for the command (usually 3) "
+                 "fails with ENOSYS instead of this action: the exec hand-over rule decides that shape first");
+}
+
 /* The built-in rules that depend on the policy's own rules, inserted at `at`
  * (after the other built-in rules, before the policy's). */
 static void add_late_builtins(struct stk_seccomp *sc, size_t at)
@@ -502,6 +540,7 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
                 rule_stmt(u, sc, blocks[b]->block.v[i], levels[b], decided);
     free(decided);
     bool none = sc->nrules == builtin;
+    handover_tripwire_lint(u, sc, blocks[0]->loc);
     add_late_builtins(sc, builtin);
     trace_lint(u, sc, blocks[0]->loc);
 

@@ -292,8 +292,7 @@ static int on_attach(pid_t child, void *arg, struct stk_err *e)
 {
     struct stk_report *r = arg;
     r->child = child;
-    close(r->sock[1]); /* the enforcer's end */
-    r->sock[1] = -1;
+    /* the enforcer's end, sock[1], is closed by supervise.c (child side) */
     /* a report nobody reads any more (`| head`) must not kill the supervisor,
      * and with it the command: the write fails with EPIPE instead */
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
@@ -416,6 +415,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         on_cleanup(r);
         return -1;
     }
+    /* the enforcer's end: closed by the supervisor and, in a pid namespace,
+     * by the init, which would otherwise hold it for the whole run */
+    if (stk_supervise_child_side(&r->sock[1], e) < 0)
+        return -1; /* the clean-up hook owns r */
     /* The supervisor reads the strings of a command that may run as another
      * uid (or make itself non-dumpable) through /proc/TID/mem, a file of
      * mode 0600 owned by the command's uid: it keeps CAP_DAC_READ_SEARCH (to

@@ -58,6 +58,24 @@ int64_t stk_report_trap_value(const struct seccomp_data *d);
  * e.  prog is modified in place. */
 int stk_report_rewrite(struct sock_filter *prog, size_t len, struct stk_err *e);
 
+/* The listener guard that the notifying copy starts with: seccomp(2) with
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER in its flags fails with EBUSY on every ABI
+ * the native kernel runs, whether or not the supervisor (and its listener) is
+ * still there: a listener of the command's own would win the USER_NOTIF tie
+ * against the supervisor's and could let denied calls run.  Only the seccomp
+ * number reads an argument, so the kernel's action cache is unchanged for
+ * every other call, and every other path ends with A = 0 as at the start.
+ * Writes at most STK_REPORT_GUARD_MAX instructions; returns their number (0:
+ * seccomp(2) has no number here). */
+#define STK_REPORT_GUARD_MAX 16
+size_t stk_report_guard(struct sock_filter *out);
+
+/* The program that --report installs: the guard, then prog rewritten by
+ * stk_report_rewrite (cBPF jumps are relative: prog is unchanged by the
+ * move).  *out is allocated (free it), *out_len its length; -1 with e. */
+int stk_report_notifying_copy(const struct sock_filter *prog, size_t len, struct sock_filter **out, size_t *out_len,
+                              struct stk_err *e);
+
 /* "socket", or NULL if the number is unknown on that architecture; *abi_name
  * gets the ABI's name when it is not the native one ("i386", "x32"), else
  * NULL.  Looks the name up in the compiler's generated syscall table. */

@@ -127,6 +127,11 @@ int stk_report_install(struct stk_report *r, const struct sock_fprog *prog, int 
         if (err == EACCES)
             return stk_errf(e, STEP, "installing a filter needs no_new_privs or CAP_SYS_ADMIN, and the policy "
                                      "turns no_new_privs off");
+        if (err == EBUSY)
+            return stk_errf(e, STEP, "--report needs a user-notification listener, but a seccomp filter this "
+                                     "process inherited already has one (a container runtime or supervisor that "
+                                     "intercepts system calls; the kernel allows one per filter chain): run "
+                                     "without --report, or outside it (seccomp(NEW_LISTENER): %s)", strerror(err));
         return stk_errnof(e, STEP, err, "seccomp(SECCOMP_SET_MODE_FILTER, NEW_LISTENER)");
     }
     /* From here on no system call until the helper is done (see the top). */

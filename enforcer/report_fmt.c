@@ -12,7 +12,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <linux/audit.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -98,7 +100,6 @@ int stk_report_rewrite(struct sock_filter *prog, size_t len, struct stk_err *e)
     return 0;
 }
 
-/* ---- names -------------------------------------------------------------------- */
 
 #if defined(__x86_64__)
 #define NATIVE_ABI STK_ABI_X86_64
@@ -113,6 +114,138 @@ int stk_report_rewrite(struct sock_filter *prog, size_t len, struct stk_err *e)
 #else
 #define NATIVE_ABI (-1)
 #endif
+
+/* ---- the listener guard --------------------------------------------------------- */
+
+/* The ABIs the native kernel runs (the ones a policy can let in), grouped by
+ * their AUDIT_ARCH value: x32 shares x86_64's. */
+static const struct {
+    int abi;
+    uint32_t audit_arch, nr_offset;
+} guard_abis[] = {
+#if defined(__x86_64__)
+    {STK_ABI_X86_64, AUDIT_ARCH_X86_64, 0},
+    {STK_ABI_X32, AUDIT_ARCH_X86_64, STK_X32_SYSCALL_BIT},
+    {STK_ABI_I386, AUDIT_ARCH_I386, 0},
+#elif defined(__i386__)
+    {STK_ABI_I386, AUDIT_ARCH_I386, 0},
+#elif defined(__aarch64__)
+    {STK_ABI_AARCH64, AUDIT_ARCH_AARCH64, 0},
+    {STK_ABI_ARM, AUDIT_ARCH_ARM, 0},
+#elif defined(__arm__)
+    {STK_ABI_ARM, AUDIT_ARCH_ARM, 0},
+#elif defined(__riscv) && __riscv_xlen == 64
+    {STK_ABI_RISCV64, AUDIT_ARCH_RISCV64, 0},
+#else
+    {-1, 0, 0}, /* no guard: stk_report_notifying_copy refuses */
+#endif
+};
+#define NGUARD_ABIS (sizeof guard_abis / sizeof guard_abis[0])
+
+/* seccomp(2)'s flags: the low 32 bits of args[1] (the kernel reads an unsigned int) */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FLAGS_LO (offsetof(struct seccomp_data, args[1]) + 4)
+#else
+#define FLAGS_LO offsetof(struct seccomp_data, args[1])
+#endif
+
+static const struct stk_syscall *seccomp_entry(void);
+
+/* seccomp's number on guard_abis[i] (nr_offset not applied), or STK_NR_NONE */
+static int32_t guard_nr(const struct stk_syscall *sc, size_t i)
+{
+    return sc && guard_abis[i].abi >= 0 ? sc->nr[guard_abis[i].abi] : STK_NR_NONE;
+}
+
+static const struct stk_syscall *seccomp_entry(void)
+{
+    size_t lo = 0, hi = stk_syscall_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp("seccomp", stk_syscall_table[mid].name);
+        if (c == 0)
+            return &stk_syscall_table[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+size_t stk_report_guard(struct sock_filter *out)
+{
+    const struct stk_syscall *sc = seccomp_entry();
+    uint32_t nrs[NGUARD_ABIS + 1];
+    size_t n = 0, ngroups = 0;
+    uint32_t prev_arch = 0;
+    for (size_t i = 0; i < NGUARD_ABIS; i++) {
+        if (guard_nr(sc, i) == STK_NR_NONE)
+            continue;
+        ngroups += n == 0 || guard_abis[i].audit_arch != prev_arch;
+        prev_arch = guard_abis[i].audit_arch;
+        nrs[n++] = (uint32_t)guard_nr(sc, i) + guard_abis[i].nr_offset;
+    }
+    if (!n)
+        return 0;
+    /* ld arch; per arch: jeq arch, ld nr, jeq nr...; FLAGS: ld flags, jset,
+     * ret EBUSY; END: A &= 0 (A as the program finds it at the start: 0) */
+    size_t flags_at = 1 + 2 * ngroups + n, end = flags_at + 3, pc = 0, k = 0;
+    out[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    for (size_t i = 0; i < NGUARD_ABIS; i++) {
+        if (guard_nr(sc, i) == STK_NR_NONE)
+            continue;
+        uint32_t arch = guard_abis[i].audit_arch;
+        size_t group_end = pc + 2; /* the arch test, ld nr, then this arch's numbers */
+        for (size_t j = i; j < NGUARD_ABIS && guard_abis[j].audit_arch == arch; j++)
+            group_end += guard_nr(sc, j) != STK_NR_NONE;
+        /* another arch: the next group (A still holds the arch) or END */
+        size_t next = group_end < flags_at ? group_end : end;
+        out[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, (uint8_t)(next - pc - 1));
+        pc++;
+        out[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+        for (; i < NGUARD_ABIS && guard_abis[i].audit_arch == arch; i++) {
+            if (guard_nr(sc, i) == STK_NR_NONE)
+                continue;
+            /* the arch matched: no other group can; another number goes to END */
+            uint8_t jf = pc + 1 == group_end ? (uint8_t)(end - pc - 1) : 0;
+            out[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nrs[k++], (uint8_t)(flags_at - pc - 1), jf);
+            pc++;
+        }
+        i--; /* the outer loop's increment */
+    }
+    out[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, FLAGS_LO);
+    out[pc++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, SECCOMP_FILTER_FLAG_NEW_LISTENER, 0, 1);
+    out[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EBUSY);
+    out[pc++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0);
+    return pc;
+}
+
+int stk_report_notifying_copy(const struct sock_filter *prog, size_t len, struct sock_filter **out, size_t *out_len,
+                              struct stk_err *e)
+{
+    struct sock_filter guard[STK_REPORT_GUARD_MAX];
+    size_t g = stk_report_guard(guard);
+    if (!g)
+        return stk_errf(e, "report", "seccomp(2) has no number on this architecture in the syscall table");
+    if (len + g > 4096)
+        return stk_errf(e, "report", "the program has %zu instructions; with the %zu of --report's listener "
+                        "guard it exceeds the kernel's 4096", len, g);
+    struct sock_filter *c = calloc(len + g, sizeof *c);
+    if (!c)
+        return stk_errnof(e, "report", ENOMEM, "copying the program");
+    memcpy(c, guard, g * sizeof *c);
+    memcpy(c + g, prog, len * sizeof *c);
+    if (stk_report_rewrite(c + g, len, e) < 0) {
+        free(c);
+        return -1;
+    }
+    *out = c;
+    *out_len = len + g;
+    return 0;
+}
+
+/* ---- names -------------------------------------------------------------------- */
 
 static const char *const abi_names[STK_ABI_COUNT] = {
     [STK_ABI_X86_64] = "x86_64", [STK_ABI_I386] = "i386",  [STK_ABI_X32] = "x32",

@@ -56,6 +56,13 @@ static int install_handover(const struct stk_bundle_seccomp *s, const struct soc
             return stk_errf(e, "seccomp", "the policy denies execveat, and the enforcer's own exec goes through "
                                           "a user-notification listener, which needs Linux 5.5 or later "
                                           "(seccomp(NEW_LISTENER): %s)", strerror(err));
+        if (err == EBUSY)
+            return stk_errf(e, "seccomp", "the policy denies execveat, and the enforcer's own exec goes through "
+                                          "a user-notification listener, but a seccomp filter this process "
+                                          "inherited already has one (a container runtime or supervisor that "
+                                          "intercepts system calls; the kernel allows one per filter chain): "
+                                          "run stockade outside it, or let the policy allow execveat "
+                                          "(seccomp(NEW_LISTENER): %s)", strerror(err));
         return install_error(err, e);
     }
     /* from here on no system call but the exec */
@@ -82,12 +89,17 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
     struct sock_fprog prog = {(unsigned short)s->len, insns};
     if (report) {
         /* --report: every action but allow notifies the supervisor, which
-         * answers as the policy says (report.c, report_child.c) */
-        if (stk_report_rewrite(insns, s->len, e) < 0) {
-            free(insns);
+         * answers as the policy says (report.c, report_child.c); the guard
+         * in front refuses the command listeners of its own */
+        struct sock_filter *copy;
+        size_t copy_len;
+        int r = stk_report_notifying_copy(insns, s->len, &copy, &copy_len, e);
+        free(insns);
+        if (r < 0)
             return -1;
-        }
-        /* insns is not freed: after the install the enforcer makes no system
+        prog.len = (unsigned short)copy_len;
+        prog.filter = copy;
+        /* copy is not freed: after the install the enforcer makes no system
          * call but the exec, and free() may trim the heap (brk); the exec
          * releases it */
         return stk_report_install(report, &prog, exec_fd, e);

@@ -53,6 +53,17 @@ int stk_supervise_on_cleanup(struct stk_supervisor *sv, stk_sv_cleanup_fn *fn, v
     return 0;
 }
 
+static int *child_side[STK_SV_MAX_HOOKS];
+static size_t nchild_side;
+
+int stk_supervise_child_side(int *fd, struct stk_err *e)
+{
+    if (nchild_side == STK_SV_MAX_HOOKS)
+        return stk_errf(e, STEP, "too many child-side descriptors");
+    child_side[nchild_side++] = fd;
+    return 0;
+}
+
 int stk_supervise_on_poll(struct stk_supervisor *sv, int fd, stk_sv_poll_fn *fn, void *arg, struct stk_err *e)
 {
     if (sv->npoll == STK_SV_MAX_HOOKS)
@@ -248,6 +259,11 @@ int stk_supervise_fork(struct stk_supervisor *sv, uint64_t clone_flags, struct s
     /* parent */
     sv->child = pid;
     close(sync[0]);
+    for (size_t i = 0; i < nchild_side; i++)
+        if (*child_side[i] >= 0) {
+            close(*child_side[i]);
+            *child_side[i] = -1;
+        }
     for (size_t i = 0; i <= sv->nattach; i++) {
         int r = i < sv->nattach ? sv->attach[i].fn(pid, sv->attach[i].arg, e) : drop_privileges(sv, e);
         if (r < 0) {

@@ -56,6 +56,12 @@ int stk_supervise_on_attach(struct stk_supervisor *sv, stk_sv_attach_fn *fn, voi
 int stk_supervise_on_cleanup(struct stk_supervisor *sv, stk_sv_cleanup_fn *fn, void *arg, struct stk_err *e);
 int stk_supervise_on_poll(struct stk_supervisor *sv, int fd, stk_sv_poll_fn *fn, void *arg, struct stk_err *e);
 
+/* *fd belongs to the command's side: the parent of every later
+ * stk_supervise_fork — the supervisor, and a pid namespace's init that the
+ * child forks in turn — closes it right after the fork and sets it to -1;
+ * the child keeps it.  (Process-wide; at most STK_SV_MAX_HOOKS.) */
+int stk_supervise_child_side(int *fd, struct stk_err *e);
+
 /* Fork (clone3 with clone_flags, e.g. CLONE_NEWUSER | CLONE_NEWPID, plus
  * CLONE_INTO_CGROUP when sv->cgroup_fd >= 0).  Returns 0 in the child, once
  * the parent's attach hooks have succeeded and the parent has made itself

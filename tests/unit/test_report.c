@@ -131,23 +131,50 @@ TEST(rewrite_equivalent_on_generated_program)
     char err[256];
     CHECK_INT(stk_bpf_generate(ir, &prog, err, sizeof err), 0);
     stk_policy_ir_free(ir);
-    struct sock_filter *copy = malloc(prog.len * sizeof *copy);
-    CHECK(copy != NULL);
-    memcpy(copy, prog.insns, prog.len * sizeof *copy);
+    /* the rewrite alone, and the copy --report installs (the listener guard first) */
+    struct sock_filter *plain = malloc(prog.len * sizeof *plain);
+    CHECK(plain != NULL);
+    memcpy(plain, prog.insns, prog.len * sizeof *plain);
     struct stk_err e = {0};
-    CHECK_INT(stk_report_rewrite(copy, prog.len, &e), 0);
-    CHECK_INT(stk_bpf_validate(copy, prog.len, err, sizeof err), 0);
+    CHECK_INT(stk_report_rewrite(plain, prog.len, &e), 0);
+    struct sock_filter *copy = NULL;
+    size_t copy_len = 0;
+    CHECK_INT(stk_report_notifying_copy(prog.insns, prog.len, &copy, &copy_len, &e), 0);
+    CHECK(copy_len > prog.len && copy_len <= prog.len + STK_REPORT_GUARD_MAX);
+    CHECK_INT(stk_bpf_validate(copy, copy_len, err, sizeof err), 0);
     static const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, 0x12345678u};
     static const uint64_t argv[] = {0, 1, 2, 10, 64, 0x40, 0x41, 0xffffffffu, 0xffffffffffffffffull};
-    unsigned checked = 0, notified = 0;
+    unsigned checked = 0, notified = 0, guarded = 0;
     for (size_t a = 0; a < sizeof arches / sizeof arches[0]; a++) {
-        for (uint32_t nr = 0; nr < 470; nr++) {
+        for (uint32_t nr0 = 0; nr0 < 470 + 470; nr0++) {
+            /* the second half: x32 numbers */
+            uint32_t nr = nr0 < 470 ? nr0 : (nr0 - 470) | STK_X32_SYSCALL_BIT;
+            const char *abi;
+            const char *name = stk_report_syscall_name(arches[a], nr, &abi);
+            bool is_seccomp = name && strcmp(name, "seccomp") == 0;
+            /* the action cache: the guard changes nothing for other calls */
+            if (!is_seccomp)
+                CHECK_MSG(stk_bpf_cacheable(copy, copy_len, arches[a], nr) ==
+                              stk_bpf_cacheable(plain, prog.len, arches[a], nr),
+                          "nr 0x%x arch 0x%x: cacheable changed by the guard", nr, arches[a]);
             for (size_t k = 0; k < sizeof argv / sizeof argv[0]; k++) {
                 struct seccomp_data d = {.nr = (int)nr, .arch = arches[a]};
                 for (int i = 0; i < 6; i++)
                     d.args[i] = argv[(k + (size_t)i) % (sizeof argv / sizeof argv[0])];
                 uint32_t o = stk_bpf_run(prog.insns, prog.len, &d, NULL);
-                uint32_t n = stk_bpf_run(copy, prog.len, &d, NULL);
+                uint32_t n = stk_bpf_run(copy, copy_len, &d, NULL);
+                if (is_seccomp && (arches[a] == AUDIT_ARCH_X86_64 || arches[a] == AUDIT_ARCH_I386) &&
+                    (d.args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER)) {
+                    /* a listener of the command's own: refused on every ABI the kernel runs */
+                    CHECK_MSG(n == (SECCOMP_RET_ERRNO | EBUSY), "nr 0x%x arch 0x%x flags 0x%llx: 0x%x, not EBUSY",
+                              nr, d.arch, (unsigned long long)d.args[1], n);
+                    guarded++;
+                    checked++;
+                    continue;
+                }
+                /* everything else decides as the rewrite alone */
+                CHECK_MSG(n == stk_bpf_run(plain, prog.len, &d, NULL), "nr 0x%x arch 0x%x: the guard changed 0x%x",
+                          nr, d.arch, n);
                 if ((o & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
                     CHECK_MSG(n == o, "nr %u arch 0x%x: allowed by the policy, 0x%x in the copy", nr, d.arch, n);
                 else
@@ -159,6 +186,16 @@ TEST(rewrite_equivalent_on_generated_program)
         }
     }
     CHECK(notified > 0 && notified < checked);
+#if defined(__x86_64__)
+    CHECK_INT(guarded, 3 * 3); /* x86_64, x32 and i386, three flag values with the bit */
+    /* the bit in the high half of args[1] is not a flag: the kernel reads 32 bits */
+    struct seccomp_data hi = {.nr = SYS_seccomp, .arch = AUDIT_ARCH_X86_64,
+                              .args = {1, (uint64_t)SECCOMP_FILTER_FLAG_NEW_LISTENER << 32}};
+    CHECK(stk_bpf_run(copy, copy_len, &hi, NULL) != (SECCOMP_RET_ERRNO | EBUSY));
+#else
+    CHECK(guarded > 0);
+#endif
+    free(plain);
     free(copy);
     stk_bpf_prog_free(&prog);
 }
