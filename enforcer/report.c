@@ -109,29 +109,38 @@ static void handle(struct stk_report *r)
     struct stk_decision d;
     stk_report_decide(ret, &d);
 
-    /* a kill comes before anything is read about the caller (kill_first);
-     * the description is made from what is left of it */
-    bool killed = false;
-    pid_t tgid = 0;
+    struct task t;
+    char strs[6][2 * STR_MAX];
+    const char *ptrs[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+    bool killed = false, alive;
     if (d.verdict == STK_V_KILL) {
+        /* Kill at once (kill_first: SIGKILL cannot be caught, so nothing the
+         * caller's other threads do meanwhile matters).  Before it, only the
+         * kernel's /proc/TID/status is read for the report's name (checked
+         * to be about the waiting task); the caller's memory is not read at
+         * all, neither before (it could stall the read, userfaultfd) nor
+         * after (it is gone, and a thread's number may be reused): a killed
+         * call's strings are shown as addresses. */
+        task_read((pid_t)req.pid, &t);
+        bool valid = id_valid(r, req.id);
+        pid_t tgid = 0;
         killed = kill_first(r, (pid_t)req.pid, req.id, &tgid);
         respond(r, req.id, ENOSYS, false); /* in case: the call never runs */
+        alive = killed;
+        if (!valid || !t.ok)
+            t.ok = false;
+        else if (tgid > 0 && t.tgid != tgid)
+            t.ok = false; /* not the task the pidfd was for */
+    } else {
+        task_read((pid_t)req.pid, &t);
+        read_strings((pid_t)req.pid, &req.data, strs, ptrs);
+        /* /proc/PID was read about the notifying task only if it still waits */
+        alive = id_valid(r, req.id);
+        if (!alive)
+            for (int i = 0; i < 6; i++)
+                ptrs[i] = NULL;
     }
-
-    struct task t;
-    task_read((pid_t)req.pid, &t);
-    if (!t.ok && tgid > 0 && tgid != (pid_t)req.pid) {
-        /* a killed thread other than the leader is gone already; the
-         * leader stays (a zombie) until reaped: its name, then */
-        task_read(tgid, &t);
-        t.ok = t.ok && t.tgid == tgid;
-    }
-    char strs[6][2 * STR_MAX];
-    const char *ptrs[6];
-    read_strings((pid_t)req.pid, &req.data, strs, ptrs);
-    /* /proc/PID was read about the notifying task only if it still waits */
-    bool alive = d.verdict == STK_V_KILL ? killed : id_valid(r, req.id);
-    if (!alive || (d.verdict == STK_V_KILL && !t.ok)) {
+    if (!alive || !t.ok) {
         t.ok = false;
         snprintf(t.name, sizeof t.name, "?");
     }
