@@ -10,14 +10,8 @@ STK=$(realpath "$B/stockade")
 EXEC=$(realpath "$B/stockade-exec")
 PROBE=$(realpath "$B/tests/helpers/probe")
 # not under /tmp: the views below mount a tmpfs there
-T=$(mktemp -d /var/tmp/stk-iso-XXXXXX)
-chmod 755 "$T"
-trap 'rm -rf "$T"' EXIT
-fails=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
-skip() { echo "SKIP $1: $2"; }
-has() { grep -qF -- "$2" <<<"$1"; }
+. "$(dirname "$0")/../helpers/itest.sh"
+itest_tmp /var/tmp/stk-iso-XXXXXX
 count() { grep -cxF -- "$2" <<<"$1"; }
 
 for f in "$STK" "$EXEC" "$PROBE"; do

@@ -18,14 +18,8 @@ B=${STK_BUILD:-build}
 STK=$B/stockade
 LP=$(realpath "$B/tests/helpers/listener_probe")
 OUTER=$(realpath "$B/tests/helpers/outer_listener")
-T=$(mktemp -d)
-chmod 755 "$T"
-trap 'rm -rf "$T"' EXIT
-fails=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
-skip() { echo "SKIP $1: $2"; }
-has() { grep -qF -- "$2" <<<"$1"; }
+. "$(dirname "$0")/../helpers/itest.sh"
+itest_tmp
 
 for f in "$STK" "$LP" "$OUTER"; do
     [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }

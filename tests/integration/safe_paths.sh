@@ -14,11 +14,7 @@ set -u
 B=${STK_BUILD:-build}
 STK=$B/stockade
 LP=$(realpath "$B/tests/helpers/limprobe")
-fails=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
-skip() { echo "SKIP $1: $2"; }
-has() { grep -qF -- "$2" <<<"$1"; }
+. "$(dirname "$0")/../helpers/itest.sh"
 
 for f in "$STK" "$LP"; do
     [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }

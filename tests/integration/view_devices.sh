@@ -14,14 +14,8 @@ STK=$(realpath "$B/stockade")
 PROBE=$(realpath "$B/tests/helpers/probe")
 EXAMPLES=$(realpath policies/examples)
 # not under /tmp: the views below mount a tmpfs there
-T=$(mktemp -d /var/tmp/stk-dev-XXXXXX)
-chmod 755 "$T"
-trap 'rm -rf "$T"' EXIT
-fails=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
-skip() { echo "SKIP $1: $2"; }
-has() { grep -qF -- "$2" <<<"$1"; }
+. "$(dirname "$0")/../helpers/itest.sh"
+itest_tmp /var/tmp/stk-dev-XXXXXX
 
 for f in "$STK" "$PROBE"; do
     [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }

@@ -1,0 +1,17 @@
+# itest.sh — what every integration script in tests/integration/ starts
+# with; sourced: `. "$(dirname "$0")/../helpers/itest.sh"`.
+#   pass NAME, fail NAME WHY, skip NAME WHY   print the lines run-tests.sh counts
+#   has TEXT NEEDLE                           TEXT contains NEEDLE (fixed string)
+#   itest_tmp [TEMPLATE]                      T = a new directory (mode 755),
+#                                             removed at exit
+# $fails counts the failures: end a script with `[ $fails -eq 0 ]`.
+fails=0
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
+skip() { echo "SKIP $1: $2"; }
+has() { grep -qF -- "$2" <<<"$1"; }
+itest_tmp() {
+    T=$(mktemp -d ${1:+"$1"}) || { echo "FAIL setup: mktemp"; exit 1; }
+    chmod 755 "$T"
+    trap 'rm -rf "$T"' EXIT
+}
