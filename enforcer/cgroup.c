@@ -6,6 +6,7 @@
 #include "cgroup_int.h"
 
 #include <ctype.h>
+#include <linux/capability.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -518,8 +519,13 @@ static void remove_parent(struct cg_leaf *l)
         fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", mark, strerror(errno));
         return;
     }
-    if (rmdir(l->parent) < 0 && errno != ENOENT)
-        fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", l->parent, strerror(errno));
+    if (rmdir(l->parent) < 0 && errno != ENOENT) {
+        int err = errno;
+        /* the mark again, so that a later run still knows the parent is ours */
+        if (mkdir(mark, 0755) < 0 && errno != EEXIST)
+            fprintf(stderr, "stockade: cgroup: cannot restore %s: %s\n", mark, strerror(errno));
+        fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", l->parent, strerror(err));
+    }
 }
 
 void cg_teardown(struct cg_run *r)
@@ -554,6 +560,32 @@ void cg_teardown(struct cg_run *r)
             l->pfd = -1;
         }
     }
+}
+
+/* The supervisor keeps only the capabilities its clean-up needs
+ * (supervise_lockdown.c).  Removing the `stockade` parent writes the
+ * directory that holds it, which is often a hierarchy's root, mode 0555
+ * (dr-xr-xr-x): root created the parent there through CAP_DAC_OVERRIDE and
+ * needs it again to remove it.  Kept only when the mode bits alone would not
+ * let our uid write such a directory. */
+static bool needs_dac_override(const struct cg_run *r)
+{
+    for (size_t i = 0; i < r->nleaf; i++) {
+        char up[PATH_MAX];
+        snprintf(up, sizeof up, "%s", r->leaf[i].parent);
+        char *slash = strrchr(up, '/');
+        if (!slash || slash == up)
+            continue;
+        *slash = '\0';
+        struct stat st;
+        if (stat(up, &st) < 0)
+            return true; /* cannot tell: keep what removing may need */
+        bool w = (st.st_uid == geteuid() && (st.st_mode & S_IWUSR)) ||
+                 (st.st_gid == getegid() && (st.st_mode & S_IWGRP)) || (st.st_mode & S_IWOTH);
+        if (!w)
+            return true;
+    }
+    return false;
 }
 
 /* ---- the step ---------------------------------------------------------------------------------- */
@@ -615,6 +647,8 @@ int stk_cgroup_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, st
                       cg_ctrl_list(v1have, 1, l1, sizeof l1));
     }
     free(ms);
+    if (rc == 0 && needs_dac_override(r))
+        sv->keep_caps |= 1ull << CAP_DAC_OVERRIDE;
     if (rc == 0)
         rc = stk_supervise_on_cleanup(sv, cleanup_hook, r, e);
     if (rc < 0) {

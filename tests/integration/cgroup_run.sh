@@ -357,4 +357,34 @@ else
     skip cgroup_v2_leaf_without_controllers "cgroup2 is not mounted"
 fi
 
+# The stockade parent a run made is removed when the run ends: the
+# supervisor keeps what removing it from a hierarchy's root (mode 0555)
+# needs, even after dropping its other capabilities (review finding: the
+# mark was removed, the parent stayed, never to be removed again).
+own=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/self/cgroup)
+PP=/sys/fs/cgroup/pids${own%/}/stockade
+if [ "$(id -u)" -ne 0 ] || [ ! -d /sys/fs/cgroup/pids ]; then
+    skip cgroup_parent_removed "needs root and a cgroup v1 pids hierarchy"
+elif [ -e "$PP" ]; then
+    skip cgroup_parent_removed "$PP exists already (another run is using it)"
+else
+    cat >"$T/par.stk" <<'POL'
+policy par {
+    cgroup {
+        pids.max 32
+    }
+}
+POL
+    chmod 644 "$T/par.stk"
+    out=$("$STK" run "$T/par.stk" -- /bin/true 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ] && [ ! -e "$PP" ]; then
+        pass cgroup_parent_removed
+    elif [ $rc -ne 0 ] && has "$out" "stockade: cgroup:"; then
+        skip cgroup_parent_removed "no usable cgroup here: $out"
+    else
+        fail cgroup_parent_removed "rc=$rc, $PP: $(ls -a "$PP" 2>&1 | tr '\n' ' '): $out"
+    fi
+fi
+
 [ "$fails" -eq 0 ]
