@@ -113,4 +113,16 @@ rc=$?
 [ $rc -eq 0 ] && has "$out" RAN && has "$out" "stockade: warning: apparmor:" && pass apparmor_optional_runs ||
     fail apparmor_optional_runs "rc=$rc: $out"
 
+# 6. a view whose /proc is not a procfs: libselinux would set the exec label
+# in a plain file and read the same file back, and the command would run
+# unlabelled; refused before anything runs (review finding)
+F=/tmp/stk-fakeproc
+mkdir -p $F/thread-self/attr $F/self/attr
+for a in exec current; do : >$F/thread-self/attr/$a; : >$F/self/attr/$a; done
+out=$($S run --policy=vmse_fakeproc $P -- /bin/sh -c 'echo RAN' 2>&1)
+rc=$?
+[ $rc -eq 125 ] && ! has "$out" RAN && has "$out" "not a procfs" && pass fake_proc_fails_closed ||
+    fail fake_proc_fails_closed "rc=$rc: $out"
+rm -rf $F
+
 finish
