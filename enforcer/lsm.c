@@ -115,6 +115,15 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
 static int proc_attr_is_procfs(struct stk_err *e)
 {
     struct statfs sf;
+    /* /proc itself (libapparmor writes /proc/TID/attr/...; a plain /proc
+     * could hold a thread-self link to a procfs elsewhere and planted TID
+     * directories), and the attribute directory libselinux uses */
+    if (statfs("/proc", &sf) < 0)
+        return stk_errnof(e, "lsm", errno, "/proc (the exec label is set there; add `proc /proc` to the view)");
+    if (sf.f_type != PROC_SUPER_MAGIC_)
+        return stk_errf(e, "lsm",
+                        "/proc in the command's view is not a procfs: the exec label cannot be set "
+                        "reliably; add `proc /proc` to the filesystem block");
     if (statfs("/proc/thread-self/attr", &sf) < 0)
         return stk_errnof(e, "lsm", errno,
                           "/proc/thread-self/attr (the exec label is set there; add `proc /proc` to the view)");

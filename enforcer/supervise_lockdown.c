@@ -46,15 +46,24 @@ static int cut_bounding_set(uint64_t keep, const char *role, struct stk_err *e)
             return stk_errnof(e, STEP, errno, "dropping capability %d from the %s's bounding set", c, role);
         }
     }
-    int bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+    int cur = prctl(PR_GET_SECUREBITS, 0L, 0L, 0L, 0L);
+    if (cur < 0)
+        return stk_errnof(e, STEP, errno, "reading the %s's securebits", role);
+    /* added to the caller's bits (a locked bit of its own must stay as it is) */
+    int bits = cur | SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
                SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
-    if (prctl(PR_SET_SECUREBITS, (long)bits, 0L, 0L, 0L) < 0)
+    if (bits != cur && prctl(PR_SET_SECUREBITS, (long)bits, 0L, 0L, 0L) < 0 && errno != EPERM)
         return stk_errnof(e, STEP, errno, "locking the %s's securebits", role);
+    /* EPERM: the caller locked one of them the other way; no_new_privs and
+     * the filter below still keep an exec from giving anything back */
     return 0;
 }
 
-/* execve, execveat: EPERM; another ABI: killed (an i386 or x32 execve
- * would otherwise walk around the native numbers). */
+/* execve, execveat: EPERM; and the calls that would turn what the
+ * supervisor keeps for --report (CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH) into a
+ * way into other processes or files: it reads the command's memory with
+ * pread on /proc/TID/mem and needs none of them.  Another ABI: killed (an
+ * i386 or x32 call would otherwise walk around the native numbers). */
 static int no_exec_filter(const char *role, struct stk_err *e)
 {
     struct sock_filter f[] = {
@@ -62,9 +71,15 @@ static int no_exec_filter(const char *role, struct stk_err *e)
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, stk_native_audit_arch(), 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 4, 0), /* x32 numbers on x86_64 */
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 10, 0), /* x32 numbers on x86_64 */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 8, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 7, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 6, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 5, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 4, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pidfd_getfd, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_open_by_handle_at, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_name_to_handle_at, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),

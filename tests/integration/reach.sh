@@ -169,6 +169,19 @@ else
     fail reach_supervisor_locked_down "$out"
 fi
 
+# ... and a caller whose securebits lock NOROOT off still gets a supervisor
+# (its locked bits stay as they are; no_new_privs and the filter remain)
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    out=$(setpriv --securebits +noroot_locked "$STK" run --report "$T/s.stk" -- "$RP" caps ppid 2>&1)
+    if has "$out" "NoNewPrivs=1 Seccomp=2"; then
+        pass reach_supervisor_caller_securebits
+    else
+        fail reach_supervisor_caller_securebits "$out"
+    fi
+else
+    skip reach_supervisor_caller_securebits "needs root and setpriv"
+fi
+
 # ... and a supervisor without --report (here for a cgroup leaf) keeps only CAP_KILL
 cat >"$T/cg.stk" <<'POL'
 policy cg {
