@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -95,9 +96,15 @@ int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool la
     else if (!nnp)
         why = "the policy turns no_new_privs off (Landlock needs it, or cap_sys_admin)";
     if (!why) {
-        /* also with a pid namespace and its own /proc: a bind of the host's
-         * /proc (or of a tree holding it) would show the outside again */
-        plan->refer = true;
+        /* With a pid namespace and its own /proc the outside is hidden, and
+         * the command may well mount in namespaces of its own (nested
+         * sandboxes, which a filesystem domain refuses): the domain then
+         * waits for apply, which makes it only when the view shows another
+         * procfs (a bind of the host's /proc, or of a tree holding one). */
+        if (pid_contained(b))
+            plan->refer_if_other_proc = true;
+        else
+            plan->refer = true;
         return 0;
     }
     if (pid_contained(b))
@@ -109,8 +116,44 @@ int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool la
     return 0;
 }
 
-int stk_ptrace_isolation_apply(const struct stk_isolation_plan *plan, bool supervised, struct stk_err *e)
+/* Does the view (this process's mount namespace, seen from its root) hold a
+ * procfs, or part of one, anywhere but at or beneath /proc?  1 yes, 0 no,
+ * -1 with e. */
+static int other_procfs(struct stk_err *e)
 {
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return stk_errnof(e, STEP, errno, "/proc/self/mountinfo");
+    char *line = NULL;
+    size_t cap = 0;
+    int found = 0;
+    while (!found && getline(&line, &cap, f) > 0) {
+        /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER */
+        char mp[4096];
+        const char *sep = strstr(line, " - ");
+        if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+            continue;
+        char fstype[64];
+        /* beneath /proc: the procfs hardening's own read-only binds */
+        if (sscanf(sep + 3, "%63s", fstype) == 1 && strcmp(fstype, "proc") == 0 && strcmp(mp, "/proc") != 0 &&
+            strncmp(mp, "/proc/", 6) != 0)
+            found = 1;
+    }
+    free(line);
+    fclose(f);
+    return found;
+}
+
+int stk_ptrace_isolation_apply(const struct stk_isolation_plan *plan_in, bool supervised, struct stk_err *e)
+{
+    struct stk_isolation_plan p = *plan_in;
+    const struct stk_isolation_plan *plan = &p;
+    if (p.refer_if_other_proc) {
+        int o = other_procfs(e);
+        if (o < 0)
+            return -1;
+        p.refer = o == 1;
+    }
     bool scope = supervised && plan->can_scope_signal;
     if (!plan->refer && !scope)
         return 0;

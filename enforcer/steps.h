@@ -124,6 +124,7 @@ int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e);
  * stderr when it cannot; apply right after stk_landlock_apply. */
 struct stk_isolation_plan {
     bool refer;            /* the domain that only isolates (no landlock block of the policy's) */
+    bool refer_if_other_proc; /* pid namespace with its own /proc: only if the view shows another procfs */
     bool can_scope_signal; /* Landlock ABI 6: signals to processes outside can be refused too */
 };
 int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool landlocked,

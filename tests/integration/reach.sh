@@ -335,5 +335,27 @@ POL
 else
     skip reach_pidns_with_host_proc_bound "needs root and Landlock ABI 2"
 fi
+# ... while a pid namespace with its own /proc and nothing else of the
+# host's procfs leaves the command free to mount in namespaces of its own
+# (nested sandboxes): no filesystem domain there
+cat >"$T/nest.stk" <<'POL'
+policy nest {
+    namespaces user, pid, mount
+    filesystem {
+        proc /proc
+    }
+    seccomp {
+        default allow
+        errno EPERM ptrace
+    }
+}
+POL
+chmod 644 "$T/nest.stk"
+if command -v unshare >/dev/null; then
+    out=$(asnobody "$STK" run "$T/nest.stk" -- unshare -Urm sh -c 'mount -t tmpfs none /mnt && echo MOUNT-OK' 2>&1)
+    has "$out" "MOUNT-OK" && pass reach_pidns_nested_mount || fail reach_pidns_nested_mount "$out"
+else
+    skip reach_pidns_nested_mount "unshare(1) is not installed"
+fi
 
 [ $fails -eq 0 ]
