@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,17 +38,58 @@
 #define STEP "report"
 
 
-static void out_line(const struct stk_report *r, const char *line)
+/* The supervisor must never block on its output: the command could stop
+ * the caller's terminal (tcflow TCOOFF) or fill a pipe, and a supervisor
+ * stuck in write(2) would neither answer nor clean up.  The output is a
+ * private non-blocking open file description where one can be had
+ * (private_output); a line that cannot be written within OUT_WAIT_MS is
+ * dropped and counted, and while the output stays blocked later lines are
+ * dropped at once. */
+#define OUT_WAIT_MS 250
+static void out_line(struct stk_report *r, const char *line)
 {
     size_t n = strlen(line), off = 0;
     while (off < n) {
         ssize_t w = write(r->out_fd, line + off, n - off);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            return; /* nowhere left to say it */
+        if (w < 0 && errno == EAGAIN && !r->stalled) {
+            struct pollfd p = {.fd = r->out_fd, .events = POLLOUT};
+            int pr;
+            while ((pr = poll(&p, 1, OUT_WAIT_MS)) < 0 && errno == EINTR)
+                ;
+            if (pr > 0)
+                continue;
+            r->stalled = true;
+        }
+        if (w <= 0) {
+            r->dropped++; /* blocked, or nowhere left to say it */
+            return;
+        }
         off += (size_t)w;
     }
+    r->stalled = false;
+}
+
+/* A descriptor of our own for the report output, non-blocking, so that
+ * O_NONBLOCK does not touch the caller's (a terminal's or a pipe's open
+ * file description is shared with the caller's shell): reopened through
+ * /proc/self/fd.  Regular files never block; a socket cannot be reopened
+ * (it stays blocking: docs). */
+static void private_output(struct stk_report *r)
+{
+    struct stat st;
+    if (fstat(r->out_fd, &st) < 0 || S_ISREG(st.st_mode))
+        return;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", r->out_fd);
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return;
+    if (r->own_out)
+        close(r->out_fd);
+    r->out_fd = fd;
+    r->own_out = true;
 }
 
 /* ---- counting --------------------------------------------------------------------- */
@@ -335,6 +377,12 @@ static void summary(struct stk_report *r)
         snprintf(line, sizeof line, "stockade: report: %8lu  other calls\n", r->other);
         out_line(r, line);
     }
+    if (r->dropped) {
+        r->stalled = false; /* one more try, for this line */
+        snprintf(line, sizeof line, "stockade: report: %8lu  report lines dropped: the output was blocked\n",
+                 r->dropped);
+        out_line(r, line);
+    }
 }
 
 static void on_cleanup(void *arg)
@@ -407,6 +455,7 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         }
         r->own_out = true;
     }
+    private_output(r);
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) < 0) {
         int err = errno;
         on_cleanup(r);

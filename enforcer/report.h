@@ -146,6 +146,8 @@ struct stk_report {
     struct stk_report_count kinds[STK_REPORT_MAX_KINDS];
     size_t nkinds;
     unsigned long other; /* events beyond STK_REPORT_MAX_KINDS distinct kinds */
+    unsigned long dropped; /* report lines not written: the output blocked (a stopped terminal, a full pipe) */
+    bool stalled;          /* the last write timed out: later lines are dropped at once until one goes through */
 };
 
 #endif

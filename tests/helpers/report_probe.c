@@ -4,6 +4,7 @@
  *   trap-sys NR       with a SIGSYS handler installed: "trap sys NR: ret=R errno=E sigsys=N sync=S code=C"
  *                     (S: the handler had run when the call returned; C: its si_code)
  *   sys NR            syscall NR: "sys NR: ret=R errno=E"
+ *   sys-loop N NR     syscall NR N times: "sys-loop NR: N calls, last errno=E"
  *   fork-sys NR       syscall NR in a child: "fork sys NR: pid=P ret=R errno=E", then "fork status: S"
  *   block-sigsys      block SIGSYS in this thread: "block-sigsys: ok"
  *   fdlinks           every open descriptor and what it is: "fd N: TARGET"
@@ -80,6 +81,15 @@ int main(int argc, char **argv)
             errno = 0;
             long r = syscall(nr, 0, 0, 0, 0, 0, 0);
             printf("sys %ld: ret=%ld errno=%d\n", nr, r, r < 0 ? errno : 0);
+        } else if (!strcmp(a, "sys-loop") && i + 2 < argc) {
+            long n = strtol(argv[++i], NULL, 0), nr = strtol(argv[++i], NULL, 0), k;
+            int err = 0;
+            for (k = 0; k < n; k++) {
+                errno = 0;
+                if (syscall(nr, 0, 0, 0, 0, 0, 0) < 0)
+                    err = errno;
+            }
+            printf("sys-loop %ld: %ld calls, last errno=%d\n", nr, k, err);
         } else if (!strcmp(a, "fork-sys") && i + 1 < argc) {
             long nr = strtol(argv[++i], NULL, 0);
             pid_t p = fork();

@@ -255,4 +255,26 @@ else
     fail report_exec_denied "rc=$rc out=$out err=$err"
 fi
 
+
+# The supervisor never blocks on its output (review finding): a command that
+# fills the pipe the report goes to (or stops the caller's terminal) must not
+# stall it, or nothing would be answered nor cleaned up.  stderr here is a
+# pipe whose reader never reads; 5000 blocked calls make ~500 KB of lines.
+mkfifo "$T/stall"
+sleep 60 <"$T/stall" &
+holder=$!
+exec 7>"$T/stall"
+start=$(date +%s)
+out=$(timeout 30 "$STK" run --report "$T/r.stk" -- "$RP" sys-loop 5000 63 2>&7)
+rc=$?
+exec 7>&-
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+took=$(($(date +%s) - start))
+if [ $rc -eq 0 ] && has "$out" "sys-loop 63: 5000 calls, last errno=13" && [ $took -lt 25 ]; then
+    pass report_output_never_blocks
+else
+    fail report_output_never_blocks "rc=$rc after ${took}s: $out"
+fi
+
 [ $fails -eq 0 ]
