@@ -136,13 +136,13 @@ done
 for name in "${!pid[@]}"; do
     wait "${pid[$name]}"
     rc=$?
-    crash=$(grep -m1 -oE "Test unit written to [^ ]+" "${log[$name]}" | sed 's/Test unit written to //')
+    crash=$(grep -a -m1 -oE "Test unit written to [^ ]+" "${log[$name]}" | sed 's/Test unit written to //')
     if [ "$rc" -eq 0 ] && [ -z "$crash" ]; then
-        runs=$(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "${log[$name]}" | grep -oE '[0-9]+$')
+        runs=$(grep -a -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "${log[$name]}" | grep -oE '[0-9]+$')
         echo "PASS $name"
         echo "  $name: ${runs:-?} runs in ${secs}s, corpus $F/corpus/$name"
     else
-        what=$(grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:|SUMMARY:' "${log[$name]}" | head -c 200)
+        what=$(grep -a -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:|SUMMARY:' "${log[$name]}" | head -c 200)
         echo "FAIL $name: crash (exit $rc: ${what:-see log}), see ${log[$name]}${crash:+; reproducer $crash (replay: ${bin[$name]} $crash)}"
         fail=1
     fi
