@@ -19,7 +19,7 @@
  *
  * plan (step 3, before anything changes): decide, and warn on stderr when
  * the command cannot be isolated and no pid namespace hides the outside.
- * apply (step 16, after no_new_privs and the policy's own Landlock step,
+ * apply (step 15, after no_new_privs and the policy's own Landlock step,
  * before seccomp, which may deny the Landlock calls). */
 #include "steps.h"
 
