@@ -86,6 +86,9 @@ long long cg_swap_total_kb(void);
  * CG_MARK and nothing else once no other run holds its flock.  Messages go
  * to stderr (run in the supervisor).  Safe to call twice. */
 void cg_teardown(struct cg_run *r);
+/* Does cg_teardown need CAP_DAC_OVERRIDE to remove a parent (its directory
+ * is not writable by our uid by its mode: a hierarchy's root is 0555)? */
+bool cg_teardown_needs_dac_override(const struct cg_run *r);
 
 /* The two back ends.  prepare_v2 returns 0, or -1 with e. */
 int cg_prepare_v2(const struct stk_bundle *b, const struct cg_mount *m, unsigned needed, struct cg_run *r,
