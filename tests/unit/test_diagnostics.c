@@ -627,50 +627,6 @@ TEST(diag_seccomp_allows_all)
     EXPECT_CLEAN();
 }
 
-TEST(diag_trace_bypassable)
-{
-    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        trace 3 getppid\n    }\n}\n"));
-    EXPECT_WARN("trace-bypassable", 4, 9,
-                "'trace' fails with ENOSYS only while no tracer answers: this policy lets the command ptrace its "
-                "own processes and answer for them",
-                "deny ptrace (e.g. 'errno EPERM ptrace' or 'kill-process @debug'), or use errno instead of trace");
-    EXPECT_COUNTS(0, 1);
-    /* ptrace denied: fine */
-    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        errno EPERM ptrace\n"
-                  "        trace 3 getppid\n    }\n}\n"));
-    EXPECT_CLEAN();
-}
-
-TEST(diag_exec_tripwire_enosys)
-{
-    /* the hand-over shape of execveat fails with ENOSYS, not with the kill */
-    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        kill-process execve, execveat\n"
-                  "    }\n}\n"));
-    EXPECT_WARN("exec-tripwire-enosys", 4, 9,
-                "execveat(N, ..., AT_EMPTY_PATH) with N the enforcer's descriptor for the command (usually 3) "
-                "fails with ENOSYS instead of this action: the exec hand-over rule decides that shape first",
-                "count on the call failing, not on the process dying; under --report the supervisor answers "
-                "that shape as the policy says");
-    EXPECT_COUNTS(0, 1);
-    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        trap execveat\n    }\n}\n"));
-    CHECK_INT(count_code("exec-tripwire-enosys"), 1);
-    /* errno: the shape fails either way */
-    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        errno EPERM execve, execveat\n"
-                  "    }\n}\n"));
-    EXPECT_CLEAN();
-    /* an earlier unconditional rule decides execveat: the kill is never reached */
-    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        errno EPERM execveat\n"
-                  "        kill-process execve\n    }\n}\n"));
-    CHECK_INT(count_code("exec-tripwire-enosys"), 0);
-    /* a kill-process default (an allowlist) is not a rule written for exec */
-    CHECK(compile("policy p {\n    seccomp {\n        default kill-process\n        allow read, write\n"
-                  "    }\n}\n"));
-    CHECK_INT(count_code("exec-tripwire-enosys"), 0);
-    /* execveat allowed: no hand-over rule, the kill applies to every shape */
-    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        kill-process execve\n    }\n}\n"));
-    CHECK_INT(count_code("exec-tripwire-enosys"), 0);
-}
-
 TEST(diag_no_new_privs_off)
 {
     CHECK(compile("policy p {\n    no_new_privs off\n    capabilities { keep sys_admin }\n}\n"));
@@ -678,19 +634,6 @@ TEST(diag_no_new_privs_off)
                 "without no_new_privs, setuid binaries run by the service regain privileges");
     CHECK_INT(count_code("seccomp-needs-nnp"), 0);
     CHECK(!ir->no_new_privs);
-}
-
-/* Issue #10, item 12's class: a policy `check` accepts must not fail every
- * run.  Every policy installs a filter (the TIOCSTI rule), which needs
- * no_new_privs or cap_sys_admin. */
-TEST(diag_seccomp_needs_nnp)
-{
-    CHECK(!compile("policy p {\n    no_new_privs off\n}\n"));
-    EXPECT_ERR("seccomp-needs-nnp", 2, 5,
-               "the seccomp filter every policy installs needs no_new_privs (or cap_sys_admin), which the policy "
-               "turns off",
-               "remove 'no_new_privs off', or keep cap_sys_admin");
-    EXPECT_COUNTS(1, 1);
 }
 
 TEST(diag_capabilities_all)
@@ -977,10 +920,7 @@ int main(void)
     RUN(diag_shadowed_rule_partial);
     RUN(diag_shadowed_rule_not_for_conditions);
     RUN(diag_seccomp_allows_all);
-    RUN(diag_trace_bypassable);
-    RUN(diag_exec_tripwire_enosys);
     RUN(diag_no_new_privs_off);
-    RUN(diag_seccomp_needs_nnp);
     RUN(diag_capabilities_all);
     RUN(diag_constant_too_wide);
     RUN(diag_constant_condition);
