@@ -301,6 +301,28 @@ else
     # ... while the command still signals its own children
     out=$("$STK" run --report "$T/s.stk" -- /bin/sh -c 'sleep 30 & kill -TERM $!; wait $!; echo "child-status=$?"' 2>&1)
     has "$out" "child-status=143" && pass reach_own_children_signalled || fail reach_own_children_signalled "$out"
+    # adversarial review (r5): signals to the whole process group (kill(0),
+    # and kill(-PGID) from a new session, so not the caller's group) reach
+    # only the command's side; the supervisor lives on and reports.  setsid
+    # gives stockade a group of its own: a failure cannot hit this script.
+    out=$(timeout 30 setsid -w "$STK" run --report "$T/s.stk" -- /bin/bash -c \
+        'g=$(cut -d" " -f5 /proc/$PPID/stat); [ "$g" -gt 1 ] || exit 3
+         setsid bash -c "kill -s KILL -- -$g; echo pgkill-rc=\$?; kill -s KILL $PPID; echo ppid-rc=\$?"
+         sleep 0.2; echo alive; kill -s KILL 0; echo not-reached' 2>&1)
+    rc=$?
+    if [ $rc -eq 137 ] && has "$out" "ppid-rc=1" && ! has "$out" "alive" && ! has "$out" "not-reached" \
+        && has "$out" "stockade: report: summary"; then
+        pass reach_supervisor_not_signalled_by_group
+    else
+        fail reach_supervisor_not_signalled_by_group "rc=$rc: $out"
+    fi
+    out=$(timeout 30 setsid -w "$STK" run --report "$T/s.stk" -- /bin/sh -c 'kill -KILL 0; echo not-reached' 2>&1)
+    rc=$?
+    if [ $rc -eq 137 ] && ! has "$out" "not-reached" && has "$out" "stockade: report: summary"; then
+        pass reach_supervisor_survives_kill_0
+    else
+        fail reach_supervisor_survives_kill_0 "rc=$rc: $out"
+    fi
 fi
 
 # ---- 8. a pid namespace with its own /proc does not stand in for the domain ---------------
