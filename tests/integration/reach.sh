@@ -325,6 +325,37 @@ else
     fi
 fi
 
+# ---- 7b. a command that makes its supervisor its tracer (adversarial review r5) -----------
+# PTRACE_TRACEME from the supervisor's child, then a stop: the supervisor's
+# wait reports the tracee's stop, which it took for the command's exit: it
+# printed the summary, ran the clean-ups and exited 125 while the command
+# (as nobody, so PR_SET_PDEATHSIG was cleared by the uid change), resumed by
+# its own child, ran on unsupervised (denied calls then fail with ENOSYS,
+# unreported).  Now the supervisor kills the tracee.  $(...) waits for every
+# holder of the pipe: a surviving command would be seen.
+for ns in "" "namespaces pid, mount"; do
+    cat >"$T/traceme.stk" <<POL
+policy traceme {
+    user nobody
+    $ns
+    seccomp {
+        default allow
+        errno EACCES uname
+        errno EPERM io_uring_setup, io_uring_enter, io_uring_register
+    }
+}
+POL
+    name="reach_supervisor_not_ended_by_traceme${ns:+_pidns}"
+    out=$(timeout 30 "$STK" run --report "$T/traceme.stk" -- "$RP" traceme-stop 2>&1)
+    rc=$?
+    if [ $rc -eq 137 ] && has "$out" "traceme: ret=0" && ! has "$out" "survived" \
+        && has "$out" "made the supervisor its tracer (PTRACE_TRACEME); killing it" && has "$out" "stockade: report: summary"; then
+        pass "$name"
+    else
+        fail "$name" "rc=$rc: $out"
+    fi
+done
+
 # ---- 8. a pid namespace with its own /proc does not stand in for the domain ---------------
 # when the policy also binds the host's /proc: the outside is visible again there
 if [ "$landlock" -eq 1 ] && [ "$(id -u)" -eq 0 ]; then
