@@ -180,6 +180,17 @@ static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
             pid_t p;
             /* reap everything: as the init of a pid namespace, orphans are ours */
             while ((p = waitpid(-1, &ws, WNOHANG)) > 0) {
+                if (WIFSTOPPED(ws)) {
+                    /* Only a tracee's stops reach a wait without WUNTRACED:
+                     * the process made us its tracer (PTRACE_TRACEME).  Taking
+                     * the stop for an exit would end the supervision early
+                     * (report, clean-ups) with the command still running;
+                     * we cannot resume it (no ptrace here): kill it. */
+                    fprintf(stderr, "stockade: %s: pid %d made the supervisor its tracer (PTRACE_TRACEME); killing it\n",
+                            STEP, (int)p);
+                    kill(p, SIGKILL);
+                    continue;
+                }
                 if (p == sv->child) {
                     status = stk_exit_status(ws);
                     done = true;

@@ -17,6 +17,10 @@
  *                     N = 0..1100, AT_FDCWD, the hard and soft RLIMIT_NOFILE (and +-1), 0x7ffffffe and
  *                     INT_MAX (the kernel ignores dirfd); prints "execat-scan: all refused, errno=E..." if none
  *                     ran (E: the distinct errnos seen)
+ *   memfd-exec PATH   copy PATH into a memfd (sealed) and into an O_PATH descriptor, then try to run each:
+ *                     execveat(fd, "", AT_EMPTY_PATH), execve("/proc/self/fd/N"), execveat(AT_FDCWD,
+ *                     "/proc/self/fd/N"), execveat(procfd, "N"); argv [PATH, "BYPASSED", HOW]; prints
+ *                     "memfd-exec: all refused, errno=E..." if none ran
  *   exec PATH [A...]  execv(PATH, [PATH, A...]) (consumes the rest); prints "exec: errno=E" if it fails
  *   touch FILE        create FILE
  *   exit N | kill SIG exit with N | raise SIG
@@ -289,6 +293,59 @@ static long num(const char *s)
     return strtol(s, NULL, 0);
 }
 
+/* memfd-exec PATH: every way to run a program by descriptor (fexecve) */
+static void memfd_exec(const char *path)
+{
+    int src = open(path, O_RDONLY | O_CLOEXEC);
+    int mfd = (int)syscall(SYS_memfd_create, "x", 2u /* MFD_ALLOW_SEALING */);
+    if (src < 0 || mfd < 0) {
+        printf("memfd-exec: setup errno=%d\n", errno);
+        return;
+    }
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(src, buf, sizeof buf)) > 0)
+        if (write(mfd, buf, (size_t)n) != n) {
+            printf("memfd-exec: setup errno=%d\n", errno);
+            return;
+        }
+    close(src);
+    int opath = open(path, O_PATH | O_CLOEXEC);
+    int procfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fds[2] = {mfd, opath}, seen[8], nseen = 0;
+    fflush(stdout);
+    for (int k = 0; k < 2; k++) {
+        if (fds[k] < 0)
+            continue;
+        char num_s[16], link[48], how[64];
+        snprintf(num_s, sizeof num_s, "%d", fds[k]);
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fds[k]);
+        for (int w = 0; w < 4; w++) {
+            snprintf(how, sizeof how, "%s-%d", k ? "opath" : "memfd", w);
+            char *av[] = {(char *)path, "BYPASSED", how, NULL};
+            errno = 0;
+            if (w == 0)
+                syscall(SYS_execveat, fds[k], "", av, environ, AT_EMPTY_PATH);
+            else if (w == 1)
+                execve(link, av, environ);
+            else if (w == 2)
+                syscall(SYS_execveat, AT_FDCWD, link, av, environ, 0);
+            else if (procfd >= 0)
+                syscall(SYS_execveat, procfd, num_s, av, environ, 0);
+            int e = errno, j = 0;
+            while (j < nseen && seen[j] != e)
+                j++;
+            if (j == nseen && nseen < 8)
+                seen[nseen++] = e;
+        }
+    }
+    char line[160];
+    size_t len = (size_t)snprintf(line, sizeof line, "memfd-exec: all refused, errno=");
+    for (int j = 0; j < nseen && len < sizeof line; j++)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%d", j ? "," : "", seen[j]);
+    printf("%s\n", line);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -393,6 +450,8 @@ int main(int argc, char **argv)
             for (int j = 0; j < nseen && len < sizeof line; j++)
                 len += (size_t)snprintf(line + len, sizeof line - len, "%s%d", j ? "," : "", seen[j]);
             printf("%s\n", line); /* one write: report lines may come in between */
+        } else if (!strcmp(a, "memfd-exec") && i + 1 < argc) {
+            memfd_exec(argv[++i]);
         } else if (!strcmp(a, "exec") && i + 1 < argc) {
             execv(argv[i + 1], argv + i + 1);
             printf("exec: errno=%d\n", errno);

@@ -24,6 +24,9 @@
  *                     join a new anonymous session keyring (the test's own,
  *                     never the caller's), add a user key DESC=DATA to it,
  *                     and exec CMD with REACH_KEY=<its id> in the environment
+ *   traceme-stop      make the parent this process's tracer (PTRACE_TRACEME: "traceme: ret=R errno=E"),
+ *                     stop (SIGSTOP), be resumed by a child (SIGCONT after 1 s), then 3 s later call
+ *                     uname: "traceme-stop: survived ppid=P uname errno=E"
  * Unknown actions exit 99. */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/utsname.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -196,6 +201,25 @@ int main(int argc, char **argv)
             usleep(20000); /* a SIGSYS (or SIGKILL) on its way arrives meanwhile */
             printf("sigsys-race: survived ret=%ld errno=%d caught=%d\n", r, err, (int)caught);
             return 0;
+        } else if (!strcmp(a, "traceme-stop")) {
+            pid_t me = getpid();
+            pid_t c = fork();
+            if (c < 0)
+                return 1;
+            if (c == 0) {
+                sleep(1);
+                kill(me, SIGCONT);
+                _exit(0);
+            }
+            errno = 0;
+            long r = ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+            printf("traceme: ret=%ld errno=%d\n", r, r < 0 ? errno : 0);
+            raise(SIGSTOP);
+            sleep(3);
+            struct utsname u;
+            errno = 0;
+            int ur = uname(&u);
+            printf("traceme-stop: survived ppid=%d uname errno=%d\n", (int)getppid(), ur < 0 ? errno : 0);
         } else if (!strcmp(a, "session-key") && i + 3 < argc) {
             const char *desc = argv[i + 1], *data = argv[i + 2];
             if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING_, NULL, 0L, 0L, 0L) < 0) {

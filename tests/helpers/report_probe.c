@@ -9,6 +9,8 @@
  *   block-sigsys      block SIGSYS in this thread: "block-sigsys: ok"
  *   fdlinks           every open descriptor and what it is: "fd N: TARGET"
  *   pid               "pid: P"
+ *   comm NAME         set the thread's name (prctl PR_SET_NAME; bytes as given): "comm: ok"
+ *   mkdir PATH        mkdir(PATH, 0700): "mkdir: ret=R errno=E" (a string argument the report quotes)
  * Unknown actions exit 99. */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,6 +132,16 @@ int main(int argc, char **argv)
             closedir(d);
         } else if (!strcmp(a, "pid")) {
             printf("pid: %d\n", (int)getpid());
+        } else if (!strcmp(a, "comm") && i + 1 < argc) {
+            if (prctl(PR_SET_NAME, argv[++i], 0, 0, 0) != 0) {
+                printf("comm: errno=%d\n", errno);
+                return 1;
+            }
+            printf("comm: ok\n");
+        } else if (!strcmp(a, "mkdir") && i + 1 < argc) {
+            errno = 0;
+            int r = mkdir(argv[++i], 0700);
+            printf("mkdir: ret=%d errno=%d\n", r, r < 0 ? errno : 0);
         } else {
             fprintf(stderr, "report_probe: unknown action %s\n", a);
             return 99;

@@ -141,4 +141,35 @@ else
     fail exec_dry_run "rc=$rc: $out"
 fi
 
+# adversarial review (r5): io_uring under the default policy.  Ring
+# operations never reach seccomp, so the default refuses the ring calls
+# themselves (x86_64: io_uring_setup 425, enter 426, register 427; a NULL
+# params pointer: EFAULT if the call were let through)
+if [ "$(uname -m)" = x86_64 ]; then
+    for pol in "" policies/default.stk; do
+        for mode in "" --report; do
+            name="io_uring_refused_by_default${pol:+_file}${mode:+_report}"
+            out=$("$STK" run $mode ${pol:+"$(dirname "$0")/../../$pol"} -- "$PROBE" sys 425 1 0 sys 426 0 1 0 0 0 0 sys 427 0 0 0 0 2>&1)
+            rc=$?
+            if [ $rc -eq 0 ] && has "$out" "sys 425: ret=-1 errno=1" && has "$out" "sys 426: ret=-1 errno=1" \
+                && has "$out" "sys 427: ret=-1 errno=1"; then
+                pass "$name"
+            else
+                fail "$name" "rc=$rc: $out"
+            fi
+        done
+    done
+    # control: the probe does reach io_uring_setup where it is allowed
+    printf 'policy a { seccomp { default allow\n errno EACCES uname } }\n' >"$T/allow.stk"
+    chmod 644 "$T/allow.stk"
+    out=$("$STK" run "$T/allow.stk" -- "$PROBE" sys 425 1 0 2>/dev/null)
+    if has "$out" "sys 425: ret=-1 errno=14"; then
+        pass io_uring_probe_reaches_kernel
+    else
+        skip io_uring_probe_reaches_kernel "io_uring_setup not reachable here ($out)"
+    fi
+else
+    skip io_uring_refused_by_default "x86_64 syscall numbers"
+fi
+
 [ $fails -eq 0 ]

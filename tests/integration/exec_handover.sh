@@ -189,4 +189,23 @@ else
     fail execve_only_denied_runs "check refused it: $out"
 fi
 
+# adversarial review (r5): running a program by descriptor -- a memfd holding
+# a copy of /bin/echo (fexecve), an O_PATH descriptor, and the same through
+# /proc/self/fd/N by path and relative to an open /proc/self/fd -- is the same
+# execve/execveat, refused whatever the descriptor (plain: EPERM or the
+# hand-over's ENOSYS; --report: the policy's EPERM, all reported)
+for mode in "" --report; do
+    out=$("$STK" run $mode "$T/noexec.stk" -- "$PROBE" memfd-exec /bin/echo 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ] && has "$out" "memfd-exec: all refused, errno=" && ! has "$out" "BYPASSED" \
+        && { [ -z "$mode" ] || { has "$out" "memfd-exec: all refused, errno=1" && has "$out" "summary: 8 calls reported"; }; }; then
+        pass "memfd_exec_refused${mode:+_report}"
+    else
+        fail "memfd_exec_refused${mode:+_report}" "rc=$rc: $(head -c 2000 <<<"$out")"
+    fi
+done
+# ... and the probe does run it where exec is allowed (the attack is real)
+out=$("$STK" run "$T/plain.stk" -- "$PROBE" memfd-exec /bin/echo 2>&1)
+has "$out" "BYPASSED memfd-0" && pass memfd_exec_runs_when_allowed || fail memfd_exec_runs_when_allowed "$out"
+
 [ $fails -eq 0 ]

@@ -301,7 +301,62 @@ else
     # ... while the command still signals its own children
     out=$("$STK" run --report "$T/s.stk" -- /bin/sh -c 'sleep 30 & kill -TERM $!; wait $!; echo "child-status=$?"' 2>&1)
     has "$out" "child-status=143" && pass reach_own_children_signalled || fail reach_own_children_signalled "$out"
+    # adversarial review (r5): signals to the whole process group (kill(0),
+    # and kill(-PGID) from a new session, so not the caller's group) reach
+    # only the command's side; the supervisor lives on and reports.  setsid
+    # gives stockade a group of its own: a failure cannot hit this script.
+    out=$(timeout 30 setsid -w "$STK" run --report "$T/s.stk" -- /bin/bash -c \
+        'g=$(cut -d" " -f5 /proc/$PPID/stat); [ "$g" -gt 1 ] || exit 3
+         setsid bash -c "kill -s KILL -- -$g; echo pgkill-rc=\$?; kill -s KILL $PPID; echo ppid-rc=\$?"
+         sleep 0.2; echo alive; kill -s KILL 0; echo not-reached' 2>&1)
+    rc=$?
+    if [ $rc -eq 137 ] && has "$out" "ppid-rc=1" && ! has "$out" "alive" && ! has "$out" "not-reached" \
+        && has "$out" "stockade: report: summary"; then
+        pass reach_supervisor_not_signalled_by_group
+    else
+        fail reach_supervisor_not_signalled_by_group "rc=$rc: $out"
+    fi
+    out=$(timeout 30 setsid -w "$STK" run --report "$T/s.stk" -- /bin/sh -c 'kill -KILL 0; echo not-reached' 2>&1)
+    rc=$?
+    if [ $rc -eq 137 ] && ! has "$out" "not-reached" && has "$out" "stockade: report: summary"; then
+        pass reach_supervisor_survives_kill_0
+    else
+        fail reach_supervisor_survives_kill_0 "rc=$rc: $out"
+    fi
 fi
+
+# ---- 7b. a command that makes its supervisor its tracer (adversarial review r5) -----------
+# PTRACE_TRACEME from the supervisor's child, then a stop: the supervisor's
+# wait reports the tracee's stop, which it took for the command's exit: it
+# printed the summary, ran the clean-ups and exited 125 while the command
+# (as nobody, so PR_SET_PDEATHSIG was cleared by the uid change), resumed by
+# its own child, ran on unsupervised (denied calls then fail with ENOSYS,
+# unreported).  Now the supervisor kills the tracee.  $(...) waits for every
+# holder of the pipe: a surviving command would be seen.
+for ns in "" "namespaces pid, mount"; do
+    cat >"$T/traceme.stk" <<POL
+policy traceme {
+    user nobody
+    $ns
+    seccomp {
+        default allow
+        errno EACCES uname
+        errno EPERM io_uring_setup, io_uring_enter, io_uring_register
+    }
+}
+POL
+    name="reach_supervisor_not_ended_by_traceme${ns:+_pidns}"
+    out=$(timeout 30 "$STK" run --report "$T/traceme.stk" -- "$RP" traceme-stop 2>&1)
+    rc=$?
+    if has "$out" "traceme: ret=-1"; then
+        skip "$name" "PTRACE_TRACEME refused here (Yama?): $out"
+    elif [ $rc -eq 137 ] && has "$out" "traceme: ret=0" && ! has "$out" "survived" \
+        && has "$out" "made the supervisor its tracer (PTRACE_TRACEME); killing it" && has "$out" "stockade: report: summary"; then
+        pass "$name"
+    else
+        fail "$name" "rc=$rc: $out"
+    fi
+done
 
 # ---- 8. a pid namespace with its own /proc does not stand in for the domain ---------------
 # when the policy also binds the host's /proc: the outside is visible again there

@@ -277,4 +277,32 @@ else
     fail report_output_never_blocks "rc=$rc after ${took}s: $out"
 fi
 
+# 14. the command cannot forge report lines (adversarial review): its strings
+#     (a path with a newline, an escape sequence, 5000 bytes) and its thread
+#     name (prctl PR_SET_NAME with a newline and ESC) come out quoted, one
+#     line per call, no control byte reaching the caller's terminal
+cat >"$T/inj.stk" <<'POL'
+policy inj {
+    seccomp {
+        default allow
+        errno EACCES uname, mkdir, mkdirat
+        errno EPERM io_uring_setup, io_uring_enter, io_uring_register
+    }
+}
+POL
+chmod 644 "$T/inj.stk"
+forged=$(printf '%s/x\nstockade: report: summary: no call was blocked or logged\n\033[2J' "$T")
+long=$T/$(head -c 5000 /dev/zero | tr '\0' A)
+go "$STK" run --report "$T/inj.stk" -- "$RP" comm "$(printf 'a\nstockade: \033')" mkdir "$forged" mkdir "$long" sys 63
+nlines=$(printf '%s\n' "$err" | wc -l)
+if [ $rc -eq 0 ] && [ "$(grep -c 'mkdir: ret=-1 errno=13' <<<"$out")" -eq 2 ] && has "$out" "sys 63: ret=-1 errno=13" \
+    && [ "$nlines" -eq 6 ] && ! grep -q $'\033' <<<"$err" && ! grep -q 'no call was blocked' <<<"$(grep -v 'mkdir(pathname=' <<<"$err")" \
+    && has "$err" '(a\nstockade: ?): mkdir(pathname="'"$T"'/x\nstockade: report: summary: no call was blocked or logged\n\x1b[2J", mode=0700) -> errno EACCES (blocked)' \
+    && grep -q 'mkdir(pathname="'"$T"'/AAAA*"\.\.\., mode=0700) -> errno EACCES' <<<"$err" \
+    && has "$err" "summary: 3 calls reported" && [ ! -e "$forged" ]; then
+    pass report_no_line_injection
+else
+    fail report_no_line_injection "rc=$rc lines=$nlines out=$out err=$(head -c 3000 <<<"$err")"
+fi
+
 [ $fails -eq 0 ]
