@@ -17,7 +17,15 @@ PKGS     := libseccomp libcap json-c libselinux libapparmor
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wno-format-nonliteral
-STK_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Icompiler -Ienforcer -I$(GEN) $(PKG_CFLAGS) -MMD -MP
+# Layers (docs/architecture.md): common/ is seen by everyone; compiler/ and
+# enforcer/ each see common/ and themselves only, so that one including the
+# other's header fails to compile; cli/ (the stockade program) and the tests
+# see all three.  Headers are named from their layer's root ("ir/ir.h").
+INC_COMMON    = -Icommon -I$(GEN)
+INC_COMPILER  = -Icommon -Icompiler -I$(GEN)
+INC_ENFORCER  = -Icommon -Ienforcer
+INC_ALL       = -Icommon -Icompiler -Ienforcer -I$(GEN)
+STK_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(LAYER_INC) $(PKG_CFLAGS) -MMD -MP
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 30
 
@@ -30,17 +38,25 @@ AOBJ     := $(BUILD)/asan/obj
 EXEC_STATIC_LIBS := -l:libcap.a -l:libselinux.a -l:libpcre2-8.a -l:libapparmor.a
 
 # ---- sources ------------------------------------------------------------------
-COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
-ENFORCER_SRC := $(filter-out enforcer/exec_main.c,$(wildcard enforcer/*.c))
+COMMON_SRC   := $(wildcard common/*.c)
+COMPILER_SRC := $(wildcard compiler/*.c compiler/*/*.c)
+ENFORCER_SRC := $(filter-out enforcer/exec_main.c,$(wildcard enforcer/*.c enforcer/*/*.c))
+CLI_SRC      := $(filter-out cli/main.c,$(wildcard cli/*.c))
 GEN_SRC      := $(GEN)/parser.c $(GEN)/lexer.c $(GEN)/syscall_table.c $(GEN)/consts_table.c \
                 $(GEN)/sigs_table.c $(GEN)/embedded_policies.c
-LIB_SRC      := $(COMPILER_SRC) $(ENFORCER_SRC)
+LIB_SRC      := $(COMMON_SRC) $(COMPILER_SRC) $(ENFORCER_SRC) $(CLI_SRC)
+# Test-only code (a libseccomp-built peer of our code generator): linked into
+# the tests and benchmarks, never into the programs.
+TESTLIB_SRC  := $(wildcard tests/unit/lib/*.c)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES   := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
 
 LIB_OBJ  := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRC)) $(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(GEN_SRC))
 ALIB_OBJ := $(patsubst %.c,$(AOBJ)/%.o,$(LIB_SRC)) $(patsubst $(GEN)/%.c,$(AOBJ)/gen/%.o,$(GEN_SRC))
 ENF_OBJ  := $(patsubst %.c,$(OBJ)/%.o,$(ENFORCER_SRC))
+COMMON_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(COMMON_SRC))
+TESTLIB_OBJ  := $(patsubst %.c,$(OBJ)/%.o,$(TESTLIB_SRC))
+ATESTLIB_OBJ := $(patsubst %.c,$(AOBJ)/%.o,$(TESTLIB_SRC))
 
 UNIT_BINS  := $(addprefix $(BUILD)/tests/,$(UNIT_NAMES))
 AUNIT_BINS := $(addprefix $(BUILD)/asan/tests/,$(UNIT_NAMES))
@@ -49,6 +65,7 @@ INTEG_TESTS  := $(sort $(wildcard tests/integration/*.sh))
 
 .PHONY: all check unit-check check-vm vm-check demo fuzz bench deps deps-test deps-bench deps-vm clang clean man
 .DELETE_ON_ERROR:
+.SECONDARY: $(TESTLIB_OBJ) $(ATESTLIB_OBJ)
 
 all: $(BUILD)/stockade $(if $(wildcard enforcer/exec_main.c),$(BUILD)/stockade-exec)
 
@@ -59,19 +76,19 @@ $(GEN)/parser.c $(GEN)/parser.h: grammar/parser.y | $(GEN)
 $(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h | $(GEN)
 	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
 
-$(BUILD)/tools/gen_syscalls: compiler/tools/gen_syscalls.c | $(BUILD)/tools
-	$(CC) $(CFLAGS) -std=c17 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -Icompiler -o $@ $< $(PKG_LIBS)
+$(BUILD)/tools/gen_syscalls: common/tools/gen_syscalls.c | $(BUILD)/tools
+	$(CC) $(CFLAGS) -std=c17 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -Icommon -o $@ $< $(PKG_LIBS)
 
-$(GEN)/syscall_table.c: compiler/data/syscalls.csv $(BUILD)/tools/gen_syscalls | $(GEN)
-	$(BUILD)/tools/gen_syscalls compiler/data/syscalls.csv > $@
+$(GEN)/syscall_table.c: common/data/syscalls.csv $(BUILD)/tools/gen_syscalls | $(GEN)
+	$(BUILD)/tools/gen_syscalls common/data/syscalls.csv > $@
 
-$(GEN)/consts_table.c: compiler/tools/gen_consts.sh compiler/consts.h | $(GEN)
-	CC="$(CC)" sh compiler/tools/gen_consts.sh > $@
+$(GEN)/consts_table.c: common/tools/gen_consts.sh common/consts.h | $(GEN)
+	CC="$(CC)" sh common/tools/gen_consts.sh > $@
 
-$(GEN)/sigs_table.c: compiler/data/syscall-args.txt compiler/tools/gen_sigs.awk | $(GEN)
-	awk -f compiler/tools/gen_sigs.awk compiler/data/syscall-args.txt > $@
+$(GEN)/sigs_table.c: common/data/syscall-args.txt common/tools/gen_sigs.awk | $(GEN)
+	awk -f common/tools/gen_sigs.awk common/data/syscall-args.txt > $@
 
-$(BUILD)/tools/embed: compiler/tools/embed.c | $(BUILD)/tools
+$(BUILD)/tools/embed: common/tools/embed.c | $(BUILD)/tools
 	$(CC) $(CFLAGS) -std=c17 $(WARN) -o $@ $<
 
 EMBEDDED_POLICIES := policies/groups.stk policies/default.stk
@@ -85,6 +102,12 @@ $(GEN) $(BUILD)/tools:
 $(LIB_OBJ) $(ALIB_OBJ): | $(GEN)/parser.h $(GEN)/lexer.h
 
 # ---- objects -------------------------------------------------------------------
+$(OBJ)/common/%.o $(AOBJ)/common/%.o: LAYER_INC = $(INC_COMMON)
+$(OBJ)/compiler/%.o $(AOBJ)/compiler/%.o $(OBJ)/gen/%.o $(AOBJ)/gen/%.o: LAYER_INC = $(INC_COMPILER)
+$(OBJ)/enforcer/%.o $(AOBJ)/enforcer/%.o: LAYER_INC = $(INC_ENFORCER)
+$(OBJ)/cli/%.o $(AOBJ)/cli/%.o: LAYER_INC = $(INC_ALL)
+$(OBJ)/tests/%.o $(AOBJ)/tests/%.o: LAYER_INC = $(INC_ALL) -Itests/unit
+
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(STK_CFLAGS) -c -o $@ $<
@@ -112,22 +135,27 @@ $(BUILD)/asan/libstockade.a: $(ALIB_OBJ)
 # ---- programs --------------------------------------------------------------------
 # Full RELRO with eager binding: the GOT is read-only, and no symbol is
 # resolved (with a copy-on-write fault) in each process the enforcer forks.
-$(BUILD)/stockade: $(OBJ)/compiler/main.o $(BUILD)/libstockade.a
+$(BUILD)/stockade: $(OBJ)/cli/main.o $(BUILD)/libstockade.a
 	$(CC) $(CFLAGS) -Wl,-z,relro,-z,now -o $@ $^ $(PKG_LIBS)
 
-# The enforcer shares the compiler's generated syscall and signature tables
-# (pure data) to name the calls it reports (enforcer/report_fmt.c).
-ENF_GEN_OBJ := $(OBJ)/gen/syscall_table.o $(OBJ)/gen/sigs_table.o
-$(BUILD)/stockade-exec: $(OBJ)/enforcer/exec_main.o $(ENF_OBJ) $(ENF_GEN_OBJ)
+# The enforcer links common/ (the generated syscall and signature tables name
+# the calls it reports) as an archive: only the members it uses are linked.
+$(BUILD)/libcommon.a: $(COMMON_OBJ) $(OBJ)/gen/syscall_table.o $(OBJ)/gen/sigs_table.o $(OBJ)/gen/consts_table.o
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/stockade-exec: $(OBJ)/enforcer/exec_main.o $(ENF_OBJ) $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS) -static -o $@ $^ $(EXEC_STATIC_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstockade.a tests/unit/testlib.h
+$(BUILD)/tests/%: LAYER_INC = $(INC_ALL) -Itests/unit
+$(BUILD)/tests/%: tests/unit/%.c $(TESTLIB_OBJ) $(BUILD)/libstockade.a tests/unit/testlib.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(STK_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libstockade.a $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(STK_CFLAGS) -o $@ $< $(TESTLIB_OBJ) $(BUILD)/libstockade.a $(PKG_LIBS)
 
-$(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libstockade.a tests/unit/testlib.h
+$(BUILD)/asan/tests/%: LAYER_INC = $(INC_ALL) -Itests/unit
+$(BUILD)/asan/tests/%: tests/unit/%.c $(ATESTLIB_OBJ) $(BUILD)/asan/libstockade.a tests/unit/testlib.h
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g $(ASAN_FLAGS) $(STK_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/asan/libstockade.a $(PKG_LIBS)
+	$(CC) -O1 -g $(ASAN_FLAGS) $(STK_CFLAGS) -o $@ $< $(ATESTLIB_OBJ) $(BUILD)/asan/libstockade.a $(PKG_LIBS)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)

@@ -29,12 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_gen.h"
+#include "seccomp/bpf_gen.h"
 #include "bpf_interp.h"
-#include "bpf_layout.h"
-#include "libseccomp_peer.h"
+#include "seccomp/bpf_layout.h"
+#include "lib/libseccomp_peer.h"
 #include "pipeline.h"
-#include "ref_eval.h"
+#include "seccomp/ref_eval.h"
 
 struct ref_policy {
     const char *id;

@@ -1,9 +1,9 @@
 /* reach_cost.c — what two of the enforcer's default steps cost at start-up,
  * measured inside fresh processes so that machine load between runs does not
  * enter the figure (docs/performance.md): the ptrace isolation domain
- * (enforcer/ptrace_isolation.c: landlock_create_ruleset, open("/"),
+ * (enforcer/steps/ptrace_isolation.c: landlock_create_ruleset, open("/"),
  * landlock_add_rule, landlock_restrict_self) and the new session keyring
- * (enforcer/keyring.c: keyctl(KEYCTL_JOIN_SESSION_KEYRING)).  Each child
+ * (enforcer/steps/keyring.c: keyctl(KEYCTL_JOIN_SESSION_KEYRING)).  Each child
  * sets no_new_privs, times the calls and reports the nanoseconds through a
  * pipe.  Prints the median, p25 and p75 in microseconds.
  *

@@ -19,11 +19,11 @@ PKGS="libseccomp libcap json-c"
 mkdir -p "$OUT"
 [ -f "$BUILD/libstockade.a" ] || { echo "bench: $BUILD/libstockade.a missing: run make first" >&2; exit 1; }
 
-CFLAGS="-O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Icompiler -Ienforcer -I$BUILD/gen $(pkg-config --cflags $PKGS)"
+CFLAGS="-O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon -Icompiler -Ienforcer -Itests/unit -I$BUILD/gen $(pkg-config --cflags $PKGS)"
 LIBS="$BUILD/libstockade.a $(pkg-config --libs $PKGS)"
 for b in bpf_paths syscall_cost; do
     # shellcheck disable=SC2086
-    $CC $CFLAGS -o "$OUT/$b" "bench/$b.c" $LIBS
+    $CC $CFLAGS -o "$OUT/$b" "bench/$b.c" tests/unit/lib/*.c $LIBS
 done
 $CC -O2 -static -o "$OUT/exec_floor" bench/exec_floor.c
 $CC -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$OUT/interleave" bench/interleave.c

@@ -33,9 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bpf_gen.h"
+#include "seccomp/bpf_gen.h"
 #include "bpf_interp.h"
-#include "libseccomp_peer.h"
+#include "lib/libseccomp_peer.h"
 #include "pipeline.h"
 
 static const char cached_text[] =

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embedded.h"
-#include "sema.h"
+#include "front/embedded.h"
+#include "sema/sema.h"
 #include "util.h"
 
 /* The policy a command works on: the one named, or the last one defined in

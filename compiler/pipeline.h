@@ -5,9 +5,9 @@
 
 #include <stdbool.h>
 
-#include "bpf_gen.h"
+#include "seccomp/bpf_gen.h"
 #include "diag.h"
-#include "ir.h"
+#include "ir/ir.h"
 
 struct stk_compile_opts {
     const char *policy_name;  /* which policy of the file; NULL = the last one defined in it */

@@ -41,7 +41,4 @@ void stk_buf_free(struct stk_buf *b);
 #define STK_ENOTREG (-1)
 int stk_read_file(const char *path, size_t max, char **out, size_t *len);
 
-/* Levenshtein distance, capped: returns cap+1 when larger. */
-unsigned stk_edit_distance(const char *a, const char *b, unsigned cap);
-
 #endif

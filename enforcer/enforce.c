@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "safe_path.h"
-#include "steps.h"
+#include "steps/safe_path.h"
+#include "steps/steps.h"
 
 extern char **environ;
 

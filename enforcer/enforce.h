@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "bundle.h"
+#include "bundle/bundle.h"
 
 struct stk_enforce_opts {
     bool dry_run;        /* print the steps (stk_bundle_print) and return 0 */

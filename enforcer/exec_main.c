@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bundle.h"
+#include "bundle/bundle.h"
 #include "enforce.h"
 #include "err.h"
 

@@ -16,8 +16,8 @@
 %parse-param {struct stk_lexer *lx}
 
 %code requires {
-#include "ast.h"
-#include "lexer_state.h"
+#include "front/ast.h"
+#include "front/lexer_state.h"
 }
 
 %code provides {
@@ -27,7 +27,7 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, void *scanner);
 %code {
 #include <stdio.h>
 #include <string.h>
-#include "ir.h"
+#include "ir/ir.h"
 #include "util.h"
 
 /* A node's location is its first token's; end_col extends over tokens on the same line. */

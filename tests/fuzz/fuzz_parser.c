@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_gen.h"
+#include "seccomp/bpf_gen.h"
 #include "diag.h"
-#include "ir.h"
+#include "ir/ir.h"
 #include "pipeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

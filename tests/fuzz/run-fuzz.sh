@@ -51,19 +51,19 @@ PKGS="libseccomp libcap json-c libselinux libapparmor"
 # shellcheck disable=SC2046
 CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
         -fno-sanitize-recover=undefined -Wall -Wextra -Wno-unused-function -Wno-sign-compare
-        -Icompiler -Ienforcer -I$GEN $(pkg-config --cflags $PKGS 2>/dev/null)"
+        -Icommon -Icompiler -Ienforcer -I$GEN $(pkg-config --cflags $PKGS 2>/dev/null)"
 LIBS=$(pkg-config --libs $PKGS 2>/dev/null)
 export CLANG CFLAGS F GEN
 
-# Library objects: every compiler/ and enforcer/ source but the two mains, and the generated ones.
+# Library objects: every common/, compiler/, enforcer/ and cli/ source but the two mains, and the generated ones.
 lib_src=""
-for s in compiler/*.c enforcer/*.c; do
-    case $s in compiler/main.c | enforcer/exec_main.c) ;; *) lib_src="$lib_src $s" ;; esac
+for s in common/*.c compiler/*.c compiler/*/*.c enforcer/*.c enforcer/*/*.c cli/*.c; do
+    case $s in cli/main.c | enforcer/exec_main.c) ;; *) lib_src="$lib_src $s" ;; esac
 done
 compile_one() { # SRC -> $F/obj/<path with / as _>.o, only when out of date
     local src=$1 obj
     obj=$F/obj/$(tr '/' '_' <<<"${src%.c}").o
-    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find compiler enforcer "$GEN" -maxdepth 1 -name '*.h' -newer "$obj" 2>/dev/null | head -1)" ]; then
+    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find common compiler enforcer cli "$GEN" -maxdepth 2 -name '*.h' -newer "$obj" 2>/dev/null | head -1)" ]; then
         # shellcheck disable=SC2086
         "$CLANG" $CFLAGS -c -o "$obj.tmp" "$src" 2>"$obj.log" && mv "$obj.tmp" "$obj" || { cat "$obj.log"; return 1; }
     fi

@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ast.h"
+#include "front/ast.h"
 #include "consts.h"
 #include "diag.h"
-#include "ir.h"
+#include "ir/ir.h"
 #include "pipeline.h"
 #include "syscalls.h"
 

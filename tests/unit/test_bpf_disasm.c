@@ -1,6 +1,6 @@
 /* test_bpf_disasm.c — the seccomp BPF listing: mnemonics, absolute jump
  * targets, field names, arch/syscall annotations, decoded return values. */
-#include "bpf_disasm.h"
+#include "seccomp/bpf_disasm.h"
 #include "testlib.h"
 
 #include <errno.h>

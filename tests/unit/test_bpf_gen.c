@@ -14,14 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_gen.h"
+#include "seccomp/bpf_gen.h"
 #include "bpf_interp.h"
-#include "bpf_layout.h"
-#include "embedded.h"
-#include "libseccomp_peer.h"
+#include "seccomp/bpf_layout.h"
+#include "front/embedded.h"
+#include "lib/libseccomp_peer.h"
 #include <seccomp.h>
 #include "pipeline.h"
-#include "ref_eval.h"
+#include "seccomp/ref_eval.h"
 #include "testlib.h"
 #include "util.h"
 

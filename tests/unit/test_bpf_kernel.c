@@ -18,8 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bpf_gen.h"
-#include "bpf_layout.h"
+#include "seccomp/bpf_gen.h"
+#include "seccomp/bpf_layout.h"
 #include "pipeline.h"
 #include "testlib.h"
 #include "util.h"

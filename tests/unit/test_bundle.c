@@ -5,8 +5,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "bundle.h"
-#include "bundle_write.h"
+#include "bundle/bundle.h"
+#include "bundle/bundle_write.h"
 #include "testlib.h"
 
 /* ---- helpers --------------------------------------------------------------- */

@@ -3,8 +3,8 @@
  * reader must reject before anything is applied. */
 #include <stddef.h>
 
-#include "bundle.h"
-#include "bundle_write.h"
+#include "bundle/bundle.h"
+#include "bundle/bundle_write.h"
 #include "diag.h"
 #include "pipeline.h"
 #include "testlib.h"

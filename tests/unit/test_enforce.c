@@ -17,8 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bundle.h"
-#include "bundle_write.h"
+#include "bundle/bundle.h"
+#include "bundle/bundle_write.h"
 #include "testlib.h"
 
 static char exec_bin[4096], probe_bin[4096], helpers_dir[4096];

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bundle.h"
-#include "bundle_write.h"
+#include "bundle/bundle.h"
+#include "bundle/bundle_write.h"
 #include "landlock_rights.h"
 #include "pipeline.h"
 #include "testlib.h"

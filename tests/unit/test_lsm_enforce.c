@@ -12,11 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bundle.h"
-#include "bundle_write.h"
-#include "lsm.h"
+#include "bundle/bundle.h"
+#include "bundle/bundle_write.h"
+#include "steps/lsm.h"
 #include "pipeline.h"
-#include "steps.h"
+#include "steps/steps.h"
 #include "testlib.h"
 
 static char base[64];

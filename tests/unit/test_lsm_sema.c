@@ -1,7 +1,7 @@
 /* test_lsm_sema.c — the selinux and apparmor statements: IR, every
  * diagnostic with its exact column, the shared level parser, and the
  * generators' output for the facts the policy implies. */
-#include "emit_lsm.h"
+#include "lsm/emit_lsm.h"
 #include "frontend_harness.h"
 #include "lsm_level.h"
 

@@ -1,4 +1,4 @@
-/* test_report.c — the pure parts of `--report` (enforcer/report_fmt.c): what
+/* test_report.c — the pure parts of `--report` (enforcer/supervise/report_fmt.c): what
  * each action becomes when the supervisor answers, the notifying copy of a
  * program (checked against the original on real generated programs), names
  * and the formatting of a reported call.  The supervisor on the real kernel:
@@ -12,7 +12,7 @@
 #include "bpf_interp.h"
 #include "diag.h"
 #include "pipeline.h"
-#include "report.h"
+#include "supervise/report.h"
 #include "syscalls.h"
 #include "testlib.h"
 

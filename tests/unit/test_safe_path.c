@@ -1,4 +1,4 @@
-/* test_safe_path.c — enforcer/safe_path.c on a real file system: which
+/* test_safe_path.c — enforcer/steps/safe_path.c on a real file system: which
  * symbolic links are followed for which writer, ".." and absolute links
  * kept inside the root descriptor, the merged-/usr exception, loops, and
  * stk_safe_create for --report=FILE.  Works as any user: the files belong
@@ -13,7 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "safe_path.h"
+#include "steps/safe_path.h"
 #include "testlib.h"
 
 static char root[64];

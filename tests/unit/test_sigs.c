@@ -1,5 +1,5 @@
-/* test_sigs.c — syscall argument signatures (compiler/data/syscall-args.txt,
- * compiler/sigs.c): names, per-ABI order, widths, and completeness against the
+/* test_sigs.c — syscall argument signatures (common/data/syscall-args.txt,
+ * common/sigs.c): names, per-ABI order, widths, and completeness against the
  * syscall table. */
 #include "sigs.h"
 #include "sigs_table.h"
@@ -390,7 +390,7 @@ static void check_complete(enum stk_abi abi)
             snprintf(list + len, sizeof list - len, " %s", sc->name);
         missing++;
     }
-    CHECK_MSG(missing == 0, "%zu %s syscall(s) without a line in compiler/data/syscall-args.txt:%s",
+    CHECK_MSG(missing == 0, "%zu %s syscall(s) without a line in common/data/syscall-args.txt:%s",
               missing, stk_abis[abi].name, list);
     CHECK_MSG(seen > 250, "%s: only %zu syscalls", stk_abis[abi].name, seen);
 }

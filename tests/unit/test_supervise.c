@@ -1,4 +1,4 @@
-/* test_supervise.c — the supervising parent (enforcer/supervise.c) on the real
+/* test_supervise.c — the supervising parent (enforcer/supervise/supervise.c) on the real
  * kernel: exit statuses, signal forwarding, attach / clean-up / poll hooks,
  * clone flags, and what happens when the supervisor itself dies.
  *
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "supervise.h"
+#include "supervise/supervise.h"
 #include "testlib.h"
 
 static int events[2]; /* hooks and children write single-byte events here */

@@ -1,0 +1,38 @@
+/* cli.h — small helpers shared by the sub-commands. */
+#ifndef STK_CLI_H
+#define STK_CLI_H
+
+#include <stdbool.h>
+
+/* --color=auto|always|never -> -1 auto, 1 always, 0 never, -2 invalid */
+int stk_cli_color(const char *arg);
+/* auto: color when fd is a terminal and NO_COLOR is unset */
+bool stk_cli_want_color(int fd);
+
+#include <stddef.h>
+
+#include "ir/ir.h"
+#include "pipeline.h"
+
+/* Options shared by compile, sim and explain. */
+struct stk_cli_common {
+    struct stk_compile_opts opts;
+    const char **incs;
+    size_t capincs;
+    const char *emit;
+    const char *output;
+    const char *arch;
+    bool embed_lsm;                /* compile --embed-lsm */
+    const char *apparmor_features; /* compile --apparmor-features=FILE */
+    int optind;
+};
+int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_common *c);
+struct stk_policy_ir *stk_cli_compile(const char *path, struct stk_cli_common *c);
+struct stk_bpf_prog;
+struct stk_policy_ir *stk_cli_compile_prog(const char *path, struct stk_cli_common *c, const char *who,
+                                           struct stk_bpf_prog *prog);
+bool stk_cli_refuse_unenforced(const struct stk_policy_ir *ir, const char *who);
+
+#define STK_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,129 @@
+/* bundle_write.c — IR + BPF program -> bundle bytes (docs/bundle.md). */
+#include "bundle/bundle_write.h"
+
+#include <linux/seccomp.h>
+#include <string.h>
+
+#include "bundle/bundle_encode.h"
+#include "bundle_format.h"
+#include "syscalls.h"
+
+_Static_assert(STK_BUNDLE_EXEC_FD_PLACEHOLDER == STK_EXEC_FD_PLACEHOLDER,
+               "the bundle and the code generator must agree on the exec descriptor placeholder");
+_Static_assert(STK_BUNDLE_EXEC_HANDOVER_RET == (SECCOMP_RET_USER_NOTIF | STK_EXEC_HANDOVER_DATA),
+               "the bundle and the compiler must agree on the exec hand-over rule's return");
+_Static_assert(STK_RLIMIT_COUNT == STK_BUNDLE_RLIMITS, "rlimit table sizes differ");
+
+static void set_le(struct stk_buf *b, size_t at, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        b->data[at + (size_t)i] = (char)(unsigned char)(v >> (8 * i));
+}
+
+bool stk_bundle_exec_restricted(const struct stk_seccomp *s)
+{
+    return stk_seccomp_restricts(s, "execve") || stk_seccomp_restricts(s, "execveat");
+}
+
+void stk_bundle_write(const struct stk_policy_ir *ir, const struct stk_bpf_prog *prog, struct stk_buf *out)
+{
+    size_t start = out->len;
+    struct stk_bwriter w = {out, 0, 0};
+
+    stk_buf_put(out, STK_BUNDLE_MAGIC, STK_BUNDLE_MAGIC_LEN);
+    stk_bw_u32(&w, STK_BUNDLE_VERSION);
+    stk_bw_u32(&w, 0); /* header flags */
+    stk_bw_u64(&w, 0); /* total length, set below */
+    stk_bw_u32(&w, 0); /* record count, set below */
+    stk_bw_u32(&w, 0); /* CRC-32C, set below */
+
+    if (ir->name)
+        stk_bw_rec_str(&w, STK_REC_NAME, ir->name);
+    stk_bw_rec_bool(&w, STK_REC_NO_NEW_PRIVS, ir->no_new_privs);
+    if (ir->user)
+        stk_bw_rec_str(&w, STK_REC_USER, ir->user);
+    if (ir->group)
+        stk_bw_rec_str(&w, STK_REC_GROUP, ir->group);
+    if (ir->nsupp) {
+        stk_bw_begin(&w, STK_REC_SUPP_GROUPS);
+        stk_bw_u32(&w, (uint32_t)ir->nsupp);
+        for (size_t i = 0; i < ir->nsupp; i++)
+            stk_bw_str(&w, ir->supp_groups[i]);
+        stk_bw_end(&w);
+    }
+
+    stk_bw_begin(&w, STK_REC_CAPS);
+    uint8_t mode = ir->caps_mode == STK_CAPS_ALL ? 1 : ir->caps_mode == STK_CAPS_KEEP ? 2 : 0;
+    stk_bw_u8(&w, mode);
+    stk_bw_zero(&w, 7);
+    stk_bw_u64(&w, mode == 2 ? ir->caps_keep : 0);
+    stk_bw_end(&w);
+
+    for (unsigned r = 0; r < STK_RLIMIT_COUNT; r++) {
+        if (!ir->rlimits[r].set)
+            continue;
+        stk_bw_begin(&w, STK_REC_RLIMIT);
+        stk_bw_u32(&w, r);
+        stk_bw_u32(&w, 0);
+        stk_bw_u64(&w, ir->rlimits[r].soft);
+        stk_bw_u64(&w, ir->rlimits[r].hard);
+        stk_bw_end(&w);
+    }
+
+    stk_bw_rec_bool(&w, STK_REC_ENV_CLEAR, ir->env_clear);
+    for (size_t i = 0; i < ir->nenv_keep; i++)
+        stk_bw_rec_str(&w, STK_REC_ENV_KEEP, ir->env_keep[i]);
+    for (size_t i = 0; i < ir->nenv_set; i++) {
+        stk_bw_begin(&w, STK_REC_ENV_SET);
+        stk_bw_str(&w, ir->env_set[i].name);
+        stk_bw_str(&w, ir->env_set[i].value);
+        stk_bw_end(&w);
+    }
+    if (ir->workdir)
+        stk_bw_rec_str(&w, STK_REC_WORKDIR, ir->workdir);
+    if (ir->umask_set) {
+        stk_bw_begin(&w, STK_REC_UMASK);
+        stk_bw_u32(&w, ir->umask);
+        stk_bw_end(&w);
+    }
+    if (ir->keep_all_fds || ir->nkeep_fds) {
+        stk_bw_begin(&w, STK_REC_KEEP_FDS);
+        stk_bw_u8(&w, ir->keep_all_fds);
+        stk_bw_zero(&w, 3);
+        stk_bw_u32(&w, ir->keep_all_fds ? 0 : (uint32_t)ir->nkeep_fds);
+        for (size_t i = 0; !ir->keep_all_fds && i < ir->nkeep_fds; i++)
+            stk_bw_u32(&w, (uint32_t)ir->keep_fds[i]);
+        stk_bw_end(&w);
+    }
+
+    if (prog && prog->len) {
+        stk_bw_begin(&w, STK_REC_SECCOMP);
+        stk_bw_u32(&w, stk_abis[stk_native_abi()].audit_arch);
+        stk_bw_u32(&w, stk_bundle_exec_restricted(&ir->seccomp) ? STK_SECCOMP_EXEC_RESTRICTED : 0);
+        stk_bw_u32(&w, (uint32_t)prog->len);
+        for (size_t i = 0; i < prog->len; i++) {
+            stk_bw_u16(&w, prog->insns[i].code);
+            stk_bw_u8(&w, prog->insns[i].jt);
+            stk_bw_u8(&w, prog->insns[i].jf);
+            stk_bw_u32(&w, prog->insns[i].k);
+        }
+        stk_bw_u32(&w, (uint32_t)prog->nexec_fd_insns);
+        for (size_t i = 0; i < prog->nexec_fd_insns; i++)
+            stk_bw_u32(&w, prog->exec_fd_insns[i]);
+        stk_bw_end(&w);
+    }
+
+    stk_bundle_write_isolation(&w, ir);
+    stk_bundle_write_landlock(&w, ir);
+    stk_bundle_write_cgroup(&w, ir);
+    stk_bundle_write_lsm(&w, ir);
+
+    for (size_t i = 0; i < ir->nunenforced; i++)
+        stk_bw_rec_str(&w, STK_REC_UNENFORCED, ir->unenforced[i]);
+
+    size_t total = out->len - start;
+    set_le(out, start + 16, total, 8);
+    set_le(out, start + 24, w.nrec, 4);
+    uint32_t crc = stk_crc32c(0, out->data + start, total); /* CRC field is still 0 */
+    set_le(out, start + STK_BUNDLE_CRC_OFFSET, crc, 4);
+}

@@ -1,0 +1,492 @@
+/* bundle_read.c — decode and validate a bundle (format: bundle_format.h,
+ * docs/bundle.md).  Everything is checked here, before the enforcer applies
+ * anything: magic, version, length, checksum, every record's type, length and
+ * contents, bounds on every count and string, and the BPF program. */
+#include "bundle/bundle.h"
+#include "bundle/bundle_decode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STEP "bundle"
+
+static bool env_name_ok(const char *s)
+{
+    return *s && !strchr(s, '=');
+}
+
+/* ---- BPF program check (the rules of the kernel's seccomp checker) ---------- */
+static int check_bpf(const struct sock_filter *f, size_t len, struct stk_err *e)
+{
+    if (len == 0 || len > STK_BUNDLE_MAX_INSNS)
+        return stk_errf(e, STEP, "seccomp program has %zu instructions (1 to %u allowed)", len,
+                        STK_BUNDLE_MAX_INSNS);
+    for (size_t i = 0; i < len; i++) {
+        uint16_t code = f[i].code;
+        uint32_t k = f[i].k;
+        size_t left = len - i - 1; /* instructions after this one */
+        switch (code) {
+        case BPF_LD | BPF_W | BPF_ABS:
+            if (k >= sizeof(struct seccomp_data) || (k & 3))
+                return stk_errf(e, STEP, "seccomp instruction %zu: load outside seccomp_data (offset %u)", i, k);
+            break;
+        case BPF_LD | BPF_W | BPF_LEN:
+        case BPF_LDX | BPF_W | BPF_LEN:
+        case BPF_LD | BPF_IMM:
+        case BPF_LDX | BPF_IMM:
+        case BPF_MISC | BPF_TAX:
+        case BPF_MISC | BPF_TXA:
+        case BPF_RET | BPF_K:
+        case BPF_RET | BPF_A:
+        case BPF_ALU | BPF_ADD | BPF_K: case BPF_ALU | BPF_ADD | BPF_X:
+        case BPF_ALU | BPF_SUB | BPF_K: case BPF_ALU | BPF_SUB | BPF_X:
+        case BPF_ALU | BPF_MUL | BPF_K: case BPF_ALU | BPF_MUL | BPF_X:
+        case BPF_ALU | BPF_DIV | BPF_X:
+        case BPF_ALU | BPF_AND | BPF_K: case BPF_ALU | BPF_AND | BPF_X:
+        case BPF_ALU | BPF_OR | BPF_K: case BPF_ALU | BPF_OR | BPF_X:
+        case BPF_ALU | BPF_XOR | BPF_K: case BPF_ALU | BPF_XOR | BPF_X:
+        case BPF_ALU | BPF_LSH | BPF_X:
+        case BPF_ALU | BPF_RSH | BPF_X:
+        case BPF_ALU | BPF_NEG:
+            break;
+        case BPF_ALU | BPF_DIV | BPF_K:
+            if (k == 0)
+                return stk_errf(e, STEP, "seccomp instruction %zu: division by zero", i);
+            break;
+        case BPF_ALU | BPF_LSH | BPF_K:
+        case BPF_ALU | BPF_RSH | BPF_K:
+            if (k >= 32)
+                return stk_errf(e, STEP, "seccomp instruction %zu: shift by %u", i, k);
+            break;
+        case BPF_LD | BPF_MEM:
+        case BPF_LDX | BPF_MEM:
+        case BPF_ST:
+        case BPF_STX:
+            if (k >= BPF_MEMWORDS)
+                return stk_errf(e, STEP, "seccomp instruction %zu: scratch memory index %u", i, k);
+            break;
+        case BPF_JMP | BPF_JA:
+            if (k >= left)
+                return stk_errf(e, STEP, "seccomp instruction %zu: jump out of the program", i);
+            break;
+        case BPF_JMP | BPF_JEQ | BPF_K: case BPF_JMP | BPF_JEQ | BPF_X:
+        case BPF_JMP | BPF_JGE | BPF_K: case BPF_JMP | BPF_JGE | BPF_X:
+        case BPF_JMP | BPF_JGT | BPF_K: case BPF_JMP | BPF_JGT | BPF_X:
+        case BPF_JMP | BPF_JSET | BPF_K: case BPF_JMP | BPF_JSET | BPF_X:
+            if (f[i].jt >= left || f[i].jf >= left)
+                return stk_errf(e, STEP, "seccomp instruction %zu: jump out of the program", i);
+            break;
+        default:
+            return stk_errf(e, STEP, "seccomp instruction %zu: opcode 0x%04x is not allowed in seccomp filters",
+                            i, code);
+        }
+    }
+    if (BPF_CLASS(f[len - 1].code) != BPF_RET)
+        return stk_errf(e, STEP, "seccomp program does not end with a return");
+    return 0;
+}
+
+uint32_t stk_native_audit_arch(void)
+{
+#if defined(__x86_64__) && defined(__ILP32__)
+    return 0xc000003eu; /* x32 shares AUDIT_ARCH_X86_64 */
+#elif defined(__x86_64__)
+    return 0xc000003eu; /* AUDIT_ARCH_X86_64 */
+#elif defined(__i386__)
+    return 0x40000003u; /* AUDIT_ARCH_I386 */
+#elif defined(__aarch64__)
+    return 0xc00000b7u; /* AUDIT_ARCH_AARCH64 */
+#elif defined(__arm__)
+    return 0x40000028u; /* AUDIT_ARCH_ARM */
+#elif defined(__riscv) && __riscv_xlen == 64
+    return 0xc00000f3u; /* AUDIT_ARCH_RISCV64 */
+#else
+#error "unsupported architecture"
+#endif
+}
+
+static int read_seccomp(struct stk_bcur *c, struct stk_bundle *b)
+{
+    struct stk_bundle_seccomp *s = &b->seccomp;
+    uint32_t n;
+    if (stk_bc_u32(c, &s->audit_arch, "seccomp record") < 0 || stk_bc_u32(c, &s->flags, "seccomp record") < 0 ||
+        stk_bc_u32(c, &n, "seccomp record") < 0)
+        return -1;
+    if (s->audit_arch != stk_native_audit_arch())
+        return stk_errf(c->e, STEP, "seccomp program was compiled for architecture 0x%08x, this machine is 0x%08x",
+                        s->audit_arch, stk_native_audit_arch());
+    if (s->flags & ~STK_SECCOMP_FLAGS_KNOWN)
+        return stk_errf(c->e, STEP, "seccomp record has unknown flags 0x%x", s->flags);
+    if (n == 0 || n > STK_BUNDLE_MAX_INSNS)
+        return stk_errf(c->e, STEP, "seccomp program has %u instructions (1 to %u allowed)", n,
+                        STK_BUNDLE_MAX_INSNS);
+    if (stk_bc_need(c, (size_t)n * 8, "seccomp program") < 0)
+        return -1;
+    s->insns = calloc(n, sizeof *s->insns);
+    if (!s->insns)
+        return stk_errnof(c->e, STEP, ENOMEM, "decoding the seccomp program");
+    s->len = n;
+    for (uint32_t i = 0; i < n; i++) {
+        s->insns[i].code = (uint16_t)stk_bc_le(c->p, 2);
+        s->insns[i].jt = c->p[2];
+        s->insns[i].jf = c->p[3];
+        s->insns[i].k = (uint32_t)stk_bc_le(c->p + 4, 4);
+        c->p += 8;
+    }
+    if (check_bpf(s->insns, s->len, c->e) < 0)
+        return -1;
+    uint32_t np;
+    if (stk_bc_u32(c, &np, "seccomp record") < 0)
+        return -1;
+    if (np > n)
+        return stk_errf(c->e, STEP, "seccomp record lists %u exec descriptor sites for %u instructions", np, n);
+    if (np) {
+        if (stk_bc_need(c, (size_t)np * 4, "seccomp exec descriptor sites") < 0)
+            return -1;
+        s->exec_fd_insns = calloc(np, sizeof *s->exec_fd_insns);
+        if (!s->exec_fd_insns)
+            return stk_errnof(c->e, STEP, ENOMEM, "decoding the seccomp program");
+    }
+    s->nexec_fd_insns = np;
+    for (uint32_t i = 0; i < np; i++) {
+        uint32_t at = (uint32_t)stk_bc_le(c->p, 4);
+        c->p += 4;
+        if (at >= n)
+            return stk_errf(c->e, STEP, "exec descriptor site %u is outside the program", at);
+        const struct sock_filter *f = &s->insns[at];
+        if (BPF_CLASS(f->code) != BPF_JMP || BPF_SRC(f->code) != BPF_K || BPF_OP(f->code) == BPF_JA ||
+            f->k != STK_BUNDLE_EXEC_FD_PLACEHOLDER)
+            return stk_errf(c->e, STEP, "exec descriptor site %u is not a comparison with the placeholder", at);
+        s->exec_fd_insns[i] = at;
+    }
+    /* flag set without a site: the policy lets execveat through itself (only
+     * execve is restricted); the enforcer's execveat needs no hand-over */
+    if (np && !(s->flags & STK_SECCOMP_EXEC_RESTRICTED))
+        return stk_errf(c->e, STEP, "the seccomp program has an exec hand-over rule but the policy does not "
+                                    "restrict exec");
+    s->present = true;
+    return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Decode one record's payload; the cursor covers exactly the payload. */
+static int read_record(struct stk_bcur *c, uint16_t type, struct stk_bundle *b, uint32_t *seen)
+{
+    struct stk_err *e = c->e;
+    /* singleton records: bit per type below 32 */
+    if (type < 32 && type != STK_REC_ENV_KEEP && type != STK_REC_ENV_SET && type != STK_REC_RLIMIT &&
+        type != STK_REC_UNENFORCED) {
+        if (*seen & (1u << type))
+            return stk_errf(e, STEP, "duplicate record of type 0x%04x", type);
+        *seen |= 1u << type;
+    }
+    switch (type) {
+    case STK_REC_NAME:
+        return stk_bc_str(c, &b->name, STK_BUNDLE_MAX_NAME, true, "policy name");
+    case STK_REC_NO_NEW_PRIVS:
+        return stk_bc_bool(c, &b->no_new_privs, "no_new_privs record");
+    case STK_REC_USER:
+        return stk_bc_str(c, &b->user, STK_BUNDLE_MAX_NAME, true, "user");
+    case STK_REC_GROUP:
+        return stk_bc_str(c, &b->group, STK_BUNDLE_MAX_NAME, true, "group");
+    case STK_REC_SUPP_GROUPS: {
+        uint32_t n;
+        if (stk_bc_u32(c, &n, "supplementary groups") < 0)
+            return -1;
+        if (n > STK_BUNDLE_MAX_GROUPS)
+            return stk_errf(e, STEP, "too many supplementary groups: %u (limit %u)", n, STK_BUNDLE_MAX_GROUPS);
+        if (n) {
+            b->supp_groups = calloc(n, sizeof *b->supp_groups);
+            if (!b->supp_groups)
+                return stk_errnof(e, STEP, ENOMEM, "decoding supplementary groups");
+        }
+        for (uint32_t i = 0; i < n; i++)
+            if (stk_bc_str(c, &b->supp_groups[i], STK_BUNDLE_MAX_NAME, true, "supplementary group") < 0)
+                return -1;
+        b->nsupp = n;
+        b->supp_set = true;
+        return 0;
+    }
+    case STK_REC_CAPS: {
+        uint8_t mode;
+        if (stk_bc_u8(c, &mode, "capabilities") < 0 || stk_bc_zero(c, 7, "capabilities") < 0 ||
+            stk_bc_u64(c, &b->caps_keep, "capabilities") < 0)
+            return -1;
+        if (mode > STK_BCAPS_KEEP)
+            return stk_errf(e, STEP, "unknown capabilities mode %u", mode);
+        if (mode != STK_BCAPS_KEEP && b->caps_keep)
+            return stk_errf(e, STEP, "capability mask given with mode %u", mode);
+        b->caps = (enum stk_bundle_caps)mode;
+        return 0;
+    }
+    case STK_REC_RLIMIT: {
+        uint32_t res;
+        uint64_t soft, hard;
+        if (stk_bc_u32(c, &res, "rlimit") < 0 || stk_bc_zero(c, 4, "rlimit") < 0 || stk_bc_u64(c, &soft, "rlimit") < 0 ||
+            stk_bc_u64(c, &hard, "rlimit") < 0)
+            return -1;
+        if (res >= STK_BUNDLE_RLIMITS)
+            return stk_errf(e, STEP, "unknown resource limit %u", res);
+        if (b->rlimits[res].set)
+            return stk_errf(e, STEP, "duplicate rlimit %s", stk_rlimit_name(res));
+        if (soft > hard)
+            return stk_errf(e, STEP, "rlimit %s: soft limit %llu exceeds hard limit %llu", stk_rlimit_name(res),
+                            (unsigned long long)soft, (unsigned long long)hard);
+        b->rlimits[res] = (struct stk_bundle_rlimit){true, soft, hard};
+        return 0;
+    }
+    case STK_REC_ENV_CLEAR:
+        return stk_bc_bool(c, &b->env_clear, "env clear record");
+    case STK_REC_ENV_KEEP: {
+        const char *s;
+        if (stk_bc_str(c, &s, STK_BUNDLE_MAX_NAME, true, "env keep") < 0)
+            return -1;
+        if (!env_name_ok(s))
+            return stk_errf(e, STEP, "invalid environment variable name \"%s\"", s);
+        return stk_bc_push(&b->env_keep, &b->nenv_keep, sizeof s, STK_BUNDLE_MAX_ENV, &s, e, "env keep entries");
+    }
+    case STK_REC_ENV_SET: {
+        struct stk_bundle_env v;
+        if (stk_bc_str(c, &v.name, STK_BUNDLE_MAX_NAME, true, "env set") < 0 ||
+            stk_bc_str(c, &v.value, STK_BUNDLE_MAX_VALUE, false, "env set") < 0)
+            return -1;
+        if (!env_name_ok(v.name))
+            return stk_errf(e, STEP, "invalid environment variable name \"%s\"", v.name);
+        return stk_bc_push(&b->env_set, &b->nenv_set, sizeof v, STK_BUNDLE_MAX_ENV, &v, e, "env set entries");
+    }
+    case STK_REC_WORKDIR:
+        return stk_bc_str(c, &b->workdir, STK_BUNDLE_MAX_PATH, true, "workdir");
+    case STK_REC_UMASK:
+        if (stk_bc_u32(c, &b->umask, "umask") < 0)
+            return -1;
+        if (b->umask > 0777)
+            return stk_errf(e, STEP, "umask %o out of range", b->umask);
+        b->umask_set = true;
+        return 0;
+    case STK_REC_KEEP_FDS: {
+        uint32_t n;
+        if (stk_bc_bool(c, &b->keep_all_fds, "keep_fds") < 0 || stk_bc_zero(c, 3, "keep_fds") < 0 ||
+            stk_bc_u32(c, &n, "keep_fds") < 0)
+            return -1;
+        if (n > STK_BUNDLE_MAX_FDS)
+            return stk_errf(e, STEP, "too many kept descriptors: %u (limit %u)", n, STK_BUNDLE_MAX_FDS);
+        if (b->keep_all_fds && n)
+            return stk_errf(e, STEP, "keep_fds lists descriptors together with \"all\"");
+        if (stk_bc_need(c, (size_t)n * 4, "keep_fds") < 0)
+            return -1;
+        if (n) {
+            b->keep_fds = calloc(n, sizeof *b->keep_fds);
+            if (!b->keep_fds)
+                return stk_errnof(e, STEP, ENOMEM, "decoding keep_fds");
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t fd = (uint32_t)stk_bc_le(c->p, 4);
+            c->p += 4;
+            if (fd > INT_MAX)
+                return stk_errf(e, STEP, "invalid descriptor number %u in keep_fds", fd);
+            b->keep_fds[i] = (int)fd;
+        }
+        if (n)
+            qsort(b->keep_fds, n, sizeof *b->keep_fds, cmp_int);
+        size_t u = 0;
+        for (size_t i = 0; i < n; i++)
+            if (u == 0 || b->keep_fds[u - 1] != b->keep_fds[i])
+                b->keep_fds[u++] = b->keep_fds[i];
+        b->nkeep_fds = u;
+        return 0;
+    }
+    case STK_REC_SECCOMP:
+        return read_seccomp(c, b);
+    case STK_REC_UNENFORCED: {
+        const char *s;
+        if (stk_bc_str(c, &s, STK_BUNDLE_MAX_NAME, true, "unenforced block") < 0)
+            return -1;
+        return stk_bc_push(&b->unenforced, &b->nunenforced, sizeof s, STK_BUNDLE_MAX_UNENFORCED, &s, e,
+                    "unenforced blocks");
+    }
+    default:
+        if (type >= STK_REC_ISOLATION_FIRST && type <= STK_REC_ISOLATION_LAST)
+            return stk_bundle_read_isolation(c, type, b);
+        if (type >= STK_REC_LANDLOCK_FIRST && type <= STK_REC_LANDLOCK_LAST)
+            return stk_bundle_read_landlock(c, type, b);
+        if (type >= STK_REC_CGROUP_FIRST && type <= STK_REC_CGROUP_LAST)
+            return stk_bundle_read_cgroup(c, type, b);
+        if (type >= STK_REC_LSM_FIRST && type <= STK_REC_LSM_LAST)
+            return stk_bundle_read_lsm(c, type, b);
+        return stk_errf(e, STEP, "unknown record type 0x%04x", type);
+    }
+}
+
+int stk_bundle_read(const void *data, size_t len, struct stk_bundle **out, struct stk_err *e)
+{
+    *out = NULL;
+    const unsigned char *d = data;
+    if (len < STK_BUNDLE_HEADER_LEN)
+        return stk_errf(e, STEP, "truncated: %zu bytes, shorter than the %u-byte header", len,
+                        STK_BUNDLE_HEADER_LEN);
+    if (memcmp(d, STK_BUNDLE_MAGIC, STK_BUNDLE_MAGIC_LEN) != 0)
+        return stk_errf(e, STEP, "not a stockade bundle (bad magic)");
+    uint32_t version = (uint32_t)stk_bc_le(d + 8, 4);
+    if (version != STK_BUNDLE_VERSION)
+        return stk_errf(e, STEP, "unsupported bundle format version %u (this enforcer reads version %u)", version,
+                        STK_BUNDLE_VERSION);
+    if (stk_bc_le(d + 12, 4) != 0)
+        return stk_errf(e, STEP, "unknown header flags 0x%x", (unsigned)stk_bc_le(d + 12, 4));
+    uint64_t total = stk_bc_le(d + 16, 8);
+    if (total > STK_BUNDLE_MAX_LEN)
+        return stk_errf(e, STEP, "oversized: header says %llu bytes, the limit is %u",
+                        (unsigned long long)total, STK_BUNDLE_MAX_LEN);
+    if (total > len)
+        return stk_errf(e, STEP, "truncated: header says %llu bytes, got %zu", (unsigned long long)total, len);
+    if (total < len)
+        return stk_errf(e, STEP, "trailing data: header says %llu bytes, got %zu", (unsigned long long)total, len);
+    uint32_t nrec = (uint32_t)stk_bc_le(d + 24, 4);
+    if (nrec > STK_BUNDLE_MAX_RECORDS)
+        return stk_errf(e, STEP, "too many records: %u (limit %u)", nrec, STK_BUNDLE_MAX_RECORDS);
+    uint32_t want = (uint32_t)stk_bc_le(d + STK_BUNDLE_CRC_OFFSET, 4);
+    static const unsigned char zero4[4];
+    uint32_t crc = stk_crc32c(0, d, STK_BUNDLE_CRC_OFFSET);
+    crc = stk_crc32c(crc, zero4, 4);
+    crc = stk_crc32c(crc, d + STK_BUNDLE_HEADER_LEN, len - STK_BUNDLE_HEADER_LEN);
+    if (crc != want)
+        return stk_errf(e, STEP, "corrupted: checksum mismatch (CRC-32C 0x%08x, expected 0x%08x)", crc, want);
+
+    struct stk_bundle *b = calloc(1, sizeof *b);
+    if (!b)
+        return stk_errnof(e, STEP, ENOMEM, "decoding");
+    b->version = version;
+    b->raw = malloc(len);
+    if (!b->raw) {
+        free(b);
+        return stk_errnof(e, STEP, ENOMEM, "decoding");
+    }
+    memcpy(b->raw, d, len);
+
+    struct stk_bcur c = {b->raw + STK_BUNDLE_HEADER_LEN, b->raw + len, b->raw, e};
+    uint32_t seen = 0;
+    for (uint32_t i = 0; i < nrec; i++) {
+        uint16_t type, flags;
+        uint32_t plen;
+        if (stk_bc_u16(&c, &type, "record header") < 0 || stk_bc_u16(&c, &flags, "record header") < 0 ||
+            stk_bc_u32(&c, &plen, "record header") < 0)
+            goto fail;
+        if (flags) {
+            stk_errf(e, STEP, "record %u (type 0x%04x) has unknown flags 0x%x", i, type, flags);
+            goto fail;
+        }
+        if (plen > (size_t)(c.end - c.p)) {
+            stk_errf(e, STEP, "truncated record %u (type 0x%04x): %u bytes declared, %zu left", i, type, plen,
+                     (size_t)(c.end - c.p));
+            goto fail;
+        }
+        struct stk_bcur rc = {c.p, c.p + plen, c.base, e};
+        if (read_record(&rc, type, b, &seen) < 0)
+            goto fail;
+        if (rc.p != rc.end) {
+            stk_errf(e, STEP, "record %u (type 0x%04x) has %zu unexpected trailing bytes", i, type,
+                     (size_t)(rc.end - rc.p));
+            goto fail;
+        }
+        c.p += plen;
+    }
+    if (c.p != c.end) {
+        stk_errf(e, STEP, "%zu bytes after the last record", (size_t)(c.end - c.p));
+        goto fail;
+    }
+    if (stk_bundle_check_isolation(b, e) < 0 || stk_bundle_check_landlock(b, e) < 0 ||
+        stk_bundle_check_cgroup(b, e) < 0 || stk_bundle_check_lsm(b, e) < 0)
+        goto fail;
+    *out = b;
+    return 0;
+fail:
+    stk_bundle_free(b);
+    return -1;
+}
+
+int stk_bundle_load(const char *path, struct stk_bundle **out, struct stk_err *e)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return stk_errnof(e, STEP, errno, "%s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int err = errno;
+        close(fd);
+        return stk_errnof(e, STEP, err, "%s", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return stk_errf(e, STEP, "%s: not a regular file", path);
+    }
+    /* read up to one byte more than the limit to tell "oversized" */
+    size_t cap = STK_BUNDLE_MAX_LEN + 1, len = 0;
+    unsigned char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return stk_errnof(e, STEP, ENOMEM, "%s", path);
+    }
+    for (;;) {
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int err = errno;
+            free(buf);
+            close(fd);
+            return stk_errnof(e, STEP, err, "reading %s", path);
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+        if (len == cap)
+            break;
+    }
+    close(fd);
+    int rc;
+    if (len > STK_BUNDLE_MAX_LEN)
+        rc = stk_errf(e, STEP, "%s: oversized: more than %u bytes", path, STK_BUNDLE_MAX_LEN);
+    else
+        rc = stk_bundle_read(buf, len, out, e);
+    free(buf);
+    return rc;
+}
+
+void stk_bundle_free(struct stk_bundle *b)
+{
+    if (!b)
+        return;
+    free(b->supp_groups);
+    free(b->env_keep);
+    free(b->env_set);
+    free(b->keep_fds);
+    free(b->seccomp.insns);
+    free(b->seccomp.exec_fd_insns);
+    free(b->unenforced);
+    stk_bundle_free_isolation(b);
+    stk_bundle_free_landlock(b);
+    stk_bundle_free_cgroup(b);
+    stk_bundle_free_lsm(b);
+    free(b->raw);
+    free(b);
+}
+
+const char *stk_rlimit_name(unsigned resource)
+{
+    static const char *const names[STK_BUNDLE_RLIMITS] = {
+        "cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
+        "memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime",
+    };
+    return resource < STK_BUNDLE_RLIMITS ? names[resource] : NULL;
+}

@@ -1,0 +1,270 @@
+/* identity.c — user/group names to ids (resolved before anything changes),
+ * then supplementary groups, setresgid, setresuid.
+ *
+ * Names are looked up in /etc/passwd and /etc/group, parsed here: the static
+ * build/stockade-exec cannot use glibc's NSS safely (a static glibc dlopens
+ * the host's NSS modules, which are linked against the shared glibc; with
+ * nss_systemd that crashes).  `stockade run` (dynamic) also asks NSS
+ * (getpwnam_r/getgrnam_r) for names the files do not have, when the caller
+ * sets stk_identity_use_nss.  Numeric ids always work. */
+#include "steps/steps.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define STEP "identity"
+
+/* Decimal id without sign or spaces, below (id_t)-1. */
+static bool parse_id(const char *s, uint32_t *out)
+{
+    if (!*s)
+        return false;
+    uint64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (uint64_t)(*p - '0');
+        if (v >= UINT32_MAX)
+            return false;
+    }
+    *out = (uint32_t)v;
+    return true;
+}
+
+bool stk_identity_use_nss;
+
+/* Look a name (or, for passwd, a uid) up in an /etc file: fields split on ':'.
+ * passwd: name:pw:uid:gid:...  group: name:pw:gid:...
+ * Returns 0 found, ENOENT not found, or an errno. */
+static int files_lookup(const char *file, const char *name, bool by_id, uint32_t id, uint32_t *id_out,
+                        uint32_t *gid_out)
+{
+    FILE *f = fopen(file, "re");
+    if (!f)
+        return errno == ENOENT ? ENOENT : errno;
+    char *line = NULL;
+    size_t cap = 0;
+    int r = ENOENT;
+    while (getline(&line, &cap, f) > 0) {
+        char *fields[4] = {0};
+        char *p = line;
+        int n = 0;
+        while (n < 4) {
+            fields[n++] = p;
+            char *c = strchr(p, ':');
+            if (!c)
+                break;
+            *c = '\0';
+            p = c + 1;
+        }
+        if (n < 3 || fields[0][0] == '+' || fields[0][0] == '-')
+            continue; /* malformed, or NIS compat entries */
+        char *nl = strchr(fields[n - 1], '\n');
+        if (nl)
+            *nl = '\0';
+        uint32_t v, g = 0;
+        if (!parse_id(fields[2], &v))
+            continue;
+        if (gid_out && (n < 4 || !parse_id(fields[3], &g)))
+            continue;
+        if (by_id ? v != id : strcmp(fields[0], name) != 0)
+            continue;
+        *id_out = v;
+        if (gid_out)
+            *gid_out = g;
+        r = 0;
+        break;
+    }
+    int err = ferror(f) ? EIO : 0;
+    free(line);
+    fclose(f);
+    return r == 0 ? 0 : err ? err : ENOENT;
+}
+
+static int nss_user(const char *name, bool by_uid, uid_t uid, uid_t *uid_out, gid_t *gid_out)
+{
+    size_t len = 16384;
+    char *buf = malloc(len);
+    for (;;) {
+        if (!buf)
+            return ENOMEM;
+        struct passwd pw, *res = NULL;
+        int r = by_uid ? getpwuid_r(uid, &pw, buf, len, &res) : getpwnam_r(name, &pw, buf, len, &res);
+        if (r == ERANGE && len < (1u << 24)) {
+            len *= 2;
+            char *nb = realloc(buf, len);
+            if (!nb)
+                free(buf);
+            buf = nb;
+            continue;
+        }
+        if (r == 0 && res) {
+            *uid_out = pw.pw_uid;
+            *gid_out = pw.pw_gid;
+        }
+        free(buf);
+        return r ? r : res ? 0 : ENOENT;
+    }
+}
+
+static int nss_group(const char *name, gid_t *gid_out)
+{
+    size_t len = 16384;
+    char *buf = malloc(len);
+    for (;;) {
+        if (!buf)
+            return ENOMEM;
+        struct group gr, *res = NULL;
+        int r = getgrnam_r(name, &gr, buf, len, &res);
+        if (r == ERANGE && len < (1u << 24)) {
+            len *= 2;
+            char *nb = realloc(buf, len);
+            if (!nb)
+                free(buf);
+            buf = nb;
+            continue;
+        }
+        if (r == 0 && res)
+            *gid_out = gr.gr_gid;
+        free(buf);
+        return r ? r : res ? 0 : ENOENT;
+    }
+}
+
+/* Returns 0 found, ENOENT not found, or an errno. */
+static int find_user(const char *name, bool by_uid, uid_t uid, uid_t *uid_out, gid_t *gid_out)
+{
+    uint32_t u, g;
+    int r = files_lookup("/etc/passwd", name, by_uid, (uint32_t)uid, &u, &g);
+    if (r == 0) {
+        *uid_out = (uid_t)u;
+        *gid_out = (gid_t)g;
+        return 0;
+    }
+    if (r == ENOENT && stk_identity_use_nss)
+        return nss_user(name, by_uid, uid, uid_out, gid_out);
+    return r;
+}
+
+static int find_group(const char *name, gid_t *gid_out)
+{
+    uint32_t g;
+    int r = files_lookup("/etc/group", name, false, 0, &g, NULL);
+    if (r == 0) {
+        *gid_out = (gid_t)g;
+        return 0;
+    }
+    if (r == ENOENT && stk_identity_use_nss)
+        return nss_group(name, gid_out);
+    return r;
+}
+
+static int resolve_group(const char *name, gid_t *gid, struct stk_err *e)
+{
+    uint32_t v;
+    if (parse_id(name, &v)) {
+        *gid = (gid_t)v;
+        return 0;
+    }
+    int r = find_group(name, gid);
+    if (r == ENOENT)
+        return stk_errf(e, STEP, "unknown group \"%s\"", name);
+    if (r)
+        return stk_errnof(e, STEP, r, "looking up group \"%s\"", name);
+    return 0;
+}
+
+int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e)
+{
+    memset(ids, 0, sizeof *ids);
+    gid_t user_gid = 0;
+    bool have_user_gid = false;
+    if (b->user) {
+        uint32_t v;
+        int r;
+        if (parse_id(b->user, &v)) {
+            ids->uid = (uid_t)v;
+            r = find_user(NULL, true, (uid_t)v, &ids->uid, &user_gid);
+        } else {
+            r = find_user(b->user, false, 0, &ids->uid, &user_gid);
+            if (r == ENOENT)
+                return stk_errf(e, STEP, "unknown user \"%s\"", b->user);
+        }
+        if (r == 0)
+            have_user_gid = true;
+        else if (r != ENOENT)
+            return stk_errnof(e, STEP, r, "looking up user \"%s\"", b->user);
+        ids->set_uid = true;
+    }
+    if (b->group) {
+        if (resolve_group(b->group, &ids->gid, e) < 0)
+            return -1;
+        ids->set_gid = true;
+    } else if (b->user) {
+        if (!have_user_gid)
+            return stk_errf(e, STEP, "uid %s has no passwd entry to take a primary group from; give a group",
+                            b->user);
+        ids->gid = user_gid;
+        ids->set_gid = true;
+    }
+    if (b->supp_set) {
+        if (b->nsupp) {
+            ids->groups = calloc(b->nsupp, sizeof *ids->groups);
+            if (!ids->groups)
+                return stk_errnof(e, STEP, ENOMEM, "resolving supplementary groups");
+        }
+        for (size_t i = 0; i < b->nsupp; i++)
+            if (resolve_group(b->supp_groups[i], &ids->groups[i], e) < 0)
+                return -1;
+        ids->ngroups = b->nsupp;
+        ids->set_groups = true;
+    } else if (ids->set_uid) {
+        /* a changed user gets no supplementary groups the policy does not list */
+        uid_t r, eu, s;
+        if (getresuid(&r, &eu, &s) < 0)
+            return stk_errnof(e, STEP, errno, "getresuid");
+        if (r != ids->uid || eu != ids->uid || s != ids->uid)
+            ids->set_groups = true;
+    }
+    return 0;
+}
+
+int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e)
+{
+    if (ids->set_groups && setgroups(ids->ngroups, ids->groups) < 0)
+        return stk_errnof(e, STEP, errno, "setgroups");
+    if (ids->set_gid && setresgid(ids->gid, ids->gid, ids->gid) < 0)
+        return stk_errnof(e, STEP, errno, "setresgid(%u)", (unsigned)ids->gid);
+    if (ids->set_uid) {
+        /* keep the permitted set across the change; caps.c then reduces it to the policy's */
+        if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
+            return stk_errnof(e, STEP, errno, "prctl(PR_SET_KEEPCAPS)");
+        if (setresuid(ids->uid, ids->uid, ids->uid) < 0)
+            return stk_errnof(e, STEP, errno, "setresuid(%u)", (unsigned)ids->uid);
+        if (prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) < 0)
+            return stk_errnof(e, STEP, errno, "prctl(PR_SET_KEEPCAPS)");
+    }
+    /* verify: all three ids really are what the policy says */
+    uid_t ru, eu, su;
+    gid_t rg, eg, sg;
+    if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+        return stk_errnof(e, STEP, errno, "reading back the ids");
+    if (ids->set_uid && (ru != ids->uid || eu != ids->uid || su != ids->uid))
+        return stk_errf(e, STEP, "uid change did not take effect");
+    if (ids->set_gid && (rg != ids->gid || eg != ids->gid || sg != ids->gid))
+        return stk_errf(e, STEP, "gid change did not take effect");
+    return 0;
+}
+
+void stk_ids_free(struct stk_ids *ids)
+{
+    free(ids->groups);
+    ids->groups = NULL;
+}
