@@ -10,7 +10,6 @@
 #include "bundle/bundle_write.h"
 #include "landlock_rights.h"
 #include "lib/bundle_harness.h"
-#include "pipeline.h"
 #include "testlib.h"
 
 /* ---- helpers ---------------------------------------------------------------- */

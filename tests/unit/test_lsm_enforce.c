@@ -16,7 +16,6 @@
 #include "bundle/bundle_write.h"
 #include "lib/bundle_harness.h"
 #include "steps/lsm.h"
-#include "pipeline.h"
 #include "steps/steps.h"
 #include "testlib.h"
 
