@@ -188,11 +188,6 @@ unit-check: all $(UNIT_BINS) $(AUNIT_BINS) $(TEST_HELPERS) man
 	@STK_BUILD=$(BUILD) STK_CC_CLANG=clang FUZZ_SECONDS=$(FUZZ_SECONDS) \
 	  bash tests/run-tests.sh $(UNIT_BINS) $(AUNIT_BINS) $(INTEG_TESTS)
 
-# `make -s print-VAR` prints a variable (tests/integration/layout.sh reads the
-# per-layer include flags this way).
-print-%:
-	@printf '%s\n' '$($*)'
-
 # ---- the real-kernel rig (tests/vm/, docs/vm.md) ------------------------------------
 # The guest also runs the unit tests that exercise the running kernel
 # (listed in tests/vm/unit-programs.txt).
