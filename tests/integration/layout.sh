@@ -80,7 +80,6 @@ layer_check() {
     shift 2
     dirs=$layer
     [ "$layer" = compiler ] && dirs="compiler grammar"
-    # shellcheck disable=SC2086
     while IFS= read -r f; do
         while IFS= read -r h; do
             # shellcheck disable=SC2086
@@ -93,6 +92,7 @@ layer_check() {
                 fi
             done
         done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
+    # shellcheck disable=SC2086
     done < <(find $dirs -type f \( -name '*.[ch]' -o -name '*.[yl]' \) | LC_ALL=C sort)
     [ -z "$bad" ] && pass "$name" || fail "$name" "$bad"
 }
