@@ -5,8 +5,8 @@
 
 #include "bundle/bundle.h"
 #include "bundle/bundle_write.h"
-#include "lib/bundle_harness.h"
 #include "diag.h"
+#include "lib/bundle_harness.h"
 #include "pipeline.h"
 #include "testlib.h"
 
