@@ -53,7 +53,8 @@ int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp,
         size_t ln = strlen(s->name), lv = strlen(s->value);
         char *kv = malloc(ln + lv + 2);
         if (!kv) {
-            free(env);
+            env[n] = NULL;
+            stk_env_free(env, caller);
             return stk_errnof(e, "env", ENOMEM, "building the environment");
         }
         memcpy(kv, s->name, ln);
@@ -64,6 +65,20 @@ int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp,
     env[n] = NULL;
     *envp = env;
     return 0;
+}
+
+void stk_env_free(char **envp, char *const *caller)
+{
+    if (!envp)
+        return;
+    for (size_t i = 0; envp[i]; i++) {
+        bool borrowed = false;
+        for (size_t j = 0; caller && caller[j] && !borrowed; j++)
+            borrowed = envp[i] == caller[j];
+        if (!borrowed)
+            free(envp[i]);
+    }
+    free(envp);
 }
 
 void stk_umask_apply(const struct stk_bundle *b)

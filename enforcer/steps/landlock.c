@@ -240,6 +240,10 @@ int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e)
                         err == EPERM ? " (needs no_new_privs or CAP_SYS_ADMIN)" : "");
     }
     close(rfd);
-    free(p);
     return rc;
+}
+
+void stk_landlock_plan_free(struct stk_landlock_plan *p)
+{
+    free(p);
 }

@@ -147,6 +147,11 @@ int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e)
     return 0;
 }
 
+void stk_lsm_plan_free(struct stk_lsm_plan *p)
+{
+    free(p); /* the sVirt reservation is the supervisor's clean-up hook's */
+}
+
 const char *stk_lsm_file_context(const struct stk_lsm_plan *p)
 {
     return p && p->selinux && p->file_ctx[0] ? p->file_ctx : NULL;

@@ -38,8 +38,9 @@ bool stk_cap_known(unsigned cap);
 /* rlimits.c */
 int stk_rlimits_apply(const struct stk_bundle *b, struct stk_err *e);
 
-/* env.c */
+/* env.c: envp holds caller's strings and its own; free releases its own only. */
 int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp, struct stk_err *e);
+void stk_env_free(char **envp, char *const *caller);
 const char *stk_env_get(char *const *envp, const char *name);
 void stk_umask_apply(const struct stk_bundle *b);
 int stk_workdir_apply(const struct stk_bundle *b, struct stk_err *e);
@@ -48,14 +49,20 @@ int stk_workdir_apply(const struct stk_bundle *b, struct stk_err *e);
 int stk_fds_close(const struct stk_bundle *b, struct stk_err *e);
 
 /* exec.c */
+#define STK_EXEC_MAX_INTERP 4 /* #! interpreters followed, at most */
+#define STK_EXEC_MAX_OWNED 16 /* the path, and argv + interpreter + its argument per #! */
 struct stk_exec {
     char *path;   /* the file executed: the command, or the interpreter of a script */
     int fd;       /* open on path, O_CLOEXEC */
     char **argv;  /* argv passed (rewritten for a #! script when exec'ing by descriptor) */
     bool via_fd;  /* execveat(fd, "", AT_EMPTY_PATH): the policy restricts execve or execveat */
+    void *owned[STK_EXEC_MAX_OWNED]; /* what stk_exec_free releases */
+    size_t nowned;
 };
 struct stk_handover;
+/* x is zeroed first (fd -1); stk_exec_free releases it whether or not this succeeded. */
 int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct stk_exec *x, struct stk_err *e);
+void stk_exec_free(struct stk_exec *x);
 /* returns only on failure; ho: the exec hand-over in progress (NULL: none) */
 int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e);
 
@@ -116,6 +123,7 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const 
 struct stk_landlock_plan;
 int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out, struct stk_err *e);
 int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e);
+void stk_landlock_plan_free(struct stk_landlock_plan *p);
 /* ptrace_isolation.c: keep the command from ptrace-mode access (/proc/PID/mem,
  * ptrace, process_vm_*) to processes outside its sandbox with a Landlock
  * domain that restricts nothing else, when the policy's own landlock block
@@ -146,6 +154,9 @@ struct stk_lsm_plan;
 int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struct stk_lsm_plan **out,
                     struct stk_err *e);
 int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e);
+/* After stk_supervise_abandon (its release hook reads p) or in the forked
+ * child (the supervisor keeps the reservation): frees p only. */
+void stk_lsm_plan_free(struct stk_lsm_plan *p);
 /* The mount option that labels the instance's private mounts (tmpfs) with the
  * policy's file type at the instance's level, e.g.
  * `context="system_u:object_r:stockade_web_file_t:s0:c4,c87"` (quoted: the
