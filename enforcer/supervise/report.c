@@ -123,7 +123,7 @@ static void handle(struct stk_report *r)
     memset(&req, 0, sizeof req);
     if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
         if (errno != ENOENT && errno != EINTR) /* ENOENT: the caller died meanwhile */
-            fprintf(stderr, "stockade: %s: receiving a notification: %s\n", STEP, strerror(errno));
+            stk_warnf(STEP, "receiving a notification: %s", strerror(errno));
         return;
     }
     /* what the policy says: its own program on the very same data (registers:
@@ -269,8 +269,7 @@ static int on_listener(int fd, void *arg)
 
 static void give_up(struct stk_report *r, const char *why, int err)
 {
-    fprintf(stderr, "stockade: %s: %s%s%s; stopping the command\n", STEP, why, err ? ": " : "",
-            err ? strerror(err) : "");
+    stk_warnf(STEP, "%s%s%s; stopping the command", why, err ? ": " : "", err ? strerror(err) : "");
     if (r->child > 0)
         kill(r->child, SIGKILL);
 }
@@ -412,7 +411,7 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         return 0;
     const struct stk_bundle_seccomp *s = &b->seccomp;
     if (!s->present) {
-        fputs("stockade: report: the policy has no seccomp filter: there is nothing to report\n", stderr);
+        stk_warnf(STEP, "the policy has no seccomp filter: there is nothing to report");
         return 0;
     }
     for (size_t i = 0; i < s->len; i++)

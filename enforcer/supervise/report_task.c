@@ -95,10 +95,10 @@ void kill_process(const struct stk_report *r, const struct task *t, uint64_t id,
     long pfd = syscall(SYS_pidfd_open, t->tgid, 0);
     if (pfd >= 0) {
         if (id_valid(r, id) && syscall(SYS_pidfd_send_signal, (int)pfd, sig, NULL, 0) < 0)
-            fprintf(stderr, "stockade: %s: signalling pid %d: %s\n", STEP, (int)t->tgid, strerror(errno));
+            stk_warnf(STEP, "signalling pid %d: %s", (int)t->tgid, strerror(errno));
         close((int)pfd);
     } else if (id_valid(r, id) && kill(t->tgid, sig) < 0) {
-        fprintf(stderr, "stockade: %s: signalling pid %d: %s\n", STEP, (int)t->tgid, strerror(errno));
+        stk_warnf(STEP, "signalling pid %d: %s", (int)t->tgid, strerror(errno));
     }
 }
 
@@ -115,7 +115,7 @@ void respond_val(const struct stk_report *r, uint64_t id, int err, int64_t val, 
         if (errno == EINTR)
             continue;
         if (errno != ENOENT) /* ENOENT: the caller is gone (killed) */
-            fprintf(stderr, "stockade: %s: answering a notification: %s\n", STEP, strerror(errno));
+            stk_warnf(STEP, "answering a notification: %s", strerror(errno));
         return;
     }
 }
@@ -128,7 +128,7 @@ void respond(const struct stk_report *r, uint64_t id, int err, bool cont)
 void trap_signal(const struct task *t, pid_t tid)
 {
     if (syscall(SYS_tgkill, t->tgid, tid, SIGSYS) < 0)
-        fprintf(stderr, "stockade: %s: signalling tid %d: %s\n", STEP, (int)tid, strerror(errno));
+        stk_warnf(STEP, "signalling tid %d: %s", (int)tid, strerror(errno));
 }
 
 /* A trapped call whose SIGSYS is not handled: SIGSYS, like the kernel's
@@ -232,7 +232,7 @@ bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid)
         return false; /* ESRCH: gone (a pidfd cannot be had for a live task otherwise) */
     bool alive = id_valid(r, id);
     if (alive && syscall(SYS_pidfd_send_signal, (int)pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
-        fprintf(stderr, "stockade: %s: killing tid %d: %s\n", STEP, (int)tid, strerror(errno));
+        stk_warnf(STEP, "killing tid %d: %s", (int)tid, strerror(errno));
     close((int)pfd);
     return alive;
 }

@@ -156,7 +156,7 @@ static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
         if (poll(pfd, n, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            fprintf(stderr, "stockade: %s: poll: %s\n", STEP, strerror(errno));
+            stk_warnf(STEP, "poll: %s", strerror(errno));
             continue; /* keep reaping: the child is still running */
         }
         /* poll hooks first, so that the last reports come out before the exit */
@@ -186,8 +186,7 @@ static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
                      * the stop for an exit would end the supervision early
                      * (report, clean-ups) with the command still running;
                      * we cannot resume it (no ptrace here): kill it. */
-                    fprintf(stderr, "stockade: %s: pid %d made the supervisor its tracer (PTRACE_TRACEME); killing it\n",
-                            STEP, (int)p);
+                    stk_warnf(STEP, "pid %d made the supervisor its tracer (PTRACE_TRACEME); killing it", (int)p);
                     kill(p, SIGKILL);
                     continue;
                 }
