@@ -34,6 +34,7 @@
 #include "supervise/report.h"
 #include "supervise/report_task.h"
 #include "steps/safe_path.h"
+#include "syscalls.h"
 
 #define STEP "report"
 
@@ -455,6 +456,9 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         r->own_out = true;
     }
     private_output(r);
+    /* the table by number that names the calls, built now rather than at
+     * the first report in the supervisor */
+    (void)stk_syscall_name_by_nr(stk_native_abi(), 0);
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) < 0) {
         int err = errno;
         on_cleanup(r);
