@@ -38,12 +38,12 @@ static int report_prepare(const struct stk_bundle *b, bool report, const char *p
                           uint64_t keep, struct stk_supervisor *sv, struct stk_report **rep, struct stk_err *e)
 {
     struct stk_writer w;
-    if (stk_writer_of(&w, ids, keep) < 0)
+    if (stk_safe_writer_of(&w, ids, keep) < 0)
         return stk_errnof(e, "report", errno, "the command's groups");
     if (b->iso.ns & STK_BNS_USER)
         w.privileged = true;
     int r = stk_report_prepare(b, report, path, &w, sv, rep, e);
-    stk_writer_free(&w);
+    stk_safe_writer_free(&w);
     return r;
 }
 
@@ -82,7 +82,7 @@ static void run_release(struct run *r, char *const *caller_env)
     stk_supervise_abandon(&r->sv);
     stk_lsm_plan_free(r->lsm); /* after the hooks, which read it */
     stk_landlock_plan_free(r->ll);
-    stk_ids_free(&r->ids);
+    stk_identity_free(&r->ids);
 }
 
 /* The steps, in order; returns only on failure (e filled).  Each line is one
@@ -122,7 +122,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_ns_enter(b, r.clone_flags, e) < 0 || stk_ns_adjust_ids(b, &r.ids, e) < 0)
         goto out;
     /* 6. the filesystem view, while we still hold CAP_SYS_ADMIN */
-    if (stk_mount_apply(b, stk_lsm_file_context(r.lsm), &r.ids, r.keep, e) < 0)
+    if (stk_view_apply(b, stk_lsm_file_context(r.lsm), &r.ids, r.keep, e) < 0)
         goto out;
     /* 7. resource limits */
     if (stk_rlimits_apply(b, e) < 0)
@@ -130,7 +130,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     /* 8. environment and umask */
     if (stk_env_build(b, caller_env, &r.envp, e) < 0)
         goto out;
-    stk_umask_apply(b);
+    stk_env_umask_apply(b);
     /* 9. supplementary groups, gid, uid; then a session keyring of the new user */
     if (stk_identity_apply(&r.ids, e) < 0 || stk_keyring_apply(e) < 0)
         goto out;
@@ -138,7 +138,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_caps_apply(r.keep, b->no_new_privs, e) < 0)
         goto out;
     /* 11. working directory, as the target user, in the new filesystem view */
-    if (stk_workdir_apply(b, e) < 0)
+    if (stk_env_workdir_apply(b, e) < 0)
         goto out;
     /* 12. the executable, looked up and opened as the target user */
     if (stk_exec_locate(argv, r.envp, via_fd, &r.x, e) < 0)
@@ -147,7 +147,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_lsm_apply(r.lsm, e) < 0)
         goto out;
     /* 14. no_new_privs */
-    if (stk_nnp_apply(b, e) < 0)
+    if (stk_seccomp_nnp_apply(b, e) < 0)
         goto out;
     /* 15. Landlock: the policy's rules, or the domain that only isolates */
     if (stk_landlock_apply(r.ll, e) < 0 || stk_ptrace_isolation_apply(&r.isolate, r.sv.wanted, e) < 0)

@@ -81,13 +81,13 @@ void stk_env_free(char **envp, char *const *caller)
     free(envp);
 }
 
-void stk_umask_apply(const struct stk_bundle *b)
+void stk_env_umask_apply(const struct stk_bundle *b)
 {
     if (b->umask_set)
         umask((mode_t)b->umask);
 }
 
-int stk_workdir_apply(const struct stk_bundle *b, struct stk_err *e)
+int stk_env_workdir_apply(const struct stk_bundle *b, struct stk_err *e)
 {
     if (b->workdir && chdir(b->workdir) < 0)
         return stk_errnof(e, "workdir", errno, "%s", b->workdir);

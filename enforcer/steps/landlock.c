@@ -153,7 +153,7 @@ static int open_rule_path(const struct stk_bundle_ll_path *r, bool *refused, str
     *refused = false;
     struct stk_writer w;
     int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (root < 0 || stk_writer_self(&w) < 0) {
+    if (root < 0 || stk_safe_writer_self(&w) < 0) {
         int err = errno;
         if (root >= 0)
             close(root);
@@ -163,7 +163,7 @@ static int open_rule_path(const struct stk_bundle_ll_path *r, bool *refused, str
     char why[640], words[32];
     int fd = stk_safe_open(root, r->path, &w, why, sizeof why);
     int err = errno;
-    stk_writer_free(&w);
+    stk_safe_writer_free(&w);
     close(root);
     if (fd < 0 && why[0]) {
         *refused = true;

@@ -14,7 +14,7 @@
 
 #define STEP "selinux"
 
-int stk_proc_start_time(pid_t pid, unsigned long long *start)
+int stk_mcs_start_time(pid_t pid, unsigned long long *start)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
@@ -166,7 +166,7 @@ static int read_owner(int dfd, const char *name, pid_t *pid, unsigned long long 
 static bool owner_alive(pid_t pid, unsigned long long start)
 {
     unsigned long long now;
-    return stk_proc_start_time(pid, &now) == 0 && now == start;
+    return stk_mcs_start_time(pid, &now) == 0 && now == start;
 }
 
 static size_t pair_index(uint32_t a, uint32_t b, uint32_t ncat)
@@ -278,7 +278,7 @@ int stk_mcs_alloc(const char *dir, uint32_t ncat, struct stk_mcs_res *r, struct 
         return -1;
     pid_t self = getpid();
     unsigned long long start;
-    if (stk_proc_start_time(self, &start) < 0)
+    if (stk_mcs_start_time(self, &start) < 0)
         return stk_errf(e, STEP, "cannot read our own start time from /proc/%ld/stat (is /proc mounted?)",
                         (long)self);
     unsigned char *used = calloc((size_t)ncat * ncat, 1);

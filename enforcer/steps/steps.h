@@ -23,7 +23,7 @@ struct stk_ids {
 extern bool stk_identity_use_nss;
 int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
 int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e);
-void stk_ids_free(struct stk_ids *ids);
+void stk_identity_free(struct stk_ids *ids);
 
 /* keyring.c: replace the caller's session keyring (which the command would
  * otherwise still possess after the uid change) with a new empty one owned
@@ -33,7 +33,6 @@ int stk_keyring_apply(struct stk_err *e);
 /* caps.c: keep is the set the command ends with; computed before the identity changes. */
 int stk_caps_plan(const struct stk_bundle *b, uint64_t *keep, struct stk_err *e);
 int stk_caps_apply(uint64_t keep, bool no_new_privs, struct stk_err *e);
-bool stk_cap_known(unsigned cap);
 
 /* rlimits.c */
 int stk_rlimits_apply(const struct stk_bundle *b, struct stk_err *e);
@@ -42,8 +41,8 @@ int stk_rlimits_apply(const struct stk_bundle *b, struct stk_err *e);
 int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp, struct stk_err *e);
 void stk_env_free(char **envp, char *const *caller);
 const char *stk_env_get(char *const *envp, const char *name);
-void stk_umask_apply(const struct stk_bundle *b);
-int stk_workdir_apply(const struct stk_bundle *b, struct stk_err *e);
+void stk_env_umask_apply(const struct stk_bundle *b);
+int stk_env_workdir_apply(const struct stk_bundle *b, struct stk_err *e);
 
 /* fds.c */
 int stk_fds_close(const struct stk_bundle *b, struct stk_err *e);
@@ -72,7 +71,7 @@ int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho
  * the exec hand-over rule, the filter is installed with a listener that a
  * helper thread holds for the enforcer's own exec (handover.c): *ho. */
 struct stk_report;
-int stk_nnp_apply(const struct stk_bundle *b, struct stk_err *e);
+int stk_seccomp_nnp_apply(const struct stk_bundle *b, struct stk_err *e);
 int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report,
                         struct stk_handover **ho, struct stk_err *e);
 
@@ -109,14 +108,14 @@ int stk_ns_enter(const struct stk_bundle *b, uint64_t cloned, struct stk_err *e)
  * where setgroups is denied (a map the caller wrote for itself) an empty
  * supplementary list is left as the kernel keeps it, a non-empty one is an error. */
 int stk_ns_adjust_ids(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
-/* mount.c: the filesystem view (private propagation, binds, tmpfs, proc, dev,
+/* view.c: the filesystem view (private propagation, binds, tmpfs, proc, dev,
  * read-only remounts, masks, pivot_root). */
 /* file_context: the SELinux label for the tmpfs mounts the view makes
  * (stk_lsm_file_context), NULL without one.  ids and keep: who the command
  * will be (the identity and capability steps come later), so that the host
  * paths the policy names are not resolved through links it could have
  * planted (safe_path.h). */
-int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const struct stk_ids *ids, uint64_t keep,
+int stk_view_apply(const struct stk_bundle *b, const char *file_context, const struct stk_ids *ids, uint64_t keep,
                     struct stk_err *e);
 /* landlock.c: plan before anything changes (ABI detection, best-effort
  * drops reported on stderr); apply after no_new_privs, before seccomp. */
@@ -162,7 +161,7 @@ void stk_lsm_plan_free(struct stk_lsm_plan *p);
  * `context="system_u:object_r:stockade_web_file_t:s0:c4,c87"` (quoted: the
  * level has commas); "" without an SELinux label (p NULL, no selinux block,
  * or SELinux optional and not running).  0, or -1 if n is too small.
- * mount.c appends it (after a ',') to the options of every tmpfs it mounts. */
+ * view.c appends it (after a ',') to the options of every tmpfs it mounts. */
 int stk_lsm_mount_context(const struct stk_lsm_plan *p, char *buf, size_t n);
 /* The file label of the instance (user:object_r:filetype:level), NULL without SELinux. */
 const char *stk_lsm_file_context(const struct stk_lsm_plan *p);

@@ -136,7 +136,8 @@ static int64_t guard_nr(int seccomp_id, size_t i)
     return stk_syscall_nr(seccomp_id, guard_abis[i]);
 }
 
-size_t stk_report_guard(struct sock_filter *out)
+/* The listener guard (report.h, STK_REPORT_GUARD_MAX). */
+static size_t listener_guard(struct sock_filter *out)
 {
     int sc = stk_syscall_lookup("seccomp");
     uint32_t nrs[NGUARD_ABIS + 1];
@@ -188,7 +189,7 @@ int stk_report_notifying_copy(const struct sock_filter *prog, size_t len, struct
                               struct stk_err *e)
 {
     struct sock_filter guard[STK_REPORT_GUARD_MAX];
-    size_t g = stk_report_guard(guard);
+    size_t g = listener_guard(guard);
     if (!g)
         return stk_errf(e, "report", "seccomp(2) has no number on this architecture in the syscall table");
     if (len + g > 4096)

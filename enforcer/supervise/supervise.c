@@ -75,7 +75,7 @@ int stk_supervise_on_poll(struct stk_supervisor *sv, int fd, stk_sv_poll_fn *fn,
     return 0;
 }
 
-int stk_exit_status(int wstatus)
+int stk_supervise_exit_status(int wstatus)
 {
     if (WIFEXITED(wstatus))
         return WEXITSTATUS(wstatus);
@@ -139,7 +139,7 @@ static pid_t do_clone(const struct stk_supervisor *sv, uint64_t flags, struct st
  * refusing exec): supervise_lockdown.c. */
 static int drop_privileges(const struct stk_supervisor *sv, struct stk_err *e)
 {
-    return stk_supervisor_lockdown(sv->keep_caps | 1ull << CAP_KILL, sv->role, e);
+    return stk_supervise_lockdown(sv->keep_caps | 1ull << CAP_KILL, sv->role, e);
 }
 
 /* The parent's loop; never returns. */
@@ -191,7 +191,7 @@ static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
                     continue;
                 }
                 if (p == sv->child) {
-                    status = stk_exit_status(ws);
+                    status = stk_supervise_exit_status(ws);
                     done = true;
                 }
             }
