@@ -153,7 +153,7 @@ TEST(mcs_stale_reservations_recovered)
     write_text(path, "garbage");
     /* a live owner: kept */
     unsigned long long me;
-    CHECK(stk_proc_start_time(getpid(), &me) == 0);
+    CHECK(stk_mcs_start_time(getpid(), &me) == 0);
     snprintf(path, sizeof path, "%s/c7.c9", dir);
     snprintf(text, sizeof text, "%ld %llu\n", (long)getpid(), me);
     write_text(path, text);
@@ -188,7 +188,7 @@ TEST(mcs_release_leaves_others_alone)
     CHECK_INT(st.st_mode & 0777, 0600);
     /* the reservation now names another live process: release must not remove it */
     unsigned long long s1;
-    CHECK(stk_proc_start_time(getppid(), &s1) == 0);
+    CHECK(stk_mcs_start_time(getppid(), &s1) == 0);
     snprintf(text, sizeof text, "%ld %llu\n", (long)getppid(), s1);
     write_text(path, text);
     CHECK(stk_mcs_release(&r, &e) < 0);
@@ -239,10 +239,10 @@ TEST(mcs_default_dir)
 TEST(proc_start_time)
 {
     unsigned long long a, b;
-    CHECK(stk_proc_start_time(getpid(), &a) == 0);
-    CHECK(stk_proc_start_time(getpid(), &b) == 0 && a == b);
-    CHECK(stk_proc_start_time(1, &b) == 0 && b <= a);
-    CHECK(stk_proc_start_time(0x3ffffff0, &b) < 0);
+    CHECK(stk_mcs_start_time(getpid(), &a) == 0);
+    CHECK(stk_mcs_start_time(getpid(), &b) == 0 && a == b);
+    CHECK(stk_mcs_start_time(1, &b) == 0 && b <= a);
+    CHECK(stk_mcs_start_time(0x3ffffff0, &b) < 0);
 }
 
 /* ---- bundle records --------------------------------------------------------------- */
