@@ -4,7 +4,11 @@
  * its result; a note on its own is a result of level "note").  Columns are
  * bytes, the same as unicode code points for the ASCII policy text; a region's
  * endColumn is exclusive.  Artifact URIs are relative to a root directory
- * (the working directory unless told), named SRCROOT in originalUriBaseIds. */
+ * (the working directory unless told), named SRCROOT in originalUriBaseIds.
+ * A diagnostic about no file at all (a file named on the command line that
+ * cannot be read, a broken build) is no result, which needs a location: it is
+ * a tool execution notification of the run's invocation, and the invocation
+ * did not succeed when one of them is an error. */
 #include "diag_sarif.h"
 
 #include <errno.h>
@@ -193,8 +197,7 @@ static json_object *result(const struct sarif *sf, size_t idx)
     put(res, "message", text_obj(msg));
     free(msg);
     json_object *locs = jnew(json_object_new_array());
-    if (stk_diags_source(ds, d->loc.file))
-        push(locs, location(sf, d));
+    push(locs, location(sf, d));
     put(res, "locations", locs);
     json_object *related = NULL;
     int id = 0;
@@ -235,6 +238,40 @@ static bool attached(const struct stk_diags *ds, size_t i)
     return d->sev == STK_SEV_NOTE && d->parent > 0 && d->parent <= ds->nd;
 }
 
+static bool located(const struct stk_diags *ds, size_t i)
+{
+    return stk_diags_source(ds, ds->d[i].loc.file) != NULL;
+}
+
+/* invocations: one, with the notifications about no file */
+static json_object *invocations(const struct stk_diags *ds)
+{
+    json_object *inv = jnew(json_object_new_object());
+    json_object *notes = jnew(json_object_new_array());
+    bool ok = true;
+    for (size_t i = 0; i < ds->nd; i++) {
+        const struct stk_diag *d = &ds->d[i];
+        if (located(ds, i) || attached(ds, i))
+            continue;
+        json_object *n = jnew(json_object_new_object());
+        put(n, "level", jstr(level_name(d->sev)));
+        put(n, "message", text_obj(d->message));
+        json_object *desc = jnew(json_object_new_object());
+        put(desc, "id", jstr(d->code));
+        put(n, "descriptor", desc);
+        push(notes, n);
+        ok &= d->sev != STK_SEV_ERROR;
+    }
+    put(inv, "executionSuccessful", jnew(json_object_new_boolean(ok)));
+    if (json_object_array_length(notes) > 0)
+        put(inv, "toolExecutionNotifications", notes);
+    else
+        json_object_put(notes);
+    json_object *a = jnew(json_object_new_array());
+    push(a, inv);
+    return a;
+}
+
 int stk_diags_print_sarif(const struct stk_diags *ds, FILE *out, const struct stk_sarif_opts *o)
 {
     struct sarif sf = {.ds = ds};
@@ -271,7 +308,7 @@ int stk_diags_print_sarif(const struct stk_diags *ds, FILE *out, const struct st
     size_t *order = stk_xcalloc(ds->nd ? ds->nd : 1, sizeof *order);
     size_t n = 0;
     for (size_t i = 0; i < ds->nd; i++)
-        if (!attached(ds, i))
+        if (!attached(ds, i) && located(ds, i))
             order[n++] = i;
     qsort_r(order, n, sizeof *order, cmp_idx, (void *)ds);
     json_object *results = jnew(json_object_new_array());
@@ -279,6 +316,7 @@ int stk_diags_print_sarif(const struct stk_diags *ds, FILE *out, const struct st
         push(results, result(&sf, order[i]));
     free(order);
     put(run, "results", results);
+    put(run, "invocations", invocations(ds));
 
     json_object *runs = jnew(json_object_new_array());
     push(runs, run);

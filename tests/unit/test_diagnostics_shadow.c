@@ -293,12 +293,18 @@ TEST(sarif_standalone_note_and_no_location)
     json_object *j = sarif_of_ds(NULL);
     CHECK_INT(json_object_array_length(GET(j, "runs", "0", "results")), 1);
     CHECK_STR(json_object_get_string(GET(j, "runs", "0", "results", "0", "level")), "note");
+    CHECK(json_object_get_boolean(GET(j, "runs", "0", "invocations", "0", "executionSuccessful")));
     json_object_put(j);
-    /* a diagnostic without a file has no physical location */
+    /* a diagnostic about no file is no result (a result needs a location) but a notification */
     reset();
     stk_error(&ds, "internal", (struct stk_loc){0}, "nothing");
     j = sarif_of_ds(NULL);
-    CHECK_INT(json_object_array_length(GET(j, "runs", "0", "results", "0", "locations")), 0);
+    CHECK_INT(json_object_array_length(GET(j, "runs", "0", "results")), 0);
+    json_object *inv = GET(j, "runs", "0", "invocations", "0");
+    CHECK(!json_object_get_boolean(GET(inv, "executionSuccessful")));
+    CHECK_STR(json_object_get_string(GET(inv, "toolExecutionNotifications", "0", "descriptor", "id")), "internal");
+    CHECK_STR(json_object_get_string(GET(inv, "toolExecutionNotifications", "0", "level")), "error");
+    CHECK_STR(json_object_get_string(GET(inv, "toolExecutionNotifications", "0", "message", "text")), "nothing");
     json_object_put(j);
 }
 
