@@ -120,7 +120,7 @@ int stk_cmd_run(int argc, char **argv)
     if (!ir) {
         if (dout.fmt == STK_DIAG_TEXT) /* JSON and SARIF stay parseable; the exit status says it */
             fprintf(stderr, "stockade: compile: %s has errors; nothing was executed\n",
-                path ? path : "the built-in default policy");
+                    path ? path : "the built-in default policy");
         return STK_EXIT_FAILURE;
     }
     /* Always a filter: without a seccomp block it still refuses the
