@@ -154,8 +154,8 @@ cat >"$tmp/warn.stk" <<'EOF'
 policy p {
     seccomp {
         default errno EPERM
-        allow read
         errno EACCES read
+        allow read
     }
 }
 EOF

@@ -580,7 +580,7 @@ TEST(diag_missing_default_no_cascade)
 
 TEST(diag_shadowed_rule_whole)
 {
-    CHECK(compile_rules("        allow read\n        errno EACCES read\n"));
+    CHECK(compile_rules("        errno EACCES read\n        allow read\n")); /* the stricter rule first: harmless */
     EXPECT_WARN("shadowed-rule", 5, 9, "this rule never applies: its syscall is decided by the earlier rule at line 4",
                 "the first matching rule wins; move this rule above the earlier one");
     EXPECT(STK_SEV_NOTE, "shadowed-rule", 4, 9, "the earlier rule is here", NULL);
@@ -589,7 +589,7 @@ TEST(diag_shadowed_rule_whole)
 
 TEST(diag_shadowed_rule_all)
 {
-    CHECK(compile_rules("        allow read, write\n        errno EACCES write, read\n"));
+    CHECK(compile_rules("        errno EACCES read, write\n        allow write, read\n"));
     EXPECT_AT(STK_SEV_WARNING, "shadowed-rule", 5, 9,
                 "this rule never applies: all its syscalls are decided by the earlier rule at line 4",
                 "the first matching rule wins; move this rule above the earlier one");
@@ -598,7 +598,7 @@ TEST(diag_shadowed_rule_all)
 
 TEST(diag_shadowed_rule_partial)
 {
-    CHECK(compile_rules("        allow read\n        errno EACCES read, write\n"));
+    CHECK(compile_rules("        errno EACCES read\n        allow write, read\n"));
     EXPECT_WARN("shadowed-rule", 5, 22, "'read' never reaches this rule: an earlier rule at line 4 decides it",
                 "the first matching rule wins; move this rule above the earlier one");
     EXPECT_COUNTS(0, 1);
@@ -611,7 +611,7 @@ TEST(diag_shadowed_rule_not_for_conditions)
     CHECK(compile_rules("        allow read if fd == 0\n        errno EACCES read\n"));
     EXPECT_CLEAN();
     /* but an unconditional rule does shadow a later conditional one */
-    CHECK(compile_rules("        allow read\n        errno EACCES read if fd == 1\n"));
+    CHECK(compile_rules("        errno EACCES read\n        allow read if fd == 1\n"));
     EXPECT_WARN("shadowed-rule", 5, 9, "this rule never applies: its syscall is decided by the earlier rule at line 4",
                 "the first matching rule wins; move this rule above the earlier one");
 }
