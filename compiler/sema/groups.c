@@ -38,15 +38,11 @@ void stk_report_unknown_group(struct stk_unit *u, const char *name, struct stk_l
         stk_error(u->ds, "unknown-group", loc, "unknown group '@%s'", name);
         return;
     }
-    const char *best = NULL;
-    unsigned bestd = 3;
-    for (size_t i = 0; i < u->ngroups; i++) {
-        unsigned d = stk_edit_distance(name, u->groups[i].item->name, 2);
-        if (d < bestd) {
-            bestd = d;
-            best = u->groups[i].item->name;
-        }
-    }
+    struct stk_closest c;
+    stk_closest_init(&c, name);
+    for (size_t i = 0; i < u->ngroups; i++)
+        stk_closest_offer(&c, u->groups[i].item->name);
+    const char *best = c.best;
     char *hint = NULL;
     if (best)
         hint = stk_xasprintf("did you mean '@%s'?", best);

@@ -146,7 +146,7 @@ static void d_idmap(struct stk_unit *u, struct stk_policy_ir *ir, const struct s
             e->outside_caller = true;
         else if (wo->kind == STK_W_NAME) {
             stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", wo->loc,
-                     stk_edit_distance(wo->text, "caller", 2) <= 2 ? "did you mean 'caller'?" : NULL,
+                     stk_closest_name(wo->text, (const char *const[]){"caller"}, 1) ? "did you mean 'caller'?" : NULL,
                      "expected a %s or 'caller', found '%s'", id, wo->text);
             ok = false;
         } else if (!id_value(u, wo, id, 0, 0xfffffffe, &e->outside))

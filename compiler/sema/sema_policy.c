@@ -18,15 +18,7 @@
 void stk_sema_suggest(struct stk_unit *u, const char *code, struct stk_loc loc, const char *what,
                           const char *name, const char *const *known, size_t nknown)
 {
-    const char *best = NULL;
-    unsigned bestd = 3;
-    for (size_t i = 0; i < nknown; i++) {
-        unsigned d = stk_edit_distance(name, known[i], 2);
-        if (d < bestd) {
-            bestd = d;
-            best = known[i];
-        }
-    }
+    const char *best = stk_closest_name(name, known, nknown);
     char *hint = best ? stk_xasprintf("did you mean '%s'?", best) : NULL;
     stk_diag(u->ds, STK_SEV_ERROR, code, loc, hint, "unknown %s '%s'", what, name);
     free(hint);
@@ -239,15 +231,7 @@ static void unknown_cap(struct stk_unit *u, const struct stk_word *w)
     for (char *p = low; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     const char *base = strncmp(low, "cap_", 4) == 0 ? low + 4 : low;
-    const char *best = NULL;
-    unsigned bestd = 3;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = stk_edit_distance(base, known[i], 2);
-        if (d < bestd) {
-            bestd = d;
-            best = known[i];
-        }
-    }
+    const char *best = stk_closest_name(base, known, n);
     char *hint = best ? stk_xasprintf("did you mean '%s'?", best) : NULL;
     stk_diag(u->ds, STK_SEV_ERROR, "unknown-capability", w->loc, hint, "unknown capability '%s'", w->text);
     free(hint);

@@ -44,11 +44,7 @@ static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nl
     else if (strcmp(name, "trace") == 0)
         a.kind = STK_ACT_TRACE, needs_param = true;
     else {
-        const char *best = NULL;
-        unsigned bestd = 3; /* the closest name, not the last one within 2 edits */
-        for (size_t i = 0; i < NACTIONS; i++)
-            if (stk_edit_distance(name, action_names[i], 2) < bestd)
-                bestd = stk_edit_distance(name, action_names[i], 2), best = action_names[i];
+        const char *best = stk_closest_name(name, action_names, NACTIONS);
         char *hint = best ? stk_xasprintf("did you mean '%s'?", best)
                           : stk_xstrdup("actions: allow, log, errno NAME, trap, trace N, notify, kill-thread, "
                                         "kill-process");
@@ -369,11 +365,7 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
     } else {
         const char *known[] = {"default", "arch", "newer_syscalls", "tiocsti", "allow", "log", "errno",
                                "trap", "trace", "notify", "kill-thread", "kill-process", "kill"};
-        const char *best = NULL;
-        unsigned bestd = 3;
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-            if (stk_edit_distance(s->name, known[i], 2) < bestd)
-                bestd = stk_edit_distance(s->name, known[i], 2), best = known[i];
+        const char *best = stk_closest_name(s->name, known, sizeof known / sizeof known[0]);
         char *hint = best ? stk_xasprintf("did you mean '%s'?", best)
                           : stk_xstrdup("a seccomp rule starts with an action: allow, errno NAME, kill-process, ...");
         stk_diag(u->ds, STK_SEV_ERROR, "unknown-directive", s->loc, hint, "unknown seccomp statement '%s'",
