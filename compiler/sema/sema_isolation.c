@@ -16,7 +16,7 @@
 
 static const char *const ns_names[STK_NS_COUNT] = {"pid", "mount", "ipc", "uts", "net", "user", "cgroup"};
 
-const char *stk_ns_name(enum stk_ns_kind k)
+static const char *ns_name(enum stk_ns_kind k)
 {
     return (unsigned)k < STK_NS_COUNT ? ns_names[k] : "?";
 }
@@ -206,9 +206,9 @@ void stk_d_gidmap(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk
 static void needs_ns(struct stk_unit *u, struct stk_loc at, const char *what, enum stk_ns_kind k)
 {
     char hint[96];
-    snprintf(hint, sizeof hint, "add '%s' to the policy's namespaces", stk_ns_name(k));
+    snprintf(hint, sizeof hint, "add '%s' to the policy's namespaces", ns_name(k));
     stk_diag(u->ds, STK_SEV_ERROR, "needs-namespace", at, hint, "'%s' needs the %s namespace", what,
-             stk_ns_name(k));
+             ns_name(k));
 }
 
 void stk_isolation_finish(struct stk_unit *u, struct stk_policy_ir *ir)

@@ -94,12 +94,12 @@ static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nl
     return true;
 }
 
-bool stk_action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out)
+static bool action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out)
 {
     return parse_action(u, a->name, a->loc, a->param, a->loc, out);
 }
 
-bool stk_action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
+static bool action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
                            struct stk_action *out)
 {
     if (n == 0) {
@@ -340,13 +340,13 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
     if (strcmp(s->name, "default") == 0) {
         seen->had_default = true;
         struct stk_action a;
-        if (stk_action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_default) {
+        if (action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_default) {
             sc->def = a;
             seen->set_default = true;
         }
     } else if (strcmp(s->name, "newer_syscalls") == 0) {
         struct stk_action a;
-        if (stk_action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_newer) {
+        if (action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_newer) {
             sc->newer = a;
             seen->set_newer = true;
         }
@@ -399,7 +399,7 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
                       struct decided *decided)
 {
     struct stk_action act;
-    bool ok = stk_action_from_ast(u, &s->action, &act);
+    bool ok = action_from_ast(u, &s->action, &act);
     struct target *t = NULL;
     size_t nt = 0, capt = 0;
     for (size_t i = 0; i < s->syscalls.n; i++) {
@@ -407,7 +407,7 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
         if (w->kind == STK_W_GROUP) {
             struct stk_group_sym *g = stk_unit_group(u, w->text);
             if (!g) {
-                stk_report_unknown_group(u, w->text, w->loc);
+                stk_sema_unknown_group(u, w->text, w->loc);
                 ok = false;
                 continue;
             }
@@ -421,7 +421,7 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
         }
         int id = stk_syscall_lookup(w->text);
         if (id < 0) {
-            stk_report_unknown_syscall(u, w->text, w->loc);
+            stk_sema_unknown_syscall(u, w->text, w->loc);
             ok = false;
             continue;
         }
