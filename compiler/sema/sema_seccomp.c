@@ -45,11 +45,7 @@ static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nl
     else if (strcmp(name, "trace") == 0)
         a.kind = STK_ACT_TRACE, needs_param = true;
     else {
-        const char *best = NULL;
-        unsigned bestd = 3; /* the closest name, not the last one within 2 edits */
-        for (size_t i = 0; i < NACTIONS; i++)
-            if (stk_edit_distance(name, action_names[i], 2) < bestd)
-                bestd = stk_edit_distance(name, action_names[i], 2), best = action_names[i];
+        const char *best = stk_closest_name(name, action_names, NACTIONS);
         char *hint = best ? stk_xasprintf("did you mean '%s'?", best)
                           : stk_xstrdup("actions: allow, log, errno NAME, trap, trace N, notify, kill-thread, "
                                         "kill-process");
@@ -99,12 +95,12 @@ static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nl
     return true;
 }
 
-bool stk_action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out)
+static bool action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out)
 {
     return parse_action(u, a->name, a->loc, a->param, a->loc, out);
 }
 
-bool stk_action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
+static bool action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
                            struct stk_action *out)
 {
     if (n == 0) {
@@ -345,13 +341,13 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
     if (strcmp(s->name, "default") == 0) {
         seen->had_default = true;
         struct stk_action a;
-        if (stk_action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_default) {
+        if (action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_default) {
             sc->def = a;
             seen->set_default = true;
         }
     } else if (strcmp(s->name, "newer_syscalls") == 0) {
         struct stk_action a;
-        if (stk_action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_newer) {
+        if (action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_newer) {
             sc->newer = a;
             seen->set_newer = true;
         }
@@ -370,11 +366,7 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
     } else {
         const char *known[] = {"default", "arch", "newer_syscalls", "tiocsti", "allow", "log", "errno",
                                "trap", "trace", "notify", "kill-thread", "kill-process", "kill"};
-        const char *best = NULL;
-        unsigned bestd = 3;
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-            if (stk_edit_distance(s->name, known[i], 2) < bestd)
-                bestd = stk_edit_distance(s->name, known[i], 2), best = known[i];
+        const char *best = stk_closest_name(s->name, known, sizeof known / sizeof known[0]);
         char *hint = best ? stk_xasprintf("did you mean '%s'?", best)
                           : stk_xstrdup("a seccomp rule starts with an action: allow, errno NAME, kill-process, ...");
         stk_diag(u->ds, STK_SEV_ERROR, "unknown-directive", s->loc, hint, "unknown seccomp statement '%s'",
@@ -389,7 +381,7 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
                       struct stk_shadow_decided *decided)
 {
     struct stk_action act;
-    bool ok = stk_action_from_ast(u, &s->action, &act);
+    bool ok = action_from_ast(u, &s->action, &act);
     struct stk_shadow_target *t = NULL;
     size_t nt = 0, capt = 0;
     for (size_t i = 0; i < s->syscalls.n; i++) {
@@ -397,7 +389,7 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
         if (w->kind == STK_W_GROUP) {
             struct stk_group_sym *g = stk_unit_group(u, w->text);
             if (!g) {
-                stk_report_unknown_group(u, w->text, w->loc);
+                stk_sema_unknown_group(u, w->text, w->loc);
                 ok = false;
                 continue;
             }
@@ -411,7 +403,7 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
         }
         int id = stk_syscall_lookup(w->text);
         if (id < 0) {
-            stk_report_unknown_syscall(u, w->text, w->loc);
+            stk_sema_unknown_syscall(u, w->text, w->loc);
             ok = false;
             continue;
         }

@@ -1,5 +1,6 @@
 /* test_diagnostics — front end (issue 2): every diagnostic the compiler can give, each asserted by code,
  * severity, file, line, column, message and hint, and the diagnostics store and its output. */
+#include "edit_distance.h"
 #include "frontend_harness.h"
 
 /* ==== diagnostics: syntax and lexical ===================================== */
@@ -214,6 +215,24 @@ TEST(diag_unknown_action_hint_closest)
     EXPECT_ERR("unknown-action", 3, 17, "unknown action 'alow'", "did you mean 'allow'?");
     CHECK(!compile("policy p {\n    seccomp {\n        default errno EPERM\n        newer_syscalls kil-process\n    }\n}\n"));
     EXPECT_ERR("unknown-action", 4, 24, "unknown action 'kil-process'", "did you mean 'kill-process'?");
+}
+
+TEST(diag_closest_name_one_rule)
+{
+    /* Every "did you mean" follows the syscall rule: a name that differs only
+     * in case is suggested, however many letters that is (5 edits here). */
+    CHECK(!compile("policy p {\n    seccomp {\n        default ALLOW\n    }\n}\n"));
+    EXPECT_ERR("unknown-action", 3, 17, "unknown action 'ALLOW'", "did you mean 'allow'?");
+    CHECK(!compile("policy p {\n    USER www-data\n}\n"));
+    EXPECT_ERR("unknown-directive", 2, 5, "unknown statement 'USER'", "did you mean 'user'?");
+    CHECK(!compile("group @abc { read }\npolicy p {\n    seccomp {\n        default errno EPERM\n"
+                   "        allow @ABC\n    }\n}\n"));
+    EXPECT_ERR("unknown-group", 5, 15, "unknown group '@ABC'", "did you mean '@abc'?");
+    /* ties go to the first candidate within 2 edits; 3 edits are too many */
+    static const char *const known[] = {"abcd", "abce", "xyz"};
+    CHECK_STR(stk_closest_name("abcf", known, 3), "abcd");
+    CHECK_STR(stk_closest_name("ABCE", known, 3), "abce");
+    CHECK(stk_closest_name("qqq", known, 3) == NULL);
 }
 
 TEST(diag_unknown_errno)
@@ -877,6 +896,7 @@ int main(void)
     RUN(diag_unknown_group_in_group);
     RUN(diag_unknown_action);
     RUN(diag_unknown_action_hint_closest);
+    RUN(diag_closest_name_one_rule);
     RUN(diag_unknown_errno);
     RUN(diag_bad_errno);
     RUN(diag_unknown_capability);
