@@ -9,10 +9,9 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 S=$(realpath "${STK_BUILD:-build}")/stockade
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "PASS $1"; }
-no() { echo "FAIL $1: $2"; fail=1; }
+. tests/integration/lib.sh
+itest_tmp
+tmp=$T
 PY=/usr/bin/python3 # Debian's python3-jsonschema (tools/deps.sh test)
 SCHEMA=tests/data/sarif-2.1.0.json
 if [ ! -x "$S" ]; then echo "FAIL sarif: $S not built"; exit 1; fi
@@ -70,7 +69,7 @@ PYEOF
 # ---- the validator itself rejects a broken log (so that a pass means something) ------
 printf '{"version": "2.1.0", "runs": [{"tool": {"driver": {}}, "results": [{"message": {"text": "x"}, "level": "fatal"}]}]}\n' >"$tmp/bad.sarif"
 v=$(validate "$tmp/bad.sarif")
-[ -n "$v" ] && ok validator_rejects_broken_log || no validator_rejects_broken_log "accepted"
+[ -n "$v" ] && pass validator_rejects_broken_log || fail validator_rejects_broken_log "accepted"
 
 # ---- shipped policies: one run for all of them, no results ---------------------------
 shipped=$(find policies -name '*.stk' | LC_ALL=C sort)
@@ -78,14 +77,14 @@ shipped=$(find policies -name '*.stk' | LC_ALL=C sort)
 "$S" check --format=sarif $shipped >"$tmp/shipped.sarif" 2>"$tmp/err"; rc=$?
 v=$(validate "$tmp/shipped.sarif")
 n=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$tmp/shipped.sarif" 2>&1)
-[ "$rc" -eq 0 ] && [ -z "$v" ] && [ "$n" = 0 ] && ok shipped_policies_sarif_valid ||
-    no shipped_policies_sarif_valid "rc=$rc results=$n $v $(head -c 300 "$tmp/err")"
+[ "$rc" -eq 0 ] && [ -z "$v" ] && [ "$n" = 0 ] && pass shipped_policies_sarif_valid ||
+    fail shipped_policies_sarif_valid "rc=$rc results=$n $v $(head -c 300 "$tmp/err")"
 for f in $shipped; do
     "$S" check --format=sarif "$f" >"$tmp/one.sarif" 2>/dev/null; rc=$?
     v=$(validate "$tmp/one.sarif")
-    [ "$rc" -eq 0 ] && [ -z "$v" ] || no "shipped_sarif_${f//\//_}" "rc=$rc $v"
+    [ "$rc" -eq 0 ] && [ -z "$v" ] || fail "shipped_sarif_${f//\//_}" "rc=$rc $v"
 done
-ok shipped_policies_each_valid
+pass shipped_policies_each_valid
 
 # ---- broken policies: valid SARIF, the finding located, exit code as with text ----------
 # fixture  code  startLine  startColumn  endColumn  check-exit
@@ -106,7 +105,7 @@ PYEOF
 )
     [ "$rc" -eq "$want" ] && [ "$rc_text" -eq "$want" ] && [ "$rc_json" -eq "$want" ] && [ -z "$v" ] &&
         [ "${got% * *}" = "$code $line $col $endcol" ] && [ "$(cut -d' ' -f5 <<<"$got")" = "$f" ] &&
-        ok "broken_${fx//-/_}" || no "broken_${fx//-/_}" "rc=$rc/$rc_text/$rc_json want $want; got '$got' $v"
+        pass "broken_${fx//-/_}" || fail "broken_${fx//-/_}" "rc=$rc/$rc_text/$rc_json want $want; got '$got' $v"
 done <<'EOF2'
 syntax syntax 4 22 23 1
 unknown-syscall unknown-syscall 4 15 20 1
@@ -116,17 +115,17 @@ warning shadowed-rule 5 9 14 1
 EOF2
 # the notes are related locations of their findings
 rel=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; print(len(r), r[0]["relatedLocations"][0]["message"]["text"], r[0]["relatedLocations"][0]["physicalLocation"]["region"]["startLine"])' "$tmp/shadowed-deny.sarif" 2>&1)
-[ "$rel" = "1 the weaker rule is here 7" ] && ok note_is_related_location || no note_is_related_location "$rel"
+[ "$rel" = "1 the weaker rule is here 7" ] && pass note_is_related_location || fail note_is_related_location "$rel"
 # all broken files in one invocation: one run
 "$S" check --format=sarif tests/data/sarif-fixtures/*.stk >"$tmp/all.sarif" 2>/dev/null; rc=$?
 v=$(validate "$tmp/all.sarif")
-[ "$rc" -eq 1 ] && [ -z "$v" ] && ok broken_together_one_run || no broken_together_one_run "rc=$rc $v"
+[ "$rc" -eq 1 ] && [ -z "$v" ] && pass broken_together_one_run || fail broken_together_one_run "rc=$rc $v"
 "$S" check --allow-warnings --format=sarif tests/data/sarif-fixtures/warning.stk >/dev/null 2>&1; rc=$?
-[ "$rc" -eq 0 ] && ok allow_warnings_same_with_sarif || no allow_warnings_same_with_sarif "rc=$rc"
+[ "$rc" -eq 0 ] && pass allow_warnings_same_with_sarif || fail allow_warnings_same_with_sarif "rc=$rc"
 "$S" check --format=sarif /nonexistent.stk >"$tmp/io.sarif" 2>/dev/null; rc=$?
 v=$(validate "$tmp/io.sarif")
 io=$("$PY" -c 'import json,sys; i=json.load(open(sys.argv[1]))["runs"][0]["invocations"][0]; print(i["executionSuccessful"], i["toolExecutionNotifications"][0]["descriptor"]["id"])' "$tmp/io.sarif" 2>&1)
-[ "$rc" -eq 2 ] && [ -z "$v" ] && [ "$io" = "False io" ] && ok io_error_is_notification || no io_error_is_notification "rc=$rc $io $v"
+[ "$rc" -eq 2 ] && [ -z "$v" ] && [ "$io" = "False io" ] && pass io_error_is_notification || fail io_error_is_notification "rc=$rc $io $v"
 
 # ---- --sarif-root and URIs ------------------------------------------------------------
 mkdir -p "$tmp/repo/pol"
@@ -134,30 +133,30 @@ cp tests/data/sarif-fixtures/unknown-syscall.stk "$tmp/repo/pol/a b.stk"
 (cd "$tmp/repo/pol" && "$S" check --format=sarif --sarif-root=.. "a b.stk" >"$tmp/root.sarif" 2>/dev/null)
 uri=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; print(r["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["originalUriBaseIds"]["SRCROOT"]["uri"])' "$tmp/root.sarif" 2>&1)
 want_root=$(realpath "$tmp/repo")
-[ "$uri" = "pol/a%20b.stk file://$want_root/" ] && [ -z "$(validate "$tmp/root.sarif")" ] && ok sarif_root_relative_uri ||
-    no sarif_root_relative_uri "$uri"
+[ "$uri" = "pol/a%20b.stk file://$want_root/" ] && [ -z "$(validate "$tmp/root.sarif")" ] && pass sarif_root_relative_uri ||
+    fail sarif_root_relative_uri "$uri"
 "$S" check --format=sarif --sarif-root="$tmp/nonexistent" tests/data/sarif-fixtures/warning.stk >/dev/null 2>&1; rc=$?
-[ "$rc" -eq 2 ] && ok sarif_root_missing_is_usage_error || no sarif_root_missing_is_usage_error "rc=$rc"
+[ "$rc" -eq 2 ] && pass sarif_root_missing_is_usage_error || fail sarif_root_missing_is_usage_error "rc=$rc"
 
 # ---- compile and run refuse shadowed-deny, and speak SARIF too --------------------------
 f=tests/data/sarif-fixtures/shadowed-deny.stk
 "$S" compile --format=sarif -o "$tmp/x.bundle" "$f" >"$tmp/out" 2>"$tmp/c.sarif"; rc=$?
 v=$(validate "$tmp/c.sarif")
 [ "$rc" -eq 1 ] && [ ! -e "$tmp/x.bundle" ] && [ -z "$v" ] && grep -q '"shadowed-deny"' "$tmp/c.sarif" &&
-    ok compile_refuses_shadowed_deny_sarif || no compile_refuses_shadowed_deny_sarif "rc=$rc $v"
+    pass compile_refuses_shadowed_deny_sarif || fail compile_refuses_shadowed_deny_sarif "rc=$rc $v"
 "$S" run --format=sarif "$f" -- /bin/true >"$tmp/out" 2>"$tmp/r.sarif"; rc=$?
 v=$(validate "$tmp/r.sarif")
-[ "$rc" -eq 125 ] && [ -z "$v" ] && ok run_refuses_shadowed_deny_sarif || no run_refuses_shadowed_deny_sarif "rc=$rc $v"
+[ "$rc" -eq 125 ] && [ -z "$v" ] && pass run_refuses_shadowed_deny_sarif || fail run_refuses_shadowed_deny_sarif "rc=$rc $v"
 "$S" run "$f" -- /bin/true >/dev/null 2>"$tmp/err"; rc=$?
-[ "$rc" -eq 125 ] && grep -q "error: this 'errno' rule never applies" "$tmp/err" && ok run_refuses_shadowed_deny ||
-    no run_refuses_shadowed_deny "rc=$rc $(head -3 "$tmp/err")"
+[ "$rc" -eq 125 ] && grep -q "error: this 'errno' rule never applies" "$tmp/err" && pass run_refuses_shadowed_deny ||
+    fail run_refuses_shadowed_deny "rc=$rc $(head -3 "$tmp/err")"
 "$S" compile --format=sarif -o "$tmp/ok.bundle" policies/examples/web.stk >"$tmp/out" 2>"$tmp/ok.sarif"; rc=$?
-[ "$rc" -eq 0 ] && [ -s "$tmp/ok.bundle" ] && [ -z "$(validate "$tmp/ok.sarif")" ] && ok compile_clean_sarif ||
-    no compile_clean_sarif "rc=$rc"
+[ "$rc" -eq 0 ] && [ -s "$tmp/ok.bundle" ] && [ -z "$(validate "$tmp/ok.sarif")" ] && pass compile_clean_sarif ||
+    fail compile_clean_sarif "rc=$rc"
 "$S" compile --format=yaml policies/examples/web.stk >/dev/null 2>&1; rc=$?
-[ "$rc" -eq 2 ] && ok compile_unknown_format || no compile_unknown_format "rc=$rc"
+[ "$rc" -eq 2 ] && pass compile_unknown_format || fail compile_unknown_format "rc=$rc"
 for c in check compile run sim; do
-    "$S" $c --help 2>/dev/null | grep -q -- "--sarif-root" && ok "help_${c}_sarif" || no "help_${c}_sarif" "no --sarif-root in --help"
+    "$S" $c --help 2>/dev/null | grep -q -- "--sarif-root" && pass "help_${c}_sarif" || fail "help_${c}_sarif" "no --sarif-root in --help"
 done
 
 # ---- every diagnostic code used in compiler/ is a rule -------------------------------------
@@ -173,7 +172,7 @@ nused=$(wc -l <<<"$used")
 missing=$(comm -23 <(echo "$used") <(LC_ALL=C sort <<<"$rules"))
 # a code passed on in a variable must come from a known forwarder
 forward=$(grep -rnP '\bstk_(diag|error|warning)\s*\(\s*[^,]+,\s*(STK_SEV_\w+,\s*)?[a-z_]+\s*,' compiler grammar |
-          grep -vE 'compiler/diag\.h|sema_policy\.c:.*stk_diag\(u->ds, STK_SEV_ERROR, code,|parse\.c:.*stk_diag\(lx->ds, STK_SEV_ERROR, code,')
-[ "$nused" -gt 60 ] && [ -z "$missing" ] && [ -z "$forward" ] && ok every_code_is_a_rule ||
-    no every_code_is_a_rule "used=$nused missing: $missing forwarders: $forward"
-exit $fail
+          grep -vE 'compiler/diag\.h|sema/sema\.c:.*stk_diag\(u->ds, STK_SEV_ERROR, code,|front/lex\.c:.*stk_diag\(lx->ds, STK_SEV_ERROR, code,')
+[ "$nused" -gt 60 ] && [ -z "$missing" ] && [ -z "$forward" ] && pass every_code_is_a_rule ||
+    fail every_code_is_a_rule "used=$nused missing: $missing forwarders: $forward"
+[ "$fails" -eq 0 ]
