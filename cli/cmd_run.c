@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "bundle/bundle.h"
-#include "bundle/bundle_write.h"
 #include "cli.h"
 #include "commands.h"
 #include "enforce.h"
@@ -96,31 +95,26 @@ int stk_cmd_run(int argc, char **argv)
         return STK_EXIT_FAILURE;
     }
 
-    /* compile */
+    /* compile: every stage, bundle included (always with a seccomp filter:
+     * without a seccomp block it still refuses the terminal-injection
+     * ioctls TIOCSTI/TIOCLINUX, exactly as `compile` does) */
     struct stk_diags ds;
     stk_diags_init(&ds);
-    struct stk_policy_ir *ir = path ? stk_compile_file(path, &copts, &ds) : stk_compile_default(&ds);
+    struct stk_pipeline_req req = {.path = path, .opts = &copts};
+    struct stk_build bld;
+    bool ok = stk_pipeline(&req, &ds, &bld);
     stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
     stk_diags_free(&ds);
     free(incs);
-    if (!ir) {
+    if (!ok) {
         fprintf(stderr, "stockade: compile: %s has errors; nothing was executed\n",
                 path ? path : "the built-in default policy");
+        stk_build_free(&bld);
         return STK_EXIT_FAILURE;
     }
-    /* Always a filter: without a seccomp block it still refuses the
-     * terminal-injection ioctls (TIOCSTI/TIOCLINUX), exactly as `compile` does. */
-    struct stk_bpf_prog prog = {0};
-    char err[512];
-    if (stk_bpf_generate(ir, &prog, err, sizeof err) < 0) {
-        fprintf(stderr, "stockade: compile: %s\n", err);
-        stk_policy_ir_free(ir);
-        return STK_EXIT_FAILURE;
-    }
-    struct stk_buf buf = {0};
-    stk_bundle_write(ir, &prog, &buf);
-    stk_bpf_prog_free(&prog);
-    stk_policy_ir_free(ir);
+    struct stk_buf buf = bld.bundle;
+    bld.bundle = (struct stk_buf){0};
+    stk_build_free(&bld);
 
     /* from here on exactly what stockade-exec does */
     struct stk_bundle *b;

@@ -106,10 +106,14 @@ int stk_cmd_sim(int argc, char **argv)
             return 2;
         }
     }
-    struct stk_bpf_prog prog;
-    struct stk_policy_ir *ir = stk_cli_compile_prog(argv[c.optind], &c, "sim", &prog);
-    if (!ir)
+    struct stk_pipeline_req req = {0};
+    struct stk_build b;
+    if (!stk_cli_build(argv[c.optind], &c, &req, &b)) {
+        stk_build_free(&b);
         return 1;
+    }
+    const struct stk_policy_ir *ir = b.ir;
+    const struct stk_bpf_prog prog = b.prog;
     unsigned executed = 0;
     uint32_t r = stk_bpf_run(prog.insns, prog.len, &d, &executed);
     uint32_t want = stk_ref_decide(ir, &d);
@@ -127,8 +131,7 @@ int stk_cmd_sim(int argc, char **argv)
                 want);
         rc = 3;
     }
-    stk_bpf_prog_free(&prog);
-    stk_policy_ir_free(ir);
+    stk_build_free(&b);
     return rc;
 }
 
@@ -143,10 +146,14 @@ int stk_cmd_explain(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    struct stk_bpf_prog prog;
-    struct stk_policy_ir *ir = stk_cli_compile_prog(argv[c.optind], &c, "explain", &prog);
-    if (!ir)
+    struct stk_pipeline_req req = {0};
+    struct stk_build b;
+    if (!stk_cli_build(argv[c.optind], &c, &req, &b)) {
+        stk_build_free(&b);
         return 1;
+    }
+    const struct stk_policy_ir *ir = b.ir;
+    const struct stk_bpf_prog prog = b.prog;
     const struct stk_seccomp *s = &ir->seccomp;
     char b1[64], b2[64];
     printf("policy %s\n", ir->name);
@@ -202,7 +209,6 @@ int stk_cmd_explain(int argc, char **argv)
             printf("\n");
     }
     stk_layout_free(&lay);
-    stk_bpf_prog_free(&prog);
-    stk_policy_ir_free(ir);
+    stk_build_free(&b);
     return 0;
 }

@@ -145,11 +145,12 @@ int stk_lsm_embed(struct stk_policy_ir *ir, const char *features, char *err, siz
     }
     if (l->apparmor.present && l->apparmor.generate) {
         struct stk_buf b = {0};
-        stk_emit_apparmor(ir, l->apparmor.profile, &b);
+        int rc = stk_emit_apparmor(ir, l->apparmor.profile, &b, err, n);
         stk_buf_put(&b, "", 1);
         unsigned char *bin = NULL;
         size_t len = 0;
-        int rc = compile_profile(b.data, features, &bin, &len, err, n);
+        if (rc == 0)
+            rc = compile_profile(b.data, features, &bin, &len, err, n);
         stk_buf_free(&b);
         if (rc < 0)
             return -1;
