@@ -93,8 +93,8 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
 
 /* Run the pipeline on path for a command, printing the diagnostics; c's
  * include directories and policy name complete req.  Frees c->incs.  True
- * when b holds the outputs; free b with stk_build_free either way. */
-bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_build *b)
+ * when b holds the outputs; free b with stk_pipeline_out_free either way. */
+bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_pipeline_out *b)
 {
     struct stk_diags ds;
     stk_diags_init(&ds);

@@ -31,8 +31,8 @@ struct stk_cli_common {
 int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_common *c);
 /* Run the pipeline (every stage, back ends included) on path, printing the
  * diagnostics.  Frees c->incs.  True when b holds the outputs; free b with
- * stk_build_free either way. */
-bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_build *b);
+ * stk_pipeline_out_free either way. */
+bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_pipeline_out *b);
 
 #define STK_VERSION "0.1.0"
 

@@ -1,5 +1,5 @@
-/* cmd_compile.c — `stockade compile`: a policy into a bundle, raw BPF, or a
- * readable listing; and `stockade show-default`. */
+/* cmd_compile.c — `stockade compile`: a policy into a bundle, raw BPF, a
+ * readable listing, or the LSM policies generated from it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,7 +11,6 @@
 #include "seccomp/bpf_disasm.h"
 #include "cli.h"
 #include "commands.h"
-#include "front/embedded.h"
 #include "pipeline.h"
 #include "util.h"
 
@@ -134,7 +133,7 @@ static bool refuse_unenforced(const struct stk_policy_ir *ir, const char *who)
 }
 
 /* --emit=selinux-cil / --emit=apparmor: the text the pipeline emitted */
-static int emit_lsm_text(const struct stk_build *b, bool cil, struct stk_buf *out)
+static int emit_lsm_text(const struct stk_pipeline_out *b, bool cil, struct stk_buf *out)
 {
     const struct stk_policy_ir *ir = b->ir;
     if (cil) {
@@ -188,9 +187,9 @@ int stk_cmd_compile(int argc, char **argv)
     struct stk_pipeline_req req = {.apparmor_always = kind == 4,
                                    .embed_lsm = c.embed_lsm,
                                    .apparmor_features = c.apparmor_features};
-    struct stk_build b;
+    struct stk_pipeline_out b;
     if (!stk_cli_build(src, &c, &req, &b)) {
-        stk_build_free(&b);
+        stk_pipeline_out_free(&b);
         return 1;
     }
     const struct stk_policy_ir *ir = b.ir;
@@ -234,28 +233,6 @@ int stk_cmd_compile(int argc, char **argv)
         fprintf(stderr, "stockade: wrote %s (%zu bytes)\n", outpath, out.len);
     free(outpath);
     stk_buf_free(&out);
-    stk_build_free(&b);
+    stk_pipeline_out_free(&b);
     return rc;
-}
-
-int stk_cmd_show_default(int argc, char **argv)
-{
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("usage: stockade show-default\n\nPrint the built-in default policy, used by `stockade run` when no\n"
-             "policy file is given.  It includes the built-in groups.stk, which\n"
-             "`stockade show-default groups` prints.");
-        return 0;
-    }
-    const char *name = argc > 1 && strcmp(argv[1], "groups") == 0 ? "groups.stk" : "default.stk";
-    if (argc > 1 && strcmp(argv[1], "groups") != 0) {
-        fprintf(stderr, "stockade show-default: unexpected argument '%s'\n", argv[1]);
-        return 2;
-    }
-    const struct stk_embedded_file *f = stk_embedded_find(name);
-    if (!f) {
-        fprintf(stderr, "stockade: %s is missing from this build\n", name);
-        return 2;
-    }
-    fwrite(f->data, 1, f->len, stdout);
-    return fflush(stdout) == 0 ? 0 : 2;
 }

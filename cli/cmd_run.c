@@ -101,7 +101,7 @@ int stk_cmd_run(int argc, char **argv)
     struct stk_diags ds;
     stk_diags_init(&ds);
     struct stk_pipeline_req req = {.path = path, .opts = &copts};
-    struct stk_build bld;
+    struct stk_pipeline_out bld;
     bool ok = stk_pipeline(&req, &ds, &bld);
     stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
     stk_diags_free(&ds);
@@ -109,12 +109,12 @@ int stk_cmd_run(int argc, char **argv)
     if (!ok) {
         fprintf(stderr, "stockade: compile: %s has errors; nothing was executed\n",
                 path ? path : "the built-in default policy");
-        stk_build_free(&bld);
+        stk_pipeline_out_free(&bld);
         return STK_EXIT_FAILURE;
     }
     struct stk_buf buf = bld.bundle;
     bld.bundle = (struct stk_buf){0};
-    stk_build_free(&bld);
+    stk_pipeline_out_free(&bld);
 
     /* from here on exactly what stockade-exec does */
     struct stk_bundle *b;

@@ -8,16 +8,11 @@
 
 #include <stdbool.h>
 
-#include "seccomp/bpf_gen.h"
+#include "compile.h"
 #include "diag.h"
 #include "ir/ir.h"
+#include "seccomp/bpf_gen.h"
 #include "util.h"
-
-struct stk_compile_opts {
-    const char *policy_name;  /* which policy of the file; NULL = the last one defined in it */
-    const char **include_dirs; /* searched after the including file's directory, before the built-in library */
-    size_t ninclude_dirs;
-};
 
 /* What a command asks of the pipeline.  The stages a policy needs always run
  * (seccomp code generation; the CIL module for a selinux block; the AppArmor
@@ -28,11 +23,11 @@ struct stk_pipeline_req {
     bool every_policy;       /* `check`: every group and every policy of the file; no outputs kept */
     bool apparmor_always;    /* a profile even without an apparmor statement (compile --emit=apparmor) */
     bool embed_lsm;          /* compile --embed-lsm: CIL module and compiled profile into the bundle */
-    const char *apparmor_features; /* for embed_lsm; NULL = stk_apparmor_default_features() */
+    const char *apparmor_features; /* for embed_lsm; NULL = stk_lsm_embed_default_features() */
 };
 
 /* The outputs of one policy (not filled for every_policy). */
-struct stk_build {
+struct stk_pipeline_out {
     struct stk_policy_ir *ir;
     struct stk_bpf_prog prog;
     struct stk_buf cil;      /* the CIL module (policies with a selinux block) */
@@ -43,21 +38,11 @@ struct stk_build {
 /* Run every stage; diagnostics go to ds (back-end failures as errors at the
  * policy's location, codes program-too-large, lsm-emit, lsm-embed).  Returns
  * true when there were no errors; out (may be NULL with every_policy) then
- * holds the outputs.  Free out with stk_build_free either way. */
-bool stk_pipeline(const struct stk_pipeline_req *req, struct stk_diags *ds, struct stk_build *out);
-void stk_build_free(struct stk_build *b);
-
-/* The front end alone (tests, benchmarks): parse, resolve and lint a policy
- * file (path "-" = stdin), or text, or the built-in default policy
- * (policies/default.stk, embedded at build time).  Returns the selected
- * policy's IR, or NULL if there were errors. */
-struct stk_policy_ir *stk_compile_file(const char *path, const struct stk_compile_opts *opts,
-                                       struct stk_diags *ds);
-struct stk_policy_ir *stk_compile_text(const char *name, const char *text, size_t len,
-                                       const struct stk_compile_opts *opts, struct stk_diags *ds);
-struct stk_policy_ir *stk_compile_default(struct stk_diags *ds);
+ * holds the outputs.  Free out with stk_pipeline_out_free either way. */
+bool stk_pipeline(const struct stk_pipeline_req *req, struct stk_diags *ds, struct stk_pipeline_out *out);
+void stk_pipeline_out_free(struct stk_pipeline_out *b);
 
 /* stk_pipeline with every_policy (`stockade check`); returns true if no errors. */
-bool stk_check_file(const char *path, const struct stk_compile_opts *opts, struct stk_diags *ds);
+bool stk_pipeline_check_file(const char *path, const struct stk_compile_opts *opts, struct stk_diags *ds);
 
 #endif

@@ -39,7 +39,7 @@ static void network(struct stk_buf *o, const struct stk_lsm_facts *f)
                  {STK_LSM_SOCK_SEQPACKET, "seqpacket"}};
     bool any = false;
     for (unsigned af = 1; af < STK_LSM_AF_MAX; af++) {
-        const char *name = stk_lsm_af_name(af);
+        const char *name = stk_lsm_facts_af_name(af);
         unsigned tys = f->af_types[af];
         if (!name || !tys)
             continue;

@@ -49,7 +49,7 @@ void stk_lsm_facts_free(struct stk_lsm_facts *f);
 /* Add a path rule (merging the access of an existing one). */
 void stk_lsm_facts_add_path(struct stk_lsm_facts *f, const char *path, unsigned access);
 /* AppArmor's name for an address family, or NULL. */
-const char *stk_lsm_af_name(unsigned af);
+const char *stk_lsm_facts_af_name(unsigned af);
 
 /* The CIL module for the policy's selinux block (appended to out). */
 void stk_emit_selinux_cil(const struct stk_policy_ir *ir, struct stk_buf *out);

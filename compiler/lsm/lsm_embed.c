@@ -17,7 +17,7 @@
 
 #define MAX_BINARY STK_BUNDLE_MAX_LSM_BLOB
 
-const char *stk_apparmor_parser_path(void)
+static const char *parser_path(void)
 {
     static const char *const cands[] = {"/usr/sbin/apparmor_parser", "/sbin/apparmor_parser"};
     for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++)
@@ -26,7 +26,7 @@ const char *stk_apparmor_parser_path(void)
     return NULL;
 }
 
-const char *stk_apparmor_default_features(void)
+const char *stk_lsm_embed_default_features(void)
 {
     struct stat st;
     if (stat("/sys/kernel/security/apparmor/features", &st) == 0)
@@ -40,7 +40,7 @@ const char *stk_apparmor_default_features(void)
 static int compile_profile(const char *text, const char *features, unsigned char **out, size_t *len, char *err,
                            size_t n)
 {
-    const char *parser = stk_apparmor_parser_path();
+    const char *parser = parser_path();
     if (!parser) {
         snprintf(err, n, "apparmor_parser not found (Debian package apparmor)");
         return -1;
