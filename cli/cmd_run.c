@@ -100,7 +100,8 @@ int stk_cmd_run(int argc, char **argv)
      * ioctls TIOCSTI/TIOCLINUX, exactly as `compile` does) */
     struct stk_diags ds;
     stk_diags_init(&ds);
-    struct stk_pipeline_req req = {.path = path, .opts = &copts};
+    /* the built-in default policy is taken as it is (no --policy, no -I) */
+    struct stk_pipeline_req req = {.path = path, .opts = path ? &copts : NULL};
     struct stk_pipeline_out bld;
     bool ok = stk_pipeline(&req, &ds, &bld);
     stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
