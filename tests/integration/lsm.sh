@@ -14,7 +14,7 @@ set -u
 B=${STK_BUILD:-build}
 STK=$(realpath "$B/stockade")
 EXEC=$(realpath "$B/stockade-exec")
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 itest_tmp
 
 for f in "$STK" "$EXEC"; do
