@@ -10,7 +10,7 @@
 #     compile's (every policy of the file compiled with --policy).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/helpers/itest.sh
+. tests/integration/lib.sh
 S=${STK_BUILD:-build}/stockade
 [ -x "$S" ] || { fail check_pipeline "$S not built"; exit 1; }
 itest_tmp
