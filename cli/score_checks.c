@@ -198,6 +198,7 @@ static void landlock(const struct stk_policy_ir *ir, struct stk_score_check *c)
     if (l->best_effort) {
         e += 0.1;
         stk_score_append(c->detail, sizeof c->detail, "best-effort on older kernels");
+        stk_score_append(c->hint, sizeof c->hint, "compat required (if every host has a recent kernel)");
     }
     c->exposure = e > 1.0 ? 1.0 : e;
     if (!c->detail[0])
