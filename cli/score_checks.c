@@ -268,6 +268,8 @@ void stk_score_policy(const struct stk_policy_ir *ir, const struct stk_bpf_prog 
     lsm(ir, &out->checks[STK_SCORE_LSM]);
     double sum = 0;
     for (int i = 0; i < STK_SCORE_NCHECKS; i++) {
+        /* to 1/1000, so that sums of shares such as 0.35 + 0.2 + ... are exact */
+        out->checks[i].exposure = (double)(long)(out->checks[i].exposure * 1000.0 + 0.5) / 1000.0;
         if (out->checks[i].exposure <= 0)
             out->checks[i].hint[0] = '\0';
         sum += out->checks[i].weight * out->checks[i].exposure;
