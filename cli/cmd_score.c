@@ -36,21 +36,28 @@ static const char score_usage[] =
     "exit status: 0 scored (all at or below the threshold), 1 a policy scored\n"
     "above the threshold, 2 usage error or a policy that does not compile\n";
 
+/* A number printed as fmt gives it ("3.8", not 3.7999999999999998). */
+static json_object *num(double v, const char *fmt)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, fmt, v);
+    return json_object_new_double_s(strtod(buf, NULL), buf);
+}
+
 static json_object *score_json(const char *file, const struct stk_policy_ir *ir, const struct stk_score *s)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "file", json_object_new_string(file));
     json_object_object_add(o, "policy", json_object_new_string(ir->name));
-    json_object_object_add(o, "score", json_object_new_double(s->total));
+    json_object_object_add(o, "score", num(s->total, "%.1f"));
     json_object *checks = json_object_new_array();
     for (int i = 0; i < STK_SCORE_NCHECKS; i++) {
         const struct stk_score_check *c = &s->checks[i];
         json_object *j = json_object_new_object();
         json_object_object_add(j, "check", json_object_new_string(c->name));
-        json_object_object_add(j, "weight", json_object_new_double(c->weight));
-        json_object_object_add(j, "exposure", json_object_new_double((double)(long)(c->exposure * 1000 + 0.5) / 1000));
-        json_object_object_add(j, "points",
-                               json_object_new_double((double)(long)(c->weight * c->exposure * 100 + 0.5) / 100));
+        json_object_object_add(j, "weight", num(c->weight, "%.1f"));
+        json_object_object_add(j, "exposure", num(c->exposure, "%.3f"));
+        json_object_object_add(j, "points", num(c->weight * c->exposure, "%.2f"));
         json_object_object_add(j, "detail", json_object_new_string(c->detail));
         json_object_object_add(j, "hint", c->hint[0] ? json_object_new_string(c->hint) : NULL);
         json_object_array_add(checks, j);
@@ -157,7 +164,7 @@ int stk_cmd_score(int argc, char **argv)
     if (json) {
         json_object *top = json_object_new_object();
         json_object_object_add(top, "policies", list);
-        json_object_object_add(top, "threshold", gate ? json_object_new_double(threshold) : NULL);
+        json_object_object_add(top, "threshold", gate ? num(threshold, "%g") : NULL);
         puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(top);
     }

@@ -142,7 +142,7 @@ for p in d["policies"]:
     cs = p["checks"]
     assert len(cs) == 10
     assert abs(sum(c["weight"] for c in cs) - 10.0) < 1e-9
-    assert abs(sum(c["points"] for c in cs) - p["score"]) <= 0.06, p
+    assert abs(sum(c["points"] for c in cs) - p["score"]) <= 0.1, p
     for c in cs:
         assert 0 <= c["exposure"] <= 1 and c["detail"]
         assert (c["hint"] is None) == (c["exposure"] == 0), c
@@ -151,6 +151,9 @@ EOF
 else
     fail score_json_parses_and_adds_up "rc=$rc $(head -c 300 "$T/err")"
 fi
+# numbers as a reader writes them (3.8, not 3.7999999999999998)
+! grep -qE '[0-9]\.[0-9]{4,}' "$T/all.json" && grep -q '"score":[0-9]\.[0-9],' "$T/all.json" &&
+    pass score_json_short_numbers || fail score_json_short_numbers "$(grep -m1 -E '[0-9]\.[0-9]{4,}' "$T/all.json")"
 
 # ---- --threshold and errors --------------------------------------------------------------
 rcof() { "$S" score "$@" >"$T/out" 2>"$T/err"; echo $?; }
