@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -136,29 +137,29 @@ int stk_cmd_score(int argc, char **argv)
     json_object *list = json ? json_object_new_array() : NULL;
     bool failed = false, above = false;
     for (int i = optind; i < argc; i++) {
-        struct stk_policy_ir *ir = stk_cli_compile(argv[i], &cc);
-        if (!ir) {
+        /* The whole pipeline, as compile runs it: what compiles is what is scored. */
+        struct stk_diags ds;
+        stk_diags_init(&ds);
+        struct stk_pipeline_req req = {.path = argv[i], .opts = &cc.opts};
+        struct stk_pipeline_out out = {0};
+        bool ok = stk_pipeline(&req, &ds, &out);
+        stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
+        stk_diags_free(&ds);
+        if (!ok || !out.ir) {
+            stk_pipeline_out_free(&out);
             failed = true;
             continue;
         }
-        struct stk_bpf_prog prog;
-        char err[256];
-        if (stk_bpf_generate(ir, &prog, err, sizeof err) != 0) {
-            fprintf(stderr, "stockade score: %s: %s\n", argv[i], err);
-            stk_policy_ir_free(ir);
-            failed = true;
-            continue;
-        }
+        const struct stk_policy_ir *ir = out.ir;
         struct stk_score s;
-        stk_score_policy(ir, &prog, &s);
+        stk_score_policy(ir, &out.prog, &s);
         if (gate && s.total > threshold)
             above = true;
         if (json)
             json_object_array_add(list, score_json(argv[i], ir, &s));
         else
             score_text(argv[i], ir, &s, threshold, gate);
-        stk_bpf_prog_free(&prog);
-        stk_policy_ir_free(ir);
+        stk_pipeline_out_free(&out);
     }
     free(cc.incs);
     if (json) {

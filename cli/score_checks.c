@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bundle_isolation.h"
 #include "score.h"
 
 /* Points of the 10 each check is worth (they add up to 10). */
@@ -113,10 +114,10 @@ static void namespaces(const struct stk_policy_ir *ir, struct stk_score_check *c
     char own[256] = "";
     for (int k = 0; k < STK_NS_COUNT; k++) {
         if (ns & STK_NS_BIT(k)) {
-            stk_score_append(own, sizeof own, stk_ns_name((enum stk_ns_kind)k));
+            stk_score_append(own, sizeof own, stk_bns_name(STK_NS_BIT(k)));
         } else {
             c->exposure += w[k];
-            stk_score_append(c->hint, sizeof c->hint, stk_ns_name((enum stk_ns_kind)k));
+            stk_score_append(c->hint, sizeof c->hint, stk_bns_name(STK_NS_BIT(k)));
         }
     }
     if (own[0])

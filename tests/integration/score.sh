@@ -6,7 +6,7 @@
 # still what both tools print.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/helpers/itest.sh
+. tests/integration/lib.sh
 S=${STK_BUILD:-build}/stockade
 itest_tmp
 [ -x "$S" ] || { fail score "$S not built"; exit 1; }
