@@ -20,6 +20,7 @@ static const char usage[] =
     "  sim FILE SYSCALL [ARG...]     what the compiled filter does with one syscall\n"
     "  explain FILE                  how a policy's filter is built and how fast it is\n"
     "  inspect BUNDLE                print a compiled bundle\n"
+    "  diff OLD NEW                  what changed between two policies or bundles\n"
     "  show-default                  print the built-in default policy\n"
     "  help [COMMAND]                help for a command\n"
     "\n"
@@ -33,7 +34,7 @@ static const struct {
     {"check", stk_cmd_check},     {"compile", stk_cmd_compile},
     {"run", stk_cmd_run},         {"sim", stk_cmd_sim},
     {"explain", stk_cmd_explain}, {"inspect", stk_cmd_inspect},
-    {"show-default", stk_cmd_show_default},
+    {"show-default", stk_cmd_show_default}, {"diff", stk_cmd_diff},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
