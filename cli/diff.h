@@ -50,7 +50,14 @@ struct stk_diff_cells {
     size_t nstart;
     uint32_t mask;
     uint32_t npat;
-    bool approx; /* too many mask bits: intervals only, sampled */
+    /* Approximate partition (the masks have too many bits together): a cell
+     * is an interval times the first key with (value & m) == v that matches
+     * (or none: class nkeys); npat == nkeys + 1, mask == 0. */
+    bool approx;
+    struct stk_diff_key {
+        uint32_t m, v;
+    } *keys;
+    size_t nkeys;
 };
 
 /* A region: the inputs whose every word lies in a cell of set[w] (NULL: any

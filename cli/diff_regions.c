@@ -67,6 +67,25 @@ static void put_word(struct stk_buf *b, const struct stk_diff_cells *c, const ui
     size_t count = 0;
     for (size_t i = 0; i < ncells; i++)
         count += set[i / 8] >> (i % 8) & 1;
+    if (c->approx) {
+        /* approximate cells: which masked equality holds */
+        stk_buf_printf(b, "%s ~ {", name);
+        for (size_t i = 0, n = 0; i < ncells; i++) {
+            if (!(set[i / 8] >> (i % 8) & 1))
+                continue;
+            size_t k = i % c->npat, iv = i / c->npat;
+            stk_buf_puts(b, n++ ? "; " : "");
+            if (k < c->nkeys)
+                stk_buf_printf(b, "&0x%x=0x%x", c->keys[k].m, c->keys[k].v);
+            else
+                stk_buf_puts(b, "other");
+            if (c->nstart > 1)
+                stk_buf_printf(b, " in 0x%x..0x%x", c->start[iv],
+                               iv + 1 < c->nstart ? c->start[iv + 1] - 1 : 0xffffffffu);
+        }
+        stk_buf_puts(b, "}");
+        return;
+    }
     if (c->npat > 1) {
         /* bit patterns: list the patterns per interval (or the missing ones) */
         stk_buf_printf(b, "%s&0x%x", name, c->mask);

@@ -16,7 +16,8 @@
  * 3. Boxes where the decisions differ are merged (two boxes with the same
  *    decisions that differ in one word become one) into regions.
  * A word whose masks together have more than MAX_MASK_BITS bits is split into
- * intervals only and sampled: the result is then flagged approximate. */
+ * intervals times "which masked equality holds" (keys): cells may then hold
+ * inputs decided differently, and the result is flagged approximate. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@
 #include "diff.h"
 #include "util.h"
 
-#define MAX_MASK_BITS 12u
+#define MAX_MASK_BITS 10u
+#define MAX_LEAVES (1u << 20)
 #define MAX_CELLS (1u << 20)
 
 struct astate {
@@ -42,7 +44,18 @@ struct word_preds {
     uint32_t *b; /* boundaries */
     size_t nb, capb;
     uint32_t mask;
+    struct stk_diff_key *keys; /* masked equalities, for approximate cells */
+    size_t nkeys, capkeys;
 };
+
+static void add_key(struct word_preds *wp, uint32_t m, uint32_t v)
+{
+    for (size_t i = 0; i < wp->nkeys; i++)
+        if (wp->keys[i].m == m && wp->keys[i].v == v)
+            return;
+    struct stk_diff_key k = {m, v & m};
+    STK_PUSH(wp->keys, wp->nkeys, wp->capkeys, k);
+}
 
 static int unsupported(char *err, size_t errlen, size_t i, const char *why)
 {
@@ -64,10 +77,13 @@ static void add_pred(struct word_preds *wp, const struct pred *p)
         return;
     if (op == BPF_JSET) {
         wp->mask |= p->m & p->k;
+        add_key(wp, p->m & p->k, p->s & p->k);
         return;
     }
     if (p->m != 0xffffffffu) {
         wp->mask |= p->m;
+        if (op == BPF_JEQ)
+            add_key(wp, p->m, p->k ^ p->s);
         return;
     }
     uint32_t b[2];
@@ -213,6 +229,12 @@ uint32_t stk_diff_cell_of(const struct stk_diff_cells *c, uint32_t v)
         else
             hi = mid;
     }
+    if (c->approx) {
+        size_t k = 0;
+        while (k < c->nkeys && (v & c->keys[k].m) != c->keys[k].v)
+            k++;
+        return (uint32_t)(lo * c->npat + k);
+    }
     return (uint32_t)lo * c->npat + pext32(v, c->mask);
 }
 
@@ -255,6 +277,11 @@ static void build_cells(struct word_preds *wp, struct stk_diff_cells *c, bool *a
         c->mask = 0;
         *approx = true;
         c->approx = true;
+        c->keys = wp->keys;
+        c->nkeys = wp->nkeys;
+        wp->keys = NULL;
+        c->npat = (uint32_t)c->nkeys + 1;
+        return;
     }
     c->npat = 1u << __builtin_popcount(c->mask);
 }
@@ -324,7 +351,9 @@ static bool cells_eq(const struct stk_diff_cells *a, const struct stk_diff_cells
 {
     if (a == b)
         return true;
-    if (!a || !b || a->nstart != b->nstart || a->mask != b->mask)
+    if (!a || !b || a->nstart != b->nstart || a->mask != b->mask || a->nkeys != b->nkeys)
+        return false;
+    if (a->nkeys && memcmp(a->keys, b->keys, a->nkeys * sizeof *a->keys) != 0)
         return false;
     return memcmp(a->start, b->start, a->nstart * sizeof *a->start) == 0;
 }
@@ -335,7 +364,11 @@ static int leaf(struct walk *w, uint32_t r0, uint32_t r1)
     memcpy(&d, w->val, sizeof d);
     uint32_t c0 = w->len[0] ? stk_bpf_run(w->p[0], w->len[0], &d, NULL) : SECCOMP_RET_ALLOW;
     uint32_t c1 = w->len[1] ? stk_bpf_run(w->p[1], w->len[1], &d, NULL) : SECCOMP_RET_ALLOW;
-    w->out->cells_run++;
+    if (++w->out->cells_run > MAX_LEAVES) {
+        snprintf(w->err, w->errlen, "the programs split their inputs into more than %u cells: too many to compare",
+                 MAX_LEAVES);
+        return -1;
+    }
     if (c0 != r0 || c1 != r1) {
         snprintf(w->err, w->errlen, "internal error: the walk and the interpreter disagree");
         return -1;
@@ -354,6 +387,21 @@ static int leaf(struct walk *w, uint32_t r0, uint32_t r1)
     return 0;
 }
 
+/* A value of interval [lo, hi] in approximate class k (see stk_diff_cell_of). */
+static bool approx_rep(const struct stk_diff_cells *c, uint32_t lo, uint32_t hi, uint32_t k, uint32_t *out)
+{
+    uint32_t base = (uint32_t)(stk_diff_cell_of(c, lo) / c->npat) * c->npat;
+    uint32_t cand[4] = {lo, hi, lo + 1, hi - 1};
+    if (k < c->nkeys && !cell_rep(lo, hi, c->keys[k].m, c->keys[k].v, &cand[0]))
+        return false;
+    for (int i = 0; i < 4; i++)
+        if (cand[i] >= lo && cand[i] <= hi && stk_diff_cell_of(c, cand[i]) == base + k) {
+            *out = cand[i];
+            return true;
+        }
+    return false;
+}
+
 /* The partition of word `need` given the words fixed so far. */
 static int make_cells(struct walk *w, int need, struct stk_diff_cells **out)
 {
@@ -364,6 +412,7 @@ static int make_cells(struct walk *w, int need, struct stk_diff_cells **out)
     struct stk_diff_cells *c = stk_xcalloc(1, sizeof *c);
     build_cells(&wp, c, &w->out->approximate);
     free(wp.b);
+    free(wp.keys);
     STK_PUSH(w->out->tabs, w->out->ntabs, w->out->captabs, c);
     *out = c;
     return rc;
@@ -386,15 +435,11 @@ static int explore(struct walk *w)
         uint32_t lo = c->start[iv], hi = iv + 1 < c->nstart ? c->start[iv + 1] - 1 : 0xffffffffu;
         for (uint32_t pi = 0; pi < c->npat; pi++) {
             uint32_t v;
-            if (!cell_rep(lo, hi, c->mask, pdep32(pi, c->mask), &v))
+            if (!(c->approx ? approx_rep(c, lo, hi, pi, &v) : cell_rep(lo, hi, c->mask, pdep32(pi, c->mask), &v)))
                 continue;
             w->cell[need] = (int64_t)iv * c->npat + pi;
             w->val[need] = v;
             int rc = explore(w);
-            if (rc == 0 && c->approx && hi > lo) {
-                w->val[need] = hi; /* sampled word: also the interval's end */
-                rc = explore(w);
-            }
             if (rc)
                 return rc;
         }
@@ -484,6 +529,7 @@ void stk_diff_seccomp_free(struct stk_diff_seccomp *s)
     free(s->reg);
     for (size_t i = 0; i < s->ntabs; i++) {
         free(s->tabs[i]->start);
+        free(s->tabs[i]->keys);
         free(s->tabs[i]);
     }
     free(s->tabs);
