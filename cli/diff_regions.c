@@ -64,9 +64,6 @@ static void put_word(struct stk_buf *b, const struct stk_diff_cells *c, const ui
                      bool sgn, const char *prefix)
 {
     size_t ncells = c->nstart * c->npat;
-    size_t count = 0;
-    for (size_t i = 0; i < ncells; i++)
-        count += set[i / 8] >> (i % 8) & 1;
     if (c->approx) {
         /* approximate cells: which masked equality holds */
         stk_buf_printf(b, "%s ~ {", name);
