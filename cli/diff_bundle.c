@@ -207,6 +207,12 @@ static enum stk_diff_dir mount_dir(const struct stk_bundle_mount *m, bool added)
     return STK_DIFF_CHANGED;
 }
 
+static bool idmap_eq(const struct stk_bundle_idmap *a, const struct stk_bundle_idmap *b)
+{
+    return a->inside == b->inside && a->outside == b->outside && a->count == b->count &&
+           a->outside_caller == b->outside_caller;
+}
+
 static void diff_isolation(const struct stk_bundle *a, const struct stk_bundle *b, struct stk_diff *out)
 {
     const struct stk_bundle_isolation *x = &a->iso, *y = &b->iso;
@@ -225,9 +231,9 @@ static void diff_isolation(const struct stk_bundle *a, const struct stk_bundle *
                      str_or(y->hostname, "(unchanged)"));
     bool maps = x->nuidmap == y->nuidmap && x->ngidmap == y->ngidmap;
     for (size_t i = 0; maps && i < x->nuidmap; i++)
-        maps = memcmp(&x->uidmap[i], &y->uidmap[i], sizeof x->uidmap[i]) == 0;
+        maps = idmap_eq(&x->uidmap[i], &y->uidmap[i]);
     for (size_t i = 0; maps && i < x->ngidmap; i++)
-        maps = memcmp(&x->gidmap[i], &y->gidmap[i], sizeof x->gidmap[i]) == 0;
+        maps = idmap_eq(&x->gidmap[i], &y->gidmap[i]);
     if (!maps)
         stk_diff_add(out, STK_DIFF_CHANGED, "namespaces", "uid/gid maps", "(old maps)", "(new maps)");
     cmp_flag(out, "filesystem", "private filesystem view", x->fs, y->fs, true);
@@ -360,7 +366,7 @@ static void diff_cgroup_lsm(const struct stk_bundle *a, const struct stk_bundle 
         cmp_opt_str(out, "lsm", "apparmor profile name", x->apparmor.profile, y->apparmor.profile, "(none)");
         cmp_flag(out, "lsm", "apparmor optional", x->apparmor.optional, y->apparmor.optional, false);
         if (x->apparmor.binary_len != y->apparmor.binary_len ||
-            (x->apparmor.binary && memcmp(x->apparmor.binary, y->apparmor.binary, x->apparmor.binary_len) != 0))
+            (x->apparmor.binary_len && x->apparmor.binary && y->apparmor.binary && memcmp(x->apparmor.binary, y->apparmor.binary, x->apparmor.binary_len) != 0))
             stk_diff_add(out, STK_DIFF_CHANGED, "lsm", "apparmor compiled profile", "(old)", "(new)");
     }
 }

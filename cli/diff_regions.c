@@ -264,7 +264,8 @@ void stk_diff_seccomp_items(const struct stk_diff_seccomp *s, struct stk_diff *o
     for (size_t i = 0; i < s->nreg; i++)
         region_items(&s->reg[i], out);
     /* regions come out in merge order: sort for a stable report */
-    qsort(out->v + first, out->n - first, sizeof *out->v, cmp_item);
+    if (out->n > first)
+        qsort(out->v + first, out->n - first, sizeof *out->v, cmp_item);
     if (s->approximate)
         out->approximate = true;
 }
