@@ -330,6 +330,22 @@ TEST(diff_clone_mask_named)
     free(t);
 }
 
+TEST(diff_names_limits_and_namespaces)
+{
+    char *t = diff_text("policy p { rlimit nofile 1024 4096\n namespaces pid, net\n cgroup { memory.max 256M } }",
+                        "policy p { rlimit nofile 1024 8192\n namespaces pid\n cgroup { memory.max 128M } }");
+    CHECK_CONTAINS(t, "loosened rlimits: rlimit nofile (soft/hard): 1024/4096 -> 1024/8192\n");
+    CHECK_CONTAINS(t, "loosened namespaces: namespace net: new -> shared\n");
+    CHECK_CONTAINS(t, "tightened cgroup: cgroup memory.max: 268435456 -> 134217728\n");
+    CHECK(strstr(t, "namespace pid") == NULL);
+    free(t);
+    /* the same policy twice: nothing */
+    t = diff_text("policy p { rlimit nofile 1024 4096\n namespaces pid, net }",
+                  "policy p { rlimit nofile 1024 4096\n namespaces pid, net }");
+    CHECK_STR(t, "");
+    free(t);
+}
+
 /* A mask wider than the exact limit: flagged approximate, and the changed
  * masked equality is still found. */
 TEST(diff_wide_mask_approximate)
@@ -365,6 +381,7 @@ int main(void)
     RUN(diff_names_landlock_path_added);
     RUN(diff_names_identity_and_nnp);
     RUN(diff_clone_mask_named);
+    RUN(diff_names_limits_and_namespaces);
     RUN(diff_wide_mask_approximate);
     return test_summary();
 }
