@@ -9,6 +9,7 @@
 #include "consts.h"
 #include "diff.h"
 #include "ir/ir.h"
+#include "seccomp/bpf_gen.h"
 #include "sigs.h"
 #include "syscalls.h"
 #include "util.h"
@@ -38,11 +39,23 @@ static const char *const_prefix(const char *sc, const char *arg)
         return "PR_";
     if (strncmp(sc, "clone", 5) == 0 && strcmp(arg, "flags") == 0)
         return "CLONE_";
+    if (strcmp(sc, "execveat") == 0 && strcmp(arg, "flags") == 0)
+        return "AT_";
+    size_t n = strlen(arg);
+    if (n >= 2 && strcmp(arg + n - 2, "fd") == 0)
+        return "FD"; /* the enforcer's exec descriptor */
     return NULL;
 }
 
 static void put_value(struct stk_buf *b, uint32_t v, bool sgn, const char *prefix)
 {
+    if (prefix && strcmp(prefix, "FD") == 0) {
+        if (v == STK_EXEC_FD_PLACEHOLDER) {
+            stk_buf_puts(b, "EXEC_FD");
+            return;
+        }
+        prefix = NULL;
+    }
     if (prefix) {
         size_t pl = strlen(prefix);
         for (size_t i = 0; i < stk_const_count; i++)
