@@ -505,7 +505,16 @@ int stk_diff_seccomp_run(const struct sock_filter *a, size_t alen, const struct 
     struct walk w = {{a, b}, {alen, blen}, out, {NULL}, {0}, {0}, err, errlen};
     for (int i = 0; i < STK_DIFF_WORDS; i++)
         w.cell[i] = -1;
-    int rc = explore(&w);
+    /* refuse what the walk cannot follow before walking: a program may end
+     * without ever reading a word (and so without a scan on the way) */
+    struct word_preds none = {0};
+    int rc = scan(a, alen, w.cell, w.val, -1, &none, err, errlen);
+    if (rc == 0)
+        rc = scan(b, blen, w.cell, w.val, -1, &none, err, errlen);
+    free(none.b);
+    free(none.keys);
+    if (rc == 0)
+        rc = explore(&w);
     if (rc == 0)
         merge(out);
     return rc;

@@ -369,6 +369,23 @@ TEST(diff_wide_mask_approximate)
     stk_bpf_prog_free(&b);
 }
 
+/* A program outside the generator's shape is refused, naming the instruction,
+ * even when it reads no word of seccomp_data. */
+TEST(diff_refuses_unsupported_program)
+{
+    struct sock_filter len_ret[] = {BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0), BPF_STMT(BPF_RET | BPF_A, 0)};
+    struct sock_filter allow[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+    struct stk_diff_seccomp s;
+    char err[256] = "";
+    CHECK(stk_diff_seccomp_run(allow, 1, len_ret, 2, &s, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "instruction 0: opcode");
+    stk_diff_seccomp_free(&s);
+    /* no program on either side: both allow everything */
+    CHECK(stk_diff_seccomp_run(NULL, 0, allow, 1, &s, err, sizeof err) == 0);
+    CHECK_INT(s.nreg, 0);
+    stk_diff_seccomp_free(&s);
+}
+
 int main(void)
 {
     RUN(diff_property_random_pairs);
@@ -383,5 +400,6 @@ int main(void)
     RUN(diff_clone_mask_named);
     RUN(diff_names_limits_and_namespaces);
     RUN(diff_wide_mask_approximate);
+    RUN(diff_refuses_unsupported_program);
     return test_summary();
 }
