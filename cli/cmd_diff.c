@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "bundle/bundle.h"
-#include "bundle/bundle_write.h"
 #include "cli.h"
 #include "commands.h"
 #include "diff.h"
@@ -61,30 +60,20 @@ static struct stk_bundle *load_input(const char *path, const struct stk_compile_
         }
         return b;
     }
+    /* every stage, as `compile` runs it: what compile refuses, diff refuses */
     struct stk_diags ds;
     stk_diags_init(&ds);
-    struct stk_policy_ir *ir = stk_compile_file(path, opts, &ds);
+    struct stk_pipeline_req req = {.path = path, .opts = opts};
+    struct stk_pipeline_out out = {0};
+    bool ok = stk_pipeline(&req, &ds, &out);
     stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
     stk_diags_free(&ds);
-    if (!ir)
-        return NULL;
-    struct stk_bpf_prog prog;
-    char err[256];
-    if (stk_bpf_generate(ir, &prog, err, sizeof err) != 0) {
-        fprintf(stderr, "stockade diff: %s: %s\n", path, err);
-        stk_policy_ir_free(ir);
-        return NULL;
-    }
-    struct stk_buf out = {0};
-    stk_bundle_write(ir, &prog, &out);
-    if (stk_bundle_read(out.data, out.len, &b, &e) < 0) {
+    if (ok && stk_bundle_read(out.bundle.data, out.bundle.len, &b, &e) < 0) {
         stk_err_report(&e, stderr);
         b = NULL;
     }
-    stk_buf_free(&out);
-    stk_bpf_prog_free(&prog);
-    stk_policy_ir_free(ir);
-    return b;
+    stk_pipeline_out_free(&out);
+    return ok ? b : NULL;
 }
 
 static void json_str(FILE *o, const char *s)
