@@ -12,7 +12,7 @@ BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-d
 # systemd: systemd-analyze security --offline, compared with stockade score (docs/score.md)
 # LSM generators: secilc + Debian's reference policy (its module store; pp ->
 # CIL from policycoreutils), apparmor_parser and its features file (apparmor)
-TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor"
+TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor"
 # benchmarks: peers measured in the same run
 BENCH_PKGS="bubblewrap firejail hyperfine"
 # the QEMU rig (make check-vm): the emulator, the guest's shell, packing, the
