@@ -199,7 +199,7 @@ while IFS=$'\t' read -r -d '' name envs cmd; do
         v=$(junit_ok "$R/stockade-junit.xml" 2>&1)
         [ "$rc" -eq 0 ] && [ -z "$v" ] && pass github_test_junit || fail github_test_junit "rc=$rc $v $(head -c 300 "$T/err")" ;;
     score)
-        [ "$rc" -eq 0 ] && grep -q 'policy web: exposure' "$T/out" && pass github_score || fail github_score "rc=$rc $(head -c 300 "$T/out$T/err")" ;;
+        [ "$rc" -eq 0 ] && grep -q 'policy web: exposure' "$T/out" && pass github_score || fail github_score "rc=$rc $(head -c 300 "$T/out" "$T/err")" ;;
     "diff against the base branch")
         if [ "$rc" -eq 0 ] && grep -q '^\*\*1 loosened\*\*' "$R/diff.md" && grep -q 'cap_net_admin' "$R/diff.md" &&
             grep -qx 'loosened=1' "$T/gh_output"; then
