@@ -156,8 +156,8 @@ fi
     git push -q origin main
     git fetch -q origin
     git checkout -q -b change
-    # the change: one more capability and one more syscall (loosened)
-    sed -i 's/capabilities { keep net_bind_service }/capabilities { keep net_bind_service, net_admin }/' policies/web.stk
+    # the change: a higher limit on open files (loosened; the tests do not pin it)
+    sed -i 's/rlimit nofile 1024 4096/rlimit nofile 1024 8192/' policies/web.stk
     git commit -qam loosen
 ) >"$T/setup.log" 2>&1 || { fail ci_scratch_repo "$(cat "$T/setup.log")"; exit 1; }
 git -C "$R" diff --quiet main change -- policies/web.stk && fail ci_scratch_repo "the change did not apply"
@@ -197,11 +197,17 @@ while IFS=$'\t' read -r -d '' name envs cmd; do
         [ "$rc" -eq 0 ] && [ -z "$v" ] && pass github_check_sarif || fail github_check_sarif "rc=$rc $v $(head -c 300 "$T/err")" ;;
     test)
         v=$(junit_ok "$R/stockade-junit.xml" 2>&1)
-        [ "$rc" -eq 0 ] && [ -z "$v" ] && pass github_test_junit || fail github_test_junit "rc=$rc $v $(head -c 300 "$T/err")" ;;
+        [ "$rc" -eq 0 ] && [ -z "$v" ] && pass github_test_junit || fail github_test_junit "rc=$rc $v $(head -c 300 "$T/err")"
+        # a change the tests pin (one more capability) fails the step, and the report says which
+        sed -i 's/capabilities { keep net_bind_service }/capabilities { keep net_bind_service, net_admin }/' "$R/policies/web.stk"
+        run_block "$name" "$envs" "$cmd"
+        nf=$("$PY" -c 'import sys, xml.etree.ElementTree as ET; print(len(ET.parse(sys.argv[1]).getroot().findall(".//testcase/failure")))' "$R/stockade-junit.xml" 2>&1)
+        git -C "$R" checkout -q -- policies
+        [ "$rc" -eq 1 ] && [ "$nf" = 1 ] && pass github_test_fails_pinned_change || fail github_test_fails_pinned_change "rc=$rc failures=$nf" ;;
     score)
         [ "$rc" -eq 0 ] && grep -q 'policy web: exposure' "$T/out" && pass github_score || fail github_score "rc=$rc $(head -c 300 "$T/out" "$T/err")" ;;
     "diff against the base branch")
-        if [ "$rc" -eq 0 ] && grep -q '^\*\*1 loosened\*\*' "$R/diff.md" && grep -q 'cap_net_admin' "$R/diff.md" &&
+        if [ "$rc" -eq 0 ] && grep -q '^\*\*1 loosened\*\*' "$R/diff.md" && grep -q 'rlimit nofile' "$R/diff.md" &&
             grep -qx 'loosened=1' "$T/gh_output"; then
             pass github_diff_comment
         else
@@ -227,7 +233,7 @@ while IFS=$'\t' read -r -d '' name envs cmd; do
     cq=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])))' "$R/gl-code-quality.json" 2>&1)
     # the merge request loosens the policy: the job fails (exit 1), every report is there
     if [ "$rc" -eq 1 ] && [ -z "$(sarif_ok "$R/stockade.sarif")" ] && [ "$cq" = "[]" ] &&
-        grep -q 'cap_net_admin' "$R/diff.md"; then
+        grep -q 'rlimit nofile' "$R/diff.md"; then
         pass gitlab_job
     else
         fail gitlab_job "rc=$rc cq=$cq $(head -c 400 "$T/err")"
