@@ -7,6 +7,7 @@
 
 #include "front/embedded.h"
 #include "sema/sema.h"
+#include "sema/sema_test.h"
 #include "util.h"
 
 /* The policy a command works on: the one named, or the last one defined in
@@ -81,6 +82,7 @@ bool stk_check_file(const char *path, const struct stk_compile_opts *opts, struc
             stk_policy_ir_free(stk_policy_resolve(&u, &u.policies[i]));
         }
         (void)any; /* a file of only groups is fine to check */
+        stk_tests_check(&u); /* test blocks: checked, not run */
     }
     stk_unit_free(&u);
     return ds->nerrors == before;

@@ -1,0 +1,197 @@
+/* cmd_test.c — `stockade test`: run the test blocks of policy files.
+ * Each tested policy is compiled to its bundle; seccomp expectations run the
+ * bundle's BPF program, the others read the bundle back (cli/test_eval.c).
+ * Exit 0: every expectation holds; 1: one failed; 2: errors or usage. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle/bundle_write.h"
+#include "cli.h"
+#include "commands.h"
+#include "test_eval.h"
+#include "test_report.h"
+
+static const char test_usage[] =
+    "usage: stockade test [OPTIONS] FILE...\n"
+    "\n"
+    "Run the test blocks (`test NAME for POLICY { expect ... }`) of policy files.\n"
+    "Each tested policy is compiled as `stockade compile` would; seccomp\n"
+    "expectations run the compiled BPF program on the call (for every\n"
+    "architecture the policy filters, or the one named by `on ARCH`), the others\n"
+    "are checked against the compiled bundle.  One line per expectation: PASS or\n"
+    "FAIL, its location, and what the policy actually does.\n"
+    "\n"
+    "options:\n"
+    "  --format=text|json   text (default), or one JSON object per expectation per\n"
+    "                       line (diagnostics of broken files as `check` prints them)\n"
+    "  --junit=FILE         also write a JUnit XML report to FILE\n"
+    "  -I DIR               also look for included files in DIR\n"
+    "  --color=auto|always|never  (diagnostics)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "exit status: 0 every expectation holds, 1 an expectation failed,\n"
+    "2 errors in a policy or a test (as `stockade check` reports them), usage or I/O\n";
+
+/* The compiled form of one tested policy. */
+struct tested {
+    struct stk_policy_ir *ir;
+    struct stk_bundle *b;
+};
+
+static bool compile_policy(struct stk_unit *u, const char *name, struct tested *t, const char *path)
+{
+    struct stk_policy_sym *p = stk_unit_policy(u, name);
+    if (!p)
+        return false;
+    t->ir = stk_policy_resolve(u, p);
+    if (!t->ir || u->ds->nerrors)
+        return false;
+    struct stk_bpf_prog prog = {0};
+    char err[256];
+    if (stk_bpf_generate(t->ir, &prog, err, sizeof err) != 0) {
+        fprintf(stderr, "stockade test: %s: policy %s: %s\n", path, name, err);
+        return false;
+    }
+    struct stk_buf out = {0};
+    stk_bundle_write(t->ir, &prog, &out);
+    stk_bpf_prog_free(&prog);
+    struct stk_err e;
+    int rc = stk_bundle_read(out.data, out.len, &t->b, &e);
+    stk_buf_free(&out);
+    if (rc != 0) {
+        fprintf(stderr, "stockade test: %s: policy %s: the bundle does not read back: %s\n", path, name, e.msg);
+        return false;
+    }
+    return true;
+}
+
+/* Run one file's tests into rep; false if the file or its tests have errors. */
+static bool run_file(const char *path, const struct stk_compile_opts *opts, struct stk_diags *ds,
+                     struct stk_test_report *rep)
+{
+    size_t before = ds->nerrors;
+    struct stk_unit u = {.ds = ds, .opts = opts};
+    struct stk_tests tests = {0};
+    bool ok = stk_unit_load_file(&u, path) && ds->nerrors == before;
+    if (ok)
+        stk_tests_resolve(&u, &tests);
+    if (ok && tests.n == 0 && ds->nerrors == before) {
+        struct stk_loc none = {.file = u.files[0]->file};
+        stk_warning(ds, "no-tests", none, "no test blocks in this file");
+    }
+    /* Each tested policy once (unique names; tests point at their entry). */
+    struct tested *compiled = stk_xcalloc(tests.n ? tests.n : 1, sizeof *compiled);
+    size_t *which = stk_xcalloc(tests.n ? tests.n : 1, sizeof *which);
+    size_t ncompiled = 0;
+    for (size_t i = 0; ok && ds->nerrors == before && i < tests.n; i++) {
+        size_t j = 0;
+        while (j < i && strcmp(tests.v[j].policy, tests.v[i].policy) != 0)
+            j++;
+        if (j < i) {
+            which[i] = which[j];
+            continue;
+        }
+        which[i] = ncompiled++;
+        if (!compile_policy(&u, tests.v[i].policy, &compiled[which[i]], path))
+            ok = false;
+    }
+    ok = ok && ds->nerrors == before;
+    for (size_t i = 0; ok && i < tests.n; i++) {
+        const struct tested *c = &compiled[which[i]];
+        for (size_t k = 0; k < tests.v[i].n; k++) {
+            const struct stk_expect *x = &tests.v[i].v[k];
+            struct stk_buf actual = {0};
+            bool pass = stk_test_eval(x, c->ir, c->b, &actual);
+            const struct stk_source *src = stk_diags_source(ds, x->loc.file);
+            stk_test_report_add(rep, src ? src->path : path, x->loc, tests.v[i].name, tests.v[i].policy, x->text,
+                                pass, actual.data ? actual.data : "");
+            stk_buf_free(&actual);
+        }
+    }
+    free(which);
+    for (size_t i = 0; i < tests.n; i++) {
+        stk_policy_ir_free(compiled[i].ir);
+        if (compiled[i].b)
+            stk_bundle_free(compiled[i].b);
+    }
+    free(compiled);
+    stk_tests_free(&tests);
+    stk_unit_free(&u);
+    return ok;
+}
+
+int stk_cmd_test(int argc, char **argv)
+{
+    bool json = false;
+    const char *junit = NULL;
+    int color = -1;
+    const char **incs = NULL;
+    size_t ninc = 0, capinc = 0;
+    static const struct option lopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"junit", required_argument, NULL, 'j'},
+        {"color", required_argument, NULL, 'c'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, rc = 0;
+    optind = 1;
+    while (rc == 0 && (c = getopt_long(argc, argv, "I:h", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0) {
+                json = strcmp(optarg, "json") == 0;
+            } else {
+                fprintf(stderr, "stockade test: unknown format '%s' (text or json)\n", optarg);
+                rc = 2;
+            }
+            break;
+        case 'j': junit = optarg; break;
+        case 'c':
+            color = stk_cli_color(optarg);
+            if (color < -1) {
+                fprintf(stderr, "stockade test: --color takes auto, always or never\n");
+                rc = 2;
+            }
+            break;
+        case 'I': STK_PUSH(incs, ninc, capinc, optarg); break;
+        case 'h':
+            fputs(test_usage, stdout);
+            rc = -1;
+            break;
+        default: rc = 2; break;
+        }
+    }
+    if (rc == 0 && optind >= argc) {
+        fprintf(stderr, "stockade test: no files given\n%s", test_usage);
+        rc = 2;
+    }
+    if (rc) {
+        free(incs);
+        return rc < 0 ? 0 : rc;
+    }
+    struct stk_compile_opts opts = {.include_dirs = incs, .ninclude_dirs = ninc};
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_test_report rep = {0};
+    bool ok = true;
+    for (int i = optind; i < argc; i++)
+        ok = run_file(argv[i], &opts, &ds, &rep) && ok;
+    if (json) {
+        stk_diags_print(&ds, stdout, STK_DIAG_JSON, false);
+        stk_test_report_json(&rep, stdout);
+    } else {
+        stk_diags_print(&ds, stderr, STK_DIAG_TEXT, color < 0 ? stk_cli_want_color(STDERR_FILENO) : color == 1);
+        stk_test_report_text(&rep, stdout);
+        fprintf(stderr, "%zu passed, %zu failed%s\n", rep.n - rep.nfailed, rep.nfailed,
+                ok ? "" : "; errors in the policies or tests (nothing was run for those files)");
+    }
+    if (junit && stk_test_report_junit(&rep, junit) != 0)
+        ok = false;
+    rc = !ok || ds.nerrors ? 2 : rep.nfailed ? 1 : 0;
+    stk_test_report_free(&rep);
+    stk_diags_free(&ds);
+    free(incs);
+    return rc;
+}
