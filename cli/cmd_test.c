@@ -75,9 +75,10 @@ static bool run_file(const char *path, const struct stk_compile_opts *opts, stru
     size_t before = ds->nerrors;
     struct stk_unit u = {.ds = ds, .opts = opts};
     struct stk_tests tests = {0};
-    bool ok = stk_unit_load_file(&u, path) && ds->nerrors == before;
-    if (ok)
-        stk_tests_resolve(&u, &tests);
+    bool loaded = stk_unit_load_file(&u, path);
+    if (loaded)
+        stk_tests_resolve(&u, &tests); /* after syntax errors too: report every error, as check does */
+    bool ok = loaded && ds->nerrors == before;
     if (ok && tests.n == 0 && ds->nerrors == before) {
         struct stk_loc none = {.file = u.files[0]->file};
         stk_warning(ds, "no-tests", none, "no test blocks in this file");

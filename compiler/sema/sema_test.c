@@ -132,7 +132,9 @@ static bool seccomp_expect(struct stk_unit *u, const struct stk_stmt *s, struct 
                 size_t nk = 0;
                 for (size_t j = 0; sig && j < sig->nargs; j++)
                     known[nk++] = sig->args[j].name;
-                stk_sema_suggest(u, "bad-argument", w->loc, "argument of this syscall", w->text, known, nk);
+                char *what = stk_xasprintf("%s argument", sw->text);
+                stk_sema_suggest(u, "bad-argument", w->loc, what, w->text, known, nk);
+                free(what);
                 ok = false;
                 continue;
             }
