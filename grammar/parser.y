@@ -85,7 +85,7 @@ static void yyerror(YYLTYPE *loc, void *scanner, struct stk_lexer *lx, const cha
 %token <kv> ASSIGN "NAME=VALUE"
 %token <op> CMP "comparison"
 %token INCLUDE "include" GROUP "group" POLICY "policy" EXTENDS "extends" SECCOMP "seccomp"
-%token IF "if" IN "in" NOT "not"
+%token IF "if" IN "in" NOT "not" TEST "test"
 %token NEWLINE "end of line" ANDAND "&&" OROR "||"
 
 %type <word> arg sname actarg
@@ -139,16 +139,13 @@ item:
             $$ = stk_item_new(STK_I_POLICY, @1); $$->name = $2; $$->name_loc = @2;
             $$->extends = $4; $$->extends_loc = @4; $$->body = $5;
         }
-    | WORD tname WORD WORD tblock {
-            /* test NAME for POLICY { expect ... } (the words are not keywords) */
+    | TEST tname WORD WORD tblock {
+            /* test NAME for POLICY { expect ... } (`test` is a keyword only here, `for` never) */
             $$ = stk_item_new(STK_I_TEST, @1); $$->name = $2; $$->name_loc = @2;
             $$->extends = $4; $$->extends_loc = @4; $$->body = $5;
-            if (strcmp($1, "test") != 0)
-                stk_lex_error(lx, @1, "expected include, group, policy or test at the top level",
-                              "a test block is written: test NAME for POLICY { expect ... }");
-            else if (strcmp($3, "for") != 0)
+            if (strcmp($3, "for") != 0)
                 stk_lex_error(lx, @3, "expected 'for' after the test's name", "test NAME for POLICY { expect ... }");
-            free($1); free($3);
+            free($3);
         }
     ;
 
@@ -319,7 +316,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, struct 
     (void)scanner;
     if (lx->stop)
         return 0;
-    enum { MAXEXP = 6 };
+    enum { MAXEXP = 7 };
     yysymbol_kind_t exp[MAXEXP];
     int n = yypcontext_expected_tokens(ctx, exp, MAXEXP);
     yysymbol_kind_t tok = yypcontext_token(ctx);

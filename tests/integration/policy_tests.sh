@@ -188,6 +188,8 @@ test t2 for p {
     frobnicate
 }
 tset t3 for p { expect allow read }
+test t2 for p {
+}
 EOF
 expect_diag() { # NAME FILE:LINE:COL CODE TEXT [HINT]
     if has "$err" "$2: error: $4 [$3]" && { [ -z "${5:-}" ] || has "$err" "hint: $5"; }; then
@@ -213,7 +215,10 @@ for cmd in check test; do
     expect_diag ${cmd}_too_many_args "$B:15:34" bad-argument "socket takes 3 arguments"
     expect_diag ${cmd}_bad_errno "$B:16:18" unknown-errno "unknown errno name 'EBADERRNO'"
     expect_diag ${cmd}_not_expect "$B:17:5" bad-expectation "a test block holds only 'expect' lines, found 'frobnicate'"
-    expect_diag ${cmd}_not_test "$B:19:1" syntax "expected include, group, policy or test at the top level"
+    expect_diag ${cmd}_not_test "$B:19:1" syntax "expected end of file, include, group, policy, test, end of line or ';', found 'tset'"
+    expect_diag ${cmd}_duplicate_test "$B:20:6" duplicate-test "test 't2' is already defined"
+    has "$err" "$B:20:6: warning: test 't2' has no expectations [empty-test]" && pass "${cmd}_empty_test" ||
+        fail "${cmd}_empty_test" "$err"
 done
 run test --format=json "$B"
 python3 -c '
