@@ -115,8 +115,13 @@ static bool seccomp_expect(struct stk_unit *u, const struct stk_stmt *s, struct 
         stk_error(u->ds, "bad-expectation", a->v[i].loc, "unexpected '%s' after the syscall", a->v[i].text);
         return false;
     }
-    if (!s->has_call || s->call_word != nact)
+    if (!s->has_call)
         return true;
+    if (s->call_word != nact) {
+        stk_error(u->ds, "bad-expectation", a->v[s->call_word].loc,
+                  "the call's arguments go right after the syscall: expect ACTION SYSCALL(ARGS) [on ARCH]");
+        return false;
+    }
     const struct stk_sig *sig = stk_sig_lookup(sw->text);
     size_t maxargs = sig ? sig->nargs : 6;
     bool ok = true;
@@ -266,7 +271,7 @@ static bool resolve_expect(struct stk_unit *u, const struct stk_stmt *s, struct 
         return false;
     }
     const struct stk_word *k = &s->args.v[0];
-    if (s->has_call && strcmp(k->text, "capabilities") != 0 && !is_action(k->text)) {
+    if (s->has_call && !is_action(k->text)) {
         stk_error(u->ds, "bad-expectation", k->loc, "a call is expected after an action, e.g. expect allow %s(...)",
                   s->args.v[s->call_word].text);
         return false;

@@ -190,6 +190,10 @@ test t2 for p {
 tset t3 for p { expect allow read }
 test t2 for p {
 }
+test t5 for p {
+    expect allow read on x86_64(1)
+    expect user read(1)
+}
 EOF
 expect_diag() { # NAME FILE:LINE:COL CODE TEXT [HINT]
     if has "$err" "$2: error: $4 [$3]" && { [ -z "${5:-}" ] || has "$err" "hint: $5"; }; then
@@ -216,6 +220,8 @@ for cmd in check test; do
     expect_diag ${cmd}_bad_errno "$B:16:18" unknown-errno "unknown errno name 'EBADERRNO'"
     expect_diag ${cmd}_not_expect "$B:17:5" bad-expectation "a test block holds only 'expect' lines, found 'frobnicate'"
     expect_diag ${cmd}_not_test "$B:19:1" syntax "expected end of file, include, group, policy, test, end of line or ';', found 'tset'"
+    expect_diag ${cmd}_call_not_after_syscall "$B:23:26" bad-expectation "the call's arguments go right after the syscall: expect ACTION SYSCALL(ARGS) [on ARCH]"
+    expect_diag ${cmd}_call_without_action "$B:24:12" bad-expectation "a call is expected after an action, e.g. expect allow read(...)"
     expect_diag ${cmd}_duplicate_test "$B:20:6" duplicate-test "test 't2' is already defined"
     has "$err" "$B:20:6: warning: test 't2' has no expectations [empty-test]" && pass "${cmd}_empty_test" ||
         fail "${cmd}_empty_test" "$err"
