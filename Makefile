@@ -61,7 +61,8 @@ ATESTLIB_OBJ := $(patsubst %.c,$(AOBJ)/%.o,$(TESTLIB_SRC))
 UNIT_BINS  := $(addprefix $(BUILD)/tests/,$(UNIT_NAMES))
 AUNIT_BINS := $(addprefix $(BUILD)/asan/tests/,$(UNIT_NAMES))
 TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
-INTEG_TESTS  := $(sort $(wildcard tests/integration/*.sh))
+# tests/integration/lib.sh holds the helpers the scripts source: not a test.
+INTEG_TESTS  := $(sort $(filter-out tests/integration/lib.sh,$(wildcard tests/integration/*.sh)))
 
 .PHONY: all check unit-check check-vm vm-check demo fuzz bench deps deps-test deps-bench deps-vm clang clean man
 .DELETE_ON_ERROR:

@@ -11,6 +11,7 @@ bool stk_cli_want_color(int fd);
 
 #include <stddef.h>
 
+#include "diag_out.h"
 #include "ir/ir.h"
 #include "pipeline.h"
 
@@ -24,6 +25,7 @@ struct stk_cli_common {
     const char *arch;
     bool embed_lsm;                /* compile --embed-lsm */
     const char *apparmor_features; /* compile --apparmor-features=FILE */
+    struct stk_cli_diag_out diag;  /* --format, --sarif-root */
     int optind;
 };
 int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_common *c);

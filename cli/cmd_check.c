@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "diag_out.h"
 #include "commands.h"
 #include "pipeline.h"
 #include "util.h"
@@ -19,8 +20,11 @@ static const char check_usage[] =
     "rules that can never apply.  Every problem in every file is reported.\n"
     "\n"
     "options:\n"
-    "  --format=text|json   text (default): compiler-style messages on stderr;\n"
-    "                       json: one JSON object per diagnostic per line on stdout\n"
+    "  --format=text|json|sarif  text (default): compiler-style messages on stderr;\n"
+    "                       json: one JSON object per diagnostic per line on stdout;\n"
+    "                       sarif: one SARIF 2.1.0 log for all FILEs on stdout\n"
+    "  --sarif-root=DIR     SARIF file URIs relative to DIR (default: the working\n"
+    "                       directory)\n"
     "  -I DIR               also look for included files in DIR\n"
     "  -W no-CODE           do not report the lint finding CODE (e.g. -W no-shadowed-rule)\n"
     "  --allow-warnings     exit 0 when there are lint findings but no errors\n"
@@ -31,7 +35,7 @@ static const char check_usage[] =
 
 int stk_cmd_check(int argc, char **argv)
 {
-    enum stk_diag_format fmt = STK_DIAG_TEXT;
+    struct stk_cli_diag_out dout = {STK_DIAG_TEXT, NULL};
     bool allow_warnings = false;
     int color = -1;
     struct stk_diags ds;
@@ -39,7 +43,7 @@ int stk_cmd_check(int argc, char **argv)
     const char **incs = NULL;
     size_t ninc = 0, capinc = 0, capdisabled = 0;
     static const struct option lopts[] = {
-        {"format", required_argument, NULL, 'f'},  {"allow-warnings", no_argument, NULL, 'a'},
+        STK_CLI_DIAG_LOPTS,                        {"allow-warnings", no_argument, NULL, 'a'},
         {"color", required_argument, NULL, 'c'},   {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -48,16 +52,8 @@ int stk_cmd_check(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "I:W:h", lopts, NULL)) != -1) {
         switch (c) {
-        case 'f':
-            if (strcmp(optarg, "text") == 0)
-                fmt = STK_DIAG_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                fmt = STK_DIAG_JSON;
-            else {
-                fprintf(stderr, "stockade check: unknown format '%s' (text or json)\n", optarg);
-                rc = 2;
-            }
-            break;
+        case STK_OPT_FORMAT:
+        case STK_OPT_SARIF_ROOT: rc = stk_cli_diag_option(&dout, c, optarg, "check"); break;
         case 'a': allow_warnings = true; break;
         case 'c':
             color = stk_cli_color(optarg);
@@ -97,11 +93,8 @@ int stk_cmd_check(int argc, char **argv)
     int nfiles = argc - optind;
     for (int i = optind; i < argc; i++)
         stk_check_file(argv[i], &opts, &ds);
-    bool use_color = color < 0 ? stk_cli_want_color(STDERR_FILENO) : color == 1;
-    if (fmt == STK_DIAG_JSON) {
-        stk_diags_print(&ds, stdout, STK_DIAG_JSON, false);
-    } else {
-        stk_diags_print(&ds, stderr, STK_DIAG_TEXT, use_color);
+    int prc = stk_cli_diag_print(&ds, &dout, stdout, color);
+    if (dout.fmt == STK_DIAG_TEXT) {
         if (ds.nerrors || ds.nwarnings)
             fprintf(stderr, "%zu error%s and %zu warning%s in %d file%s\n", ds.nerrors, ds.nerrors == 1 ? "" : "s",
                     ds.nwarnings, ds.nwarnings == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s");
@@ -113,7 +106,7 @@ int stk_cmd_check(int argc, char **argv)
     for (size_t i = 0; i < ds.nd; i++)
         if (strcmp(ds.d[i].code, "io") == 0)
             io = true;
-    rc = io ? 2 : ds.nerrors ? 1 : (ds.nwarnings && !allow_warnings) ? 1 : 0;
+    rc = io || prc ? 2 : ds.nerrors ? 1 : (ds.nwarnings && !allow_warnings) ? 1 : 0;
     free(incs);
     stk_diags_free(&ds);
     return rc;

@@ -42,6 +42,8 @@ static const char compile_usage[] =
     "                  bundles and programs, standard output for listings; - = stdout)\n"
     "  --policy=NAME   compile this policy of the file (default: the last one)\n"
     "  -I DIR          also look for included files in DIR\n"
+    STK_CLI_DIAG_USAGE
+    "                     (JSON and SARIF go to standard error)\n"
     "  -h, --help      show this help\n"
     "\n"
     "exit status: 0 compiled, 1 the policy has errors, 2 usage or I/O error\n";
@@ -54,7 +56,7 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
         {"emit", required_argument, NULL, 'e'},   {"output", required_argument, NULL, 'o'},
         {"policy", required_argument, NULL, 'p'}, {"arch", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},         {"embed-lsm", no_argument, NULL, 'L'},
-        {"apparmor-features", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0},
+        {"apparmor-features", required_argument, NULL, 'F'}, STK_CLI_DIAG_LOPTS, {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
     c->emit = "bundle";
@@ -91,6 +93,11 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
                 c->apparmor_features = optarg;
             break;
         case 'p': c->opts.policy_name = optarg; break;
+        case STK_OPT_FORMAT:
+        case STK_OPT_SARIF_ROOT:
+            if (stk_cli_diag_option(&c->diag, ch, optarg, argv[0]))
+                return 2;
+            break;
         case 'a':
             if (!is_sim) {
                 fprintf(stderr, "stockade %s: --arch is an option of `sim`; use `arch` in the policy's seccomp block\n",
@@ -115,7 +122,10 @@ struct stk_policy_ir *stk_cli_compile(const char *path, struct stk_cli_common *c
     struct stk_diags ds;
     stk_diags_init(&ds);
     struct stk_policy_ir *ir = stk_compile_file(path, &c->opts, &ds);
-    stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
+    if (stk_cli_diag_print(&ds, &c->diag, stderr, -1) != 0) {
+        stk_policy_ir_free(ir);
+        ir = NULL;
+    }
     stk_diags_free(&ds);
     return ir;
 }
@@ -327,9 +337,10 @@ int stk_cmd_compile(int argc, char **argv)
     }
     if (rc == 0)
         rc = write_output(outpath, out.data ? out.data : "", out.len);
-    if (rc == 0 && strcmp(outpath, "-") != 0 && kind < 3)
+    bool quiet = c.diag.fmt != STK_DIAG_TEXT; /* standard error carries JSON or SARIF only */
+    if (rc == 0 && strcmp(outpath, "-") != 0 && kind < 3 && !quiet)
         fprintf(stderr, "stockade: wrote %s (%zu bytes, %zu seccomp instructions)\n", outpath, out.len, prog.len);
-    else if (rc == 0 && strcmp(outpath, "-") != 0)
+    else if (rc == 0 && strcmp(outpath, "-") != 0 && !quiet)
         fprintf(stderr, "stockade: wrote %s (%zu bytes)\n", outpath, out.len);
     free(outpath);
     stk_buf_free(&out);

@@ -32,6 +32,8 @@ static const char run_usage[] =
     "                     parent (see stockade(1))\n"
     "  --policy NAME      which policy of the file (default: the last one defined)\n"
     "  -I DIR             also look for included files in DIR\n"
+    STK_CLI_DIAG_USAGE
+    "                     (JSON and SARIF go to standard error)\n"
     "  -h, --help         show this help\n"
     "\n"
     "exit status: COMMAND's own (128+N if it died of signal N); 125 if the policy\n"
@@ -45,9 +47,11 @@ int stk_cmd_run(int argc, char **argv)
         {"report", optional_argument, NULL, 'r'},
         {"policy", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
+        STK_CLI_DIAG_LOPTS,
         {NULL, 0, NULL, 0},
     };
     bool dry_run = false, report = false;
+    struct stk_cli_diag_out dout = {STK_DIAG_TEXT, NULL};
     const char *report_path = NULL;
     struct stk_compile_opts copts = {0};
     const char **incs = NULL;
@@ -67,6 +71,13 @@ int stk_cmd_run(int argc, char **argv)
             }
             break;
         case 'p': copts.policy_name = optarg; break;
+        case STK_OPT_FORMAT:
+        case STK_OPT_SARIF_ROOT:
+            if (stk_cli_diag_option(&dout, c, optarg, "run")) {
+                free(incs);
+                return STK_EXIT_FAILURE;
+            }
+            break;
         case 'I': STK_PUSH(incs, ninc, capinc, optarg); break;
         case 'h':
             fputs(run_usage, stdout);
@@ -100,12 +111,16 @@ int stk_cmd_run(int argc, char **argv)
     struct stk_diags ds;
     stk_diags_init(&ds);
     struct stk_policy_ir *ir = path ? stk_compile_file(path, &copts, &ds) : stk_compile_default(&ds);
-    stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
+    if (stk_cli_diag_print(&ds, &dout, stderr, -1) != 0) {
+        stk_policy_ir_free(ir);
+        ir = NULL;
+    }
     stk_diags_free(&ds);
     free(incs);
     if (!ir) {
-        fprintf(stderr, "stockade: compile: %s has errors; nothing was executed\n",
-                path ? path : "the built-in default policy");
+        if (dout.fmt == STK_DIAG_TEXT) /* JSON and SARIF stay parseable; the exit status says it */
+            fprintf(stderr, "stockade: compile: %s has errors; nothing was executed\n",
+                    path ? path : "the built-in default policy");
         return STK_EXIT_FAILURE;
     }
     /* Always a filter: without a seccomp block it still refuses the

@@ -27,6 +27,8 @@ static const char sim_usage[] =
     "                  default: native)\n"
     "  --policy=NAME   the policy of the file to use (default: the last one)\n"
     "  -I DIR          also look for included files in DIR\n"
+    STK_CLI_DIAG_USAGE
+    "                     (JSON and SARIF go to standard error)\n"
     "  -h, --help      show this help\n"
     "\n"
     "exit status: 0 simulated, 1 the policy has errors, 2 usage error\n";
@@ -39,7 +41,7 @@ static const char explain_usage[] =
     "always-allowed (no filter run at all), the syscalls with argument checks, and\n"
     "the mean and maximum instructions executed per syscall number.\n"
     "\n"
-    "options: --policy=NAME, -I DIR, -h/--help (as for compile)\n";
+    "options: --policy=NAME, -I DIR, --format, --sarif-root, -h/--help (as for compile)\n";
 
 static bool parse_value(const char *s, uint64_t *v)
 {

@@ -17,7 +17,6 @@ extern const size_t stk_errno_count;
 extern const struct stk_const stk_errno_alias_table[];
 extern const size_t stk_errno_alias_count;
 
-#define SUGGEST_CAP 2u
 #define ERRNO_MAX 4095
 
 static const struct stk_const *find(const struct stk_const *tab, size_t n, const char *name)
@@ -48,33 +47,19 @@ bool stk_const_lookup(const char *name, int64_t *value)
     return true;
 }
 
-/* Suggestion for name among the entries of tabs[] that pass keep (NULL: all).
- * A case-insensitive exact match is returned at once ("af_inet" -> "AF_INET");
- * otherwise *best gets the name with the smallest edit distance up to
- * SUGGEST_CAP, ties going to the first one met (tables in order, each sorted
- * by name), and NULL is returned. */
-static const char *suggest_in(const struct stk_const *const *tabs, const size_t *counts,
-                              size_t ntabs, const char *name, bool (*keep)(const struct stk_const *),
-                              const char **best, unsigned *best_d)
+/* The closest name to name among the entries of tabs[] that pass keep
+ * (NULL: all), by the rule of stk_closest_offer (tables in order, each
+ * sorted by name). */
+static const char *suggest_in(const struct stk_const *const *tabs, const size_t *counts, size_t ntabs,
+                              const char *name, bool (*keep)(const struct stk_const *))
 {
+    struct stk_closest c;
+    stk_closest_init(&c, name);
     for (size_t t = 0; t < ntabs; t++)
-        for (size_t i = 0; i < counts[t]; i++) {
-            const struct stk_const *c = &tabs[t][i];
-            if ((!keep || keep(c)) && strcasecmp(name, c->name) == 0)
-                return c->name;
-        }
-    for (size_t t = 0; t < ntabs; t++)
-        for (size_t i = 0; i < counts[t]; i++) {
-            const struct stk_const *c = &tabs[t][i];
-            if (keep && !keep(c))
-                continue;
-            unsigned d = stk_edit_distance(name, c->name, SUGGEST_CAP);
-            if (d < *best_d) {
-                *best_d = d;
-                *best = c->name;
-            }
-        }
-    return NULL;
+        for (size_t i = 0; i < counts[t]; i++)
+            if (!keep || keep(&tabs[t][i]))
+                stk_closest_offer(&c, tabs[t][i].name);
+    return c.best;
 }
 
 const char *stk_const_suggest(const char *name)
@@ -83,10 +68,7 @@ const char *stk_const_suggest(const char *name)
         return NULL;
     const struct stk_const *tabs[1] = {stk_const_table};
     size_t counts[1] = {stk_const_count};
-    const char *best = NULL;
-    unsigned best_d = SUGGEST_CAP + 1;
-    const char *exact = suggest_in(tabs, counts, 1, name, NULL, &best, &best_d);
-    return exact ? exact : best;
+    return suggest_in(tabs, counts, 1, name, NULL);
 }
 
 static bool errno_name_ok(const char *name)
@@ -147,8 +129,5 @@ const char *stk_errno_suggest(const char *name)
         return NULL;
     const struct stk_const *tabs[2] = {stk_errno_table, stk_errno_alias_table};
     size_t counts[2] = {stk_errno_count, stk_errno_alias_count};
-    const char *best = NULL;
-    unsigned best_d = SUGGEST_CAP + 1;
-    const char *exact = suggest_in(tabs, counts, 2, name, errno_entry_ok, &best, &best_d);
-    return exact ? exact : best;
+    return suggest_in(tabs, counts, 2, name, errno_entry_ok);
 }

@@ -1,9 +1,12 @@
-/* edit_distance.c — the distance behind every "did you mean". */
+/* edit_distance.c — the distance and the closest-name rule behind every "did you mean". */
 #include "edit_distance.h"
 
 #include <string.h>
+#include <strings.h>
 
-unsigned stk_edit_distance(const char *a, const char *b, unsigned cap)
+/* Levenshtein distance, capped: returns cap+1 when larger (and for names
+ * longer than 64 bytes). */
+static unsigned edit_distance(const char *a, const char *b, unsigned cap)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
@@ -32,4 +35,33 @@ unsigned stk_edit_distance(const char *a, const char *b, unsigned cap)
         memcpy(prev, cur, sizeof(unsigned) * (lb + 1));
     }
     return prev[lb] > cap ? cap + 1 : prev[lb];
+}
+
+void stk_closest_init(struct stk_closest *c, const char *name)
+{
+    *c = (struct stk_closest){name, NULL, STK_CLOSEST_MAX_EDITS + 1, false};
+}
+
+void stk_closest_offer(struct stk_closest *c, const char *candidate)
+{
+    if (c->exact || !c->name || !candidate)
+        return;
+    if (strcasecmp(c->name, candidate) == 0) {
+        *c = (struct stk_closest){c->name, candidate, 0, true};
+        return;
+    }
+    unsigned d = edit_distance(c->name, candidate, STK_CLOSEST_MAX_EDITS);
+    if (d < c->dist) {
+        c->dist = d;
+        c->best = candidate;
+    }
+}
+
+const char *stk_closest_name(const char *name, const char *const *known, size_t n)
+{
+    struct stk_closest c;
+    stk_closest_init(&c, name);
+    for (size_t i = 0; i < n; i++)
+        stk_closest_offer(&c, known[i]);
+    return c.best;
 }

@@ -1,10 +1,29 @@
-/* edit_distance.h — Levenshtein distance between two names, for the
- * "did you mean" hints of the compiler and the tables' suggest functions. */
+/* edit_distance.h — the closest name, for every "did you mean" hint of the
+ * compiler and the tables' suggest functions. */
 #ifndef STK_EDIT_DISTANCE_H
 #define STK_EDIT_DISTANCE_H
 
-/* Levenshtein distance, capped: returns cap+1 when larger (and for names
- * longer than 64 bytes). */
-unsigned stk_edit_distance(const char *a, const char *b, unsigned cap);
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The one rule for "did you mean": a candidate equal to the name but for
+ * case wins at once ("READ" -> "read"); otherwise the candidate with the
+ * fewest edits (Levenshtein distance), at most STK_CLOSEST_MAX_EDITS, ties going to the first one
+ * offered; otherwise none. */
+#define STK_CLOSEST_MAX_EDITS 2u
+
+struct stk_closest {
+    const char *name; /* the unknown name */
+    const char *best; /* the closest candidate so far, or NULL */
+    unsigned dist;    /* its distance (0 for a match but for case) */
+    bool exact;       /* best matches name but for case */
+};
+
+/* Start a search for name; offer every candidate in turn; read .best. */
+void stk_closest_init(struct stk_closest *c, const char *name);
+void stk_closest_offer(struct stk_closest *c, const char *candidate);
+
+/* The closest of known[0..n) to name by the rule above, or NULL. */
+const char *stk_closest_name(const char *name, const char *const *known, size_t n);
 
 #endif

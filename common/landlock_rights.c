@@ -53,11 +53,6 @@ size_t stk_ll_fs_names(const char **out, size_t max)
     return n;
 }
 
-const char *stk_ll_scope_name(uint64_t bit)
-{
-    return bit == STK_LL_SCOPE_SIGNAL ? "signal" : bit == STK_LL_SCOPE_ABSTRACT_UNIX ? "abstract-unix" : NULL;
-}
-
 struct stk_ll_access stk_ll_abi_supports(int abi)
 {
     struct stk_ll_access a = {0, 0, 0};

@@ -72,8 +72,6 @@ int stk_ll_fs_abi(uint64_t bit);
 uint64_t stk_ll_fs_by_name(const char *name);
 /* Every filesystem right name, in bit order (for did-you-mean). */
 size_t stk_ll_fs_names(const char **out, size_t max);
-/* "signal", "abstract-unix"; NULL for an unknown bit. */
-const char *stk_ll_scope_name(uint64_t bit);
 
 /* The rights a kernel with Landlock ABI `abi` can handle (0: no Landlock). */
 struct stk_ll_access stk_ll_abi_supports(int abi);

@@ -36,6 +36,9 @@ struct stk_sig {
 /* Signature of a syscall by name, or NULL if the table has none (then only
  * arg0..arg5 may be used, each treated as an unsigned register-sized value). */
 const struct stk_sig *stk_sig_lookup(const char *syscall);
+/* The signature of syscall as seen on abi: the override for abi if there is
+ * one, else the base signature; NULL if the table has none. */
+const struct stk_sig *stk_sig_lookup_abi(const char *syscall, enum stk_abi abi);
 
 /* Resolve an argument reference ("fd", "arg2") for syscall on abi.
  * Returns the argument index 0..5 and sets *type, or -1 if unknown.

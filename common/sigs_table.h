@@ -23,8 +23,4 @@ extern const size_t stk_sig_count;
 extern const struct stk_sig_override stk_sig_overrides[];
 extern const size_t stk_sig_override_count;
 
-/* The signature of syscall as seen on abi: the override for abi if there is
- * one, else the base signature; NULL if the table has none. */
-const struct stk_sig *stk_sig_lookup_abi(const char *syscall, enum stk_abi abi);
-
 #endif

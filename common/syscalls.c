@@ -181,18 +181,9 @@ const char *stk_syscall_suggest(const char *name)
 {
     if (!name || !*name)
         return NULL;
-    /* A case-insensitive exact match beats everything ("READ" -> "read"). */
+    struct stk_closest c;
+    stk_closest_init(&c, name);
     for (size_t i = 0; i < stk_syscall_count; i++)
-        if (strcasecmp(name, stk_syscall_table[i].name) == 0)
-            return stk_syscall_table[i].name;
-    const char *best = NULL;
-    unsigned best_d = 3;
-    for (size_t i = 0; i < stk_syscall_count; i++) {
-        unsigned d = stk_edit_distance(name, stk_syscall_table[i].name, 2);
-        if (d < best_d) {
-            best_d = d;
-            best = stk_syscall_table[i].name;
-        }
-    }
-    return best_d <= 2 ? best : NULL;
+        stk_closest_offer(&c, stk_syscall_table[i].name);
+    return c.best;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag_sarif.h"
 #include "util.h"
 
 void stk_diags_init(struct stk_diags *ds)
@@ -79,14 +80,18 @@ bool stk_diags_file_full(const struct stk_diags *ds, struct stk_loc loc)
 bool stk_diag(struct stk_diags *ds, enum stk_severity sev, const char *code, struct stk_loc loc,
               const char *hint, const char *fmt, ...)
 {
-    if (sev == STK_SEV_WARNING && disabled(ds, code))
+    if (sev == STK_SEV_WARNING && disabled(ds, code)) {
+        ds->last_primary = 0;
         return false;
+    }
     if (sev == STK_SEV_WARNING && ds->werror)
         sev = STK_SEV_ERROR;
     if (sev == STK_SEV_ERROR && loc.file > 0 && loc.file < ds->nsrc) {
         size_t *n = &ds->errors_in_file[loc.file];
-        if (*n >= STK_MAX_ERRORS_PER_FILE)
+        if (*n >= STK_MAX_ERRORS_PER_FILE) {
+            ds->last_primary = 0;
             return false;
+        }
         if (++*n == STK_MAX_ERRORS_PER_FILE) {
             /* record this one and a note that we stop here */
             va_list ap;
@@ -97,11 +102,12 @@ bool stk_diag(struct stk_diags *ds, enum stk_severity sev, const char *code, str
             va_end(ap);
             stk_grow((void **)&ds->d, &ds->capd, ds->nd + 2, sizeof *ds->d);
             ds->d[ds->nd++] = (struct stk_diag){sev, code, loc, msg ? msg : stk_xstrdup(fmt),
-                                                hint ? stk_xstrdup(hint) : NULL};
+                                                hint ? stk_xstrdup(hint) : NULL, 0};
+            ds->last_primary = ds->nd;
             ds->d[ds->nd++] = (struct stk_diag){STK_SEV_NOTE, "too-many-errors", loc,
                                                 stk_xasprintf("too many errors (%d), stopping here",
                                                               STK_MAX_ERRORS_PER_FILE),
-                                                NULL};
+                                                NULL, 0};
             ds->nerrors++;
             return false;
         }
@@ -116,17 +122,23 @@ bool stk_diag(struct stk_diags *ds, enum stk_severity sev, const char *code, str
         exit(2);
     }
     /* The same finding at the same place is reported once (a parent policy
-     * is resolved again for each policy that extends it). */
+     * is resolved again for each policy that extends it); a note once per
+     * finding it belongs to. */
+    size_t parent = sev == STK_SEV_NOTE ? ds->last_primary : 0;
     for (size_t i = ds->nd; i-- > 0;) {
         const struct stk_diag *o = &ds->d[i];
         if (o->loc.file == loc.file && o->loc.line == loc.line && o->loc.col == loc.col && o->sev == sev &&
-            strcmp(o->message, msg) == 0) {
+            o->parent == parent && strcmp(o->message, msg) == 0) {
             free(msg);
+            if (sev != STK_SEV_NOTE)
+                ds->last_primary = i + 1;
             return true;
         }
     }
     stk_grow((void **)&ds->d, &ds->capd, ds->nd + 1, sizeof *ds->d);
-    ds->d[ds->nd++] = (struct stk_diag){sev, code, loc, msg, hint ? stk_xstrdup(hint) : NULL};
+    ds->d[ds->nd++] = (struct stk_diag){sev, code, loc, msg, hint ? stk_xstrdup(hint) : NULL, parent};
+    if (sev != STK_SEV_NOTE)
+        ds->last_primary = ds->nd;
     if (sev == STK_SEV_ERROR)
         ds->nerrors++;
     else if (sev == STK_SEV_WARNING)
@@ -150,6 +162,21 @@ static int cmp_diag(const void *pa, const void *pb)
     if (a->loc.col != b->loc.col)
         return a->loc.col < b->loc.col ? -1 : 1;
     return a < b ? -1 : a > b;
+}
+
+/* Was note order[i] already shown (same place, same text)?  The order puts
+ * everything at one place together. */
+static bool note_shown(const struct stk_diag *const *order, size_t i)
+{
+    const struct stk_diag *b = order[i];
+    for (size_t j = i; j-- > 0;) {
+        const struct stk_diag *a = order[j];
+        if (a->loc.file != b->loc.file || a->loc.line != b->loc.line || a->loc.col != b->loc.col)
+            return false;
+        if (a->sev == STK_SEV_NOTE && strcmp(a->message, b->message) == 0)
+            return true;
+    }
+    return false;
 }
 
 static void print_source_line(FILE *out, const struct stk_source *s, struct stk_loc loc, bool color)
@@ -186,12 +213,20 @@ static void print_source_line(FILE *out, const struct stk_source *s, struct stk_
 
 void stk_diags_print(const struct stk_diags *ds, FILE *out, enum stk_diag_format fmt, bool color)
 {
+    if (fmt == STK_DIAG_SARIF) {
+        stk_diags_print_sarif(ds, out, NULL);
+        return;
+    }
     const struct stk_diag **order = stk_xcalloc(ds->nd ? ds->nd : 1, sizeof *order);
     for (size_t i = 0; i < ds->nd; i++)
         order[i] = &ds->d[i];
     qsort(order, ds->nd, sizeof *order, cmp_diag);
     for (size_t i = 0; i < ds->nd; i++) {
         const struct stk_diag *d = order[i];
+        /* a note shared by several findings (one earlier rule shadowing
+         * several later ones) is shown once */
+        if (d->sev == STK_SEV_NOTE && note_shown(order, i))
+            continue;
         const struct stk_source *s = stk_diags_source(ds, d->loc.file);
         if (fmt == STK_DIAG_JSON) {
             json_object *o = json_object_new_object();

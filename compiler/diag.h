@@ -34,6 +34,7 @@ struct stk_diag {
     struct stk_loc loc;
     char *message;
     char *hint; /* may be NULL */
+    size_t parent; /* a note: 1 + index of the diagnostic it belongs to (0: none) */
 };
 
 #define STK_MAX_ERRORS_PER_FILE 50
@@ -48,6 +49,7 @@ struct stk_diags {
     char **disabled;        /* warning codes turned off with -Wno-CODE */
     size_t ndisabled;
     bool werror;
+    size_t last_primary; /* 1 + index of the last error/warning reported (0: it was dropped) */
 };
 
 void stk_diags_init(struct stk_diags *ds);
@@ -70,9 +72,10 @@ bool stk_diags_file_full(const struct stk_diags *ds, struct stk_loc loc);
 #define stk_error(ds, code, loc, ...) stk_diag((ds), STK_SEV_ERROR, (code), (loc), NULL, __VA_ARGS__)
 #define stk_warning(ds, code, loc, ...) stk_diag((ds), STK_SEV_WARNING, (code), (loc), NULL, __VA_ARGS__)
 
-enum stk_diag_format { STK_DIAG_TEXT, STK_DIAG_JSON };
+enum stk_diag_format { STK_DIAG_TEXT, STK_DIAG_JSON, STK_DIAG_SARIF };
 
-/* Render all diagnostics, in the order they were reported, sorted by file then position. */
+/* Render all diagnostics, in the order they were reported, sorted by file then position.
+ * STK_DIAG_SARIF renders with the defaults of stk_diags_print_sarif (diag_sarif.h). */
 void stk_diags_print(const struct stk_diags *ds, FILE *out, enum stk_diag_format fmt, bool color);
 
 #endif

@@ -1,10 +1,12 @@
 /* util.c — checked allocation, growable buffers, file reading. */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,7 +34,7 @@ void *stk_xcalloc(size_t count, size_t size)
     return p;
 }
 
-void *stk_xrealloc(void *p, size_t n)
+static void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
@@ -44,7 +46,7 @@ void *stk_xreallocarray(void *p, size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size)
         oom();
-    return stk_xrealloc(p, count * size);
+    return xrealloc(p, count * size);
 }
 
 char *stk_xstrdup(const char *s)
@@ -169,4 +171,68 @@ int stk_read_file(const char *path, size_t max, char **out, size_t *len)
     *out = b.data;
     *len = b.len;
     return 0;
+}
+
+/* 1024, 64K, 1M, 2G, 1T (binary multiples) */
+bool stk_parse_size(const char *text, uint64_t *out)
+{
+    size_t len = strlen(text);
+    uint64_t mul = 1;
+    if (len > 1 && strchr("KkMmGgTt", text[len - 1])) {
+        char c = (char)toupper((unsigned char)text[len - 1]);
+        mul = c == 'K' ? 1ull << 10 : c == 'M' ? 1ull << 20 : c == 'G' ? 1ull << 30 : 1ull << 40;
+        len--;
+    }
+    char *num = stk_xstrndup(text, len);
+    uint64_t v;
+    bool ok = num[0] != '-' && stk_parse_int(num, &v);
+    free(num);
+    if (!ok || (mul > 1 && v > UINT64_MAX / mul))
+        return false;
+    *out = v * mul;
+    return true;
+}
+
+bool stk_parse_int(const char *text, uint64_t *out)
+{
+    bool neg = false;
+    if (*text == '-') {
+        neg = true;
+        text++;
+    }
+    int base = 10;
+    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+        base = 16, text += 2;
+    else if (text[0] == '0' && (text[1] == 'o' || text[1] == 'O'))
+        base = 8, text += 2;
+    else if (text[0] == '0' && (text[1] == 'b' || text[1] == 'B'))
+        base = 2, text += 2;
+    if (!*text)
+        return false;
+    uint64_t v = 0;
+    for (const char *p = text; *p; p++) {
+        int d;
+        if (*p >= '0' && *p <= '9')
+            d = *p - '0';
+        else if (*p >= 'a' && *p <= 'f')
+            d = *p - 'a' + 10;
+        else if (*p >= 'A' && *p <= 'F')
+            d = *p - 'A' + 10;
+        else if (*p == '_')
+            continue;
+        else
+            return false;
+        if (d >= base)
+            return false;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+            return false;
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    if (neg) {
+        if (v > (uint64_t)INT64_MAX + 1)
+            return false;
+        v = (uint64_t)0 - v;
+    }
+    *out = v;
+    return true;
 }

@@ -10,7 +10,6 @@
 
 void *stk_xmalloc(size_t n);
 void *stk_xcalloc(size_t count, size_t size);
-void *stk_xrealloc(void *p, size_t n);
 void *stk_xreallocarray(void *p, size_t count, size_t size);
 char *stk_xstrdup(const char *s);
 char *stk_xstrndup(const char *s, size_t n);
@@ -40,5 +39,11 @@ void stk_buf_free(struct stk_buf *b);
  * (FIFO, socket, device): it is opened non-blocking and never read. */
 #define STK_ENOTREG (-1)
 int stk_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Parse a number literal: decimal, 0x, 0o, 0b, optional leading '-', '_'
+ * between digits.  Returns false if malformed or out of range. */
+bool stk_parse_int(const char *text, uint64_t *out);
+/* 1024, 64K, 1M, 2G, 1T (binary multiples); false if malformed or too large. */
+bool stk_parse_size(const char *text, uint64_t *out);
 
 #endif

@@ -1,6 +1,7 @@
-/* err.c — filling and reporting struct stk_err. */
+/* err.c — filling and reporting struct stk_err; warnings (stk_warnf). */
 #include "err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,4 +38,17 @@ void stk_err_report(const struct stk_err *e, FILE *out)
 {
     fprintf(out, "stockade: %s: %s\n", e->step[0] ? e->step : "error", e->msg);
     fflush(out);
+}
+
+void stk_warnf(const char *step, const char *fmt, ...)
+{
+    int saved = errno;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* one fprintf: stderr is unbuffered, and glibc writes one call at once */
+    fprintf(stderr, "stockade: %s: %s\n", step, msg);
+    errno = saved;
 }

@@ -48,13 +48,13 @@ int main(int argc, char **argv)
             report = true;
             report_path = argv[i] + 9;
             if (!*report_path) {
-                fputs("stockade: usage: --report= needs a file name\n", stderr);
+                stk_warnf("usage", "--report= needs a file name");
                 return STK_EXIT_FAILURE;
             }
         } else if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-' || argv[i][1] == '\0') {
             break;
         } else {
-            fprintf(stderr, "stockade: usage: unknown option %s\n", argv[i]);
+            stk_warnf("usage", "unknown option %s", argv[i]);
             usage(stderr);
             return STK_EXIT_FAILURE;
         }
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
     if (i < argc && strcmp(argv[i], "--") == 0)
         i++;
     if (i >= argc) {
-        fputs("stockade: usage: no bundle given\n", stderr);
+        stk_warnf("usage", "no bundle given");
         usage(stderr);
         return STK_EXIT_FAILURE;
     }
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
     if (i < argc && strcmp(argv[i], "--") == 0)
         i++;
     if (i >= argc && !dry_run) {
-        fputs("stockade: usage: no command given\n", stderr);
+        stk_warnf("usage", "no command given");
         usage(stderr);
         return STK_EXIT_FAILURE;
     }

@@ -123,10 +123,11 @@ struct stk_file_ast {
 
 /* Parse one registered source into an AST; syntax errors go to ds.
  * Always returns a (possibly partial) AST. */
-struct stk_file_ast *stk_parse(struct stk_diags *ds, uint32_t file);
+struct stk_file_ast *stk_parse(struct stk_diags *ds, uint32_t file); /* parse.c */
 void stk_file_ast_free(struct stk_file_ast *f);
 
-/* Constructors used by the parser. */
+/* Constructors used by the parser (ast.c). */
+struct stk_word stk_word_make(enum stk_word_kind kind, char *text, struct stk_loc loc);
 struct stk_expr *stk_expr_new(enum stk_expr_kind kind, struct stk_loc loc);
 void stk_expr_free(struct stk_expr *e);
 struct stk_stmt *stk_stmt_new(enum stk_stmt_kind kind, struct stk_loc loc);

@@ -1,5 +1,5 @@
 /* lexer_state.h — the state the lexer (grammar/lexer.l) and parser
- * (grammar/parser.y) share, and the helpers they call (parse_support.c). */
+ * (grammar/parser.y) share, and the helpers they call (lex.c). */
 #ifndef STK_LEXER_STATE_H
 #define STK_LEXER_STATE_H
 
@@ -36,7 +36,5 @@ bool stk_lex_operator(struct stk_lexer *lx, struct stk_loc loc);
 bool stk_lex_bad_char(struct stk_lexer *lx, struct stk_loc loc, unsigned char c);
 _Noreturn void stk_lex_fatal(const char *msg);
 
-/* Classify a word token for directive arguments. */
-struct stk_word stk_word_make(enum stk_word_kind kind, char *text, struct stk_loc loc);
 
 #endif

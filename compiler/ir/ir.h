@@ -2,7 +2,8 @@
  * includes and groups expanded; names resolved) that every back end reads.
  * The front end (parse + sema) produces it; the seccomp code generator, the
  * reference evaluator, the bundle writer and the explain/inspect printers
- * consume it.  Later back ends (isolation, LSM) add their own sections. */
+ * consume it.  The isolation, Landlock, cgroup and LSM parts have their own
+ * headers (ir_isolation.h, ir_landlock.h, ir_cgroup.h, ir_lsm.h). */
 #ifndef STK_IR_H
 #define STK_IR_H
 
@@ -148,9 +149,11 @@ struct stk_policy_ir {
     struct stk_cgroup_ir cgroup;
     struct stk_lsm_ir lsm;           /* selinux, apparmor */
 
-    /* Blocks the language accepts but this build does not enforce yet
-     * (namespaces, filesystem, landlock, cgroup, selinux, apparmor):
-     * `check` reports them, `run` refuses them (fail closed). */
+    /* Blocks the language accepts but this build does not enforce.  Every
+     * block is enforced today (isolation, landlock, cgroup and the LSMs
+     * included) and sema adds none; the list, its bundle record, the
+     * refusal of `compile` and the enforcer's check step stay so that a
+     * block added to the language before its enforcement fails closed. */
     char **unenforced;
     struct stk_loc *unenforced_loc;
     size_t nunenforced;

@@ -23,7 +23,6 @@ enum stk_ns_kind {
 #define STK_NS_BIT(k) (1u << (k))
 
 /* Name as policies write it ("pid", "mount", ...). */
-const char *stk_ns_name(enum stk_ns_kind k);
 
 /* One line of a uid or gid map: `count` ids from `inside` map to `outside`
  * onwards (the caller's own id when outside_caller, known only at run time). */

@@ -1,9 +1,8 @@
 /* groups.c — expanding `group @name { ... }` definitions into syscalls,
- * with cycle detection and "did you mean" for unknown names. */
+ * with cycle detection. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "edit_distance.h"
 #include "sema/sema.h"
 #include "syscalls.h"
 #include "util.h"
@@ -15,45 +14,6 @@ static void add_member(struct stk_group_sym *g, int sc, struct stk_loc loc)
             return;
     struct stk_group_member m = {sc, loc};
     STK_PUSH(g->members, g->nmembers, g->capmembers, m);
-}
-
-void stk_report_unknown_syscall(struct stk_unit *u, const char *name, struct stk_loc loc)
-{
-    const char *s = stk_syscall_suggest(name);
-    if (s) {
-        char *hint = stk_xasprintf("did you mean '%s'?", s);
-        stk_diag(u->ds, STK_SEV_ERROR, "unknown-syscall", loc, hint, "unknown syscall '%s'", name);
-        free(hint);
-    } else {
-        stk_error(u->ds, "unknown-syscall", loc, "unknown syscall '%s'", name);
-    }
-}
-
-void stk_report_unknown_group(struct stk_unit *u, const char *name, struct stk_loc loc)
-{
-    /* The search below is linear in the number of groups: once the file's
-     * errors are no longer recorded, skip it (100,000 unknown references to
-     * 100,000 groups would otherwise take minutes). */
-    if (stk_diags_file_full(u->ds, loc)) {
-        stk_error(u->ds, "unknown-group", loc, "unknown group '@%s'", name);
-        return;
-    }
-    const char *best = NULL;
-    unsigned bestd = 3;
-    for (size_t i = 0; i < u->ngroups; i++) {
-        unsigned d = stk_edit_distance(name, u->groups[i].item->name, 2);
-        if (d < bestd) {
-            bestd = d;
-            best = u->groups[i].item->name;
-        }
-    }
-    char *hint = NULL;
-    if (best)
-        hint = stk_xasprintf("did you mean '@%s'?", best);
-    else if (!stk_unit_group(u, "system-service"))
-        hint = stk_xstrdup("the standard groups need: include \"groups.stk\"");
-    stk_diag(u->ds, STK_SEV_ERROR, "unknown-group", loc, hint, "unknown group '@%s'", name);
-    free(hint);
 }
 
 /* Groups may contain groups; this bounds the recursion below (a 200,000-deep
@@ -76,7 +36,7 @@ static bool expand(struct stk_unit *u, struct stk_group_sym *g, unsigned depth)
         if (m->kind == STK_W_GROUP) {
             struct stk_group_sym *sub = stk_unit_group(u, m->text);
             if (!sub) {
-                stk_report_unknown_group(u, m->text, m->loc);
+                stk_sema_unknown_group(u, m->text, m->loc);
                 ok = false;
                 continue;
             }
@@ -105,7 +65,7 @@ static bool expand(struct stk_unit *u, struct stk_group_sym *g, unsigned depth)
         } else {
             int sc = stk_syscall_lookup(m->text);
             if (sc < 0) {
-                stk_report_unknown_syscall(u, m->text, m->loc);
+                stk_sema_unknown_syscall(u, m->text, m->loc);
                 ok = false;
                 continue;
             }

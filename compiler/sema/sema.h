@@ -44,7 +44,7 @@ struct stk_unit {
     struct stk_symindex group_index, policy_index;
 };
 
-/* load.c: read the main source and everything it includes; build symbols. */
+/* front/unit.c: read the main source and everything it includes; build symbols. */
 bool stk_unit_load_file(struct stk_unit *u, const char *path);
 bool stk_unit_load_text(struct stk_unit *u, const char *name, const char *text, size_t len);
 void stk_unit_free(struct stk_unit *u);
@@ -53,17 +53,14 @@ struct stk_policy_sym *stk_unit_policy(struct stk_unit *u, const char *name);
 
 /* groups.c: expand a group (recursively) into syscalls; false on error. */
 bool stk_group_expand(struct stk_unit *u, struct stk_group_sym *g);
-void stk_report_unknown_syscall(struct stk_unit *u, const char *name, struct stk_loc loc);
-void stk_report_unknown_group(struct stk_unit *u, const char *name, struct stk_loc loc);
-
-/* Parse an action from words ("errno EPERM", "kill-process"); false + error on failure. */
-bool stk_action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
-                           struct stk_action *out);
-bool stk_action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out);
 
 /* sema_policy.c: resolve one policy (with its extends chain) into IR. */
 struct stk_policy_ir *stk_policy_resolve(struct stk_unit *u, struct stk_policy_sym *p);
 
+/* sema_seccomp.c: an action from words ("errno EPERM", "kill-process"), as a rule
+ * writes it; false after an error (used by test blocks, sema_test.c). */
+bool stk_seccomp_action(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
+                        struct stk_action *out);
 /* sema_seccomp.c: the seccomp block(s) of a policy chain (child first). */
 void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt **blocks,
                          const size_t *levels, size_t nblocks);
@@ -71,7 +68,7 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
 struct stk_cond *stk_expr_resolve(struct stk_unit *u, const struct stk_expr *e, int syscall,
                                   const bool abis[STK_ABI_COUNT], bool restrictive);
 
-/* sema_flags.c: lint a flag-carrying argument compared for (in)equality. */
+/* lint_flags.c: lint a flag-carrying argument compared for (in)equality. */
 struct stk_flag_cmp {
     const int8_t *argno;       /* argument register per ABI */
     uint64_t mask;             /* the mask written in the rule (~0: none) */
@@ -87,11 +84,11 @@ struct stk_flag_cmp {
     struct stk_loc loc;
 };
 void stk_lint_flag_compare(struct stk_unit *u, const char *scname, const struct stk_flag_cmp *c);
-/* sema_iouring.c: warn when io_uring is allowed next to rules it can walk around. */
+/* lint_io_uring.c: warn when io_uring is allowed next to rules it can walk around. */
 void stk_lint_io_uring(struct stk_unit *u, const struct stk_seccomp *sc, struct stk_loc block_loc);
 
 
-/* ---- shared helpers for directive handlers (sema_policy.c) ---------------- */
+/* ---- shared helpers for directive handlers (sema.c) ------------------------ */
 typedef void stk_directive_fn(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s);
 /* "unknown WHAT 'NAME'" with a did-you-mean hint from known[]. */
 void stk_sema_suggest(struct stk_unit *u, const char *code, struct stk_loc loc, const char *what, const char *name,
@@ -100,8 +97,9 @@ void stk_sema_suggest(struct stk_unit *u, const char *code, struct stk_loc loc, 
 bool stk_sema_want_args(struct stk_unit *u, const struct stk_stmt *s, size_t min, size_t max);
 /* The statement has no block, else an error; false on error. */
 bool stk_sema_no_block(struct stk_unit *u, const struct stk_stmt *s);
-/* 1024, 64K, 1M, 2G, 1T (binary multiples); false if malformed or too large. */
-bool stk_parse_size(const char *text, uint64_t *out);
+/* "unknown syscall 'NAME'" / "unknown group '@NAME'" with a did-you-mean hint. */
+void stk_sema_unknown_syscall(struct stk_unit *u, const char *name, struct stk_loc loc);
+void stk_sema_unknown_group(struct stk_unit *u, const char *name, struct stk_loc loc);
 
 /* Directive handlers by file.  A later directive of the same kind in the
  * extends chain (ancestors first, child last) overrides or adds, as each
@@ -118,9 +116,5 @@ void stk_cgroup_finish(struct stk_unit *u, struct stk_policy_ir *ir);
 /* sema_lsm.c: selinux, apparmor */
 stk_directive_fn stk_d_selinux, stk_d_apparmor;
 void stk_lsm_finish(struct stk_unit *u, struct stk_policy_ir *ir);
-
-/* Parse a number literal: decimal, 0x, 0o, 0b, optional leading '-'.
- * Returns false if malformed or out of range. */
-bool stk_parse_int(const char *text, uint64_t *out);
 
 #endif

@@ -36,15 +36,11 @@ static void unknown_name(struct ctx *x, const struct stk_expr *e)
         return;
     }
     const struct stk_sig *sig = stk_sig_lookup(x->scname);
-    const char *best = NULL;
-    unsigned bestd = 3;
-    if (sig) {
-        for (unsigned i = 0; i < sig->nargs; i++) {
-            unsigned d = stk_edit_distance(e->name, sig->args[i].name, 2);
-            if (d < bestd)
-                bestd = d, best = sig->args[i].name;
-        }
-    }
+    struct stk_closest arg;
+    stk_closest_init(&arg, e->name);
+    for (unsigned i = 0; sig && i < sig->nargs; i++)
+        stk_closest_offer(&arg, sig->args[i].name);
+    const char *best = arg.best;
     if (!best)
         best = stk_const_suggest(e->name);
     struct stk_buf args = {0};

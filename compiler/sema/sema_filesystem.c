@@ -131,6 +131,8 @@ static struct stk_fs_entry new_entry(enum stk_fs_kind k, const struct stk_stmt *
     return e;
 }
 
+static const char *const bind_opts[] = {"readonly"};
+
 static void e_bind(struct stk_unit *u, struct fs_block *b, const struct stk_stmt *s)
 {
     if (!stk_sema_want_args(u, s, 1, 3))
@@ -139,7 +141,7 @@ static void e_bind(struct stk_unit *u, struct fs_block *b, const struct stk_stmt
     if (s->args.n >= 2) {
         const struct stk_word *w = &s->args.v[1];
         /* `bind SRC readonly`: the same path in the view */
-        if (s->args.n == 2 && w->kind == STK_W_NAME && stk_edit_distance(w->text, "readonly", 2) <= 2)
+        if (s->args.n == 2 && w->kind == STK_W_NAME && stk_closest_name(w->text, bind_opts, 1))
             opt = w;
         else
             dst = w;
@@ -150,8 +152,7 @@ static void e_bind(struct stk_unit *u, struct fs_block *b, const struct stk_stmt
     if (dst != src && !fs_path(u, dst, false, "bind"))
         ok = false;
     if (opt && strcmp(opt->text, "readonly") != 0) {
-        static const char *const opts[] = {"readonly"};
-        stk_sema_suggest(u, "bad-arguments", opt->loc, "bind option", opt->text, opts, 1);
+        stk_sema_suggest(u, "bad-arguments", opt->loc, "bind option", opt->text, bind_opts, 1);
         ok = false;
     }
     if (!ok)

@@ -16,7 +16,7 @@
 
 static const char *const ns_names[STK_NS_COUNT] = {"pid", "mount", "ipc", "uts", "net", "user", "cgroup"};
 
-const char *stk_ns_name(enum stk_ns_kind k)
+static const char *ns_name(enum stk_ns_kind k)
 {
     return (unsigned)k < STK_NS_COUNT ? ns_names[k] : "?";
 }
@@ -146,7 +146,7 @@ static void d_idmap(struct stk_unit *u, struct stk_policy_ir *ir, const struct s
             e->outside_caller = true;
         else if (wo->kind == STK_W_NAME) {
             stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", wo->loc,
-                     stk_edit_distance(wo->text, "caller", 2) <= 2 ? "did you mean 'caller'?" : NULL,
+                     stk_closest_name(wo->text, (const char *const[]){"caller"}, 1) ? "did you mean 'caller'?" : NULL,
                      "expected a %s or 'caller', found '%s'", id, wo->text);
             ok = false;
         } else if (!id_value(u, wo, id, 0, 0xfffffffe, &e->outside))
@@ -206,9 +206,9 @@ void stk_d_gidmap(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk
 static void needs_ns(struct stk_unit *u, struct stk_loc at, const char *what, enum stk_ns_kind k)
 {
     char hint[96];
-    snprintf(hint, sizeof hint, "add '%s' to the policy's namespaces", stk_ns_name(k));
+    snprintf(hint, sizeof hint, "add '%s' to the policy's namespaces", ns_name(k));
     stk_diag(u->ds, STK_SEV_ERROR, "needs-namespace", at, hint, "'%s' needs the %s namespace", what,
-             stk_ns_name(k));
+             ns_name(k));
 }
 
 void stk_isolation_finish(struct stk_unit *u, struct stk_policy_ir *ir)

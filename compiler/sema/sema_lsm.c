@@ -109,6 +109,89 @@ static void se_level(struct stk_unit *u, struct stk_selinux_ir *se, const struct
     stk_buf_free(&b);
 }
 
+/* The settings of a selinux block, in the order they are resolved:
+ * categories first (an explicit level is checked against it). */
+enum se_key { SE_TYPE, SE_LEVEL, SE_FILETYPE, SE_CATEGORIES, SE_CALLER, SE_OPTIONAL, SE_ENTRYPOINT, SE_NKEYS };
+static const char *const se_keys[SE_NKEYS] = {"type",   "level",    "filetype",  "categories",
+                                              "caller", "optional", "entrypoint"};
+
+/* seen[key] = the statement giving that setting; unknown and repeated ones are reported. */
+static void se_collect(struct stk_unit *u, const struct stk_stmt *s, const struct stk_stmt *seen[SE_NKEYS])
+{
+    for (size_t i = 0; i < s->block.n; i++) {
+        const struct stk_stmt *k = s->block.v[i];
+        size_t key = SE_NKEYS;
+        for (size_t j = 0; j < SE_NKEYS && k->kind == STK_S_DIRECTIVE; j++)
+            if (strcmp(k->name, se_keys[j]) == 0)
+                key = j;
+        if (key == SE_NKEYS) {
+            if (k->kind == STK_S_DIRECTIVE)
+                stk_sema_suggest(u, "unknown-directive", k->loc, "selinux setting", k->name, se_keys, SE_NKEYS);
+            else
+                stk_error(u->ds, "unknown-directive", k->loc, "expected a selinux setting (%s, ...)", se_keys[0]);
+            continue;
+        }
+        if (seen[key]) {
+            stk_error(u->ds, "bad-arguments", k->loc, "'%s' is given twice in the selinux block", k->name);
+            continue;
+        }
+        seen[key] = k;
+    }
+}
+
+static bool se_args(struct stk_unit *u, const struct stk_stmt *k, size_t min, size_t max)
+{
+    return k && stk_sema_want_args(u, k, min, max) && stk_sema_no_block(u, k);
+}
+
+static void se_categories(struct stk_unit *u, struct stk_selinux_ir *se, const struct stk_stmt *k)
+{
+    if (!se_args(u, k, 1, 1))
+        return;
+    uint64_t v;
+    const struct stk_word *w = &k->args.v[0];
+    if (w->kind == STK_W_NUMBER && w->text[0] != '-' && stk_parse_int(w->text, &v) && v >= 2 &&
+        v <= STK_MCS_MAX_CATEGORIES)
+        se->categories = (uint32_t)v;
+    else
+        stk_error(u->ds, "bad-arguments", w->loc, "expected a category count from 2 to %u, found '%s'",
+                  STK_MCS_MAX_CATEGORIES, w->text);
+}
+
+static void se_filetype(struct stk_unit *u, struct stk_selinux_ir *se, const struct stk_stmt *k)
+{
+    if (!se_args(u, k, 1, 1) || !label_word(u, &k->args.v[0], "file type"))
+        return;
+    se->filetype = stk_xstrdup(k->args.v[0].text);
+    if (se->type && strcmp(se->type, se->filetype) == 0) {
+        stk_error(u->ds, "bad-label", k->args.v[0].loc, "the file type must differ from the process type '%s'",
+                  se->type);
+        free(se->filetype);
+        se->filetype = NULL;
+    }
+}
+
+/* 'caller' and 'entrypoint': a list of up to 32 types. */
+static void se_type_list(struct stk_unit *u, const struct stk_stmt *k, char ***v, size_t *n)
+{
+    size_t cap = 0;
+    for (size_t j = 0; j < k->args.n; j++)
+        if (label_word(u, &k->args.v[j], "type"))
+            STK_PUSH(*v, *n, cap, stk_xstrdup(k->args.v[j].text));
+}
+
+/* The file type derived from the process type: foo_t -> foo_file_t. */
+static void se_derive_filetype(struct stk_unit *u, struct stk_selinux_ir *se, const struct stk_stmt *type)
+{
+    size_t n = strlen(se->type);
+    if (n > 2 && strcmp(se->type + n - 2, "_t") == 0)
+        n -= 2;
+    se->filetype = stk_xasprintf("%.*s_file_t", (int)n, se->type);
+    if (!stk_selinux_name_ok(se->filetype))
+        stk_error(u->ds, "bad-label", type->args.v[0].loc,
+                  "the derived file type '%s' is too long; give 'filetype'", se->filetype);
+}
+
 void stk_d_selinux(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
     if (!s->has_block) {
@@ -125,85 +208,30 @@ void stk_d_selinux(struct stk_unit *u, struct stk_policy_ir *ir, const struct st
     se->categories = STK_MCS_MAX_CATEGORIES;
     se->loc = s->loc;
     ir->lsm.present = true;
-    /* categories first: an explicit level is checked against it */
-    enum { NKEYS = 7 };
-    const struct stk_stmt *seen[NKEYS] = {0};
-    static const char *const keys[NKEYS] = {"type",   "level",    "filetype",  "categories",
-                                            "caller", "optional", "entrypoint"};
-    for (size_t i = 0; i < s->block.n; i++) {
-        const struct stk_stmt *k = s->block.v[i];
-        size_t key = NKEYS;
-        for (size_t j = 0; j < NKEYS && k->kind == STK_S_DIRECTIVE; j++)
-            if (strcmp(k->name, keys[j]) == 0)
-                key = j;
-        if (key == NKEYS) {
-            if (k->kind == STK_S_DIRECTIVE)
-                stk_sema_suggest(u, "unknown-directive", k->loc, "selinux setting", k->name, keys, NKEYS);
-            else
-                stk_error(u->ds, "unknown-directive", k->loc, "expected a selinux setting (%s, ...)", keys[0]);
-            continue;
-        }
-        if (seen[key]) {
-            stk_error(u->ds, "bad-arguments", k->loc, "'%s' is given twice in the selinux block", k->name);
-            continue;
-        }
-        seen[key] = k;
-    }
-    if (seen[3] && stk_sema_want_args(u, seen[3], 1, 1) && stk_sema_no_block(u, seen[3])) {
-        uint64_t v;
-        const struct stk_word *w = &seen[3]->args.v[0];
-        if (w->kind == STK_W_NUMBER && w->text[0] != '-' && stk_parse_int(w->text, &v) && v >= 2 &&
-            v <= STK_MCS_MAX_CATEGORIES)
-            se->categories = (uint32_t)v;
-        else
-            stk_error(u->ds, "bad-arguments", w->loc, "expected a category count from 2 to %u, found '%s'",
-                      STK_MCS_MAX_CATEGORIES, w->text);
-    }
-    if (seen[0] && stk_sema_want_args(u, seen[0], 1, 1) && stk_sema_no_block(u, seen[0]) &&
-        label_word(u, &seen[0]->args.v[0], "type"))
-        se->type = stk_xstrdup(seen[0]->args.v[0].text);
-    if (seen[1])
-        se_level(u, se, seen[1]);
-    if (seen[2] && stk_sema_want_args(u, seen[2], 1, 1) && stk_sema_no_block(u, seen[2]) &&
-        label_word(u, &seen[2]->args.v[0], "file type")) {
-        se->filetype = stk_xstrdup(seen[2]->args.v[0].text);
-        if (se->type && strcmp(se->type, se->filetype) == 0) {
-            stk_error(u->ds, "bad-label", seen[2]->args.v[0].loc,
-                      "the file type must differ from the process type '%s'", se->type);
-            free(se->filetype);
-            se->filetype = NULL;
-        }
-    }
-    if (seen[4] && stk_sema_want_args(u, seen[4], 1, 32) && stk_sema_no_block(u, seen[4])) {
-        size_t cap = 0;
-        for (size_t j = 0; j < seen[4]->args.n; j++)
-            if (label_word(u, &seen[4]->args.v[j], "type"))
-                STK_PUSH(se->callers, se->ncallers, cap, stk_xstrdup(seen[4]->args.v[j].text));
-    }
-    if (seen[6] && stk_sema_want_args(u, seen[6], 1, 32) && stk_sema_no_block(u, seen[6])) {
-        size_t cap = 0;
-        for (size_t j = 0; j < seen[6]->args.n; j++)
-            if (label_word(u, &seen[6]->args.v[j], "type"))
-                STK_PUSH(se->entrypoints, se->nentrypoints, cap, stk_xstrdup(seen[6]->args.v[j].text));
-    } else if (!seen[6]) {
+    const struct stk_stmt *seen[SE_NKEYS] = {0};
+    se_collect(u, s, seen);
+    se_categories(u, se, seen[SE_CATEGORIES]);
+    if (se_args(u, seen[SE_TYPE], 1, 1) && label_word(u, &seen[SE_TYPE]->args.v[0], "type"))
+        se->type = stk_xstrdup(seen[SE_TYPE]->args.v[0].text);
+    if (seen[SE_LEVEL])
+        se_level(u, se, seen[SE_LEVEL]);
+    se_filetype(u, se, seen[SE_FILETYPE]);
+    if (se_args(u, seen[SE_CALLER], 1, 32))
+        se_type_list(u, seen[SE_CALLER], &se->callers, &se->ncallers);
+    if (se_args(u, seen[SE_ENTRYPOINT], 1, 32)) {
+        se_type_list(u, seen[SE_ENTRYPOINT], &se->entrypoints, &se->nentrypoints);
+    } else if (!seen[SE_ENTRYPOINT]) {
         size_t cap = 0;
         STK_PUSH(se->entrypoints, se->nentrypoints, cap, stk_xstrdup("exec_type"));
     }
-    if (seen[5] && stk_sema_want_args(u, seen[5], 0, 0) && stk_sema_no_block(u, seen[5]))
+    if (se_args(u, seen[SE_OPTIONAL], 0, 0))
         se->optional = true;
-    if (!seen[0])
+    if (!seen[SE_TYPE])
         stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", s->loc, "e.g. type stockade_web_t",
                  "the selinux block needs 'type' (the process domain)");
-    if (se->type && !se->filetype && !seen[2]) {
-        size_t n = strlen(se->type);
-        if (n > 2 && strcmp(se->type + n - 2, "_t") == 0)
-            n -= 2;
-        se->filetype = stk_xasprintf("%.*s_file_t", (int)n, se->type);
-        if (!stk_selinux_name_ok(se->filetype))
-            stk_error(u->ds, "bad-label", seen[0]->args.v[0].loc,
-                      "the derived file type '%s' is too long; give 'filetype'", se->filetype);
-    }
-    if (!seen[4]) {
+    if (se->type && !se->filetype && !seen[SE_FILETYPE])
+        se_derive_filetype(u, se, seen[SE_TYPE]);
+    if (!seen[SE_CALLER]) {
         size_t cap = 0;
         for (size_t j = 0; j < NDEFAULT_CALLERS; j++)
             STK_PUSH(se->callers, se->ncallers, cap, stk_xstrdup(default_callers[j]));

@@ -13,110 +13,6 @@
 #include "sema/sema.h"
 #include "util.h"
 
-/* ---- helpers ------------------------------------------------------------ */
-
-void stk_sema_suggest(struct stk_unit *u, const char *code, struct stk_loc loc, const char *what,
-                          const char *name, const char *const *known, size_t nknown)
-{
-    const char *best = NULL;
-    unsigned bestd = 3;
-    for (size_t i = 0; i < nknown; i++) {
-        unsigned d = stk_edit_distance(name, known[i], 2);
-        if (d < bestd) {
-            bestd = d;
-            best = known[i];
-        }
-    }
-    char *hint = best ? stk_xasprintf("did you mean '%s'?", best) : NULL;
-    stk_diag(u->ds, STK_SEV_ERROR, code, loc, hint, "unknown %s '%s'", what, name);
-    free(hint);
-}
-
-bool stk_sema_want_args(struct stk_unit *u, const struct stk_stmt *s, size_t min, size_t max)
-{
-    if (s->args.n >= min && s->args.n <= max)
-        return true;
-    if (s->args.n < min)
-        stk_error(u->ds, "bad-arguments", s->loc, "'%s' needs %s%zu argument%s", s->name,
-                  min == max ? "" : "at least ", min, min == 1 ? "" : "s");
-    else
-        stk_error(u->ds, "bad-arguments", s->args.v[max].loc, "too many arguments to '%s' (at most %zu)",
-                  s->name, max);
-    return false;
-}
-
-bool stk_sema_no_block(struct stk_unit *u, const struct stk_stmt *s)
-{
-    if (!s->has_block)
-        return true;
-    stk_error(u->ds, "unexpected-block", s->loc, "'%s' does not take a block", s->name);
-    return false;
-}
-
-/* 1024, 64K, 1M, 2G, 1T (binary multiples) */
-bool stk_parse_size(const char *text, uint64_t *out)
-{
-    size_t len = strlen(text);
-    uint64_t mul = 1;
-    if (len > 1 && strchr("KkMmGgTt", text[len - 1])) {
-        char c = (char)toupper((unsigned char)text[len - 1]);
-        mul = c == 'K' ? 1ull << 10 : c == 'M' ? 1ull << 20 : c == 'G' ? 1ull << 30 : 1ull << 40;
-        len--;
-    }
-    char *num = stk_xstrndup(text, len);
-    uint64_t v;
-    bool ok = num[0] != '-' && stk_parse_int(num, &v);
-    free(num);
-    if (!ok || (mul > 1 && v > UINT64_MAX / mul))
-        return false;
-    *out = v * mul;
-    return true;
-}
-
-bool stk_parse_int(const char *text, uint64_t *out)
-{
-    bool neg = false;
-    if (*text == '-') {
-        neg = true;
-        text++;
-    }
-    int base = 10;
-    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
-        base = 16, text += 2;
-    else if (text[0] == '0' && (text[1] == 'o' || text[1] == 'O'))
-        base = 8, text += 2;
-    else if (text[0] == '0' && (text[1] == 'b' || text[1] == 'B'))
-        base = 2, text += 2;
-    if (!*text)
-        return false;
-    uint64_t v = 0;
-    for (const char *p = text; *p; p++) {
-        int d;
-        if (*p >= '0' && *p <= '9')
-            d = *p - '0';
-        else if (*p >= 'a' && *p <= 'f')
-            d = *p - 'a' + 10;
-        else if (*p >= 'A' && *p <= 'F')
-            d = *p - 'A' + 10;
-        else if (*p == '_')
-            continue;
-        else
-            return false;
-        if (d >= base)
-            return false;
-        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-            return false;
-        v = v * (uint64_t)base + (uint64_t)d;
-    }
-    if (neg) {
-        if (v > (uint64_t)INT64_MAX + 1)
-            return false;
-        v = (uint64_t)0 - v;
-    }
-    *out = v;
-    return true;
-}
-
 /* ---- directives ---------------------------------------------------------- */
 
 /* Every policy installs a seccomp filter (the built-in TIOCSTI rule at
@@ -239,15 +135,7 @@ static void unknown_cap(struct stk_unit *u, const struct stk_word *w)
     for (char *p = low; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     const char *base = strncmp(low, "cap_", 4) == 0 ? low + 4 : low;
-    const char *best = NULL;
-    unsigned bestd = 3;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = stk_edit_distance(base, known[i], 2);
-        if (d < bestd) {
-            bestd = d;
-            best = known[i];
-        }
-    }
+    const char *best = stk_closest_name(base, known, n);
     char *hint = best ? stk_xasprintf("did you mean '%s'?", best) : NULL;
     stk_diag(u->ds, STK_SEV_ERROR, "unknown-capability", w->loc, hint, "unknown capability '%s'", w->text);
     free(hint);

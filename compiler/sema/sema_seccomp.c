@@ -12,6 +12,7 @@
 #include "seccomp/bpf_gen.h"
 #include "consts.h"
 #include "sema/sema.h"
+#include "sema/sema_shadow.h"
 #include "util.h"
 
 #ifndef TIOCLINUX
@@ -44,11 +45,7 @@ static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nl
     else if (strcmp(name, "trace") == 0)
         a.kind = STK_ACT_TRACE, needs_param = true;
     else {
-        const char *best = NULL;
-        unsigned bestd = 3; /* the closest name, not the last one within 2 edits */
-        for (size_t i = 0; i < NACTIONS; i++)
-            if (stk_edit_distance(name, action_names[i], 2) < bestd)
-                bestd = stk_edit_distance(name, action_names[i], 2), best = action_names[i];
+        const char *best = stk_closest_name(name, action_names, NACTIONS);
         char *hint = best ? stk_xasprintf("did you mean '%s'?", best)
                           : stk_xstrdup("actions: allow, log, errno NAME, trap, trace N, notify, kill-thread, "
                                         "kill-process");
@@ -98,12 +95,12 @@ static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nl
     return true;
 }
 
-bool stk_action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out)
+static bool action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out)
 {
     return parse_action(u, a->name, a->loc, a->param, a->loc, out);
 }
 
-bool stk_action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
+static bool action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
                            struct stk_action *out)
 {
     if (n == 0) {
@@ -115,6 +112,12 @@ bool stk_action_from_words(struct stk_unit *u, const struct stk_word *w, size_t 
         return false;
     }
     return parse_action(u, w[0].text, w[0].loc, n == 2 ? &w[1] : NULL, at, out);
+}
+
+bool stk_seccomp_action(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
+                        struct stk_action *out)
+{
+    return action_from_words(u, w, n, at, out);
 }
 
 /* ---- built-in rules ---------------------------------------------------- */
@@ -344,13 +347,13 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
     if (strcmp(s->name, "default") == 0) {
         seen->had_default = true;
         struct stk_action a;
-        if (stk_action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_default) {
+        if (action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_default) {
             sc->def = a;
             seen->set_default = true;
         }
     } else if (strcmp(s->name, "newer_syscalls") == 0) {
         struct stk_action a;
-        if (stk_action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_newer) {
+        if (action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_newer) {
             sc->newer = a;
             seen->set_newer = true;
         }
@@ -369,11 +372,7 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
     } else {
         const char *known[] = {"default", "arch", "newer_syscalls", "tiocsti", "allow", "log", "errno",
                                "trap", "trace", "notify", "kill-thread", "kill-process", "kill"};
-        const char *best = NULL;
-        unsigned bestd = 3;
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-            if (stk_edit_distance(s->name, known[i], 2) < bestd)
-                bestd = stk_edit_distance(s->name, known[i], 2), best = known[i];
+        const char *best = stk_closest_name(s->name, known, sizeof known / sizeof known[0]);
         char *hint = best ? stk_xasprintf("did you mean '%s'?", best)
                           : stk_xstrdup("a seccomp rule starts with an action: allow, errno NAME, kill-process, ...");
         stk_diag(u->ds, STK_SEV_ERROR, "unknown-directive", s->loc, hint, "unknown seccomp statement '%s'",
@@ -384,38 +383,19 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
 
 /* ---- rules ------------------------------------------------------------------ */
 
-struct decided {
-    const struct stk_stmt *by; /* rule that decided this syscall unconditionally */
-    size_t level;
-};
-
-struct target {
-    int syscall;
-    struct stk_loc loc;
-    bool direct;
-};
-
-static bool exists_on_targets(int sc, const bool abis[STK_ABI_COUNT])
-{
-    for (int a = 0; a < STK_ABI_COUNT; a++)
-        if (abis[a] && stk_syscall_table[sc].nr[a] != STK_NR_NONE)
-            return true;
-    return false;
-}
-
 static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct stk_stmt *s, size_t level,
-                      struct decided *decided)
+                      struct stk_shadow_decided *decided)
 {
     struct stk_action act;
-    bool ok = stk_action_from_ast(u, &s->action, &act);
-    struct target *t = NULL;
+    bool ok = action_from_ast(u, &s->action, &act);
+    struct stk_shadow_target *t = NULL;
     size_t nt = 0, capt = 0;
     for (size_t i = 0; i < s->syscalls.n; i++) {
         const struct stk_word *w = &s->syscalls.v[i];
         if (w->kind == STK_W_GROUP) {
             struct stk_group_sym *g = stk_unit_group(u, w->text);
             if (!g) {
-                stk_report_unknown_group(u, w->text, w->loc);
+                stk_sema_unknown_group(u, w->text, w->loc);
                 ok = false;
                 continue;
             }
@@ -424,16 +404,16 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
                 continue;
             }
             for (size_t j = 0; j < g->nmembers; j++)
-                STK_PUSH(t, nt, capt, ((struct target){g->members[j].syscall, w->loc, false}));
+                STK_PUSH(t, nt, capt, ((struct stk_shadow_target){g->members[j].syscall, w->loc, false}));
             continue;
         }
         int id = stk_syscall_lookup(w->text);
         if (id < 0) {
-            stk_report_unknown_syscall(u, w->text, w->loc);
+            stk_sema_unknown_syscall(u, w->text, w->loc);
             ok = false;
             continue;
         }
-        if (!exists_on_targets(id, sc->abis)) {
+        if (!stk_shadow_on_targets(id, sc->abis)) {
             const char *abi = NULL;
             for (int a = 0; a < STK_ABI_COUNT && !abi; a++)
                 if (sc->abis[a])
@@ -444,45 +424,13 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
             ok = false;
             continue;
         }
-        STK_PUSH(t, nt, capt, ((struct target){id, w->loc, true}));
+        STK_PUSH(t, nt, capt, ((struct stk_shadow_target){id, w->loc, true}));
     }
     if (!ok) {
         free(t);
         return;
     }
-    /* Shadowing: a syscall already decided unconditionally by an earlier rule
-     * of the same policy never reaches this one.  (A child's rule deciding a
-     * syscall ahead of its parent's is the point of `extends`: not reported.) */
-    size_t nshadow = 0, nvisible = 0;
-    const struct stk_stmt *first_by = NULL;
-    for (size_t i = 0; i < nt; i++) {
-        if (!exists_on_targets(t[i].syscall, sc->abis))
-            continue;
-        nvisible++;
-        const struct decided *d = &decided[t[i].syscall];
-        if (d->by && d->level == level) {
-            nshadow++;
-            if (!first_by)
-                first_by = d->by;
-        }
-    }
-    /* Some syscalls shadowed: one warning each.  All of them: one for the rule. */
-    for (size_t i = 0; nshadow < nvisible && i < nt; i++) {
-        const struct decided *d = &decided[t[i].syscall];
-        if (!exists_on_targets(t[i].syscall, sc->abis) || !d->by || d->level != level || !t[i].direct)
-            continue;
-        stk_diag(u->ds, STK_SEV_WARNING, "shadowed-rule", t[i].loc,
-                 "the first matching rule wins; move this rule above the earlier one",
-                 "'%s' never reaches this rule: an earlier rule at line %u decides it",
-                 stk_syscall_table[t[i].syscall].name, d->by->loc.line);
-    }
-    if (nvisible > 0 && nshadow == nvisible) {
-        stk_diag(u->ds, STK_SEV_WARNING, "shadowed-rule", s->loc,
-                 "the first matching rule wins; move this rule above the earlier one",
-                 "this rule never applies: %s decided by the earlier rule at line %u",
-                 nvisible == 1 ? "its syscall is" : "all its syscalls are", first_by->loc.line);
-        stk_diag(u->ds, STK_SEV_NOTE, "shadowed-rule", first_by->loc, NULL, "the earlier rule is here");
-    }
+    stk_shadow_lint(u, sc, s, act, t, nt, level, decided);
     for (size_t i = 0; i < nt; i++) {
         struct stk_cond *c = NULL;
         if (s->cond) {
@@ -493,7 +441,7 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
         }
         push_rule(sc, (struct stk_rule){act, t[i].syscall, c, s->loc});
         if (!c && !decided[t[i].syscall].by)
-            decided[t[i].syscall] = (struct decided){s, level};
+            decided[t[i].syscall] = (struct stk_shadow_decided){s, act, level};
     }
     free(t);
 }
@@ -534,7 +482,7 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
     add_keyring_rule(sc);
     size_t builtin = sc->nrules;
 
-    struct decided *decided = stk_xcalloc(stk_syscall_count, sizeof *decided);
+    struct stk_shadow_decided *decided = stk_xcalloc(stk_syscall_count, sizeof *decided);
     for (size_t b = 0; b < nblocks; b++)
         for (size_t i = 0; i < blocks[b]->block.n; i++)
             if (blocks[b]->block.v[i]->kind == STK_S_RULE)

@@ -66,7 +66,7 @@ static bool arg_value(struct stk_unit *u, const struct stk_word *w, const char *
     }
     const char *s = stk_const_suggest(text);
     char *hint = s ? stk_xasprintf("did you mean '%s'?", s) : NULL;
-    stk_diag(u->ds, STK_SEV_ERROR, "bad-argument", w->loc, hint ? hint : "give a number or a known constant",
+    stk_diag(u->ds, STK_SEV_ERROR, "bad-call-argument", w->loc, hint ? hint : "give a number or a known constant",
              "'%s' is not a number or a known constant", text);
     free(hint);
     return false;
@@ -80,12 +80,12 @@ static bool seccomp_expect(struct stk_unit *u, const struct stk_stmt *s, struct 
         stk_error(u->ds, "bad-expectation", s->loc, "expected a syscall after the action");
         return false;
     }
-    if (!stk_action_from_words(u, a->v, nact, a->v[0].loc, &x->action))
+    if (!stk_seccomp_action(u, a->v, nact, a->v[0].loc, &x->action))
         return false;
     const struct stk_word *sw = &a->v[nact];
     x->syscall = stk_syscall_lookup(sw->text);
     if (x->syscall < 0) {
-        stk_report_unknown_syscall(u, sw->text, sw->loc);
+        stk_sema_unknown_syscall(u, sw->text, sw->loc);
         return false;
     }
     x->abi = -1;
@@ -138,7 +138,7 @@ static bool seccomp_expect(struct stk_unit *u, const struct stk_stmt *s, struct 
                 for (size_t j = 0; sig && j < sig->nargs; j++)
                     known[nk++] = sig->args[j].name;
                 char *what = stk_xasprintf("%s argument", sw->text);
-                stk_sema_suggest(u, "bad-argument", w->loc, what, w->text, known, nk);
+                stk_sema_suggest(u, "bad-call-argument", w->loc, what, w->text, known, nk);
                 free(what);
                 ok = false;
                 continue;
@@ -147,7 +147,7 @@ static bool seccomp_expect(struct stk_unit *u, const struct stk_stmt *s, struct 
             vtext = w->value;
         } else if (w->kind == STK_W_NAME || w->kind == STK_W_NUMBER) {
             if (k >= maxargs) {
-                stk_error(u->ds, "bad-argument", w->loc, "%s takes %zu argument%s", sw->text, maxargs,
+                stk_error(u->ds, "bad-call-argument", w->loc, "%s takes %zu argument%s", sw->text, maxargs,
                           maxargs == 1 ? "" : "s");
                 ok = false;
                 continue;
@@ -157,13 +157,13 @@ static bool seccomp_expect(struct stk_unit *u, const struct stk_stmt *s, struct 
             else
                 snprintf(ea.argname, sizeof ea.argname, "arg%zu", k);
         } else {
-            stk_error(u->ds, "bad-argument", w->loc, "expected a number, a constant or NAME=VALUE");
+            stk_error(u->ds, "bad-call-argument", w->loc, "expected a number, a constant or NAME=VALUE");
             ok = false;
             continue;
         }
         for (size_t j = 0; j < x->nargs; j++)
             if (strcmp(x->args[j].argname, ea.argname) == 0) {
-                stk_error(u->ds, "bad-argument", w->loc, "argument '%s' is given twice", ea.argname);
+                stk_error(u->ds, "bad-call-argument", w->loc, "argument '%s' is given twice", ea.argname);
                 ok = false;
             }
         if (!arg_value(u, w, vtext, &ea.value) || !ok || x->nargs >= 6) {

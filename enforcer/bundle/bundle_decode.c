@@ -9,7 +9,7 @@
 #define STEP "bundle"
 
 
-size_t stk_bc_off(const struct stk_bcur *c)
+static size_t bc_off(const struct stk_bcur *c)
 {
     return (size_t)(c->p - c->base);
 }
@@ -17,7 +17,7 @@ size_t stk_bc_off(const struct stk_bcur *c)
 int stk_bc_need(struct stk_bcur *c, size_t n, const char *what)
 {
     if ((size_t)(c->end - c->p) < n)
-        return stk_errf(c->e, STEP, "truncated %s at offset %zu", what, stk_bc_off(c));
+        return stk_errf(c->e, STEP, "truncated %s at offset %zu", what, bc_off(c));
     return 0;
 }
 
@@ -71,7 +71,7 @@ int stk_bc_bool(struct stk_bcur *c, bool *v, const char *what)
     if (stk_bc_u8(c, &b, what) < 0)
         return -1;
     if (b > 1)
-        return stk_errf(c->e, STEP, "%s: invalid boolean %u at offset %zu", what, b, stk_bc_off(c) - 1);
+        return stk_errf(c->e, STEP, "%s: invalid boolean %u at offset %zu", what, b, bc_off(c) - 1);
     *v = b;
     return 0;
 }
@@ -82,7 +82,7 @@ int stk_bc_zero(struct stk_bcur *c, size_t n, const char *what)
         return -1;
     for (size_t i = 0; i < n; i++)
         if (c->p[i])
-            return stk_errf(c->e, STEP, "%s: reserved byte is not zero at offset %zu", what, stk_bc_off(c) + i);
+            return stk_errf(c->e, STEP, "%s: reserved byte is not zero at offset %zu", what, bc_off(c) + i);
     c->p += n;
     return 0;
 }
@@ -91,7 +91,7 @@ int stk_bc_zero(struct stk_bcur *c, size_t n, const char *what)
 int stk_bc_str(struct stk_bcur *c, const char **s, size_t max, bool nonempty, const char *what)
 {
     uint32_t n;
-    size_t at = stk_bc_off(c);
+    size_t at = bc_off(c);
     if (stk_bc_u32(c, &n, what) < 0)
         return -1;
     if (n > max)

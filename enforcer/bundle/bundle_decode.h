@@ -19,7 +19,6 @@ struct stk_bcur {
     struct stk_err *e;
 };
 
-size_t stk_bc_off(const struct stk_bcur *c);
 int stk_bc_need(struct stk_bcur *c, size_t n, const char *what);
 uint64_t stk_bc_le(const unsigned char *p, int n);
 int stk_bc_u8(struct stk_bcur *c, uint8_t *v, const char *what);

@@ -181,151 +181,214 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* Decode one record's payload; the cursor covers exactly the payload. */
+/* ---- the process records: one reader each ------------------------------------ */
+
+static int rec_name(struct stk_bcur *c, struct stk_bundle *b)
+{
+    return stk_bc_str(c, &b->name, STK_BUNDLE_MAX_NAME, true, "policy name");
+}
+
+static int rec_no_new_privs(struct stk_bcur *c, struct stk_bundle *b)
+{
+    return stk_bc_bool(c, &b->no_new_privs, "no_new_privs record");
+}
+
+static int rec_user(struct stk_bcur *c, struct stk_bundle *b)
+{
+    return stk_bc_str(c, &b->user, STK_BUNDLE_MAX_NAME, true, "user");
+}
+
+static int rec_group(struct stk_bcur *c, struct stk_bundle *b)
+{
+    return stk_bc_str(c, &b->group, STK_BUNDLE_MAX_NAME, true, "group");
+}
+
+static int rec_supp_groups(struct stk_bcur *c, struct stk_bundle *b)
+{
+    uint32_t n;
+    if (stk_bc_u32(c, &n, "supplementary groups") < 0)
+        return -1;
+    if (n > STK_BUNDLE_MAX_GROUPS)
+        return stk_errf(c->e, STEP, "too many supplementary groups: %u (limit %u)", n, STK_BUNDLE_MAX_GROUPS);
+    if (n) {
+        b->supp_groups = calloc(n, sizeof *b->supp_groups);
+        if (!b->supp_groups)
+            return stk_errnof(c->e, STEP, ENOMEM, "decoding supplementary groups");
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (stk_bc_str(c, &b->supp_groups[i], STK_BUNDLE_MAX_NAME, true, "supplementary group") < 0)
+            return -1;
+    b->nsupp = n;
+    b->supp_set = true;
+    return 0;
+}
+
+static int rec_caps(struct stk_bcur *c, struct stk_bundle *b)
+{
+    uint8_t mode;
+    if (stk_bc_u8(c, &mode, "capabilities") < 0 || stk_bc_zero(c, 7, "capabilities") < 0 ||
+        stk_bc_u64(c, &b->caps_keep, "capabilities") < 0)
+        return -1;
+    if (mode > STK_BCAPS_KEEP)
+        return stk_errf(c->e, STEP, "unknown capabilities mode %u", mode);
+    if (mode != STK_BCAPS_KEEP && b->caps_keep)
+        return stk_errf(c->e, STEP, "capability mask given with mode %u", mode);
+    b->caps = (enum stk_bundle_caps)mode;
+    return 0;
+}
+
+static int rec_rlimit(struct stk_bcur *c, struct stk_bundle *b)
+{
+    uint32_t res;
+    uint64_t soft, hard;
+    if (stk_bc_u32(c, &res, "rlimit") < 0 || stk_bc_zero(c, 4, "rlimit") < 0 || stk_bc_u64(c, &soft, "rlimit") < 0 ||
+        stk_bc_u64(c, &hard, "rlimit") < 0)
+        return -1;
+    if (res >= STK_BUNDLE_RLIMITS)
+        return stk_errf(c->e, STEP, "unknown resource limit %u", res);
+    if (b->rlimits[res].set)
+        return stk_errf(c->e, STEP, "duplicate rlimit %s", stk_rlimit_name(res));
+    if (soft > hard)
+        return stk_errf(c->e, STEP, "rlimit %s: soft limit %llu exceeds hard limit %llu", stk_rlimit_name(res),
+                        (unsigned long long)soft, (unsigned long long)hard);
+    b->rlimits[res] = (struct stk_bundle_rlimit){true, soft, hard};
+    return 0;
+}
+
+static int rec_env_clear(struct stk_bcur *c, struct stk_bundle *b)
+{
+    return stk_bc_bool(c, &b->env_clear, "env clear record");
+}
+
+static int rec_env_keep(struct stk_bcur *c, struct stk_bundle *b)
+{
+    const char *s;
+    if (stk_bc_str(c, &s, STK_BUNDLE_MAX_NAME, true, "env keep") < 0)
+        return -1;
+    if (!env_name_ok(s))
+        return stk_errf(c->e, STEP, "invalid environment variable name \"%s\"", s);
+    return stk_bc_push(&b->env_keep, &b->nenv_keep, sizeof s, STK_BUNDLE_MAX_ENV, &s, c->e, "env keep entries");
+}
+
+static int rec_env_set(struct stk_bcur *c, struct stk_bundle *b)
+{
+    struct stk_bundle_env v;
+    if (stk_bc_str(c, &v.name, STK_BUNDLE_MAX_NAME, true, "env set") < 0 ||
+        stk_bc_str(c, &v.value, STK_BUNDLE_MAX_VALUE, false, "env set") < 0)
+        return -1;
+    if (!env_name_ok(v.name))
+        return stk_errf(c->e, STEP, "invalid environment variable name \"%s\"", v.name);
+    return stk_bc_push(&b->env_set, &b->nenv_set, sizeof v, STK_BUNDLE_MAX_ENV, &v, c->e, "env set entries");
+}
+
+static int rec_workdir(struct stk_bcur *c, struct stk_bundle *b)
+{
+    return stk_bc_str(c, &b->workdir, STK_BUNDLE_MAX_PATH, true, "workdir");
+}
+
+static int rec_umask(struct stk_bcur *c, struct stk_bundle *b)
+{
+    if (stk_bc_u32(c, &b->umask, "umask") < 0)
+        return -1;
+    if (b->umask > 0777)
+        return stk_errf(c->e, STEP, "umask %o out of range", b->umask);
+    b->umask_set = true;
+    return 0;
+}
+
+/* Sorts the descriptors and drops repeats. */
+static void sort_unique_fds(struct stk_bundle *b, uint32_t n)
+{
+    if (n)
+        qsort(b->keep_fds, n, sizeof *b->keep_fds, cmp_int);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || b->keep_fds[u - 1] != b->keep_fds[i])
+            b->keep_fds[u++] = b->keep_fds[i];
+    b->nkeep_fds = u;
+}
+
+static int rec_keep_fds(struct stk_bcur *c, struct stk_bundle *b)
+{
+    uint32_t n;
+    if (stk_bc_bool(c, &b->keep_all_fds, "keep_fds") < 0 || stk_bc_zero(c, 3, "keep_fds") < 0 ||
+        stk_bc_u32(c, &n, "keep_fds") < 0)
+        return -1;
+    if (n > STK_BUNDLE_MAX_FDS)
+        return stk_errf(c->e, STEP, "too many kept descriptors: %u (limit %u)", n, STK_BUNDLE_MAX_FDS);
+    if (b->keep_all_fds && n)
+        return stk_errf(c->e, STEP, "keep_fds lists descriptors together with \"all\"");
+    if (stk_bc_need(c, (size_t)n * 4, "keep_fds") < 0)
+        return -1;
+    if (n) {
+        b->keep_fds = calloc(n, sizeof *b->keep_fds);
+        if (!b->keep_fds)
+            return stk_errnof(c->e, STEP, ENOMEM, "decoding keep_fds");
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t fd = (uint32_t)stk_bc_le(c->p, 4);
+        c->p += 4;
+        if (fd > INT_MAX)
+            return stk_errf(c->e, STEP, "invalid descriptor number %u in keep_fds", fd);
+        b->keep_fds[i] = (int)fd;
+    }
+    sort_unique_fds(b, n);
+    return 0;
+}
+
+static int rec_unenforced(struct stk_bcur *c, struct stk_bundle *b)
+{
+    const char *s;
+    if (stk_bc_str(c, &s, STK_BUNDLE_MAX_NAME, true, "unenforced block") < 0)
+        return -1;
+    return stk_bc_push(&b->unenforced, &b->nunenforced, sizeof s, STK_BUNDLE_MAX_UNENFORCED, &s, c->e,
+                       "unenforced blocks");
+}
+
+/* The readers of the records below 32, by type; "repeats" marks the types
+ * that may occur more than once (every other one is a singleton). */
+static const struct {
+    int (*read)(struct stk_bcur *c, struct stk_bundle *b);
+    bool repeats;
+} process_records[32] = {
+    [STK_REC_NAME] = {rec_name, false},
+    [STK_REC_NO_NEW_PRIVS] = {rec_no_new_privs, false},
+    [STK_REC_USER] = {rec_user, false},
+    [STK_REC_GROUP] = {rec_group, false},
+    [STK_REC_SUPP_GROUPS] = {rec_supp_groups, false},
+    [STK_REC_CAPS] = {rec_caps, false},
+    [STK_REC_RLIMIT] = {rec_rlimit, true},
+    [STK_REC_ENV_CLEAR] = {rec_env_clear, false},
+    [STK_REC_ENV_KEEP] = {rec_env_keep, true},
+    [STK_REC_ENV_SET] = {rec_env_set, true},
+    [STK_REC_WORKDIR] = {rec_workdir, false},
+    [STK_REC_UMASK] = {rec_umask, false},
+    [STK_REC_KEEP_FDS] = {rec_keep_fds, false},
+    [STK_REC_SECCOMP] = {read_seccomp, false},
+    [STK_REC_UNENFORCED] = {rec_unenforced, true},
+};
+
 static int read_record(struct stk_bcur *c, uint16_t type, struct stk_bundle *b, uint32_t *seen)
 {
-    struct stk_err *e = c->e;
-    /* singleton records: bit per type below 32 */
-    if (type < 32 && type != STK_REC_ENV_KEEP && type != STK_REC_ENV_SET && type != STK_REC_RLIMIT &&
-        type != STK_REC_UNENFORCED) {
-        if (*seen & (1u << type))
-            return stk_errf(e, STEP, "duplicate record of type 0x%04x", type);
-        *seen |= 1u << type;
-    }
-    switch (type) {
-    case STK_REC_NAME:
-        return stk_bc_str(c, &b->name, STK_BUNDLE_MAX_NAME, true, "policy name");
-    case STK_REC_NO_NEW_PRIVS:
-        return stk_bc_bool(c, &b->no_new_privs, "no_new_privs record");
-    case STK_REC_USER:
-        return stk_bc_str(c, &b->user, STK_BUNDLE_MAX_NAME, true, "user");
-    case STK_REC_GROUP:
-        return stk_bc_str(c, &b->group, STK_BUNDLE_MAX_NAME, true, "group");
-    case STK_REC_SUPP_GROUPS: {
-        uint32_t n;
-        if (stk_bc_u32(c, &n, "supplementary groups") < 0)
-            return -1;
-        if (n > STK_BUNDLE_MAX_GROUPS)
-            return stk_errf(e, STEP, "too many supplementary groups: %u (limit %u)", n, STK_BUNDLE_MAX_GROUPS);
-        if (n) {
-            b->supp_groups = calloc(n, sizeof *b->supp_groups);
-            if (!b->supp_groups)
-                return stk_errnof(e, STEP, ENOMEM, "decoding supplementary groups");
+    if (type < 32) {
+        /* singleton records: a bit per type, also for the unknown ones below 32 */
+        if (!process_records[type].repeats) {
+            if (*seen & (1u << type))
+                return stk_errf(c->e, STEP, "duplicate record of type 0x%04x", type);
+            *seen |= 1u << type;
         }
-        for (uint32_t i = 0; i < n; i++)
-            if (stk_bc_str(c, &b->supp_groups[i], STK_BUNDLE_MAX_NAME, true, "supplementary group") < 0)
-                return -1;
-        b->nsupp = n;
-        b->supp_set = true;
-        return 0;
+        if (process_records[type].read)
+            return process_records[type].read(c, b);
+    } else if (type >= STK_REC_ISOLATION_FIRST && type <= STK_REC_ISOLATION_LAST) {
+        return stk_bundle_read_isolation(c, type, b);
+    } else if (type >= STK_REC_LANDLOCK_FIRST && type <= STK_REC_LANDLOCK_LAST) {
+        return stk_bundle_read_landlock(c, type, b);
+    } else if (type >= STK_REC_CGROUP_FIRST && type <= STK_REC_CGROUP_LAST) {
+        return stk_bundle_read_cgroup(c, type, b);
+    } else if (type >= STK_REC_LSM_FIRST && type <= STK_REC_LSM_LAST) {
+        return stk_bundle_read_lsm(c, type, b);
     }
-    case STK_REC_CAPS: {
-        uint8_t mode;
-        if (stk_bc_u8(c, &mode, "capabilities") < 0 || stk_bc_zero(c, 7, "capabilities") < 0 ||
-            stk_bc_u64(c, &b->caps_keep, "capabilities") < 0)
-            return -1;
-        if (mode > STK_BCAPS_KEEP)
-            return stk_errf(e, STEP, "unknown capabilities mode %u", mode);
-        if (mode != STK_BCAPS_KEEP && b->caps_keep)
-            return stk_errf(e, STEP, "capability mask given with mode %u", mode);
-        b->caps = (enum stk_bundle_caps)mode;
-        return 0;
-    }
-    case STK_REC_RLIMIT: {
-        uint32_t res;
-        uint64_t soft, hard;
-        if (stk_bc_u32(c, &res, "rlimit") < 0 || stk_bc_zero(c, 4, "rlimit") < 0 || stk_bc_u64(c, &soft, "rlimit") < 0 ||
-            stk_bc_u64(c, &hard, "rlimit") < 0)
-            return -1;
-        if (res >= STK_BUNDLE_RLIMITS)
-            return stk_errf(e, STEP, "unknown resource limit %u", res);
-        if (b->rlimits[res].set)
-            return stk_errf(e, STEP, "duplicate rlimit %s", stk_rlimit_name(res));
-        if (soft > hard)
-            return stk_errf(e, STEP, "rlimit %s: soft limit %llu exceeds hard limit %llu", stk_rlimit_name(res),
-                            (unsigned long long)soft, (unsigned long long)hard);
-        b->rlimits[res] = (struct stk_bundle_rlimit){true, soft, hard};
-        return 0;
-    }
-    case STK_REC_ENV_CLEAR:
-        return stk_bc_bool(c, &b->env_clear, "env clear record");
-    case STK_REC_ENV_KEEP: {
-        const char *s;
-        if (stk_bc_str(c, &s, STK_BUNDLE_MAX_NAME, true, "env keep") < 0)
-            return -1;
-        if (!env_name_ok(s))
-            return stk_errf(e, STEP, "invalid environment variable name \"%s\"", s);
-        return stk_bc_push(&b->env_keep, &b->nenv_keep, sizeof s, STK_BUNDLE_MAX_ENV, &s, e, "env keep entries");
-    }
-    case STK_REC_ENV_SET: {
-        struct stk_bundle_env v;
-        if (stk_bc_str(c, &v.name, STK_BUNDLE_MAX_NAME, true, "env set") < 0 ||
-            stk_bc_str(c, &v.value, STK_BUNDLE_MAX_VALUE, false, "env set") < 0)
-            return -1;
-        if (!env_name_ok(v.name))
-            return stk_errf(e, STEP, "invalid environment variable name \"%s\"", v.name);
-        return stk_bc_push(&b->env_set, &b->nenv_set, sizeof v, STK_BUNDLE_MAX_ENV, &v, e, "env set entries");
-    }
-    case STK_REC_WORKDIR:
-        return stk_bc_str(c, &b->workdir, STK_BUNDLE_MAX_PATH, true, "workdir");
-    case STK_REC_UMASK:
-        if (stk_bc_u32(c, &b->umask, "umask") < 0)
-            return -1;
-        if (b->umask > 0777)
-            return stk_errf(e, STEP, "umask %o out of range", b->umask);
-        b->umask_set = true;
-        return 0;
-    case STK_REC_KEEP_FDS: {
-        uint32_t n;
-        if (stk_bc_bool(c, &b->keep_all_fds, "keep_fds") < 0 || stk_bc_zero(c, 3, "keep_fds") < 0 ||
-            stk_bc_u32(c, &n, "keep_fds") < 0)
-            return -1;
-        if (n > STK_BUNDLE_MAX_FDS)
-            return stk_errf(e, STEP, "too many kept descriptors: %u (limit %u)", n, STK_BUNDLE_MAX_FDS);
-        if (b->keep_all_fds && n)
-            return stk_errf(e, STEP, "keep_fds lists descriptors together with \"all\"");
-        if (stk_bc_need(c, (size_t)n * 4, "keep_fds") < 0)
-            return -1;
-        if (n) {
-            b->keep_fds = calloc(n, sizeof *b->keep_fds);
-            if (!b->keep_fds)
-                return stk_errnof(e, STEP, ENOMEM, "decoding keep_fds");
-        }
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t fd = (uint32_t)stk_bc_le(c->p, 4);
-            c->p += 4;
-            if (fd > INT_MAX)
-                return stk_errf(e, STEP, "invalid descriptor number %u in keep_fds", fd);
-            b->keep_fds[i] = (int)fd;
-        }
-        if (n)
-            qsort(b->keep_fds, n, sizeof *b->keep_fds, cmp_int);
-        size_t u = 0;
-        for (size_t i = 0; i < n; i++)
-            if (u == 0 || b->keep_fds[u - 1] != b->keep_fds[i])
-                b->keep_fds[u++] = b->keep_fds[i];
-        b->nkeep_fds = u;
-        return 0;
-    }
-    case STK_REC_SECCOMP:
-        return read_seccomp(c, b);
-    case STK_REC_UNENFORCED: {
-        const char *s;
-        if (stk_bc_str(c, &s, STK_BUNDLE_MAX_NAME, true, "unenforced block") < 0)
-            return -1;
-        return stk_bc_push(&b->unenforced, &b->nunenforced, sizeof s, STK_BUNDLE_MAX_UNENFORCED, &s, e,
-                    "unenforced blocks");
-    }
-    default:
-        if (type >= STK_REC_ISOLATION_FIRST && type <= STK_REC_ISOLATION_LAST)
-            return stk_bundle_read_isolation(c, type, b);
-        if (type >= STK_REC_LANDLOCK_FIRST && type <= STK_REC_LANDLOCK_LAST)
-            return stk_bundle_read_landlock(c, type, b);
-        if (type >= STK_REC_CGROUP_FIRST && type <= STK_REC_CGROUP_LAST)
-            return stk_bundle_read_cgroup(c, type, b);
-        if (type >= STK_REC_LSM_FIRST && type <= STK_REC_LSM_LAST)
-            return stk_bundle_read_lsm(c, type, b);
-        return stk_errf(e, STEP, "unknown record type 0x%04x", type);
-    }
+    return stk_errf(c->e, STEP, "unknown record type 0x%04x", type);
 }
 
 int stk_bundle_read(const void *data, size_t len, struct stk_bundle **out, struct stk_err *e)

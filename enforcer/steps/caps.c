@@ -18,7 +18,7 @@ static unsigned ncaps(void)
     return n > 0 && n <= 64 ? (unsigned)n : 41;
 }
 
-bool stk_cap_known(unsigned cap)
+static bool cap_known(unsigned cap)
 {
     return cap < ncaps();
 }
@@ -98,7 +98,7 @@ int stk_caps_plan(const struct stk_bundle *b, uint64_t *keep, struct stk_err *e)
             if (!((b->caps_keep >> c) & 1))
                 continue;
             char n[64];
-            if (!stk_cap_known(c))
+            if (!cap_known(c))
                 return stk_errf(e, STEP, "capability %u is not known to this kernel", c);
             if (!((prm >> c) & 1))
                 return stk_errf(e, STEP, "the policy keeps %s, which the caller does not hold",

@@ -41,7 +41,8 @@ const char *cg_ctrl_list(unsigned mask, int v1, char *buf, size_t len)
     return buf;
 }
 
-unsigned cg_needed(const struct stk_bundle_cgroup *g)
+/* The controllers a bundle's limits need. */
+static unsigned cg_needed(const struct stk_bundle_cgroup *g)
 {
     unsigned m = 0;
     if (g->lim[STK_CG_MEMORY_MAX].set || g->lim[STK_CG_MEMORY_SWAP_MAX].set)
@@ -86,7 +87,8 @@ static unsigned v1_ctrls(const char *superopts)
     return m;
 }
 
-int cg_mounts(struct cg_mount **out, size_t *n, struct stk_err *e)
+/* Every cgroup mount from /proc/self/mountinfo; -1 with e on failure. */
+static int cg_mounts(struct cg_mount **out, size_t *n, struct stk_err *e)
 {
     *out = NULL;
     *n = 0;

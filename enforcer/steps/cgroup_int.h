@@ -29,8 +29,6 @@ enum {
 };
 /* The controller's name on cgroup v2 (v1 = 0) or v1 (v1 = 1). */
 const char *cg_ctrl_name(unsigned bit, int v1);
-/* The controllers a bundle's limits need. */
-unsigned cg_needed(const struct stk_bundle_cgroup *g);
 /* "memory, pids" */
 const char *cg_ctrl_list(unsigned mask, int v1, char *buf, size_t len);
 
@@ -41,8 +39,6 @@ struct cg_mount {
     bool v2;
     unsigned ctrls;       /* v1: CG_* controllers of the hierarchy */
 };
-/* Every cgroup mount from /proc/self/mountinfo; -1 with e on failure. */
-int cg_mounts(struct cg_mount **out, size_t *n, struct stk_err *e);
 /* Our own cgroup in that hierarchy, as a directory: mount point + our path
  * below the mount's root.  -1 with e if /proc/self/cgroup has no entry or
  * our cgroup lies outside what the mount shows. */

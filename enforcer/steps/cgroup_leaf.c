@@ -76,8 +76,7 @@ static void sweep_stale(int pfd, const char *parent, const char *ours)
             owner_alive(de->d_name))
             continue;
         if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0)
-            fprintf(stderr, "stockade: cgroup: removed %s/%s, left behind by a run whose supervisor was killed\n",
-                    parent, de->d_name);
+            stk_warnf(CG_STEP, "removed %s/%s, left behind by a run whose supervisor was killed", parent, de->d_name);
     }
     closedir(d);
 }
@@ -116,8 +115,7 @@ int cg_make_leaf(const char *base, const char *name, struct cg_leaf *l, int *per
             char mark[PATH_MAX + 32];
             snprintf(mark, sizeof mark, "%s/" CG_MARK, l->parent);
             if (mkdir(mark, 0755) < 0 && errno != EEXIST)
-                fprintf(stderr, "stockade: cgroup: mkdir %s: %s (the parent will be left behind)\n", mark,
-                        strerror(errno));
+                stk_warnf(CG_STEP, "mkdir %s: %s (the parent will be left behind)", mark, strerror(errno));
         } else if (errno != EEXIST) {
             err = errno;
         }
@@ -207,7 +205,7 @@ static void kill_all(struct cg_run *r)
         if (l->made && l->v2 && cg_exists(l->dir, "cgroup.kill")) {
             struct stk_err e;
             if (cg_write(l->dir, "cgroup.kill", "1", &e) < 0)
-                fprintf(stderr, "stockade: cgroup: %s\n", e.msg);
+                stk_warnf(CG_STEP, "%s", e.msg);
         }
     }
     /* otherwise (and v1): freeze so that nothing forks meanwhile, kill what
@@ -225,8 +223,7 @@ static void kill_all(struct cg_run *r)
             return;
         nap_ms(5);
     }
-    fprintf(stderr, "stockade: cgroup: processes are still left in the command's cgroup after 400 rounds of "
-                    "SIGKILL\n");
+    stk_warnf(CG_STEP, "processes are still left in the command's cgroup after 400 rounds of SIGKILL");
 }
 
 /* Does the parent hold any cgroup but the mark? */
@@ -255,15 +252,15 @@ static void remove_parent(struct cg_leaf *l)
     if (access(mark, F_OK) < 0 || parent_in_use(l->parent))
         return;
     if (rmdir(mark) < 0 && errno != ENOENT) {
-        fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", mark, strerror(errno));
+        stk_warnf(CG_STEP, "cannot remove %s: %s", mark, strerror(errno));
         return;
     }
     if (rmdir(l->parent) < 0 && errno != ENOENT) {
         int err = errno;
         /* the mark again, so that a later run still knows the parent is ours */
         if (mkdir(mark, 0755) < 0 && errno != EEXIST)
-            fprintf(stderr, "stockade: cgroup: cannot restore %s: %s\n", mark, strerror(errno));
-        fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", l->parent, strerror(err));
+            stk_warnf(CG_STEP, "cannot restore %s: %s", mark, strerror(errno));
+        stk_warnf(CG_STEP, "cannot remove %s: %s", l->parent, strerror(err));
     }
 }
 
@@ -288,7 +285,7 @@ void cg_teardown(struct cg_run *r)
                 nap_ms(5);
             }
             if (err)
-                fprintf(stderr, "stockade: cgroup: cannot remove %s: %s\n", l->dir, strerror(err));
+                stk_warnf(CG_STEP, "cannot remove %s: %s", l->dir, strerror(err));
             else
                 l->made = false;
         }

@@ -63,8 +63,8 @@ static int memory_limits(const struct cg_leaf *l, const struct stk_bundle_cgroup
                         "accounting is off: boot with swapaccount=1) and the machine has swap; nothing was "
                         "executed",
                         l->dir);
-    fprintf(stderr, "stockade: cgroup: no swap accounting, but no swap either: memory.swap.max %llu holds\n",
-            (unsigned long long)swap->value);
+    stk_warnf(CG_STEP, "no swap accounting, but no swap either: memory.swap.max %llu holds",
+              (unsigned long long)swap->value);
     return 0;
 }
 

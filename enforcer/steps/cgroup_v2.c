@@ -86,8 +86,7 @@ static int write_limits(const char *dir, const struct stk_bundle_cgroup *g, stru
                                 "memory.swap.max cannot be applied: %s has no memory.swap.max (no swap "
                                 "accounting in this kernel) and the machine has swap; nothing was executed",
                                 dir);
-            fprintf(stderr, "stockade: cgroup: no swap accounting, but no swap either: memory.swap.max %s holds\n",
-                    v);
+            stk_warnf(CG_STEP, "no swap accounting, but no swap either: memory.swap.max %s holds", v);
         }
     }
     if (l[STK_CG_PIDS_MAX].set) {

@@ -53,7 +53,8 @@ int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp,
         size_t ln = strlen(s->name), lv = strlen(s->value);
         char *kv = malloc(ln + lv + 2);
         if (!kv) {
-            free(env);
+            env[n] = NULL;
+            stk_env_free(env, caller);
             return stk_errnof(e, "env", ENOMEM, "building the environment");
         }
         memcpy(kv, s->name, ln);
@@ -66,13 +67,27 @@ int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp,
     return 0;
 }
 
-void stk_umask_apply(const struct stk_bundle *b)
+void stk_env_free(char **envp, char *const *caller)
+{
+    if (!envp)
+        return;
+    for (size_t i = 0; envp[i]; i++) {
+        bool borrowed = false;
+        for (size_t j = 0; caller && caller[j] && !borrowed; j++)
+            borrowed = envp[i] == caller[j];
+        if (!borrowed)
+            free(envp[i]);
+    }
+    free(envp);
+}
+
+void stk_env_umask_apply(const struct stk_bundle *b)
 {
     if (b->umask_set)
         umask((mode_t)b->umask);
 }
 
-int stk_workdir_apply(const struct stk_bundle *b, struct stk_err *e)
+int stk_env_workdir_apply(const struct stk_bundle *b, struct stk_err *e)
 {
     if (b->workdir && chdir(b->workdir) < 0)
         return stk_errnof(e, "workdir", errno, "%s", b->workdir);

@@ -23,7 +23,13 @@
 
 #define STEP "exec"
 #define SHEBANG_MAX 256 /* the kernel's BINPRM_BUF_SIZE */
-#define MAX_INTERP_DEPTH 4
+_Static_assert(1 + 3 * STK_EXEC_MAX_INTERP <= STK_EXEC_MAX_OWNED, "stk_exec.owned holds every allocation");
+
+/* Remember an allocation x holds (x->path, a script's argv, ...) for stk_exec_free. */
+static void own(struct stk_exec *x, void *p)
+{
+    x->owned[x->nowned++] = p;
+}
 
 static int fail(struct stk_err *e, int status, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -83,6 +89,7 @@ static int locate(const char *cmd, char *const envp[], struct stk_exec *x, bool 
         x->path = strdup(cmd);
         if (!x->path)
             return fail(e, STK_EXIT_FAILURE, ENOMEM, "%s", cmd);
+        own(x, x->path);
         return 0;
     }
     const char *pathvar = stk_env_get(envp, "PATH");
@@ -103,6 +110,7 @@ static int locate(const char *cmd, char *const envp[], struct stk_exec *x, bool 
         int r = open_exec(full, &x->fd, readable);
         if (r == 0) {
             x->path = full;
+            own(x, full);
             return 0;
         }
         free(full);
@@ -129,7 +137,7 @@ static int unwrap_script(struct stk_exec *x, bool readable, struct stk_err *e)
             return fail(e, STK_EXIT_NOT_EXECUTABLE, errno, "reading %s", x->path);
         if (n < 2 || buf[0] != '#' || buf[1] != '!')
             return 0;
-        if (depth == MAX_INTERP_DEPTH)
+        if (depth == STK_EXEC_MAX_INTERP)
             return fail(e, STK_EXIT_NOT_EXECUTABLE, ELOOP, "%s: interpreters nest too deeply", x->path);
         buf[n] = '\0';
         char *nl = memchr(buf, '\n', (size_t)n);
@@ -166,6 +174,10 @@ static int unwrap_script(struct stk_exec *x, bool readable, struct stk_err *e)
             free(iarg);
             return fail(e, STK_EXIT_FAILURE, ENOMEM, "%s", x->path);
         }
+        own(x, nargv);
+        own(x, ipath);
+        if (iarg)
+            own(x, iarg);
         size_t k = 0;
         nargv[k++] = ipath;
         if (iarg)
@@ -174,7 +186,7 @@ static int unwrap_script(struct stk_exec *x, bool readable, struct stk_err *e)
         for (size_t i = 1; i < argc; i++)
             nargv[k++] = x->argv[i];
         nargv[k] = NULL;
-        x->argv = nargv; /* the previous vectors stay allocated: the process execs or exits */
+        x->argv = nargv; /* the previous vectors stay allocated (owned) until stk_exec_free */
         close(x->fd);
         x->fd = -1;
         int r = open_exec(ipath, &x->fd, &readable);
@@ -198,6 +210,18 @@ int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct 
     if (via_fd)
         return unwrap_script(x, readable, e);
     return 0;
+}
+
+void stk_exec_free(struct stk_exec *x)
+{
+    if (x->fd >= 0)
+        close(x->fd);
+    x->fd = -1;
+    for (size_t i = 0; i < x->nowned; i++)
+        free(x->owned[i]);
+    x->nowned = 0;
+    x->path = NULL;
+    x->argv = NULL;
 }
 
 int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e)

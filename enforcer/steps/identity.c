@@ -263,7 +263,7 @@ int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e)
     return 0;
 }
 
-void stk_ids_free(struct stk_ids *ids)
+void stk_identity_free(struct stk_ids *ids)
 {
     free(ids->groups);
     ids->groups = NULL;

@@ -93,8 +93,8 @@ int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out
             return stk_errf(e, STEP,
                             "this kernel has no Landlock (not built in, or not in the lsm= list); the policy "
                             "requires it (compat required): nothing was executed");
-        fprintf(stderr, "stockade: landlock: this kernel has no Landlock; the policy's landlock block is not "
-                        "enforced (compat best-effort)\n");
+        stk_warnf(STEP,
+                  "this kernel has no Landlock; the policy's landlock block is not enforced (compat best-effort)");
         return 0;
     }
     if (!stk_ll_empty(&lacking)) {
@@ -104,11 +104,10 @@ int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out
                             "the kernel's Landlock ABI is %d and lacks what the policy restricts: %s "
                             "(compat required; `compat best-effort` would run without them)",
                             abi, what);
-        fprintf(stderr, "stockade: landlock: the kernel's Landlock ABI is %d; not enforced (compat best-effort): %s\n",
-                abi, what);
+        stk_warnf(STEP, "the kernel's Landlock ABI is %d; not enforced (compat best-effort): %s", abi, what);
     }
     if (stk_ll_empty(&keep)) {
-        fprintf(stderr, "stockade: landlock: nothing of the landlock block is left to enforce on this kernel\n");
+        stk_warnf(STEP, "nothing of the landlock block is left to enforce on this kernel");
         return 0;
     }
     /* landlock_restrict_self needs no_new_privs or CAP_SYS_ADMIN: a policy
@@ -154,7 +153,7 @@ static int open_rule_path(const struct stk_bundle_ll_path *r, bool *refused, str
     *refused = false;
     struct stk_writer w;
     int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (root < 0 || stk_writer_self(&w) < 0) {
+    if (root < 0 || stk_safe_writer_self(&w) < 0) {
         int err = errno;
         if (root >= 0)
             close(root);
@@ -164,7 +163,7 @@ static int open_rule_path(const struct stk_bundle_ll_path *r, bool *refused, str
     char why[640], words[32];
     int fd = stk_safe_open(root, r->path, &w, why, sizeof why);
     int err = errno;
-    stk_writer_free(&w);
+    stk_safe_writer_free(&w);
     close(root);
     if (fd < 0 && why[0]) {
         *refused = true;
@@ -188,8 +187,7 @@ static int add_path(int rfd, const struct stk_bundle_ll_path *r, uint64_t handle
             return -1;
         if (err == ENOENT || err == ENOTDIR || err == EACCES) {
             /* A rule only grants: without it nothing beneath the path is allowed. */
-            fprintf(stderr, "stockade: landlock: %s: %s; its rule is skipped (nothing beneath it is allowed)\n",
-                    r->path, strerror(err));
+            stk_warnf(STEP, "%s: %s; its rule is skipped (nothing beneath it is allowed)", r->path, strerror(err));
             return 0;
         }
         return stk_errnof(e, STEP, err, "opening rule path %s", r->path);
@@ -240,6 +238,10 @@ int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e)
                         err == EPERM ? " (needs no_new_privs or CAP_SYS_ADMIN)" : "");
     }
     close(rfd);
-    free(p);
     return rc;
+}
+
+void stk_landlock_plan_free(struct stk_landlock_plan *p)
+{
+    free(p);
 }

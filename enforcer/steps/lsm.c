@@ -41,9 +41,8 @@ static bool selinux_running(void)
 
 static void warn_optional(const char *lsm, const char *what)
 {
-    fprintf(stderr, "stockade: warning: %s: %s is not running on this kernel; the policy marks it optional, so the "
-                    "command runs without the %s\n",
-            lsm, lsm[0] == 's' ? "SELinux" : "AppArmor", what);
+    stk_warnf(lsm, "%s is not running on this kernel; the policy marks it optional, so the command runs without the %s",
+              lsm[0] == 's' ? "SELinux" : "AppArmor", what);
 }
 
 int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struct stk_lsm_plan **out,
@@ -145,6 +144,11 @@ int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e)
     if (p->apparmor && stk_apparmor_apply(p, e) < 0)
         return -1;
     return 0;
+}
+
+void stk_lsm_plan_free(struct stk_lsm_plan *p)
+{
+    free(p); /* the sVirt reservation is the supervisor's clean-up hook's */
 }
 
 const char *stk_lsm_file_context(const struct stk_lsm_plan *p)

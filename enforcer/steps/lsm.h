@@ -39,7 +39,7 @@ int stk_mcs_alloc(const char *dir, uint32_t ncat, struct stk_mcs_res *r, struct 
 /* Release it (only if it is still ours). */
 int stk_mcs_release(struct stk_mcs_res *r, struct stk_err *e);
 /* Start time of a process (field 22 of /proc/PID/stat); -1 if there is none. */
-int stk_proc_start_time(pid_t pid, unsigned long long *start);
+int stk_mcs_start_time(pid_t pid, unsigned long long *start);
 
 /* ---- the plan ------------------------------------------------------------------ */
 struct stk_lsm_plan {

@@ -14,7 +14,7 @@
 
 #define STEP "selinux"
 
-int stk_proc_start_time(pid_t pid, unsigned long long *start)
+int stk_mcs_start_time(pid_t pid, unsigned long long *start)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
@@ -166,12 +166,105 @@ static int read_owner(int dfd, const char *name, pid_t *pid, unsigned long long 
 static bool owner_alive(pid_t pid, unsigned long long start)
 {
     unsigned long long now;
-    return stk_proc_start_time(pid, &now) == 0 && now == start;
+    return stk_mcs_start_time(pid, &now) == 0 && now == start;
 }
 
 static size_t pair_index(uint32_t a, uint32_t b, uint32_t ncat)
 {
     return (size_t)a * ncat + b;
+}
+
+/* Mark in used (ncat x ncat) the pairs whose reservation in dir (dfd, locked)
+ * has a live owner; remove the others (their owner is gone, or the file was
+ * never completed), counting them in *reclaimed. */
+static int scan_reservations(int dfd, const char *dir, uint32_t ncat, unsigned char *used, unsigned *reclaimed,
+                             struct stk_err *e)
+{
+    int sfd = dup(dfd);
+    DIR *d = sfd >= 0 ? fdopendir(sfd) : NULL;
+    if (!d) {
+        stk_errnof(e, STEP, errno, "reading %s", dir);
+        if (sfd >= 0)
+            close(sfd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d))) {
+        uint32_t a, b;
+        if (!parse_name(de->d_name, &a, &b))
+            continue;
+        pid_t pid;
+        unsigned long long st;
+        if (read_owner(dfd, de->d_name, &pid, &st) == 0 && owner_alive(pid, st)) {
+            if (b < ncat)
+                used[pair_index(a, b, ncat)] = 1;
+        } else if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
+            rc = stk_errnof(e, STEP, errno, "removing the stale reservation %s/%s", dir, de->d_name);
+        } else {
+            (*reclaimed)++;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+static int random_u32(uint32_t *v, size_t n, struct stk_err *e)
+{
+    if (getrandom(v, n * sizeof *v, 0) != (ssize_t)(n * sizeof *v))
+        return stk_errnof(e, STEP, errno, "getrandom");
+    return 0;
+}
+
+/* A pair a < b < ncat that used does not hold: a few random draws, then
+ * (crowded) every pair from a random start.  1 found, 0 none free, -1 with e. */
+static int pick_pair(const unsigned char *used, uint32_t ncat, uint32_t *a, uint32_t *b, struct stk_err *e)
+{
+    for (int tries = 0; tries < 64; tries++) {
+        uint32_t rnd[2];
+        if (random_u32(rnd, 2, e) < 0)
+            return -1;
+        uint32_t x = rnd[0] % ncat, y = rnd[1] % ncat;
+        if (x == y)
+            continue;
+        *a = x < y ? x : y;
+        *b = x < y ? y : x;
+        if (!used[pair_index(*a, *b, ncat)])
+            return 1;
+    }
+    uint32_t rnd;
+    if (random_u32(&rnd, 1, e) < 0)
+        return -1;
+    for (uint32_t i = 0; i < ncat; i++) {
+        *a = (rnd + i) % ncat;
+        for (*b = *a + 1; *b < ncat; (*b)++)
+            if (!used[pair_index(*a, *b, ncat)])
+                return 1;
+    }
+    return 0;
+}
+
+/* Create the reservation file of pair (a, b) in dir (dfd, locked), holding
+ * "PID STARTTIME\n" of its owner; nothing is left behind on failure. */
+static int write_reservation(int dfd, const char *dir, uint32_t a, uint32_t b, pid_t self,
+                             unsigned long long start, struct stk_err *e)
+{
+    char name[32], content[64];
+    snprintf(name, sizeof name, "c%u.c%u", a, b);
+    int n = snprintf(content, sizeof content, "%ld %llu\n", (long)self, start);
+    int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return stk_errnof(e, STEP, errno, "reserving %s/%s", dir, name);
+    bool written = write(fd, content, (size_t)n) == n;
+    int err = errno;
+    if (close(fd) < 0 && written) {
+        written = false;
+        err = errno;
+    }
+    if (written)
+        return 0;
+    unlinkat(dfd, name, 0);
+    return stk_errnof(e, STEP, err, "writing %s/%s", dir, name);
 }
 
 int stk_mcs_alloc(const char *dir, uint32_t ncat, struct stk_mcs_res *r, struct stk_err *e)
@@ -185,7 +278,7 @@ int stk_mcs_alloc(const char *dir, uint32_t ncat, struct stk_mcs_res *r, struct 
         return -1;
     pid_t self = getpid();
     unsigned long long start;
-    if (stk_proc_start_time(self, &start) < 0)
+    if (stk_mcs_start_time(self, &start) < 0)
         return stk_errf(e, STEP, "cannot read our own start time from /proc/%ld/stat (is /proc mounted?)",
                         (long)self);
     unsigned char *used = calloc((size_t)ncat * ncat, 1);
@@ -196,100 +289,22 @@ int stk_mcs_alloc(const char *dir, uint32_t ncat, struct stk_mcs_res *r, struct 
         free(used);
         return -1;
     }
-    int rc = -1;
-    int sfd = dup(dfd);
-    DIR *d = sfd >= 0 ? fdopendir(sfd) : NULL;
-    if (!d) {
-        stk_errnof(e, STEP, errno, "reading %s", dir);
-        if (sfd >= 0)
-            close(sfd);
-        goto out;
-    }
-    struct dirent *de;
-    errno = 0;
-    while ((de = readdir(d))) {
-        uint32_t a, b;
-        if (!parse_name(de->d_name, &a, &b))
-            continue;
-        pid_t pid;
-        unsigned long long st;
-        if (read_owner(dfd, de->d_name, &pid, &st) < 0 || !owner_alive(pid, st)) {
-            /* stale: its owner is gone (or it was never completed) */
-            if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
-                stk_errnof(e, STEP, errno, "removing the stale reservation %s/%s", dir, de->d_name);
-                closedir(d);
-                goto out;
-            }
-            r->reclaimed++;
-            continue;
-        }
-        if (b < ncat)
-            used[pair_index(a, b, ncat)] = 1;
-        errno = 0;
-    }
-    closedir(d);
-
     uint32_t a = 0, b = 0;
-    bool found = false;
-    for (int tries = 0; tries < 64 && !found; tries++) {
-        uint32_t rnd[2];
-        if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
-            stk_errnof(e, STEP, errno, "getrandom");
-            goto out;
-        }
-        uint32_t x = rnd[0] % ncat, y = rnd[1] % ncat;
-        if (x == y)
-            continue;
-        a = x < y ? x : y;
-        b = x < y ? y : x;
-        found = !used[pair_index(a, b, ncat)];
+    int rc = scan_reservations(dfd, dir, ncat, used, &r->reclaimed, e);
+    if (rc == 0)
+        rc = pick_pair(used, ncat, &a, &b, e);
+    if (rc == 0)
+        rc = stk_errf(e, STEP, "every sVirt category pair below c%u is in use (%s)", ncat, dir);
+    if (rc > 0)
+        rc = write_reservation(dfd, dir, a, b, self, start, e);
+    if (rc == 0) {
+        r->held = true;
+        r->c1 = a;
+        r->c2 = b;
+        r->owner = self;
+        r->start = start;
+        memcpy(r->dir, dir, strlen(dir) + 1);
     }
-    if (!found) { /* crowded: scan every pair from a random start */
-        uint32_t rnd;
-        if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
-            stk_errnof(e, STEP, errno, "getrandom");
-            goto out;
-        }
-        for (uint32_t i = 0; i < ncat && !found; i++) {
-            a = (rnd + i) % ncat;
-            for (b = a + 1; b < ncat && !found; b++)
-                if (!used[pair_index(a, b, ncat)])
-                    found = true;
-            if (found)
-                b--;
-        }
-    }
-    if (!found) {
-        stk_errf(e, STEP, "every sVirt category pair below c%u is in use (%s)", ncat, dir);
-        goto out;
-    }
-    char name[32], content[64];
-    snprintf(name, sizeof name, "c%u.c%u", a, b);
-    int n = snprintf(content, sizeof content, "%ld %llu\n", (long)self, start);
-    int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        stk_errnof(e, STEP, errno, "reserving %s/%s", dir, name);
-        goto out;
-    }
-    if (write(fd, content, (size_t)n) != n) {
-        stk_errnof(e, STEP, errno, "writing %s/%s", dir, name);
-        close(fd);
-        unlinkat(dfd, name, 0);
-        goto out;
-    }
-    if (close(fd) < 0) {
-        stk_errnof(e, STEP, errno, "writing %s/%s", dir, name);
-        unlinkat(dfd, name, 0);
-        goto out;
-    }
-    r->held = true;
-    r->c1 = a;
-    r->c2 = b;
-    r->owner = self;
-    r->start = start;
-    memcpy(r->dir, dir, strlen(dir) + 1);
-    rc = 0;
-out:
     unlock_dir(dfd, lfd);
     free(used);
     return rc;

@@ -109,10 +109,10 @@ int stk_ptrace_isolation_plan(const struct stk_bundle *b, uint64_t keep, bool la
     }
     if (pid_contained(b))
         return 0; /* nothing outside to reach, unless the policy binds it in */
-    fprintf(stderr,
-            "stockade: %s: %s: the command can reach processes of its own uid outside the sandbox in ptrace "
-            "mode (/proc/PID/mem); a pid namespace with its own /proc, or a landlock block, keeps it in\n",
-            STEP, why);
+    stk_warnf(STEP,
+              "%s: the command can reach processes of its own uid outside the sandbox in ptrace mode "
+              "(/proc/PID/mem); a pid namespace with its own /proc, or a landlock block, keeps it in",
+              why);
     return 0;
 }
 

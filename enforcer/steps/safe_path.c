@@ -31,7 +31,7 @@
 
 #define MAX_LINKS 40 /* as the kernel's own limit */
 
-bool stk_writer_caps_privileged(uint64_t caps)
+bool stk_safe_writer_caps_privileged(uint64_t caps)
 {
     static const unsigned any[] = {CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,     CAP_SETUID,
                                    CAP_SETGID,     CAP_SYS_ADMIN,    CAP_SYS_MODULE, CAP_SYS_RAWIO,
@@ -67,12 +67,12 @@ static int own_groups(gid_t **out, size_t *n)
     return 0;
 }
 
-int stk_writer_of(struct stk_writer *w, const struct stk_ids *ids, uint64_t keep)
+int stk_safe_writer_of(struct stk_writer *w, const struct stk_ids *ids, uint64_t keep)
 {
     memset(w, 0, sizeof *w);
     w->uid = ids->set_uid ? ids->uid : geteuid();
     w->gid = ids->set_gid ? ids->gid : getegid();
-    w->privileged = stk_writer_caps_privileged(keep);
+    w->privileged = stk_safe_writer_caps_privileged(keep);
     if (!ids->set_groups)
         return own_groups(&w->groups, &w->ngroups);
     if (ids->ngroups) {
@@ -85,7 +85,7 @@ int stk_writer_of(struct stk_writer *w, const struct stk_ids *ids, uint64_t keep
     return 0;
 }
 
-int stk_writer_self(struct stk_writer *w)
+int stk_safe_writer_self(struct stk_writer *w)
 {
     memset(w, 0, sizeof *w);
     w->uid = geteuid();
@@ -95,11 +95,11 @@ int stk_writer_self(struct stk_writer *w)
     memset(d, 0, sizeof d);
     if (syscall(SYS_capget, &h, d) < 0)
         return -1;
-    w->privileged = stk_writer_caps_privileged((uint64_t)d[0].effective | (uint64_t)d[1].effective << 32);
+    w->privileged = stk_safe_writer_caps_privileged((uint64_t)d[0].effective | (uint64_t)d[1].effective << 32);
     return own_groups(&w->groups, &w->ngroups);
 }
 
-void stk_writer_free(struct stk_writer *w)
+void stk_safe_writer_free(struct stk_writer *w)
 {
     free(w->groups);
     w->groups = NULL;

@@ -1,7 +1,7 @@
 /* safe_path.h — open a path a policy names without following symbolic links
  * the confined command could have planted (docs/enforcer.md, "Paths the
  * policy names").  Used for the Landlock rule paths (landlock.c), the bind
- * sources and the `root` of a jail (mount.c).  Internal to the enforcer. */
+ * sources and the `root` of a jail (view.c).  Internal to the enforcer. */
 #ifndef STK_SAFE_PATH_H
 #define STK_SAFE_PATH_H
 
@@ -26,13 +26,13 @@ struct stk_writer {
 /* The command's ids after the identity step (ids: what stk_identity_apply
  * will set; the process's own ids where it sets nothing) and the
  * capabilities it keeps (caps.c's keep set).  0, or -1 with errno. */
-int stk_writer_of(struct stk_writer *w, const struct stk_ids *ids, uint64_t keep);
+int stk_safe_writer_of(struct stk_writer *w, const struct stk_ids *ids, uint64_t keep);
 /* The calling process itself: effective ids, groups, effective capabilities. */
-int stk_writer_self(struct stk_writer *w);
-void stk_writer_free(struct stk_writer *w);
+int stk_safe_writer_self(struct stk_writer *w);
+void stk_safe_writer_free(struct stk_writer *w);
 /* Capabilities that let a process write files it does not own or take
  * another identity: with any of them a writer counts as privileged. */
-bool stk_writer_caps_privileged(uint64_t caps);
+bool stk_safe_writer_caps_privileged(uint64_t caps);
 
 /* Open path (absolute; resolved inside rootfd as if it were /, so neither
  * ".." nor an absolute link leads above it) as O_PATH|O_CLOEXEC, one

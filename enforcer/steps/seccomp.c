@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int stk_nnp_apply(const struct stk_bundle *b, struct stk_err *e)
+int stk_seccomp_nnp_apply(const struct stk_bundle *b, struct stk_err *e)
 {
     if (!b->no_new_privs)
         return 0;

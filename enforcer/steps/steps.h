@@ -23,7 +23,7 @@ struct stk_ids {
 extern bool stk_identity_use_nss;
 int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
 int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e);
-void stk_ids_free(struct stk_ids *ids);
+void stk_identity_free(struct stk_ids *ids);
 
 /* keyring.c: replace the caller's session keyring (which the command would
  * otherwise still possess after the uid change) with a new empty one owned
@@ -33,29 +33,35 @@ int stk_keyring_apply(struct stk_err *e);
 /* caps.c: keep is the set the command ends with; computed before the identity changes. */
 int stk_caps_plan(const struct stk_bundle *b, uint64_t *keep, struct stk_err *e);
 int stk_caps_apply(uint64_t keep, bool no_new_privs, struct stk_err *e);
-bool stk_cap_known(unsigned cap);
 
 /* rlimits.c */
 int stk_rlimits_apply(const struct stk_bundle *b, struct stk_err *e);
 
-/* env.c */
+/* env.c: envp holds caller's strings and its own; free releases its own only. */
 int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp, struct stk_err *e);
+void stk_env_free(char **envp, char *const *caller);
 const char *stk_env_get(char *const *envp, const char *name);
-void stk_umask_apply(const struct stk_bundle *b);
-int stk_workdir_apply(const struct stk_bundle *b, struct stk_err *e);
+void stk_env_umask_apply(const struct stk_bundle *b);
+int stk_env_workdir_apply(const struct stk_bundle *b, struct stk_err *e);
 
 /* fds.c */
 int stk_fds_close(const struct stk_bundle *b, struct stk_err *e);
 
 /* exec.c */
+#define STK_EXEC_MAX_INTERP 4 /* #! interpreters followed, at most */
+#define STK_EXEC_MAX_OWNED 16 /* the path, and argv + interpreter + its argument per #! */
 struct stk_exec {
     char *path;   /* the file executed: the command, or the interpreter of a script */
     int fd;       /* open on path, O_CLOEXEC */
     char **argv;  /* argv passed (rewritten for a #! script when exec'ing by descriptor) */
     bool via_fd;  /* execveat(fd, "", AT_EMPTY_PATH): the policy restricts execve or execveat */
+    void *owned[STK_EXEC_MAX_OWNED]; /* what stk_exec_free releases */
+    size_t nowned;
 };
 struct stk_handover;
+/* x is zeroed first (fd -1); stk_exec_free releases it whether or not this succeeded. */
 int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct stk_exec *x, struct stk_err *e);
+void stk_exec_free(struct stk_exec *x);
 /* returns only on failure; ho: the exec hand-over in progress (NULL: none) */
 int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e);
 
@@ -65,7 +71,7 @@ int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho
  * the exec hand-over rule, the filter is installed with a listener that a
  * helper thread holds for the enforcer's own exec (handover.c): *ho. */
 struct stk_report;
-int stk_nnp_apply(const struct stk_bundle *b, struct stk_err *e);
+int stk_seccomp_nnp_apply(const struct stk_bundle *b, struct stk_err *e);
 int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report,
                         struct stk_handover **ho, struct stk_err *e);
 
@@ -102,20 +108,21 @@ int stk_ns_enter(const struct stk_bundle *b, uint64_t cloned, struct stk_err *e)
  * where setgroups is denied (a map the caller wrote for itself) an empty
  * supplementary list is left as the kernel keeps it, a non-empty one is an error. */
 int stk_ns_adjust_ids(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
-/* mount.c: the filesystem view (private propagation, binds, tmpfs, proc, dev,
+/* view.c: the filesystem view (private propagation, binds, tmpfs, proc, dev,
  * read-only remounts, masks, pivot_root). */
 /* file_context: the SELinux label for the tmpfs mounts the view makes
  * (stk_lsm_file_context), NULL without one.  ids and keep: who the command
  * will be (the identity and capability steps come later), so that the host
  * paths the policy names are not resolved through links it could have
  * planted (safe_path.h). */
-int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const struct stk_ids *ids, uint64_t keep,
+int stk_view_apply(const struct stk_bundle *b, const char *file_context, const struct stk_ids *ids, uint64_t keep,
                     struct stk_err *e);
 /* landlock.c: plan before anything changes (ABI detection, best-effort
  * drops reported on stderr); apply after no_new_privs, before seccomp. */
 struct stk_landlock_plan;
 int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out, struct stk_err *e);
 int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e);
+void stk_landlock_plan_free(struct stk_landlock_plan *p);
 /* ptrace_isolation.c: keep the command from ptrace-mode access (/proc/PID/mem,
  * ptrace, process_vm_*) to processes outside its sandbox with a Landlock
  * domain that restricts nothing else, when the policy's own landlock block
@@ -146,12 +153,15 @@ struct stk_lsm_plan;
 int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struct stk_lsm_plan **out,
                     struct stk_err *e);
 int stk_lsm_apply(struct stk_lsm_plan *p, struct stk_err *e);
+/* After stk_supervise_abandon (its release hook reads p) or in the forked
+ * child (the supervisor keeps the reservation): frees p only. */
+void stk_lsm_plan_free(struct stk_lsm_plan *p);
 /* The mount option that labels the instance's private mounts (tmpfs) with the
  * policy's file type at the instance's level, e.g.
  * `context="system_u:object_r:stockade_web_file_t:s0:c4,c87"` (quoted: the
  * level has commas); "" without an SELinux label (p NULL, no selinux block,
  * or SELinux optional and not running).  0, or -1 if n is too small.
- * mount.c appends it (after a ',') to the options of every tmpfs it mounts. */
+ * view.c appends it (after a ',') to the options of every tmpfs it mounts. */
 int stk_lsm_mount_context(const struct stk_lsm_plan *p, char *buf, size_t n);
 /* The file label of the instance (user:object_r:filetype:level), NULL without SELinux. */
 const char *stk_lsm_file_context(const struct stk_lsm_plan *p);

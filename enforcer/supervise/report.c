@@ -34,6 +34,7 @@
 #include "supervise/report.h"
 #include "supervise/report_task.h"
 #include "steps/safe_path.h"
+#include "syscalls.h"
 
 #define STEP "report"
 
@@ -123,7 +124,7 @@ static void handle(struct stk_report *r)
     memset(&req, 0, sizeof req);
     if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
         if (errno != ENOENT && errno != EINTR) /* ENOENT: the caller died meanwhile */
-            fprintf(stderr, "stockade: %s: receiving a notification: %s\n", STEP, strerror(errno));
+            stk_warnf(STEP, "receiving a notification: %s", strerror(errno));
         return;
     }
     /* what the policy says: its own program on the very same data (registers:
@@ -156,7 +157,7 @@ static void handle(struct stk_report *r)
     const char *ptrs[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
     bool killed = false, alive;
     if (d.verdict == STK_V_KILL) {
-        /* Kill at once (kill_first: SIGKILL cannot be caught, so nothing the
+        /* Kill at once (task_kill_first: SIGKILL cannot be caught, so nothing the
          * caller's other threads do meanwhile matters).  Before it, only the
          * kernel's /proc/TID/status is read for the report's name (checked
          * to be about the waiting task); the caller's memory is not read at
@@ -164,10 +165,10 @@ static void handle(struct stk_report *r)
          * after (it is gone, and a thread's number may be reused): a killed
          * call's strings are shown as addresses. */
         task_read((pid_t)req.pid, &t);
-        bool valid = id_valid(r, req.id);
+        bool valid = task_id_valid(r, req.id);
         pid_t tgid = 0;
-        killed = kill_first(r, (pid_t)req.pid, req.id, &tgid);
-        respond(r, req.id, ENOSYS, false); /* in case: the call never runs */
+        killed = task_kill_first(r, (pid_t)req.pid, req.id, &tgid);
+        task_respond(r, req.id, ENOSYS, false); /* in case: the call never runs */
         alive = killed;
         if (!valid || !t.ok)
             t.ok = false;
@@ -175,9 +176,9 @@ static void handle(struct stk_report *r)
             t.ok = false; /* not the task the pidfd was for */
     } else {
         task_read((pid_t)req.pid, &t);
-        read_strings((pid_t)req.pid, &req.data, strs, ptrs);
+        task_read_strings((pid_t)req.pid, &req.data, strs, ptrs);
         /* /proc/PID was read about the notifying task only if it still waits */
-        alive = id_valid(r, req.id);
+        alive = task_id_valid(r, req.id);
         if (!alive)
             for (int i = 0; i < 6; i++)
                 ptrs[i] = NULL;
@@ -191,19 +192,19 @@ static void handle(struct stk_report *r)
     const char *why = d.action;
     switch (d.verdict) {
     case STK_V_ERRNO:
-        respond(r, req.id, d.err, false);
+        task_respond(r, req.id, d.err, false);
         snprintf(result, sizeof result, "errno %s", stk_report_errno_name(d.err, ebuf, sizeof ebuf));
         if (strcmp(d.action, "errno") == 0)
             why = "blocked";
         break;
     case STK_V_CONTINUE:
-        respond(r, req.id, 0, true);
+        task_respond(r, req.id, 0, true);
         snprintf(result, sizeof result, "allowed");
         if (strcmp(d.action, "log") == 0)
             why = "logged";
         break;
     case STK_V_TRAP:
-        if (t.ok && sigsys_in(t.caught) && !sigsys_in(t.blocked)) {
+        if (t.ok && task_sigsys_in(t.caught) && !task_sigsys_in(t.blocked)) {
             /* The program handles SIGSYS: the call returns what the kernel's
              * trap leaves in the return register, and the thread gets
              * SIGSYS.  When a received call waits killably, the signal is
@@ -213,17 +214,17 @@ static void handle(struct stk_report *r)
              * restarted, so it follows the answer. */
             int64_t val = stk_report_trap_value(&req.data);
             if (r->killable && alive)
-                trap_signal(&t, (pid_t)req.pid);
-            respond_val(r, req.id, 0, val, false);
+                task_trap_signal(&t, (pid_t)req.pid);
+            task_respond_val(r, req.id, 0, val, false);
             if (!r->killable && alive)
-                trap_signal(&t, (pid_t)req.pid);
+                task_trap_signal(&t, (pid_t)req.pid);
             snprintf(result, sizeof result, "SIGSYS, returns %lld", (long long)val);
             break;
         }
         /* SIGSYS not handled: the kernel's trap ends the process; so do we.
          * (A trap may be caught by design: a handler installed meanwhile
          * only does what a handler installed earlier would have done.) */
-        kill_call(r, &t, req.id, alive, result, sizeof result);
+        task_kill_call(r, &t, req.id, alive, result, sizeof result);
         break;
     case STK_V_KILL:
         snprintf(result, sizeof result, "killed by SIGKILL");
@@ -269,8 +270,7 @@ static int on_listener(int fd, void *arg)
 
 static void give_up(struct stk_report *r, const char *why, int err)
 {
-    fprintf(stderr, "stockade: %s: %s%s%s; stopping the command\n", STEP, why, err ? ": " : "",
-            err ? strerror(err) : "");
+    stk_warnf(STEP, "%s%s%s; stopping the command", why, err ? ": " : "", err ? strerror(err) : "");
     if (r->child > 0)
         kill(r->child, SIGKILL);
 }
@@ -412,7 +412,7 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         return 0;
     const struct stk_bundle_seccomp *s = &b->seccomp;
     if (!s->present) {
-        fputs("stockade: report: the policy has no seccomp filter: there is nothing to report\n", stderr);
+        stk_warnf(STEP, "the policy has no seccomp filter: there is nothing to report");
         return 0;
     }
     for (size_t i = 0; i < s->len; i++)
@@ -456,6 +456,9 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         r->own_out = true;
     }
     private_output(r);
+    /* the table by number that names the calls, built now rather than at
+     * the first report in the supervisor */
+    (void)stk_syscall_name_by_nr(stk_native_abi(), 0);
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) < 0) {
         int err = errno;
         on_cleanup(r);

@@ -58,7 +58,7 @@ int64_t stk_report_trap_value(const struct seccomp_data *d);
  * e.  prog is modified in place. */
 int stk_report_rewrite(struct sock_filter *prog, size_t len, struct stk_err *e);
 
-/* The listener guard that the notifying copy starts with: seccomp(2) with
+/* The listener guard that the notifying copy starts with (report_fmt.c): seccomp(2) with
  * SECCOMP_FILTER_FLAG_NEW_LISTENER in its flags fails with EBUSY on every ABI
  * the native kernel runs, whether or not the supervisor (and its listener) is
  * still there: a listener of the command's own would win the USER_NOTIF tie
@@ -68,7 +68,6 @@ int stk_report_rewrite(struct sock_filter *prog, size_t len, struct stk_err *e);
  * Writes at most STK_REPORT_GUARD_MAX instructions; returns their number (0:
  * seccomp(2) has no number here). */
 #define STK_REPORT_GUARD_MAX 16
-size_t stk_report_guard(struct sock_filter *out);
 
 /* The program that --report installs: the guard, then prog rewritten by
  * stk_report_rewrite (cBPF jumps are relative: prog is unchanged by the

@@ -2,11 +2,10 @@
  * of the policy becomes when the supervisor answers for the kernel, the
  * notifying copy of the program, and how a reported call is written.
  *
- * Syscall names and argument names come from the compiler's generated tables
- * (build/gen/syscall_table.c from common/data/syscalls.csv, and
- * build/gen/sigs_table.c from common/data/syscall-args.txt): they are data
- * only, so the static stockade-exec links them as they are and the compiler
- * and the enforcer share one source of truth. */
+ * Syscall names, argument names and the ABIs come from common/ (syscalls.h,
+ * sigs.h: the tables generated from common/data), which the static
+ * stockade-exec links as libcommon.a: the compiler and the enforcer share one
+ * source of truth. */
 #include "supervise/report.h"
 
 #include <errno.h>
@@ -19,7 +18,6 @@
 #include <sys/socket.h>
 
 #include "sigs.h"
-#include "sigs_table.h"
 #include "syscalls.h"
 
 /* ---- actions ----------------------------------------------------------------- */
@@ -101,46 +99,29 @@ int stk_report_rewrite(struct sock_filter *prog, size_t len, struct stk_err *e)
 }
 
 
-#if defined(__x86_64__)
-#define NATIVE_ABI STK_ABI_X86_64
-#elif defined(__i386__)
-#define NATIVE_ABI STK_ABI_I386
-#elif defined(__aarch64__)
-#define NATIVE_ABI STK_ABI_AARCH64
-#elif defined(__arm__)
-#define NATIVE_ABI STK_ABI_ARM
-#elif defined(__riscv) && __riscv_xlen == 64
-#define NATIVE_ABI STK_ABI_RISCV64
-#else
-#define NATIVE_ABI (-1)
-#endif
-
 /* ---- the listener guard --------------------------------------------------------- */
 
-/* The ABIs the native kernel runs (the ones a policy can let in), grouped by
- * their AUDIT_ARCH value: x32 shares x86_64's. */
-static const struct {
-    int abi;
-    uint32_t audit_arch, nr_offset;
-} guard_abis[] = {
+/* The ABIs the native kernel runs (the ones a policy can let in), those that
+ * share an AUDIT_ARCH value (x32 and x86_64) next to each other. */
+static const enum stk_abi guard_abis[] = {
 #if defined(__x86_64__)
-    {STK_ABI_X86_64, AUDIT_ARCH_X86_64, 0},
-    {STK_ABI_X32, AUDIT_ARCH_X86_64, STK_X32_SYSCALL_BIT},
-    {STK_ABI_I386, AUDIT_ARCH_I386, 0},
+    STK_ABI_X86_64, STK_ABI_X32, STK_ABI_I386,
 #elif defined(__i386__)
-    {STK_ABI_I386, AUDIT_ARCH_I386, 0},
+    STK_ABI_I386,
 #elif defined(__aarch64__)
-    {STK_ABI_AARCH64, AUDIT_ARCH_AARCH64, 0},
-    {STK_ABI_ARM, AUDIT_ARCH_ARM, 0},
+    STK_ABI_AARCH64, STK_ABI_ARM,
 #elif defined(__arm__)
-    {STK_ABI_ARM, AUDIT_ARCH_ARM, 0},
+    STK_ABI_ARM,
 #elif defined(__riscv) && __riscv_xlen == 64
-    {STK_ABI_RISCV64, AUDIT_ARCH_RISCV64, 0},
-#else
-    {-1, 0, 0}, /* no guard: stk_report_notifying_copy refuses */
+    STK_ABI_RISCV64,
 #endif
 };
 #define NGUARD_ABIS (sizeof guard_abis / sizeof guard_abis[0])
+
+static uint32_t guard_arch(size_t i)
+{
+    return stk_abis[guard_abis[i]].audit_arch;
+}
 
 /* seccomp(2)'s flags: the low 32 bits of args[1] (the kernel reads an unsigned int) */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -149,42 +130,25 @@ static const struct {
 #define FLAGS_LO offsetof(struct seccomp_data, args[1])
 #endif
 
-static const struct stk_syscall *seccomp_entry(void);
-
-/* seccomp's number on guard_abis[i] (nr_offset not applied), or STK_NR_NONE */
-static int32_t guard_nr(const struct stk_syscall *sc, size_t i)
+/* seccomp's number (nr_offset applied) on guard_abis[i], or -1 */
+static int64_t guard_nr(int seccomp_id, size_t i)
 {
-    return sc && guard_abis[i].abi >= 0 ? sc->nr[guard_abis[i].abi] : STK_NR_NONE;
+    return stk_syscall_nr(seccomp_id, guard_abis[i]);
 }
 
-static const struct stk_syscall *seccomp_entry(void)
+/* The listener guard (report.h, STK_REPORT_GUARD_MAX). */
+static size_t listener_guard(struct sock_filter *out)
 {
-    size_t lo = 0, hi = stk_syscall_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp("seccomp", stk_syscall_table[mid].name);
-        if (c == 0)
-            return &stk_syscall_table[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
-}
-
-size_t stk_report_guard(struct sock_filter *out)
-{
-    const struct stk_syscall *sc = seccomp_entry();
+    int sc = stk_syscall_lookup("seccomp");
     uint32_t nrs[NGUARD_ABIS + 1];
     size_t n = 0, ngroups = 0;
     uint32_t prev_arch = 0;
     for (size_t i = 0; i < NGUARD_ABIS; i++) {
-        if (guard_nr(sc, i) == STK_NR_NONE)
+        if (guard_nr(sc, i) < 0)
             continue;
-        ngroups += n == 0 || guard_abis[i].audit_arch != prev_arch;
-        prev_arch = guard_abis[i].audit_arch;
-        nrs[n++] = (uint32_t)guard_nr(sc, i) + guard_abis[i].nr_offset;
+        ngroups += n == 0 || guard_arch(i) != prev_arch;
+        prev_arch = guard_arch(i);
+        nrs[n++] = (uint32_t)guard_nr(sc, i);
     }
     if (!n)
         return 0;
@@ -193,19 +157,19 @@ size_t stk_report_guard(struct sock_filter *out)
     size_t flags_at = 1 + 2 * ngroups + n, end = flags_at + 3, pc = 0, k = 0;
     out[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
     for (size_t i = 0; i < NGUARD_ABIS; i++) {
-        if (guard_nr(sc, i) == STK_NR_NONE)
+        if (guard_nr(sc, i) < 0)
             continue;
-        uint32_t arch = guard_abis[i].audit_arch;
+        uint32_t arch = guard_arch(i);
         size_t group_end = pc + 2; /* the arch test, ld nr, then this arch's numbers */
-        for (size_t j = i; j < NGUARD_ABIS && guard_abis[j].audit_arch == arch; j++)
-            group_end += guard_nr(sc, j) != STK_NR_NONE;
+        for (size_t j = i; j < NGUARD_ABIS && guard_arch(j) == arch; j++)
+            group_end += guard_nr(sc, j) >= 0;
         /* another arch: the next group (A still holds the arch) or END */
         size_t next = group_end < flags_at ? group_end : end;
         out[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, (uint8_t)(next - pc - 1));
         pc++;
         out[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-        for (; i < NGUARD_ABIS && guard_abis[i].audit_arch == arch; i++) {
-            if (guard_nr(sc, i) == STK_NR_NONE)
+        for (; i < NGUARD_ABIS && guard_arch(i) == arch; i++) {
+            if (guard_nr(sc, i) < 0)
                 continue;
             /* the arch matched: no other group can; another number goes to END */
             uint8_t jf = pc + 1 == group_end ? (uint8_t)(end - pc - 1) : 0;
@@ -225,7 +189,7 @@ int stk_report_notifying_copy(const struct sock_filter *prog, size_t len, struct
                               struct stk_err *e)
 {
     struct sock_filter guard[STK_REPORT_GUARD_MAX];
-    size_t g = stk_report_guard(guard);
+    size_t g = listener_guard(guard);
     if (!g)
         return stk_errf(e, "report", "seccomp(2) has no number on this architecture in the syscall table");
     if (len + g > 4096)
@@ -247,68 +211,39 @@ int stk_report_notifying_copy(const struct sock_filter *prog, size_t len, struct
 
 /* ---- names -------------------------------------------------------------------- */
 
-static const char *const abi_names[STK_ABI_COUNT] = {
-    [STK_ABI_X86_64] = "x86_64", [STK_ABI_I386] = "i386",  [STK_ABI_X32] = "x32",
-    [STK_ABI_AARCH64] = "aarch64", [STK_ABI_ARM] = "arm", [STK_ABI_RISCV64] = "riscv64",
-};
-
-/* The ABI of (arch, nr) and the table number, or -1. */
-static int abi_of(uint32_t arch, uint32_t nr, uint32_t *table_nr)
+/* The ABI of a call on arch with number nr (stk_abis[]: x32 is x86_64's
+ * AUDIT_ARCH with its bit in the number), or -1. */
+static int abi_of(uint32_t arch, uint32_t nr)
 {
-    *table_nr = nr;
-    switch (arch) {
-    case AUDIT_ARCH_X86_64:
-        if (nr & STK_X32_SYSCALL_BIT) {
-            *table_nr = nr & ~STK_X32_SYSCALL_BIT;
-            return STK_ABI_X32;
-        }
-        return STK_ABI_X86_64;
-    case AUDIT_ARCH_I386: return STK_ABI_I386;
-    case AUDIT_ARCH_AARCH64: return STK_ABI_AARCH64;
-    case AUDIT_ARCH_ARM: return STK_ABI_ARM;
-    case AUDIT_ARCH_RISCV64: return STK_ABI_RISCV64;
-    default: return -1;
+    int abi = -1;
+    for (int a = 0; a < STK_ABI_COUNT; a++) {
+        uint32_t off = stk_abis[a].nr_offset;
+        if (stk_abis[a].audit_arch != arch)
+            continue;
+        if (off && (nr & off) == off)
+            return a;
+        if (!off)
+            abi = a;
     }
+    return abi;
+}
+
+static const char *name_on(int abi, uint32_t nr)
+{
+    return abi >= 0 ? stk_syscall_name_by_nr((enum stk_abi)abi, nr) : NULL;
 }
 
 const char *stk_report_syscall_name(uint32_t arch, uint32_t nr, const char **abi_name)
 {
-    uint32_t tnr;
-    int abi = abi_of(arch, nr, &tnr);
-    *abi_name = NULL;
-    if (abi < 0)
-        return NULL;
-    if (abi != NATIVE_ABI)
-        *abi_name = abi_names[abi];
-    if (tnr > (uint32_t)INT32_MAX)
-        return NULL;
-    /* a few hundred entries, once per reported call: a scan is enough */
-    for (size_t i = 0; i < stk_syscall_count; i++)
-        if (stk_syscall_table[i].nr[abi] == (int32_t)tnr)
-            return stk_syscall_table[i].name;
-    return NULL;
+    int abi = abi_of(arch, nr);
+    *abi_name = abi >= 0 && abi != (int)stk_native_abi() ? stk_abis[abi].name : NULL;
+    return name_on(abi, nr);
 }
 
 /* The argument signature of name on abi (the per-ABI override when there is one). */
 static const struct stk_sig *sig_of(const char *name, int abi)
 {
-    for (size_t i = 0; i < stk_sig_override_count; i++) {
-        const struct stk_sig_override *o = &stk_sig_overrides[i];
-        if ((o->abis & (UINT32_C(1) << abi)) && strcmp(o->sig.syscall, name) == 0)
-            return &o->sig;
-    }
-    size_t lo = 0, hi = stk_sig_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(name, stk_sig_table[mid].syscall);
-        if (c == 0)
-            return &stk_sig_table[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
+    return name && abi >= 0 ? stk_sig_lookup_abi(name, (enum stk_abi)abi) : NULL;
 }
 
 const char *stk_report_errno_name(int err, char *buf, size_t len)
@@ -407,20 +342,10 @@ static bool is_string_arg(const char *name)
     return false;
 }
 
-static const struct stk_sig *call_sig(const struct seccomp_data *d, int *abi_out)
-{
-    const char *abi_name;
-    const char *name = stk_report_syscall_name(d->arch, (uint32_t)d->nr, &abi_name);
-    uint32_t tnr;
-    int abi = abi_of(d->arch, (uint32_t)d->nr, &tnr);
-    *abi_out = abi;
-    return name && abi >= 0 ? sig_of(name, abi) : NULL;
-}
-
 unsigned stk_report_string_args(const struct seccomp_data *d)
 {
-    int abi;
-    const struct stk_sig *sig = call_sig(d, &abi);
+    int abi = abi_of(d->arch, (uint32_t)d->nr);
+    const struct stk_sig *sig = sig_of(name_on(abi, (uint32_t)d->nr), abi);
     unsigned mask = 0;
     for (unsigned i = 0; sig && i < sig->nargs && i < 6; i++)
         if (sig->args[i].type == STK_ARG_ULONG && is_string_arg(sig->args[i].name) &&
@@ -461,15 +386,13 @@ void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d,
     buf[0] = '\0';
     const char *abi_name;
     const char *name = stk_report_syscall_name(d->arch, (uint32_t)d->nr, &abi_name);
-    uint32_t tnr;
-    int abi = abi_of(d->arch, (uint32_t)d->nr, &tnr);
+    int abi = abi_of(d->arch, (uint32_t)d->nr);
     if (abi < 0)
         put(&o, "arch 0x%x:", d->arch);
     else if (abi_name)
         put(&o, "%s:", abi_name);
-    const struct stk_sig *sig = name && abi >= 0 ? sig_of(name, abi) : NULL;
-    bool is64 = abi < 0 || abi == STK_ABI_X86_64 || abi == STK_ABI_X32 || abi == STK_ABI_AARCH64 ||
-                abi == STK_ABI_RISCV64;
+    const struct stk_sig *sig = sig_of(name, abi);
+    bool is64 = abi < 0 || stk_abis[abi].is_64bit;
     if (name)
         put(&o, "%s(", name);
     else

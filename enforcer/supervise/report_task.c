@@ -78,32 +78,32 @@ void task_read(pid_t tid, struct task *t)
     t->ok = have_name && have_tgid && t->tgid > 0;
 }
 
-bool sigsys_in(uint64_t set)
+bool task_sigsys_in(uint64_t set)
 {
     return (set >> (SIGSYS - 1)) & 1;
 }
 
-bool id_valid(const struct stk_report *r, uint64_t id)
+bool task_id_valid(const struct stk_report *r, uint64_t id)
 {
     return ioctl(r->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
 /* Kill the process of the notifying thread with sig (pidfd: the process the
  * still-pending notification belongs to, not a recycled pid). */
-void kill_process(const struct stk_report *r, const struct task *t, uint64_t id, int sig)
+static void kill_process(const struct stk_report *r, const struct task *t, uint64_t id, int sig)
 {
     long pfd = syscall(SYS_pidfd_open, t->tgid, 0);
     if (pfd >= 0) {
-        if (id_valid(r, id) && syscall(SYS_pidfd_send_signal, (int)pfd, sig, NULL, 0) < 0)
-            fprintf(stderr, "stockade: %s: signalling pid %d: %s\n", STEP, (int)t->tgid, strerror(errno));
+        if (task_id_valid(r, id) && syscall(SYS_pidfd_send_signal, (int)pfd, sig, NULL, 0) < 0)
+            stk_warnf(STEP, "signalling pid %d: %s", (int)t->tgid, strerror(errno));
         close((int)pfd);
-    } else if (id_valid(r, id) && kill(t->tgid, sig) < 0) {
-        fprintf(stderr, "stockade: %s: signalling pid %d: %s\n", STEP, (int)t->tgid, strerror(errno));
+    } else if (task_id_valid(r, id) && kill(t->tgid, sig) < 0) {
+        stk_warnf(STEP, "signalling pid %d: %s", (int)t->tgid, strerror(errno));
     }
 }
 
 /* Answer: the call fails with err (> 0), or returns val (err 0), or runs (cont). */
-void respond_val(const struct stk_report *r, uint64_t id, int err, int64_t val, bool cont)
+void task_respond_val(const struct stk_report *r, uint64_t id, int err, int64_t val, bool cont)
 {
     struct seccomp_notif_resp resp;
     memset(&resp, 0, sizeof resp);
@@ -115,41 +115,41 @@ void respond_val(const struct stk_report *r, uint64_t id, int err, int64_t val, 
         if (errno == EINTR)
             continue;
         if (errno != ENOENT) /* ENOENT: the caller is gone (killed) */
-            fprintf(stderr, "stockade: %s: answering a notification: %s\n", STEP, strerror(errno));
+            stk_warnf(STEP, "answering a notification: %s", strerror(errno));
         return;
     }
 }
 
-void respond(const struct stk_report *r, uint64_t id, int err, bool cont)
+void task_respond(const struct stk_report *r, uint64_t id, int err, bool cont)
 {
-    respond_val(r, id, err, 0, cont);
+    task_respond_val(r, id, err, 0, cont);
 }
 
-void trap_signal(const struct task *t, pid_t tid)
+void task_trap_signal(const struct task *t, pid_t tid)
 {
     if (syscall(SYS_tgkill, t->tgid, tid, SIGSYS) < 0)
-        fprintf(stderr, "stockade: %s: signalling tid %d: %s\n", STEP, (int)tid, strerror(errno));
+        stk_warnf(STEP, "signalling tid %d: %s", (int)tid, strerror(errno));
 }
 
 /* A trapped call whose SIGSYS is not handled: SIGSYS, like the kernel's
  * trap (exit status 128+31), when SIGSYS is at its default action; SIGKILL
  * when the process ignores or blocks SIGSYS, or the supervisor could not
  * tell.  Whatever happens to the signal, the call itself never runs.  (The
- * kill actions do not come here: kill_first.) */
-void kill_call(const struct stk_report *r, const struct task *t, uint64_t id, bool alive, char *result,
-                      size_t len)
+ * kill actions do not come here: task_kill_first.) */
+void task_kill_call(const struct stk_report *r, const struct task *t, uint64_t id, bool alive, char *result,
+                    size_t len)
 {
-    bool sys = t->ok && !sigsys_in(t->caught) && !sigsys_in(t->ignored) && !sigsys_in(t->blocked);
+    bool sys = t->ok && !task_sigsys_in(t->caught) && !task_sigsys_in(t->ignored) && !task_sigsys_in(t->blocked);
     if (alive)
         kill_process(r, t, id, sys ? SIGSYS : SIGKILL);
-    respond(r, id, ENOSYS, false);
+    task_respond(r, id, ENOSYS, false);
     snprintf(result, len, "killed by %s", sys ? "SIGSYS" : "SIGKILL");
 }
 
 /* The C strings among the call's arguments, read from the caller's memory
  * (for the report only: the decision never depends on memory, which the
  * caller's other threads could change).  Unreadable ones stay numbers. */
-void read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 * STR_MAX], const char *ptrs[6])
+void task_read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 * STR_MAX], const char *ptrs[6])
 {
     unsigned mask = stk_report_string_args(d);
     for (int i = 0; i < 6; i++)
@@ -209,7 +209,7 @@ struct pidfd_info_v0 {
  * pins the task: the notification is checked to be pending after the pidfd
  * was opened, so a pid reused meanwhile is never signalled.  false: the
  * caller was gone. */
-bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid)
+bool task_kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid)
 {
     *tgid = 0;
     long pfd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD_);
@@ -230,9 +230,9 @@ bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid)
     }
     if (pfd < 0)
         return false; /* ESRCH: gone (a pidfd cannot be had for a live task otherwise) */
-    bool alive = id_valid(r, id);
+    bool alive = task_id_valid(r, id);
     if (alive && syscall(SYS_pidfd_send_signal, (int)pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
-        fprintf(stderr, "stockade: %s: killing tid %d: %s\n", STEP, (int)tid, strerror(errno));
+        stk_warnf(STEP, "killing tid %d: %s", (int)tid, strerror(errno));
     close((int)pfd);
     return alive;
 }

@@ -22,14 +22,14 @@ struct task {
 #define STR_MAX 96
 
 void task_read(pid_t tid, struct task *t);
-bool sigsys_in(uint64_t set);
-bool id_valid(const struct stk_report *r, uint64_t id);
-void kill_process(const struct stk_report *r, const struct task *t, uint64_t id, int sig);
-void respond_val(const struct stk_report *r, uint64_t id, int err, int64_t val, bool cont);
-void respond(const struct stk_report *r, uint64_t id, int err, bool cont);
-void trap_signal(const struct task *t, pid_t tid);
-void kill_call(const struct stk_report *r, const struct task *t, uint64_t id, bool alive, char *result, size_t len);
-void read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 * STR_MAX], const char *ptrs[6]);
-bool kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid);
+bool task_sigsys_in(uint64_t set);
+bool task_id_valid(const struct stk_report *r, uint64_t id);
+void task_respond_val(const struct stk_report *r, uint64_t id, int err, int64_t val, bool cont);
+void task_respond(const struct stk_report *r, uint64_t id, int err, bool cont);
+void task_trap_signal(const struct task *t, pid_t tid);
+void task_kill_call(const struct stk_report *r, const struct task *t, uint64_t id, bool alive, char *result,
+                    size_t len);
+void task_read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 * STR_MAX], const char *ptrs[6]);
+bool task_kill_first(const struct stk_report *r, pid_t tid, uint64_t id, pid_t *tgid);
 
 #endif

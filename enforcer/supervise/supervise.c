@@ -75,7 +75,7 @@ int stk_supervise_on_poll(struct stk_supervisor *sv, int fd, stk_sv_poll_fn *fn,
     return 0;
 }
 
-int stk_exit_status(int wstatus)
+int stk_supervise_exit_status(int wstatus)
 {
     if (WIFEXITED(wstatus))
         return WEXITSTATUS(wstatus);
@@ -139,7 +139,7 @@ static pid_t do_clone(const struct stk_supervisor *sv, uint64_t flags, struct st
  * refusing exec): supervise_lockdown.c. */
 static int drop_privileges(const struct stk_supervisor *sv, struct stk_err *e)
 {
-    return stk_supervisor_lockdown(sv->keep_caps | 1ull << CAP_KILL, sv->role, e);
+    return stk_supervise_lockdown(sv->keep_caps | 1ull << CAP_KILL, sv->role, e);
 }
 
 /* The parent's loop; never returns. */
@@ -156,7 +156,7 @@ static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
         if (poll(pfd, n, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            fprintf(stderr, "stockade: %s: poll: %s\n", STEP, strerror(errno));
+            stk_warnf(STEP, "poll: %s", strerror(errno));
             continue; /* keep reaping: the child is still running */
         }
         /* poll hooks first, so that the last reports come out before the exit */
@@ -186,13 +186,12 @@ static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
                      * the stop for an exit would end the supervision early
                      * (report, clean-ups) with the command still running;
                      * we cannot resume it (no ptrace here): kill it. */
-                    fprintf(stderr, "stockade: %s: pid %d made the supervisor its tracer (PTRACE_TRACEME); killing it\n",
-                            STEP, (int)p);
+                    stk_warnf(STEP, "pid %d made the supervisor its tracer (PTRACE_TRACEME); killing it", (int)p);
                     kill(p, SIGKILL);
                     continue;
                 }
                 if (p == sv->child) {
-                    status = stk_exit_status(ws);
+                    status = stk_supervise_exit_status(ws);
                     done = true;
                 }
             }

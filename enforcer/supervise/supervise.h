@@ -78,11 +78,11 @@ int stk_supervise_fork(struct stk_supervisor *sv, uint64_t clone_flags, struct s
 void stk_supervise_abandon(struct stk_supervisor *sv);
 
 /* Exit status for a wait status: the code, or 128+N for signal N. */
-int stk_exit_status(int wstatus);
+int stk_supervise_exit_status(int wstatus);
 
 /* supervise_lockdown.c: the supervisor (or init) keeps keep_caps (of its
  * permitted set) and nothing else, cannot regain privileges by an execve,
  * cannot execve at all, and is non-dumpable.  role: "supervisor", "init". */
-int stk_supervisor_lockdown(uint64_t keep_caps, const char *role, struct stk_err *e);
+int stk_supervise_lockdown(uint64_t keep_caps, const char *role, struct stk_err *e);
 
 #endif

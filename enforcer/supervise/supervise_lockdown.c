@@ -90,7 +90,7 @@ static int no_exec_filter(const char *role, struct stk_err *e)
     return 0;
 }
 
-int stk_supervisor_lockdown(uint64_t keep_caps, const char *role, struct stk_err *e)
+int stk_supervise_lockdown(uint64_t keep_caps, const char *role, struct stk_err *e)
 {
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct d[2];

@@ -3,11 +3,12 @@
 # whole tree with clang -Wall -Wextra -Werror into its own directory.
 set -u
 cd "$(dirname "$0")/../.."
-if ! command -v clang >/dev/null; then echo "SKIP clang_build: clang is not installed"; exit 0; fi
-log=$(mktemp)
-if make --no-print-directory CC=clang BUILD="${STK_BUILD:-build}/clang" all > "$log" 2>&1; then
-    echo "PASS clang_build_warning_free"
+. tests/integration/lib.sh
+if ! command -v clang >/dev/null; then skip clang_build "clang is not installed"; exit 0; fi
+itest_tmp
+if make --no-print-directory CC=clang BUILD="${STK_BUILD:-build}/clang" all > "$T/log" 2>&1; then
+    pass clang_build_warning_free
 else
-    echo "FAIL clang_build_warning_free: see below"; grep -E "error|warning" "$log" | head -20; rm -f "$log"; exit 1
+    fail clang_build_warning_free "see below"; grep -E "error|warning" "$T/log" | head -20
 fi
-rm -f "$log"
+[ "$fails" -eq 0 ]

@@ -6,9 +6,9 @@ set -u
 cd "$(dirname "$0")/../.."
 out=$(DEMO_PORT=${DEMO_PORT:-18766} bash tests/demo.sh 2>&1)
 rc=$?
-check() { if printf '%s' "$out" | grep -q -- "$2"; then echo "PASS demo_$1"; else echo "FAIL demo_$1: output lacks '$2'"; fail=1; fi; }
-fail=0
-[ "$rc" -eq 0 ] && echo "PASS demo_exit_status" || { echo "FAIL demo_exit_status: $rc"; fail=1; }
+. tests/integration/lib.sh
+check() { if grep -q -- "$2" <<<"$out"; then pass "demo_$1"; else fail "demo_$1" "output lacks '$2'"; fi; }
+[ "$rc" -eq 0 ] && pass demo_exit_status || fail demo_exit_status "$rc"
 check server_answered "hello from a confined web server"
 check runs_as_www_data "uid=33(www-data)"
 check seccomp_on "Seccomp:	2"
@@ -24,4 +24,4 @@ check report_unshare "(unshare): unshare(flags=0x10000000) -> errno EPERM (block
 check report_mount '(mount): mount(source=.*, mountflags=0x0, data=0) -> killed by SIGKILL (kill-process)'
 check report_exec 'execve(pathname="/bin/true", '
 check report_summary "stockade: report: summary: 2 calls reported"
-[ "$fail" -eq 0 ] || { printf '%s\n' "$out" | tail -40; exit 1; }
+[ "$fails" -eq 0 ] || { printf '%s\n' "$out" | tail -40; exit 1; }

@@ -7,7 +7,7 @@ B=${STK_BUILD:-build}
 STK=$B/stockade
 EXEC=$B/stockade-exec
 PROBE=$(realpath "$B/tests/helpers/probe")
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 itest_tmp
 
 for f in "$STK" "$EXEC" "$PROBE"; do

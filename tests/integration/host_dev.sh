@@ -9,11 +9,11 @@
 set -u
 cd "$(dirname "$0")/../.."
 S=$(realpath "${STK_BUILD:-build}/stockade")
-T=$(mktemp -d /var/tmp/stk-hostdev-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-[ -x "$S" ] || { echo "FAIL setup: $S not built"; exit 1; }
+. tests/integration/lib.sh
+itest_tmp /var/tmp/stk-hostdev-XXXXXX
+[ -x "$S" ] || { fail setup "$S not built"; exit 1; }
 if [ "$(id -u)" -ne 0 ]; then
-    echo "SKIP compile_output_keeps_nodes: needs root (mknod in a private tmpfs)"
+    skip compile_output_keeps_nodes "needs root (mknod in a private tmpfs)"
     exit 0
 fi
 printf 'policy p {\n    seccomp {\n        default allow\n        errno EPERM ptrace\n    }\n}\n' >"$T/p.stk"
@@ -36,13 +36,11 @@ out=$(unshare -m --propagation private bash -c '
 ' _ "$S" "$T" 2>&1)
 rc=$?
 if [ $rc -ne 0 ] && grep -q 'unshare' <<<"$out"; then
-    echo "SKIP compile_output_keeps_nodes: no private mount namespace: $out"
+    skip compile_output_keeps_nodes "no private mount namespace: $out"
     exit 0
 fi
-has() { grep -qF -- "$2" <<<"$1"; }
-fails=0
-check() { # name condition-result detail
-    if [ "$2" -eq 0 ]; then echo "PASS $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
+check() { # NAME STATUS WHY: pass when STATUS (a condition's $?) is 0
+    if [ "$2" -eq 0 ]; then pass "$1"; else fail "$1" "$3"; fi
 }
 has "$out" "$T/dev/null character special file 1:3"
 check compile_output_dev_null_stays_a_device $? "rc=$rc: $out"
@@ -102,4 +100,4 @@ has "$out" "fake-test.sh: FAIL the host's /dev/null is no longer a character dev
     && has "$out" "added: /dev/stk-fake-link symbolic link" && has "$out" "1 passed, 2 failed, 0 skipped" \
     && case "$(tail -n 1 <<<"$out")" in regular*) true ;; *) false ;; esac
 check runner_fails_a_test_that_changes_dev $? "$out"
-exit $((fails > 0))
+[ "$fails" -eq 0 ]

@@ -10,7 +10,7 @@ STK=$(realpath "$B/stockade")
 EXEC=$(realpath "$B/stockade-exec")
 PROBE=$(realpath "$B/tests/helpers/probe")
 # not under /tmp: the views below mount a tmpfs there
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 itest_tmp /var/tmp/stk-iso-XXXXXX
 count() { grep -cxF -- "$2" <<<"$1"; }
 

@@ -20,7 +20,7 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 
 for f in "$STK" "$EXEC" "$LP"; do
     [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }

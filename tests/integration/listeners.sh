@@ -18,7 +18,7 @@ B=${STK_BUILD:-build}
 STK=$B/stockade
 LP=$(realpath "$B/tests/helpers/listener_probe")
 OUTER=$(realpath "$B/tests/helpers/outer_listener")
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 itest_tmp
 
 for f in "$STK" "$LP" "$OUTER"; do

@@ -6,7 +6,7 @@
 # ignoring test blocks (byte-identical bundles), every architecture evaluated.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/helpers/itest.sh
+. tests/integration/lib.sh
 S=${STK_BUILD:-build}/stockade
 itest_tmp
 if [ ! -x "$S" ]; then
@@ -209,14 +209,14 @@ for cmd in check test; do
     [ "$rc" -eq $want ] && pass "bad_tests_${cmd}_exit" || fail "bad_tests_${cmd}_exit" "rc=$rc"
     expect_diag ${cmd}_unknown_policy "$B:3:13" unknown-policy "unknown policy 'pp'" "did you mean 'p'?"
     expect_diag ${cmd}_unknown_syscall "$B:7:25" unknown-syscall "unknown syscall 'ptrac'" "did you mean 'ptrace'?"
-    expect_diag ${cmd}_bad_constant "$B:8:25" bad-argument "'AF_INTE' is not a number or a known constant" "did you mean 'AF_INET'?"
-    expect_diag ${cmd}_bad_argname "$B:9:25" bad-argument "unknown socket argument 'domian'" "did you mean 'domain'?"
+    expect_diag ${cmd}_bad_constant "$B:8:25" bad-call-argument "'AF_INTE' is not a number or a known constant" "did you mean 'AF_INET'?"
+    expect_diag ${cmd}_bad_argname "$B:9:25" bad-call-argument "unknown socket argument 'domian'" "did you mean 'domain'?"
     expect_diag ${cmd}_unknown_arch "$B:10:26" unknown-arch "unknown architecture 'i387'" "did you mean 'i386'?"
     expect_diag ${cmd}_unknown_kind "$B:11:12" bad-expectation "unknown expectation 'usr'" "did you mean 'user'?"
     expect_diag ${cmd}_unknown_cap "$B:12:27" unknown-capability "unknown capability 'net_bind_servic'" "did you mean 'net_bind_service'?"
     expect_diag ${cmd}_unknown_ns "$B:13:23" unknown-namespace "unknown namespace 'pdi'" "did you mean 'pid'?"
     expect_diag ${cmd}_unknown_right "$B:14:21" unknown-landlock-right "unknown Landlock right 'wirte'" "did you mean 'write'?"
-    expect_diag ${cmd}_too_many_args "$B:15:34" bad-argument "socket takes 3 arguments"
+    expect_diag ${cmd}_too_many_args "$B:15:34" bad-call-argument "socket takes 3 arguments"
     expect_diag ${cmd}_bad_errno "$B:16:18" unknown-errno "unknown errno name 'EBADERRNO'"
     expect_diag ${cmd}_not_expect "$B:17:5" bad-expectation "a test block holds only 'expect' lines, found 'frobnicate'"
     expect_diag ${cmd}_not_test "$B:19:1" syntax "expected end of file, include, group, policy, test, end of line or ';', found 'tset'"

@@ -24,7 +24,7 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 
 for f in "$STK" "$RP" "$REP"; do
     [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }

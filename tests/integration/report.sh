@@ -9,7 +9,7 @@ STK=$B/stockade
 EXEC=$B/stockade-exec
 PROBE=$(realpath "$B/tests/helpers/probe")
 RP=$(realpath "$B/tests/helpers/report_probe")
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 itest_tmp
 
 for f in "$STK" "$EXEC" "$PROBE" "$RP"; do

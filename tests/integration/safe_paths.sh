@@ -14,7 +14,7 @@ set -u
 B=${STK_BUILD:-build}
 STK=$B/stockade
 LP=$(realpath "$B/tests/helpers/limprobe")
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 
 for f in "$STK" "$LP"; do
     [ -x "$f" ] || { echo "FAIL setup: $f not built"; exit 1; }

@@ -12,7 +12,7 @@ STK=$(realpath "$B/stockade")
 PROBE=$(realpath "$B/tests/helpers/probe")
 EXAMPLES=$(realpath policies/examples)
 # not under /tmp: the views below mount a tmpfs there
-. "$(dirname "$0")/../helpers/itest.sh"
+. "$(dirname "$0")/lib.sh"
 itest_tmp /var/tmp/stk-hard-XXXXXX
 
 for f in "$STK" "$PROBE"; do

@@ -7,6 +7,7 @@
 
 #include "bundle/bundle.h"
 #include "bundle/bundle_write.h"
+#include "lib/bundle_harness.h"
 #include "testlib.h"
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -73,72 +74,25 @@ static struct stk_buf write_full(void)
     return b;
 }
 
-static void put_le(unsigned char *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void refresh_crc(unsigned char *d, size_t len)
-{
-    put_le(d + STK_BUNDLE_CRC_OFFSET, 0, 4);
-    put_le(d + STK_BUNDLE_CRC_OFFSET, stk_crc32c(0, d, len), 4);
-}
-
-/* A bundle made of a header and the given raw record bytes, with a valid CRC. */
-static size_t craft(unsigned char *out, uint32_t version, const unsigned char *recs, size_t rlen, uint32_t nrec)
-{
-    memcpy(out, STK_BUNDLE_MAGIC, 8);
-    put_le(out + 8, version, 4);
-    put_le(out + 12, 0, 4);
-    put_le(out + 16, STK_BUNDLE_HEADER_LEN + rlen, 8);
-    put_le(out + 24, nrec, 4);
-    memcpy(out + STK_BUNDLE_HEADER_LEN, recs, rlen);
-    refresh_crc(out, STK_BUNDLE_HEADER_LEN + rlen);
-    return STK_BUNDLE_HEADER_LEN + rlen;
-}
-
-/* One record: type, payload. */
-static size_t rec(unsigned char *out, uint16_t type, const void *payload, size_t plen)
-{
-    put_le(out, type, 2);
-    put_le(out + 2, 0, 2);
-    put_le(out + 4, plen, 4);
-    memcpy(out + 8, payload, plen);
-    return 8 + plen;
-}
-
-static char last_msg[1024];
-
 static bool rejects(const unsigned char *d, size_t len)
 {
-    struct stk_bundle *b = NULL;
-    struct stk_err e = {0};
-    int r = stk_bundle_read(d, len, &b, &e);
-    snprintf(last_msg, sizeof last_msg, "%s: %s", e.step, e.msg);
-    stk_bundle_free(b);
-    return r < 0 && b == NULL && e.status == 125 && !strcmp(e.step, "bundle");
+    return bh_read(d, len, NULL) == -1;
 }
 
 static bool rejects_record(uint16_t type, const void *payload, size_t plen)
 {
     unsigned char recs[512], out[600];
-    size_t n = rec(recs, type, payload, plen);
-    size_t len = craft(out, STK_BUNDLE_VERSION, recs, n, 1);
+    size_t n = bh_rec(recs, type, payload, plen);
+    size_t len = bh_craft(out, STK_BUNDLE_VERSION, recs, n, 1);
     return rejects(out, len);
 }
 
 static bool accepts_record(uint16_t type, const void *payload, size_t plen)
 {
     unsigned char recs[512], out[600];
-    size_t n = rec(recs, type, payload, plen);
-    size_t len = craft(out, STK_BUNDLE_VERSION, recs, n, 1);
-    struct stk_bundle *b = NULL;
-    struct stk_err e = {0};
-    int r = stk_bundle_read(out, len, &b, &e);
-    snprintf(last_msg, sizeof last_msg, "%s: %s", e.step, e.msg);
-    stk_bundle_free(b);
-    return r == 0;
+    size_t n = bh_rec(recs, type, payload, plen);
+    size_t len = bh_craft(out, STK_BUNDLE_VERSION, recs, n, 1);
+    return bh_read(out, len, NULL) == 0;
 }
 
 /* ---- tests ---------------------------------------------------------------- */
@@ -303,14 +257,14 @@ TEST(reject_every_truncation)
     for (size_t n = 0; n < buf.len; n++)
         CHECK_MSG(rejects((unsigned char *)buf.data, n), "prefix of %zu bytes accepted", n);
     CHECK(rejects((unsigned char *)buf.data, 10));
-    CHECK_CONTAINS(last_msg, "truncated");
+    CHECK_CONTAINS(bh_msg, "truncated");
     /* a consistent header claiming the shorter length: still rejected (CRC or record bounds) */
     unsigned char *d = malloc(buf.len);
     CHECK(d);
     for (size_t n = STK_BUNDLE_HEADER_LEN; n < buf.len; n++) {
         memcpy(d, buf.data, n);
-        put_le(d + 16, n, 8);
-        refresh_crc(d, n);
+        bh_put_le(d + 16, n, 8);
+        bh_refresh_crc(d, n);
         CHECK_MSG(rejects(d, n), "re-sealed prefix of %zu bytes accepted", n);
     }
     free(d);
@@ -332,7 +286,7 @@ TEST(reject_every_corrupted_byte)
     memcpy(d, buf.data, buf.len);
     d[buf.len - 3] ^= 0x40;
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "checksum mismatch");
+    CHECK_CONTAINS(bh_msg, "checksum mismatch");
     free(d);
     stk_buf_free(&buf);
 }
@@ -344,50 +298,50 @@ TEST(reject_header_problems)
     CHECK(d);
     memcpy(d, buf.data, buf.len);
     d[0] = 'X';
-    refresh_crc(d, buf.len);
+    bh_refresh_crc(d, buf.len);
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "bad magic");
+    CHECK_CONTAINS(bh_msg, "bad magic");
 
     memcpy(d, buf.data, buf.len);
-    put_le(d + 8, 1, 4); /* version 1: the exec rule allowed instead of notifying */
-    refresh_crc(d, buf.len);
+    bh_put_le(d + 8, 1, 4); /* version 1: the exec rule allowed instead of notifying */
+    bh_refresh_crc(d, buf.len);
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "unsupported bundle format version 1");
+    CHECK_CONTAINS(bh_msg, "unsupported bundle format version 1");
 
     memcpy(d, buf.data, buf.len);
-    put_le(d + 12, 1, 4);
-    refresh_crc(d, buf.len);
+    bh_put_le(d + 12, 1, 4);
+    bh_refresh_crc(d, buf.len);
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "header flags");
+    CHECK_CONTAINS(bh_msg, "header flags");
 
     memcpy(d, buf.data, buf.len);
-    put_le(d + 16, STK_BUNDLE_MAX_LEN + 1ull, 8);
-    refresh_crc(d, buf.len);
+    bh_put_le(d + 16, STK_BUNDLE_MAX_LEN + 1ull, 8);
+    bh_refresh_crc(d, buf.len);
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "oversized");
+    CHECK_CONTAINS(bh_msg, "oversized");
 
     memcpy(d, buf.data, buf.len);
     memset(d + buf.len, 0, 8);
     CHECK(rejects(d, buf.len + 8));
-    CHECK_CONTAINS(last_msg, "trailing data");
+    CHECK_CONTAINS(bh_msg, "trailing data");
 
     memcpy(d, buf.data, buf.len);
-    put_le(d + 24, 1000, 4); /* more records than present */
-    refresh_crc(d, buf.len);
+    bh_put_le(d + 24, 1000, 4); /* more records than present */
+    bh_refresh_crc(d, buf.len);
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "truncated record header");
+    CHECK_CONTAINS(bh_msg, "truncated record header");
 
     memcpy(d, buf.data, buf.len);
-    put_le(d + 24, 2, 4); /* fewer records than present */
-    refresh_crc(d, buf.len);
+    bh_put_le(d + 24, 2, 4); /* fewer records than present */
+    bh_refresh_crc(d, buf.len);
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "after the last record");
+    CHECK_CONTAINS(bh_msg, "after the last record");
 
     memcpy(d, buf.data, buf.len);
-    put_le(d + 24, STK_BUNDLE_MAX_RECORDS + 1, 4);
-    refresh_crc(d, buf.len);
+    bh_put_le(d + 24, STK_BUNDLE_MAX_RECORDS + 1, 4);
+    bh_refresh_crc(d, buf.len);
     CHECK(rejects(d, buf.len));
-    CHECK_CONTAINS(last_msg, "too many records");
+    CHECK_CONTAINS(bh_msg, "too many records");
     free(d);
     stk_buf_free(&buf);
 }
@@ -397,98 +351,98 @@ TEST(reject_bad_records)
     unsigned char p[256];
     /* unknown and reserved types */
     CHECK(rejects_record(0x7777, "", 0));
-    CHECK_CONTAINS(last_msg, "unknown record type 0x7777");
+    CHECK_CONTAINS(bh_msg, "unknown record type 0x7777");
     CHECK(rejects_record(0x0180, "", 0)); /* between the cgroup and LSM ranges */
-    CHECK_CONTAINS(last_msg, "unknown record type 0x0180");
+    CHECK_CONTAINS(bh_msg, "unknown record type 0x0180");
     /* booleans */
     CHECK(accepts_record(STK_REC_NO_NEW_PRIVS, "\x01", 1));
     CHECK(rejects_record(STK_REC_NO_NEW_PRIVS, "\x02", 1));
-    CHECK_CONTAINS(last_msg, "invalid boolean");
+    CHECK_CONTAINS(bh_msg, "invalid boolean");
     CHECK(rejects_record(STK_REC_NO_NEW_PRIVS, "\x01\x00", 2));
-    CHECK_CONTAINS(last_msg, "trailing bytes");
+    CHECK_CONTAINS(bh_msg, "trailing bytes");
     CHECK(rejects_record(STK_REC_NO_NEW_PRIVS, "", 0));
-    CHECK_CONTAINS(last_msg, "truncated");
+    CHECK_CONTAINS(bh_msg, "truncated");
     /* strings */
     CHECK(accepts_record(STK_REC_USER, "\x03\0\0\0abc\0", 8));
     CHECK(rejects_record(STK_REC_USER, "\x03\0\0\0a\0c\0", 8));
-    CHECK_CONTAINS(last_msg, "NUL byte");
+    CHECK_CONTAINS(bh_msg, "NUL byte");
     CHECK(rejects_record(STK_REC_USER, "\x03\0\0\0abcd", 8));
-    CHECK_CONTAINS(last_msg, "not NUL-terminated");
+    CHECK_CONTAINS(bh_msg, "not NUL-terminated");
     CHECK(rejects_record(STK_REC_USER, "\0\0\0\0\0", 5));
-    CHECK_CONTAINS(last_msg, "empty string");
+    CHECK_CONTAINS(bh_msg, "empty string");
     CHECK(rejects_record(STK_REC_USER, "\x09\0\0\0abc\0", 8));
-    CHECK_CONTAINS(last_msg, "truncated");
+    CHECK_CONTAINS(bh_msg, "truncated");
     CHECK(rejects_record(STK_REC_USER, "\xff\xff\xff\x7f", 4));
-    CHECK_CONTAINS(last_msg, "exceeds the limit");
+    CHECK_CONTAINS(bh_msg, "exceeds the limit");
     CHECK(rejects_record(STK_REC_ENV_KEEP, "\x03\0\0\0A=B\0", 8));
-    CHECK_CONTAINS(last_msg, "invalid environment variable name");
+    CHECK_CONTAINS(bh_msg, "invalid environment variable name");
     /* caps */
     memset(p, 0, 16);
     p[0] = 3;
     CHECK(rejects_record(STK_REC_CAPS, p, 16));
-    CHECK_CONTAINS(last_msg, "unknown capabilities mode");
+    CHECK_CONTAINS(bh_msg, "unknown capabilities mode");
     p[0] = 0;
     p[8] = 1;
     CHECK(rejects_record(STK_REC_CAPS, p, 16));
-    CHECK_CONTAINS(last_msg, "capability mask given");
+    CHECK_CONTAINS(bh_msg, "capability mask given");
     p[8] = 0;
     p[3] = 1;
     CHECK(rejects_record(STK_REC_CAPS, p, 16));
-    CHECK_CONTAINS(last_msg, "reserved byte");
+    CHECK_CONTAINS(bh_msg, "reserved byte");
     /* rlimits */
     memset(p, 0, 24);
-    put_le(p, 16, 4);
+    bh_put_le(p, 16, 4);
     CHECK(rejects_record(STK_REC_RLIMIT, p, 24));
-    CHECK_CONTAINS(last_msg, "unknown resource limit 16");
-    put_le(p, RLIMIT_NOFILE, 4);
-    put_le(p + 8, 10, 8);
-    put_le(p + 16, 5, 8);
+    CHECK_CONTAINS(bh_msg, "unknown resource limit 16");
+    bh_put_le(p, RLIMIT_NOFILE, 4);
+    bh_put_le(p + 8, 10, 8);
+    bh_put_le(p + 16, 5, 8);
     CHECK(rejects_record(STK_REC_RLIMIT, p, 24));
-    CHECK_CONTAINS(last_msg, "soft limit 10 exceeds hard limit 5");
+    CHECK_CONTAINS(bh_msg, "soft limit 10 exceeds hard limit 5");
     /* umask */
-    put_le(p, 01000, 4);
+    bh_put_le(p, 01000, 4);
     CHECK(rejects_record(STK_REC_UMASK, p, 4));
-    CHECK_CONTAINS(last_msg, "umask");
+    CHECK_CONTAINS(bh_msg, "umask");
     /* keep_fds */
     memset(p, 0, 16);
     p[0] = 1;
-    put_le(p + 4, 1, 4);
-    put_le(p + 8, 3, 4);
+    bh_put_le(p + 4, 1, 4);
+    bh_put_le(p + 8, 3, 4);
     CHECK(rejects_record(STK_REC_KEEP_FDS, p, 12));
-    CHECK_CONTAINS(last_msg, "together with \"all\"");
+    CHECK_CONTAINS(bh_msg, "together with \"all\"");
     p[0] = 0;
-    put_le(p + 8, 0x80000000u, 4);
+    bh_put_le(p + 8, 0x80000000u, 4);
     CHECK(rejects_record(STK_REC_KEEP_FDS, p, 12));
-    CHECK_CONTAINS(last_msg, "invalid descriptor");
-    put_le(p + 4, STK_BUNDLE_MAX_FDS + 1, 4);
+    CHECK_CONTAINS(bh_msg, "invalid descriptor");
+    bh_put_le(p + 4, STK_BUNDLE_MAX_FDS + 1, 4);
     CHECK(rejects_record(STK_REC_KEEP_FDS, p, 12));
-    CHECK_CONTAINS(last_msg, "too many kept descriptors");
+    CHECK_CONTAINS(bh_msg, "too many kept descriptors");
     /* supplementary groups count beyond the limit */
-    put_le(p, STK_BUNDLE_MAX_GROUPS + 1, 4);
+    bh_put_le(p, STK_BUNDLE_MAX_GROUPS + 1, 4);
     CHECK(rejects_record(STK_REC_SUPP_GROUPS, p, 4));
-    CHECK_CONTAINS(last_msg, "too many supplementary groups");
-    put_le(p, 5, 4); /* count larger than the data */
+    CHECK_CONTAINS(bh_msg, "too many supplementary groups");
+    bh_put_le(p, 5, 4); /* count larger than the data */
     CHECK(rejects_record(STK_REC_SUPP_GROUPS, p, 4));
-    CHECK_CONTAINS(last_msg, "truncated");
+    CHECK_CONTAINS(bh_msg, "truncated");
 }
 
 TEST(reject_duplicates)
 {
     unsigned char recs[64], out[128];
-    size_t n = rec(recs, STK_REC_USER, "\x01\0\0\0a\0", 6);
-    n += rec(recs + n, STK_REC_USER, "\x01\0\0\0b\0", 6);
-    CHECK(rejects(out, craft(out, STK_BUNDLE_VERSION, recs, n, 2)));
-    CHECK_CONTAINS(last_msg, "duplicate record");
+    size_t n = bh_rec(recs, STK_REC_USER, "\x01\0\0\0a\0", 6);
+    n += bh_rec(recs + n, STK_REC_USER, "\x01\0\0\0b\0", 6);
+    CHECK(rejects(out, bh_craft(out, STK_BUNDLE_VERSION, recs, n, 2)));
+    CHECK_CONTAINS(bh_msg, "duplicate record");
     unsigned char rl[24] = {0};
     rl[0] = RLIMIT_CORE;
-    n = rec(recs, STK_REC_RLIMIT, rl, 24);
-    n += rec(recs + n, STK_REC_RLIMIT, rl, 24);
-    CHECK(rejects(out, craft(out, STK_BUNDLE_VERSION, recs, n, 2)));
-    CHECK_CONTAINS(last_msg, "duplicate rlimit core");
+    n = bh_rec(recs, STK_REC_RLIMIT, rl, 24);
+    n += bh_rec(recs + n, STK_REC_RLIMIT, rl, 24);
+    CHECK(rejects(out, bh_craft(out, STK_BUNDLE_VERSION, recs, n, 2)));
+    CHECK_CONTAINS(bh_msg, "duplicate rlimit core");
     /* repeatable records */
-    n = rec(recs, STK_REC_ENV_KEEP, "\x01\0\0\0A\0", 6);
-    n += rec(recs + n, STK_REC_ENV_KEEP, "\x01\0\0\0B\0", 6);
-    CHECK(!rejects(out, craft(out, STK_BUNDLE_VERSION, recs, n, 2)));
+    n = bh_rec(recs, STK_REC_ENV_KEEP, "\x01\0\0\0A\0", 6);
+    n += bh_rec(recs + n, STK_REC_ENV_KEEP, "\x01\0\0\0B\0", 6);
+    CHECK(!rejects(out, bh_craft(out, STK_BUNDLE_VERSION, recs, n, 2)));
 }
 
 /* A SECCOMP record payload around the given program and sites. */
@@ -496,19 +450,19 @@ static size_t seccomp_payload(unsigned char *p, uint32_t arch, uint32_t flags, c
                               size_t len, const uint32_t *sites, size_t nsites)
 {
     size_t n = 0;
-    put_le(p + n, arch, 4), n += 4;
-    put_le(p + n, flags, 4), n += 4;
-    put_le(p + n, len, 4), n += 4;
+    bh_put_le(p + n, arch, 4), n += 4;
+    bh_put_le(p + n, flags, 4), n += 4;
+    bh_put_le(p + n, len, 4), n += 4;
     for (size_t i = 0; i < len; i++) {
-        put_le(p + n, f[i].code, 2);
+        bh_put_le(p + n, f[i].code, 2);
         p[n + 2] = f[i].jt;
         p[n + 3] = f[i].jf;
-        put_le(p + n + 4, f[i].k, 4);
+        bh_put_le(p + n + 4, f[i].k, 4);
         n += 8;
     }
-    put_le(p + n, nsites, 4), n += 4;
+    bh_put_le(p + n, nsites, 4), n += 4;
     for (size_t i = 0; i < nsites; i++)
-        put_le(p + n, sites[i], 4), n += 4;
+        bh_put_le(p + n, sites[i], 4), n += 4;
     return n;
 }
 
@@ -517,8 +471,8 @@ static bool seccomp_rejected(uint32_t arch, uint32_t flags, const struct sock_fi
 {
     static unsigned char p[40000], recs[40100], out[40200];
     size_t pl = seccomp_payload(p, arch, flags, f, len, sites, nsites);
-    size_t n = rec(recs, STK_REC_SECCOMP, p, pl);
-    return rejects(out, craft(out, STK_BUNDLE_VERSION, recs, n, 1));
+    size_t n = bh_rec(recs, STK_REC_SECCOMP, p, pl);
+    return rejects(out, bh_craft(out, STK_BUNDLE_VERSION, recs, n, 1));
 }
 
 TEST(reject_bad_seccomp)
@@ -527,60 +481,60 @@ TEST(reject_bad_seccomp)
     size_t len = sizeof test_insns / sizeof test_insns[0];
     CHECK(!seccomp_rejected(arch, STK_SECCOMP_EXEC_RESTRICTED, test_insns, len, test_sites, 1));
     CHECK(seccomp_rejected(arch ^ 1, 0, test_insns, len, test_sites, 1));
-    CHECK_CONTAINS(last_msg, "compiled for architecture");
+    CHECK_CONTAINS(bh_msg, "compiled for architecture");
     CHECK(seccomp_rejected(arch, 0x80, test_insns, len, test_sites, 1));
-    CHECK_CONTAINS(last_msg, "unknown flags");
+    CHECK_CONTAINS(bh_msg, "unknown flags");
     /* exec restricted without a hand-over rule: only execve is denied, the
      * enforcer's execveat needs none */
     CHECK(!seccomp_rejected(arch, STK_SECCOMP_EXEC_RESTRICTED, test_insns, len, NULL, 0));
     /* a hand-over rule although exec is not restricted */
     CHECK(seccomp_rejected(arch, 0, test_insns, len, test_sites, 1));
-    CHECK_CONTAINS(last_msg, "does not restrict exec");
+    CHECK_CONTAINS(bh_msg, "does not restrict exec");
     uint32_t bad_site[] = {0};
     CHECK(seccomp_rejected(arch, 0, test_insns, len, bad_site, 1));
-    CHECK_CONTAINS(last_msg, "not a comparison with the placeholder");
+    CHECK_CONTAINS(bh_msg, "not a comparison with the placeholder");
     uint32_t far_site[] = {9};
     CHECK(seccomp_rejected(arch, 0, test_insns, len, far_site, 1));
-    CHECK_CONTAINS(last_msg, "outside the program");
+    CHECK_CONTAINS(bh_msg, "outside the program");
     CHECK(seccomp_rejected(arch, 0, test_insns, 0, NULL, 0));
-    CHECK_CONTAINS(last_msg, "0 instructions");
+    CHECK_CONTAINS(bh_msg, "0 instructions");
 
     struct sock_filter f[4];
     memcpy(f, test_insns, sizeof f);
     f[1].jf = 5; /* jump past the end */
     CHECK(seccomp_rejected(arch, 0, f, 4, NULL, 0));
-    CHECK_CONTAINS(last_msg, "jump out of the program");
+    CHECK_CONTAINS(bh_msg, "jump out of the program");
     memcpy(f, test_insns, sizeof f);
     f[3] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0); /* no final return */
     CHECK(seccomp_rejected(arch, 0, f, 4, NULL, 0));
-    CHECK_CONTAINS(last_msg, "does not end with a return");
+    CHECK_CONTAINS(bh_msg, "does not end with a return");
     memcpy(f, test_insns, sizeof f);
     f[0].k = 64; /* beyond seccomp_data */
     CHECK(seccomp_rejected(arch, 0, f, 4, NULL, 0));
-    CHECK_CONTAINS(last_msg, "load outside seccomp_data");
+    CHECK_CONTAINS(bh_msg, "load outside seccomp_data");
     memcpy(f, test_insns, sizeof f);
     f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0); /* byte loads: not for seccomp */
     CHECK(seccomp_rejected(arch, 0, f, 4, NULL, 0));
-    CHECK_CONTAINS(last_msg, "not allowed in seccomp filters");
+    CHECK_CONTAINS(bh_msg, "not allowed in seccomp filters");
     memcpy(f, test_insns, sizeof f);
     f[0] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_DIV | BPF_K, 0);
     CHECK(seccomp_rejected(arch, 0, f, 4, NULL, 0));
-    CHECK_CONTAINS(last_msg, "division by zero");
+    CHECK_CONTAINS(bh_msg, "division by zero");
 
     static struct sock_filter big[STK_BUNDLE_MAX_INSNS + 1];
     for (size_t i = 0; i < STK_BUNDLE_MAX_INSNS + 1; i++)
         big[i] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     CHECK(!seccomp_rejected(arch, 0, big, STK_BUNDLE_MAX_INSNS, NULL, 0));
     CHECK(seccomp_rejected(arch, 0, big, STK_BUNDLE_MAX_INSNS + 1, NULL, 0));
-    CHECK_CONTAINS(last_msg, "4097 instructions");
+    CHECK_CONTAINS(bh_msg, "4097 instructions");
 
     /* two seccomp records */
     static unsigned char p[200], recs[500], out[600];
     size_t pl = seccomp_payload(p, arch, 0, test_insns, len, NULL, 0);
-    size_t n = rec(recs, STK_REC_SECCOMP, p, pl);
-    n += rec(recs + n, STK_REC_SECCOMP, p, pl);
-    CHECK(rejects(out, craft(out, STK_BUNDLE_VERSION, recs, n, 2)));
-    CHECK_CONTAINS(last_msg, "duplicate record");
+    size_t n = bh_rec(recs, STK_REC_SECCOMP, p, pl);
+    n += bh_rec(recs + n, STK_REC_SECCOMP, p, pl);
+    CHECK(rejects(out, bh_craft(out, STK_BUNDLE_VERSION, recs, n, 2)));
+    CHECK_CONTAINS(bh_msg, "duplicate record");
 }
 
 TEST(load_file_errors)

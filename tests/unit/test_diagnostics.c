@@ -1,5 +1,6 @@
 /* test_diagnostics — front end (issue 2): every diagnostic the compiler can give, each asserted by code,
  * severity, file, line, column, message and hint, and the diagnostics store and its output. */
+#include "edit_distance.h"
 #include "frontend_harness.h"
 
 /* ==== diagnostics: syntax and lexical ===================================== */
@@ -214,6 +215,24 @@ TEST(diag_unknown_action_hint_closest)
     EXPECT_ERR("unknown-action", 3, 17, "unknown action 'alow'", "did you mean 'allow'?");
     CHECK(!compile("policy p {\n    seccomp {\n        default errno EPERM\n        newer_syscalls kil-process\n    }\n}\n"));
     EXPECT_ERR("unknown-action", 4, 24, "unknown action 'kil-process'", "did you mean 'kill-process'?");
+}
+
+TEST(diag_closest_name_one_rule)
+{
+    /* Every "did you mean" follows the syscall rule: a name that differs only
+     * in case is suggested, however many letters that is (5 edits here). */
+    CHECK(!compile("policy p {\n    seccomp {\n        default ALLOW\n    }\n}\n"));
+    EXPECT_ERR("unknown-action", 3, 17, "unknown action 'ALLOW'", "did you mean 'allow'?");
+    CHECK(!compile("policy p {\n    USER www-data\n}\n"));
+    EXPECT_ERR("unknown-directive", 2, 5, "unknown statement 'USER'", "did you mean 'user'?");
+    CHECK(!compile("group @abc { read }\npolicy p {\n    seccomp {\n        default errno EPERM\n"
+                   "        allow @ABC\n    }\n}\n"));
+    EXPECT_ERR("unknown-group", 5, 15, "unknown group '@ABC'", "did you mean '@abc'?");
+    /* ties go to the first candidate within 2 edits; 3 edits are too many */
+    static const char *const known[] = {"abcd", "abce", "xyz"};
+    CHECK_STR(stk_closest_name("abcf", known, 3), "abcd");
+    CHECK_STR(stk_closest_name("ABCE", known, 3), "abce");
+    CHECK(stk_closest_name("qqq", known, 3) == NULL);
 }
 
 TEST(diag_unknown_errno)
@@ -580,7 +599,7 @@ TEST(diag_missing_default_no_cascade)
 
 TEST(diag_shadowed_rule_whole)
 {
-    CHECK(compile_rules("        allow read\n        errno EACCES read\n"));
+    CHECK(compile_rules("        errno EACCES read\n        allow read\n")); /* the stricter rule first: harmless */
     EXPECT_WARN("shadowed-rule", 5, 9, "this rule never applies: its syscall is decided by the earlier rule at line 4",
                 "the first matching rule wins; move this rule above the earlier one");
     EXPECT(STK_SEV_NOTE, "shadowed-rule", 4, 9, "the earlier rule is here", NULL);
@@ -589,7 +608,7 @@ TEST(diag_shadowed_rule_whole)
 
 TEST(diag_shadowed_rule_all)
 {
-    CHECK(compile_rules("        allow read, write\n        errno EACCES write, read\n"));
+    CHECK(compile_rules("        errno EACCES read, write\n        allow write, read\n"));
     EXPECT_AT(STK_SEV_WARNING, "shadowed-rule", 5, 9,
                 "this rule never applies: all its syscalls are decided by the earlier rule at line 4",
                 "the first matching rule wins; move this rule above the earlier one");
@@ -598,7 +617,7 @@ TEST(diag_shadowed_rule_all)
 
 TEST(diag_shadowed_rule_partial)
 {
-    CHECK(compile_rules("        allow read\n        errno EACCES read, write\n"));
+    CHECK(compile_rules("        errno EACCES read\n        allow write, read\n"));
     EXPECT_WARN("shadowed-rule", 5, 22, "'read' never reaches this rule: an earlier rule at line 4 decides it",
                 "the first matching rule wins; move this rule above the earlier one");
     EXPECT_COUNTS(0, 1);
@@ -611,7 +630,7 @@ TEST(diag_shadowed_rule_not_for_conditions)
     CHECK(compile_rules("        allow read if fd == 0\n        errno EACCES read\n"));
     EXPECT_CLEAN();
     /* but an unconditional rule does shadow a later conditional one */
-    CHECK(compile_rules("        allow read\n        errno EACCES read if fd == 1\n"));
+    CHECK(compile_rules("        errno EACCES read\n        allow read if fd == 1\n"));
     EXPECT_WARN("shadowed-rule", 5, 9, "this rule never applies: its syscall is decided by the earlier rule at line 4",
                 "the first matching rule wins; move this rule above the earlier one");
 }
@@ -877,6 +896,7 @@ int main(void)
     RUN(diag_unknown_group_in_group);
     RUN(diag_unknown_action);
     RUN(diag_unknown_action_hint_closest);
+    RUN(diag_closest_name_one_rule);
     RUN(diag_unknown_errno);
     RUN(diag_bad_errno);
     RUN(diag_unknown_capability);

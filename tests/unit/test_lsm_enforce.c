@@ -14,8 +14,8 @@
 
 #include "bundle/bundle.h"
 #include "bundle/bundle_write.h"
+#include "lib/bundle_harness.h"
 #include "steps/lsm.h"
-#include "pipeline.h"
 #include "steps/steps.h"
 #include "testlib.h"
 
@@ -153,7 +153,7 @@ TEST(mcs_stale_reservations_recovered)
     write_text(path, "garbage");
     /* a live owner: kept */
     unsigned long long me;
-    CHECK(stk_proc_start_time(getpid(), &me) == 0);
+    CHECK(stk_mcs_start_time(getpid(), &me) == 0);
     snprintf(path, sizeof path, "%s/c7.c9", dir);
     snprintf(text, sizeof text, "%ld %llu\n", (long)getpid(), me);
     write_text(path, text);
@@ -188,7 +188,7 @@ TEST(mcs_release_leaves_others_alone)
     CHECK_INT(st.st_mode & 0777, 0600);
     /* the reservation now names another live process: release must not remove it */
     unsigned long long s1;
-    CHECK(stk_proc_start_time(getppid(), &s1) == 0);
+    CHECK(stk_mcs_start_time(getppid(), &s1) == 0);
     snprintf(text, sizeof text, "%ld %llu\n", (long)getppid(), s1);
     write_text(path, text);
     CHECK(stk_mcs_release(&r, &e) < 0);
@@ -239,44 +239,27 @@ TEST(mcs_default_dir)
 TEST(proc_start_time)
 {
     unsigned long long a, b;
-    CHECK(stk_proc_start_time(getpid(), &a) == 0);
-    CHECK(stk_proc_start_time(getpid(), &b) == 0 && a == b);
-    CHECK(stk_proc_start_time(1, &b) == 0 && b <= a);
-    CHECK(stk_proc_start_time(0x3ffffff0, &b) < 0);
+    CHECK(stk_mcs_start_time(getpid(), &a) == 0);
+    CHECK(stk_mcs_start_time(getpid(), &b) == 0 && a == b);
+    CHECK(stk_mcs_start_time(1, &b) == 0 && b <= a);
+    CHECK(stk_mcs_start_time(0x3ffffff0, &b) < 0);
 }
 
 /* ---- bundle records --------------------------------------------------------------- */
 
-static struct stk_bundle *compile_bundle(const char *text, struct stk_err *e)
+/* Compile a policy text (with its seccomp program) and read its bundle back. */
+static struct stk_bundle *compile_bundle(const char *text)
 {
-    struct stk_diags ds;
-    stk_diags_init(&ds);
-    struct stk_policy_ir *ir = stk_compile_text("t.stk", text, strlen(text), NULL, &ds);
-    stk_diags_free(&ds);
-    if (!ir)
-        return NULL;
-    struct stk_bpf_prog prog = {0};
-    char err[128];
-    struct stk_buf out = {0};
-    struct stk_bundle *b = NULL;
-    if (stk_bpf_generate(ir, &prog, err, sizeof err) == 0) {
-        stk_bundle_write(ir, &prog, &out);
-        stk_bundle_read(out.data, out.len, &b, e);
-    }
-    stk_bpf_prog_free(&prog);
-    stk_buf_free(&out);
-    stk_policy_ir_free(ir);
+    struct stk_bundle *b = bh_roundtrip(text, true);
+    CHECK_MSG(b != NULL, "%s", bh_msg);
     return b;
 }
 
 TEST(bundle_lsm_roundtrip)
 {
-    struct stk_err e = {0};
     struct stk_bundle *b =
         compile_bundle("policy p {\n selinux { type web_t; level s0:c3,c7; categories 64; optional }\n"
-                       " apparmor use other-prof optional\n}\n",
-                       &e);
-    CHECK_MSG(b, "%s", e.msg);
+                       " apparmor use other-prof optional\n}\n");
     CHECK(b->lsm.present && b->lsm.selinux.present && b->lsm.selinux.optional && !b->lsm.selinux.level_auto);
     CHECK_STR(b->lsm.selinux.type, "web_t");
     CHECK_STR(b->lsm.selinux.filetype, "web_file_t");
@@ -297,52 +280,21 @@ TEST(bundle_lsm_roundtrip)
     CHECK(strstr(txt, "apparmor:") < strstr(txt, "no_new_privs:"));
     free(txt);
     stk_bundle_free(b);
-    b = compile_bundle("policy p {\n selinux { type web_t }\n}\n", &e);
+    b = compile_bundle("policy p {\n selinux { type web_t }\n}\n");
     CHECK(b && b->lsm.selinux.level_auto && b->lsm.selinux.level == NULL && b->lsm.selinux.categories == 1024);
     CHECK(!b->lsm.apparmor.present);
     stk_bundle_free(b);
 }
 
-static void put_le(unsigned char *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static size_t put_str(unsigned char *p, const char *s)
-{
-    size_t n = strlen(s);
-    put_le(p, n, 4);
-    memcpy(p + 4, s, n + 1);
-    return 4 + n + 1;
-}
-
 /* A bundle of the given records (type, payload, length) with a valid header and CRC. */
-static char last_msg[800];
 static bool read_records(int nrec, const uint16_t *types, unsigned char *const *payloads, const size_t *lens)
 {
     static unsigned char buf[8192];
     size_t off = STK_BUNDLE_HEADER_LEN;
-    for (int i = 0; i < nrec; i++) {
-        put_le(buf + off, types[i], 2);
-        put_le(buf + off + 2, 0, 2);
-        put_le(buf + off + 4, lens[i], 4);
-        memcpy(buf + off + 8, payloads[i], lens[i]);
-        off += 8 + lens[i];
-    }
-    memcpy(buf, STK_BUNDLE_MAGIC, 8);
-    put_le(buf + 8, STK_BUNDLE_VERSION, 4);
-    put_le(buf + 12, 0, 4);
-    put_le(buf + 16, off, 8);
-    put_le(buf + 24, (uint64_t)nrec, 4);
-    put_le(buf + STK_BUNDLE_CRC_OFFSET, 0, 4);
-    put_le(buf + STK_BUNDLE_CRC_OFFSET, stk_crc32c(0, buf, off), 4);
-    struct stk_bundle *b = NULL;
-    struct stk_err e = {0};
-    int rc = stk_bundle_read(buf, off, &b, &e);
-    snprintf(last_msg, sizeof last_msg, "%s", e.msg);
-    stk_bundle_free(b);
-    return rc == 0;
+    for (int i = 0; i < nrec; i++)
+        off += bh_rec(buf + off, types[i], payloads[i], lens[i]);
+    bh_seal(buf, off, STK_BUNDLE_VERSION, (uint32_t)nrec);
+    return bh_read(buf, off, NULL) == 0;
 }
 
 static size_t se_payload(unsigned char *p, int optional, int mode, uint32_t ncat, const char *type, const char *ft,
@@ -351,11 +303,11 @@ static size_t se_payload(unsigned char *p, int optional, int mode, uint32_t ncat
     p[0] = (unsigned char)optional;
     p[1] = (unsigned char)mode;
     p[2] = p[3] = 0;
-    put_le(p + 4, ncat, 4);
+    bh_put_le(p + 4, ncat, 4);
     size_t n = 8;
-    n += put_str(p + n, type);
-    n += put_str(p + n, ft);
-    n += put_str(p + n, level);
+    n += bh_put_str(p + n, type);
+    n += bh_put_str(p + n, ft);
+    n += bh_put_str(p + n, level);
     return n;
 }
 
@@ -364,7 +316,7 @@ static size_t aa_payload(unsigned char *p, int optional, int generated, const ch
     p[0] = (unsigned char)optional;
     p[1] = (unsigned char)generated;
     p[2] = p[3] = 0;
-    return 4 + put_str(p + 4, name);
+    return 4 + bh_put_str(p + 4, name);
 }
 
 static bool se_ok(int optional, int mode, uint32_t ncat, const char *type, const char *ft, const char *level)
@@ -381,47 +333,47 @@ TEST(bundle_lsm_rejects)
     CHECK(se_ok(0, 1, 1024, "a_t", "b_t", ""));
     CHECK(se_ok(1, 2, 16, "a_t", "b_t", "s0:c1,c15"));
     CHECK(!se_ok(2, 1, 1024, "a_t", "b_t", ""));
-    CHECK_CONTAINS(last_msg, "selinux optional");
+    CHECK_CONTAINS(bh_msg, "selinux optional");
     CHECK(!se_ok(0, 3, 1024, "a_t", "b_t", ""));
-    CHECK_CONTAINS(last_msg, "invalid selinux level mode 3");
+    CHECK_CONTAINS(bh_msg, "invalid selinux level mode 3");
     CHECK(!se_ok(0, 0, 1024, "a_t", "b_t", ""));
     CHECK(!se_ok(0, 1, 1, "a_t", "b_t", ""));
-    CHECK_CONTAINS(last_msg, "invalid selinux category count 1");
+    CHECK_CONTAINS(bh_msg, "invalid selinux category count 1");
     CHECK(!se_ok(0, 1, 1025, "a_t", "b_t", ""));
     CHECK(!se_ok(0, 1, 1024, "a-t", "b_t", ""));
-    CHECK_CONTAINS(last_msg, "invalid selinux type 'a-t'");
+    CHECK_CONTAINS(bh_msg, "invalid selinux type 'a-t'");
     CHECK(!se_ok(0, 1, 1024, "a_t", "a_t", ""));
     CHECK(!se_ok(0, 1, 1024, "a_t", "", ""));
     CHECK(!se_ok(0, 1, 1024, "a_t", "b_t", "s0:c1,c2"));
-    CHECK_CONTAINS(last_msg, "level given with level mode auto");
+    CHECK_CONTAINS(bh_msg, "level given with level mode auto");
     CHECK(!se_ok(0, 2, 1024, "a_t", "b_t", ""));
     CHECK(!se_ok(0, 2, 16, "a_t", "b_t", "s0:c1,c16"));
-    CHECK_CONTAINS(last_msg, "category c16 is out of range");
+    CHECK_CONTAINS(bh_msg, "category c16 is out of range");
     CHECK(!se_ok(0, 2, 1024, "a_t", "b_t", "s0:c2,c1"));
 
     unsigned char se[256], aa[256], bin[8] = {4, 0, 0, 0, 1, 2, 3, 4}, cil[64];
     size_t sl = se_payload(se, 0, 1, 1024, "a_t", "b_t", "");
     size_t al = aa_payload(aa, 0, 1, "prof");
-    size_t cl = put_str(cil, "(type a_t)");
+    size_t cl = bh_put_str(cil, "(type a_t)");
     {
         uint16_t t[] = {STK_REC_SELINUX, STK_REC_SELINUX};
         unsigned char *pp[] = {se, se};
         size_t l[] = {sl, sl};
         CHECK(!read_records(2, t, pp, l));
-        CHECK_CONTAINS(last_msg, "duplicate SELINUX record");
+        CHECK_CONTAINS(bh_msg, "duplicate SELINUX record");
     }
     {
         uint16_t t[] = {STK_REC_APPARMOR, STK_REC_APPARMOR_BINARY, STK_REC_SELINUX, STK_REC_SELINUX_CIL};
         unsigned char *pp[] = {aa, bin, se, cil};
         size_t l[] = {al, sizeof bin, sl, cl};
-        CHECK_MSG(read_records(4, t, pp, l), "%s", last_msg);
+        CHECK_MSG(read_records(4, t, pp, l), "%s", bh_msg);
     }
     {
         uint16_t t[] = {STK_REC_APPARMOR_BINARY};
         unsigned char *pp[] = {bin};
         size_t l[] = {sizeof bin};
         CHECK(!read_records(1, t, pp, l));
-        CHECK_CONTAINS(last_msg, "APPARMOR_BINARY record without an APPARMOR record");
+        CHECK_CONTAINS(bh_msg, "APPARMOR_BINARY record without an APPARMOR record");
     }
     {
         size_t ul = aa_payload(aa, 0, 0, "prof"); /* `apparmor use`: nothing to load */
@@ -429,7 +381,7 @@ TEST(bundle_lsm_rejects)
         unsigned char *pp[] = {aa, bin};
         size_t l[] = {ul, sizeof bin};
         CHECK(!read_records(2, t, pp, l));
-        CHECK_CONTAINS(last_msg, "for a profile the policy does not generate");
+        CHECK_CONTAINS(bh_msg, "for a profile the policy does not generate");
         aa_payload(aa, 0, 1, "prof");
     }
     {
@@ -437,7 +389,7 @@ TEST(bundle_lsm_rejects)
         unsigned char *pp[] = {cil};
         size_t l[] = {cl};
         CHECK(!read_records(1, t, pp, l));
-        CHECK_CONTAINS(last_msg, "SELINUX_CIL record without a SELINUX record");
+        CHECK_CONTAINS(bh_msg, "SELINUX_CIL record without a SELINUX record");
     }
     {
         unsigned char big[8] = {9, 0, 0, 0, 1, 2, 3, 4}; /* says 9 bytes, has 4 */
@@ -457,7 +409,7 @@ TEST(bundle_lsm_rejects)
         unsigned char *pp[] = {bad};
         size_t l[] = {bl};
         CHECK(!read_records(1, t, pp, l));
-        CHECK_CONTAINS(last_msg, "invalid apparmor profile name 'unconfined'");
+        CHECK_CONTAINS(bh_msg, "invalid apparmor profile name 'unconfined'");
         bl = aa_payload(bad, 0, 2, "x");
         CHECK(!read_records(1, t, pp, l));
         bad[2] = 1;
@@ -465,14 +417,14 @@ TEST(bundle_lsm_rejects)
         bad[2] = 1;
         l[0] = bl;
         CHECK(!read_records(1, t, pp, l));
-        CHECK_CONTAINS(last_msg, "reserved byte is not zero");
+        CHECK_CONTAINS(bh_msg, "reserved byte is not zero");
     }
     {
         uint16_t t[] = {0x0204};
         unsigned char *pp[] = {se};
         size_t l[] = {0};
         CHECK(!read_records(1, t, pp, l));
-        CHECK_CONTAINS(last_msg, "unknown record type 0x0204");
+        CHECK_CONTAINS(bh_msg, "unknown record type 0x0204");
     }
 }
 
@@ -483,7 +435,7 @@ TEST(prepare_fails_closed_without_the_lsm)
     if (is_selinux_enabled() > 0 || aa_is_enabled() > 0)
         SKIP("this kernel runs SELinux or AppArmor (the guest tests cover that)");
     struct stk_err e = {0};
-    struct stk_bundle *b = compile_bundle("policy p {\n selinux { type web_t }\n}\n", &e);
+    struct stk_bundle *b = compile_bundle("policy p {\n selinux { type web_t }\n}\n");
     CHECK(b);
     struct stk_supervisor sv;
     stk_supervise_init(&sv);
@@ -494,7 +446,7 @@ TEST(prepare_fails_closed_without_the_lsm)
     CHECK(!sv.wanted && sv.ncleanup == 0); /* nothing reserved, nothing to release */
     stk_bundle_free(b);
 
-    b = compile_bundle("policy p {\n apparmor web\n}\n", &e);
+    b = compile_bundle("policy p {\n apparmor web\n}\n");
     CHECK(b);
     e = (struct stk_err){0};
     CHECK(stk_lsm_prepare(b, &sv, &p, &e) < 0);
@@ -509,7 +461,7 @@ TEST(prepare_optional_degrades)
         SKIP("this kernel runs SELinux or AppArmor (the guest tests cover that)");
     struct stk_err e = {0};
     struct stk_bundle *b =
-        compile_bundle("policy p {\n selinux { type web_t; optional }\n apparmor web optional\n}\n", &e);
+        compile_bundle("policy p {\n selinux { type web_t; optional }\n apparmor web optional\n}\n");
     CHECK(b);
     struct stk_supervisor sv;
     stk_supervise_init(&sv);

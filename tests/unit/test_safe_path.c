@@ -186,10 +186,10 @@ TEST(privileged_writer_trusts_no_link)
     CHECK_INT(open_as(&w, "/l", why), -1);
     CHECK_INT(errno, EPERM);
     CHECK_MSG(strstr(why, "capabilities"), "why: %s", why);
-    CHECK(stk_writer_caps_privileged(1ull << CAP_DAC_OVERRIDE));
-    CHECK(stk_writer_caps_privileged(1ull << CAP_SETUID));
-    CHECK(!stk_writer_caps_privileged(1ull << CAP_NET_BIND_SERVICE));
-    CHECK(!stk_writer_caps_privileged(0));
+    CHECK(stk_safe_writer_caps_privileged(1ull << CAP_DAC_OVERRIDE));
+    CHECK(stk_safe_writer_caps_privileged(1ull << CAP_SETUID));
+    CHECK(!stk_safe_writer_caps_privileged(1ull << CAP_NET_BIND_SERVICE));
+    CHECK(!stk_safe_writer_caps_privileged(0));
     teardown();
 }
 

@@ -269,9 +269,9 @@ TEST(supervise_child_dies_with_supervisor)
 
 TEST(supervise_exit_status_mapping)
 {
-    CHECK_INT(stk_exit_status(0), 0);
-    CHECK_INT(stk_exit_status(42 << 8), 42);
-    CHECK_INT(stk_exit_status(SIGSYS), 128 + SIGSYS);
+    CHECK_INT(stk_supervise_exit_status(0), 0);
+    CHECK_INT(stk_supervise_exit_status(42 << 8), 42);
+    CHECK_INT(stk_supervise_exit_status(SIGSYS), 128 + SIGSYS);
 }
 
 int main(void)

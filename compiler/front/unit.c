@@ -1,6 +1,7 @@
-/* load.c — reading policy sources: the main file, its includes (relative to
- * the including file, then -I directories, then the built-in library), and
- * the symbol tables of groups and policies they define. */
+/* unit.c — the compilation unit (struct stk_unit): reading policy sources
+ * (the main file, its includes relative to the including file, then -I
+ * directories, then the built-in library) and the symbol tables of the
+ * groups and policies they define. */
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-/* mount_proc.c — the kernel knobs of every procfs in the view are closed
+/* view_proc.c — the kernel knobs of every procfs in the view are closed
  * (docs/enforcer.md "Filesystem", "procfs").
  *
  * A procfs shows the whole kernel's settings, not only the command's pid
@@ -44,7 +44,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "steps/mount_view.h"
+#include "steps/view.h"
 
 /* kernel-wide settings: read-only */
 static const char *const proc_readonly[] = {

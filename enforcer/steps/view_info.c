@@ -1,8 +1,8 @@
-/* mount_info.c — what the view needs to know about the mount namespace's
+/* view_info.c — what the view needs to know about the mount namespace's
  * mounts, read from /proc/self/mountinfo (opened once, while the namespace
  * is still the host's copy; read again whenever asked): the file system
  * type behind a bind's source (a devtmpfs keeps its device nodes usable),
- * and every procfs of the finished view (mount_proc.c hardens them all).
+ * and every procfs of the finished view (view_proc.c hardens them all).
  * Also the mount attribute helpers the entries share. */
 #include "steps/steps.h"
 
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "steps/mount_view.h"
+#include "steps/view.h"
 
 #define MOUNTINFO_MAX (64u << 20) /* far beyond any real namespace */
 
@@ -177,7 +177,8 @@ int stk_view_read_mounts(struct stk_view *v, struct stk_mount_table *t)
     return 0;
 }
 
-const char *stk_view_fstype(const struct stk_mount_table *t, int id)
+/* the file system type of mount id in t, NULL when it is not listed */
+static const char *fstype_of(const struct stk_mount_table *t, int id)
 {
     for (size_t i = 0; i < t->n; i++)
         if (t->v[i].id == id)
@@ -196,6 +197,6 @@ int stk_view_is_dev_source(struct stk_view *v, int fd, const struct stk_mount_ta
     int id = stk_view_mount_id(v, fd, m);
     if (id < 0)
         return -1;
-    const char *type = stk_view_fstype(t, id);
+    const char *type = fstype_of(t, id);
     return type && strcmp(type, "devtmpfs") == 0;
 }

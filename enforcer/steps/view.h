@@ -1,7 +1,7 @@
-/* mount_view.h — what mount.c and mount_dev.c share while building the
+/* view.h — what view.c and view_dev.c share while building the
  * command's filesystem view.  Internal to the enforcer. */
-#ifndef STK_MOUNT_VIEW_H
-#define STK_MOUNT_VIEW_H
+#ifndef STK_VIEW_H
+#define STK_VIEW_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -42,11 +42,8 @@ struct stk_view {
 /* "stockade: mount: ENTRY: MESSAGE[: strerror(err)]"; m NULL: "building the view".  Returns -1. */
 int stk_view_err(struct stk_view *v, int err, const struct stk_bundle_mount *m, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void stk_view_describe(const struct stk_bundle_mount *m, char *buf, size_t len);
 /* path inside the view (O_PATH), or -1 with errno */
 int stk_view_resolve(struct stk_view *v, const char *path);
-/* fd lies in one of the policy's own tmpfs mounts */
-bool stk_view_ours(const struct stk_view *v, int fd);
 int stk_view_remember(struct stk_view *v, int mnt, const struct stk_bundle_mount *m);
 /* m's destination, created inside the policy's own tmpfs when missing; -1 on error */
 int stk_view_target(struct stk_view *v, const struct stk_bundle_mount *m, bool dir);
@@ -59,13 +56,13 @@ int stk_view_newfs(struct stk_view *v, const char *type, const char *size, const
 /* cover fd: /dev/null over a file, an empty read-only tmpfs over a directory */
 int stk_view_mask_fd(struct stk_view *v, int fd, const struct stk_bundle_mount *m);
 
-/* mount_proc.c: close a procfs's kernel knobs (proc is its root, attached in the view) */
+/* view_proc.c: close a procfs's kernel knobs (proc is its root, attached in the view) */
 /* 1: fd lies on a procfs, 0: it does not, -1: fstatfs failed (errno) */
 int stk_view_is_proc(int fd);
 int stk_view_harden_proc(struct stk_view *v, int proc, const struct stk_bundle_mount *m);
 int stk_view_harden_inherited_proc(struct stk_view *v);
 
-/* mount_info.c: the namespace's mounts, from v->mountinfo (paths relative
+/* view_info.c: the namespace's mounts, from v->mountinfo (paths relative
  * to the root the process had when it was opened: the host's) */
 struct stk_mount_line {
     int id, parent;
@@ -83,8 +80,6 @@ int stk_view_read_mounts(struct stk_view *v, struct stk_mount_table *t);
 void stk_view_free_mounts(struct stk_mount_table *t);
 /* fd's mount id (STATX_MNT_ID); -1 with the error reported */
 int stk_view_mount_id(struct stk_view *v, int fd, const struct stk_bundle_mount *m);
-/* the file system type of mount id in t, NULL when it is not listed */
-const char *stk_view_fstype(const struct stk_mount_table *t, int id);
 /* the mount of fd is a devtmpfs, or fd is a device node: 1, 0, or -1 with the error reported */
 int stk_view_is_dev_source(struct stk_view *v, int fd, const struct stk_mount_table *t,
                            const struct stk_bundle_mount *m);
@@ -92,11 +87,11 @@ int stk_view_is_dev_source(struct stk_view *v, int fd, const struct stk_mount_ta
 int stk_view_setattr(struct stk_view *v, int mnt, unsigned set, bool recursive, const char *what,
                      const struct stk_bundle_mount *m);
 
-/* mount_proc.c: after the entries: every procfs in the view, wherever it
+/* view_proc.c: after the entries: every procfs in the view, wherever it
  * came from (under_id: only mounts beneath that mount id, -1 for all) */
 int stk_view_harden_all_proc(struct stk_view *v, int under_id);
 
-/* mount_dev.c: open the host's device nodes (before the view changes), then build /dev */
+/* view_dev.c: open the host's device nodes (before the view changes), then build /dev */
 int stk_view_open_devices(struct stk_view *v, const struct stk_bundle_mount *m);
 int stk_view_dev(struct stk_view *v, const struct stk_bundle_mount *m);
 

@@ -1,10 +1,10 @@
-/* mount.c — the command's filesystem view (steps.h; docs/enforcer.md "Filesystem").
+/* view.c — the command's filesystem view (steps.h; docs/enforcer.md "Filesystem").
  *
  * In the command's mount namespace: make every mount private; open the
  * bind sources and the host devices the view needs (in the host's view,
  * before anything changes); clone the root (the host's / or the policy's
  * `root`) recursively as a detached tree and stack it on top of /; close the
- * kernel knobs of the /proc it has (mount_proc.c); apply the entries in the
+ * kernel knobs of the /proc it has (view_proc.c); apply the entries in the
  * bundle's order, each resolved inside the new tree
  * (openat2 RESOLVE_IN_ROOT, so symlinks and ".." cannot leave it); then
  * pivot_root into it and detach the old root.  Every bind is cloned from
@@ -34,25 +34,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "steps/mount_view.h"
+#include "steps/view.h"
 #include "steps/safe_path.h"
 
 #define STEP "mount"
 
-int stk_view_err(struct stk_view *v, int err, const struct stk_bundle_mount *m, const char *fmt, ...)
-{
-    char what[STK_BUNDLE_MAX_PATH * 2 + 32], msg[256];
-    stk_view_describe(m, what, sizeof what);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (err)
-        return stk_errnof(v->e, STEP, err, "%s: %s", what, msg);
-    return stk_errf(v->e, STEP, "%s: %s", what, msg);
-}
-
-void stk_view_describe(const struct stk_bundle_mount *m, char *buf, size_t len)
+static void describe_entry(const struct stk_bundle_mount *m, char *buf, size_t len)
 {
     if (!m)
         snprintf(buf, len, "building the view");
@@ -64,6 +51,19 @@ void stk_view_describe(const struct stk_bundle_mount *m, char *buf, size_t len)
         snprintf(buf, len, "%s %s", stk_bfs_name(m->kind), m->path);
 }
 
+int stk_view_err(struct stk_view *v, int err, const struct stk_bundle_mount *m, const char *fmt, ...)
+{
+    char what[STK_BUNDLE_MAX_PATH * 2 + 32], msg[256];
+    describe_entry(m, what, sizeof what);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (err)
+        return stk_errnof(v->e, STEP, err, "%s: %s", what, msg);
+    return stk_errf(v->e, STEP, "%s: %s", what, msg);
+}
+
 int stk_view_resolve(struct stk_view *v, const char *path)
 {
     struct open_how how;
@@ -73,7 +73,8 @@ int stk_view_resolve(struct stk_view *v, const char *path)
     return (int)syscall(SYS_openat2, v->root, path, &how, sizeof how);
 }
 
-bool stk_view_ours(const struct stk_view *v, int fd)
+/* fd lies in one of the policy's own tmpfs mounts */
+static bool in_own_tmpfs(const struct stk_view *v, int fd)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
@@ -117,7 +118,7 @@ int stk_view_target(struct stk_view *v, const struct stk_bundle_mount *m, bool d
         int next = stk_view_resolve(v, prefix);
         if (next < 0 && errno == ENOENT) {
             const char *name = prefix + at;
-            if (!stk_view_ours(v, cur)) {
+            if (!in_own_tmpfs(v, cur)) {
                 close(cur);
                 return stk_view_err(v, 0, m, "%s does not exist in the view (mount points are created only inside "
                                              "the policy's own tmpfs mounts)", prefix);
@@ -528,7 +529,7 @@ static int apply_entries(struct stk_view *v)
     return 0;
 }
 
-int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const struct stk_ids *ids, uint64_t keep,
+int stk_view_apply(const struct stk_bundle *b, const char *file_context, const struct stk_ids *ids, uint64_t keep,
                     struct stk_err *e)
 {
     const struct stk_bundle_isolation *x = &b->iso;
@@ -557,7 +558,7 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const 
     v->tree = tree;
     v->keepdev = keepdev;
     struct stk_writer writer;
-    if (stk_writer_of(&writer, ids, keep) < 0) {
+    if (stk_safe_writer_of(&writer, ids, keep) < 0) {
         int err = errno;
         free(v);
         free(src);
@@ -589,7 +590,7 @@ int stk_mount_apply(const struct stk_bundle *b, const char *file_context, const 
         close(v->devnull);
     if (v->mountinfo >= 0)
         close(v->mountinfo);
-    stk_writer_free(&writer);
+    stk_safe_writer_free(&writer);
     free(src);
     free(tree);
     free(keepdev);

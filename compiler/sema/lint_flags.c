@@ -1,4 +1,4 @@
-/* sema_flags.c — lint: a flag-carrying argument compared with `==`/`in`
+/* lint_flags.c — lint: a flag-carrying argument compared with `==`/`in`
  * (or `!=`/`not in`) where a caller can OR other flags in to get around the
  * rule.  `errno EACCES socket if type == SOCK_DGRAM` does not match
  * SOCK_DGRAM | SOCK_CLOEXEC; `allow socket if type != SOCK_RAW` matches

@@ -1,5 +1,7 @@
-# itest.sh — what every integration script in tests/integration/ starts
-# with; sourced: `. "$(dirname "$0")/../helpers/itest.sh"`.
+# lib.sh — the shared helpers of the integration scripts in this directory
+# (not a test itself: the Makefile's INTEG_TESTS leaves it out).  Sourced:
+# `. "$(dirname "$0")/lib.sh"`, or `. tests/integration/lib.sh` after a cd
+# to the top of the tree.
 #   pass NAME, fail NAME WHY, skip NAME WHY   print the lines run-tests.sh counts
 #   has TEXT NEEDLE                           TEXT contains NEEDLE (fixed string)
 #   itest_tmp [TEMPLATE]                      T = a new directory (mode 755),

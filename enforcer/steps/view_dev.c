@@ -1,4 +1,4 @@
-/* mount_dev.c — `dev minimal`: a small tmpfs on /dev holding the device
+/* view_dev.c — `dev minimal`: a small tmpfs on /dev holding the device
  * nodes null, zero, full, random, urandom and tty bound from the host (mknod
  * is refused in a user namespace, and a bind keeps working in one) and the
  * usual symlinks fd, stdin, stdout, stderr into /proc/self/fd.  The binds are
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "steps/mount_view.h"
+#include "steps/view.h"
 
 static const char *const devices[STK_VIEW_NDEV] = {"null", "zero", "full", "random", "urandom", "tty"};
 

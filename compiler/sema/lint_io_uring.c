@@ -1,4 +1,4 @@
-/* sema_iouring.c — lint: a seccomp policy that lets io_uring in while it
+/* lint_io_uring.c — lint: a seccomp policy that lets io_uring in while it
  * restricts calls io_uring performs on its own.  A ring's operations
  * (IORING_OP_OPENAT, IORING_OP_SOCKET, IORING_OP_CONNECT, ...) run in the
  * kernel without a syscall, so the filter never sees them: `errno EPERM
