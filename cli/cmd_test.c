@@ -11,6 +11,7 @@
 #include "bundle/bundle_write.h"
 #include "cli.h"
 #include "commands.h"
+#include "diag_out.h"
 #include "test_eval.h"
 #include "test_report.h"
 
@@ -25,8 +26,12 @@ static const char test_usage[] =
     "FAIL, its location, and what the policy actually does.\n"
     "\n"
     "options:\n"
-    "  --format=text|json   text (default), or one JSON object per expectation per\n"
-    "                       line (diagnostics of broken files as `check` prints them)\n"
+    "  --format=text|json|sarif  text (default); json: one JSON object per\n"
+    "                       expectation per line, after the diagnostics as `check`\n"
+    "                       prints them; sarif: a SARIF 2.1.0 log of the diagnostics\n"
+    "                       and of each failed expectation (rule test-failed)\n"
+    "  --sarif-root=DIR     SARIF file URIs relative to DIR (default: the working\n"
+    "                       directory)\n"
     "  --junit=FILE         also write a JUnit XML report to FILE\n"
     "  -I DIR               also look for included files in DIR\n"
     "  --color=auto|always|never  (diagnostics)\n"
@@ -70,7 +75,7 @@ static bool compile_policy(struct stk_unit *u, const char *name, struct tested *
 
 /* Run one file's tests into rep; false if the file or its tests have errors. */
 static bool run_file(const char *path, const struct stk_compile_opts *opts, struct stk_diags *ds,
-                     struct stk_test_report *rep)
+                     struct stk_test_report *rep, bool fail_diags)
 {
     size_t before = ds->nerrors;
     struct stk_unit u = {.ds = ds, .opts = opts};
@@ -109,6 +114,9 @@ static bool run_file(const char *path, const struct stk_compile_opts *opts, stru
             const struct stk_source *src = stk_diags_source(ds, x->loc.file);
             stk_test_report_add(rep, src ? src->path : path, x->loc, tests.v[i].name, tests.v[i].policy, x->text,
                                 pass, actual.data ? actual.data : "");
+            if (!pass && fail_diags) /* SARIF: a failed expectation is a located result */
+                stk_error(ds, "test-failed", x->loc, "test %s (policy %s): %s -- actual: %s", tests.v[i].name,
+                          tests.v[i].policy, x->text, actual.data ? actual.data : "");
             stk_buf_free(&actual);
         }
     }
@@ -126,13 +134,13 @@ static bool run_file(const char *path, const struct stk_compile_opts *opts, stru
 
 int stk_cmd_test(int argc, char **argv)
 {
-    bool json = false;
+    struct stk_cli_diag_out dout = {.fmt = STK_DIAG_TEXT};
     const char *junit = NULL;
     int color = -1;
     const char **incs = NULL;
     size_t ninc = 0, capinc = 0;
     static const struct option lopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"junit", required_argument, NULL, 'j'},
+        STK_CLI_DIAG_LOPTS, {"junit", required_argument, NULL, 'j'},
         {"color", required_argument, NULL, 'c'},  {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -140,14 +148,8 @@ int stk_cmd_test(int argc, char **argv)
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, "I:h", lopts, NULL)) != -1) {
         switch (c) {
-        case 'f':
-            if (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0) {
-                json = strcmp(optarg, "json") == 0;
-            } else {
-                fprintf(stderr, "stockade test: unknown format '%s' (text or json)\n", optarg);
-                rc = 2;
-            }
-            break;
+        case STK_OPT_FORMAT:
+        case STK_OPT_SARIF_ROOT: rc = stk_cli_diag_option(&dout, c, optarg, "test"); break;
         case 'j': junit = optarg; break;
         case 'c':
             color = stk_cli_color(optarg);
@@ -178,19 +180,19 @@ int stk_cmd_test(int argc, char **argv)
     struct stk_test_report rep = {0};
     bool ok = true;
     for (int i = optind; i < argc; i++)
-        ok = run_file(argv[i], &opts, &ds, &rep) && ok;
-    if (json) {
-        stk_diags_print(&ds, stdout, STK_DIAG_JSON, false);
+        ok = run_file(argv[i], &opts, &ds, &rep, dout.fmt == STK_DIAG_SARIF) && ok;
+    int prc = stk_cli_diag_print(&ds, &dout, stdout, color);
+    if (dout.fmt == STK_DIAG_JSON) {
         stk_test_report_json(&rep, stdout);
     } else {
-        stk_diags_print(&ds, stderr, STK_DIAG_TEXT, color < 0 ? stk_cli_want_color(STDERR_FILENO) : color == 1);
-        stk_test_report_text(&rep, stdout);
+        if (dout.fmt == STK_DIAG_TEXT)
+            stk_test_report_text(&rep, stdout);
         fprintf(stderr, "%zu passed, %zu failed%s\n", rep.n - rep.nfailed, rep.nfailed,
                 ok ? "" : "; errors in the policies or tests (nothing was run for those files)");
     }
     if (junit && stk_test_report_junit(&rep, junit) != 0)
         ok = false;
-    rc = !ok || ds.nerrors ? 2 : rep.nfailed ? 1 : 0;
+    rc = !ok || prc ? 2 : rep.nfailed ? 1 : 0;
     stk_test_report_free(&rep);
     stk_diags_free(&ds);
     free(incs);

@@ -83,6 +83,25 @@ assert bad[0]["actual"] == "x86_64: kill-process" and bad[0]["test"] == "seccomp
 assert all(r["result"] == "pass" for r in rows if r is not bad[0])
 EOF
 
+# SARIF: valid against the SARIF 2.1.0 schema; each failed expectation is a
+# located result of rule test-failed; diagnostics of broken tests too.
+run test --format=sarif "$T/broken/web.test.stk"
+printf '%s' "$out" >"$T/broken.sarif"
+if [ "$rc" -eq 1 ] && /usr/bin/python3 - tests/data/sarif-2.1.0.json "$T/broken.sarif" "$line" <<'EOF'; then pass sarif_failures; else fail sarif_failures "rc=$rc $(head -c 800 <<<"$out")"; fi
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+log = json.load(open(sys.argv[2]))
+errs = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(log)]
+assert not errs, errs[:3]
+res = [r for r in log["runs"][0]["results"] if r["ruleId"] == "test-failed"]
+assert len(res) == 1, res
+reg = res[0]["locations"][0]["physicalLocation"]["region"]
+assert reg["startLine"] == int(sys.argv[3]) and reg["startColumn"] == 5, reg
+assert "expect errno EACCES ptrace -- actual: x86_64: kill-process" in res[0]["message"]["text"], res[0]["message"]
+rules = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
+assert "test-failed" in rules, rules
+EOF
+
 # ---- test blocks in the policy file; compile ignores them -------------------------------
 cat >"$T/plain.stk" <<'EOF'
 policy p {
@@ -226,6 +245,17 @@ for cmd in check test; do
     has "$err" "$B:20:6: warning: test 't2' has no expectations [empty-test]" && pass "${cmd}_empty_test" ||
         fail "${cmd}_empty_test" "$err"
 done
+run test --format=sarif "$B"
+printf '%s' "$out" >"$T/bad.sarif"
+[ "$rc" -eq 2 ] && /usr/bin/python3 - tests/data/sarif-2.1.0.json "$T/bad.sarif" <<'EOF' && pass bad_tests_sarif || fail bad_tests_sarif "rc=$rc"
+import json, sys, jsonschema
+log = json.load(open(sys.argv[2]))
+assert not list(jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).iter_errors(log))
+ids = {r["ruleId"] for r in log["runs"][0]["results"]}
+for c in ("unknown-policy", "unknown-syscall", "bad-call-argument", "unknown-arch", "bad-expectation",
+          "duplicate-test", "empty-test", "unknown-landlock-right"):
+    assert c in ids, (c, ids)
+EOF
 run test --format=json "$B"
 python3 -c '
 import json, sys
