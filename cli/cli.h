@@ -28,12 +28,13 @@ struct stk_cli_common {
     struct stk_cli_diag_out diag;  /* --format, --sarif-root */
     int optind;
 };
+/* Parse the options shared by compile, sim and explain: 0 to go on, -1 after
+ * --help, or an exit status. */
 int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_common *c);
-struct stk_policy_ir *stk_cli_compile(const char *path, struct stk_cli_common *c);
-struct stk_bpf_prog;
-struct stk_policy_ir *stk_cli_compile_prog(const char *path, struct stk_cli_common *c, const char *who,
-                                           struct stk_bpf_prog *prog);
-bool stk_cli_refuse_unenforced(const struct stk_policy_ir *ir, const char *who);
+/* Run the pipeline (every stage, back ends included) on path, printing the
+ * diagnostics.  Frees c->incs.  True when b holds the outputs; free b with
+ * stk_pipeline_out_free either way. */
+bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_pipeline_out *b);
 
 #define STK_VERSION "0.1.0"
 

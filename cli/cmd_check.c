@@ -16,8 +16,11 @@ static const char check_usage[] =
     "usage: stockade check [OPTIONS] FILE...\n"
     "\n"
     "Validate policy files: syntax, names (syscalls, capabilities, errno values,\n"
-    "constants, argument names), includes and extends, and lint findings such as\n"
-    "rules that can never apply.  Every problem in every file is reported.\n"
+    "constants, argument names), includes and extends, lint findings such as\n"
+    "rules that can never apply, and whatever `compile` would refuse (every\n"
+    "policy goes through the back ends too: a seccomp program over the kernel's\n"
+    "4096 instructions, an AppArmor profile that cannot be generated).  Every\n"
+    "problem in every file is reported.\n"
     "\n"
     "options:\n"
     "  --format=text|json|sarif  text (default): compiler-style messages on stderr;\n"
@@ -92,7 +95,7 @@ int stk_cmd_check(int argc, char **argv)
     struct stk_compile_opts opts = {.include_dirs = incs, .ninclude_dirs = ninc};
     int nfiles = argc - optind;
     for (int i = optind; i < argc; i++)
-        stk_check_file(argv[i], &opts, &ds);
+        stk_pipeline_check_file(argv[i], &opts, &ds);
     int prc = stk_cli_diag_print(&ds, &dout, stdout, color);
     if (dout.fmt == STK_DIAG_TEXT) {
         if (ds.nerrors || ds.nwarnings)

@@ -1,8 +1,7 @@
-/* cmd_compile.c — `stockade compile`: a policy into a bundle, raw BPF, or a
- * readable listing; and `stockade show-default`. */
+/* cmd_compile.c — `stockade compile`: a policy into a bundle, raw BPF, a
+ * readable listing, or the LSM policies generated from it. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +9,8 @@
 #include <unistd.h>
 
 #include "seccomp/bpf_disasm.h"
-#include "bundle/bundle_write.h"
 #include "cli.h"
 #include "commands.h"
-#include "front/embedded.h"
-#include "lsm/emit_lsm.h"
-#include "lsm/lsm_embed.h"
 #include "pipeline.h"
 #include "util.h"
 
@@ -47,107 +42,6 @@ static const char compile_usage[] =
     "  -h, --help      show this help\n"
     "\n"
     "exit status: 0 compiled, 1 the policy has errors, 2 usage or I/O error\n";
-
-/* Parse the options shared by compile, sim and explain.  Returns 0 to go on,
- * or an exit status. */
-int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_common *c)
-{
-    static const struct option lopts[] = {
-        {"emit", required_argument, NULL, 'e'},   {"output", required_argument, NULL, 'o'},
-        {"policy", required_argument, NULL, 'p'}, {"arch", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},         {"embed-lsm", no_argument, NULL, 'L'},
-        {"apparmor-features", required_argument, NULL, 'F'}, STK_CLI_DIAG_LOPTS, {NULL, 0, NULL, 0},
-    };
-    memset(c, 0, sizeof *c);
-    c->emit = "bundle";
-    optind = 1;
-    /* `sim` takes negative numbers as arguments: there options come first. */
-    bool is_sim = strcmp(argv[0], "sim") == 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, is_sim ? "+o:I:h" : "o:I:h", lopts, NULL)) != -1) {
-        switch (ch) {
-        case 'e':
-            if (strcmp(argv[0], "compile") != 0) {
-                fprintf(stderr, "stockade %s: --emit is an option of `compile`\n", argv[0]);
-                return 2;
-            }
-            c->emit = optarg;
-            break;
-        case 'o':
-            if (strcmp(argv[0], "compile") != 0) {
-                fprintf(stderr, "stockade %s: -o is an option of `compile`\n", argv[0]);
-                return 2;
-            }
-            c->output = optarg;
-            break;
-        case 'L':
-        case 'F':
-            if (strcmp(argv[0], "compile") != 0) {
-                fprintf(stderr, "stockade %s: --%s is an option of `compile`\n", argv[0],
-                        ch == 'L' ? "embed-lsm" : "apparmor-features");
-                return 2;
-            }
-            if (ch == 'L')
-                c->embed_lsm = true;
-            else
-                c->apparmor_features = optarg;
-            break;
-        case 'p': c->opts.policy_name = optarg; break;
-        case STK_OPT_FORMAT:
-        case STK_OPT_SARIF_ROOT:
-            if (stk_cli_diag_option(&c->diag, ch, optarg, argv[0]))
-                return 2;
-            break;
-        case 'a':
-            if (!is_sim) {
-                fprintf(stderr, "stockade %s: --arch is an option of `sim`; use `arch` in the policy's seccomp block\n",
-                        argv[0]);
-                return 2;
-            }
-            c->arch = optarg;
-            break;
-        case 'I': STK_PUSH(c->incs, c->opts.ninclude_dirs, c->capincs, optarg); break;
-        case 'h': fputs(usage, stdout); return -1;
-        default: fputs(usage, stderr); return 2;
-        }
-    }
-    c->opts.include_dirs = c->incs;
-    c->optind = optind;
-    return 0;
-}
-
-/* Compile (printing diagnostics); NULL on errors. */
-struct stk_policy_ir *stk_cli_compile(const char *path, struct stk_cli_common *c)
-{
-    struct stk_diags ds;
-    stk_diags_init(&ds);
-    struct stk_policy_ir *ir = stk_compile_file(path, &c->opts, &ds);
-    if (stk_cli_diag_print(&ds, &c->diag, stderr, -1) != 0) {
-        stk_policy_ir_free(ir);
-        ir = NULL;
-    }
-    stk_diags_free(&ds);
-    return ir;
-}
-
-/* Compile and generate the seccomp program (printing diagnostics and
- * errors as `stockade WHO: ...`); NULL on errors.  Frees c->incs. */
-struct stk_policy_ir *stk_cli_compile_prog(const char *path, struct stk_cli_common *c, const char *who,
-                                           struct stk_bpf_prog *prog)
-{
-    struct stk_policy_ir *ir = stk_cli_compile(path, c);
-    free(c->incs);
-    c->incs = NULL;
-    if (!ir)
-        return NULL;
-    char err[256];
-    if (stk_bpf_generate(ir, prog, err, sizeof err) != 0) {
-        fprintf(stderr, "stockade %s: %s\n", who, err);
-        stk_policy_ir_free(ir);
-        return NULL;
-    }
-    return ir;
-}
 
 static int write_all(int fd, const char *name, const void *buf, size_t len)
 {
@@ -231,7 +125,7 @@ static char *default_output(const char *src, const char *ext)
 }
 
 /* A bundle must be enforceable as a whole: refuse statements this version cannot enforce. */
-bool stk_cli_refuse_unenforced(const struct stk_policy_ir *ir, const char *who)
+static bool refuse_unenforced(const struct stk_policy_ir *ir, const char *who)
 {
     if (ir->nunenforced == 0)
         return false;
@@ -240,15 +134,16 @@ bool stk_cli_refuse_unenforced(const struct stk_policy_ir *ir, const char *who)
     return true;
 }
 
-/* --emit=selinux-cil / --emit=apparmor */
-static int emit_lsm_text(const struct stk_policy_ir *ir, bool cil, struct stk_buf *out)
+/* --emit=selinux-cil / --emit=apparmor: the text the pipeline emitted */
+static int emit_lsm_text(const struct stk_pipeline_out *b, bool cil, struct stk_buf *out)
 {
+    const struct stk_policy_ir *ir = b->ir;
     if (cil) {
         if (!ir->lsm.selinux.present) {
             fprintf(stderr, "stockade compile: policy '%s' has no selinux block: no CIL module to emit\n", ir->name);
             return 1;
         }
-        stk_emit_selinux_cil(ir, out);
+        stk_buf_put(out, b->cil.data, b->cil.len);
         return 0;
     }
     if (ir->lsm.apparmor.present && !ir->lsm.apparmor.generate) {
@@ -258,10 +153,7 @@ static int emit_lsm_text(const struct stk_policy_ir *ir, bool cil, struct stk_bu
                 ir->name, ir->lsm.apparmor.profile);
         return 1;
     }
-    char *name = ir->lsm.apparmor.present ? stk_xstrdup(ir->lsm.apparmor.profile)
-                                          : stk_xasprintf("stockade-%s", ir->name);
-    stk_emit_apparmor(ir, name, out);
-    free(name);
+    stk_buf_put(out, b->apparmor.data, b->apparmor.len);
     return 0;
 }
 
@@ -293,31 +185,31 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    struct stk_bpf_prog prog;
-    struct stk_policy_ir *ir = stk_cli_compile_prog(src, &c, "compile", &prog);
-    if (!ir)
+    /* --embed-lsm's errors (no LSM block, apparmor_parser) come from the pipeline */
+    struct stk_pipeline_req req = {.apparmor_always = kind == 4,
+                                   .embed_lsm = c.embed_lsm,
+                                   .apparmor_features = c.apparmor_features};
+    struct stk_pipeline_out b;
+    if (!stk_cli_build(src, &c, &req, &b)) {
+        stk_pipeline_out_free(&b);
         return 1;
+    }
+    const struct stk_policy_ir *ir = b.ir;
+    const struct stk_bpf_prog *prog = &b.prog;
     struct stk_buf out = {0};
     char *outpath = NULL;
     rc = 0;
     if (kind == 0) {
-        char err[512];
-        if (stk_cli_refuse_unenforced(ir, "compile")) {
+        if (refuse_unenforced(ir, "compile"))
             rc = 1;
-        } else if (c.embed_lsm &&
-                   stk_lsm_embed(ir, c.apparmor_features ? c.apparmor_features : stk_apparmor_default_features(),
-                                 err, sizeof err) < 0) {
-            fprintf(stderr, "stockade compile: --embed-lsm: %s\n", err);
-            rc = 1;
-        } else {
-            stk_bundle_write(ir, &prog, &out);
-        }
+        else
+            stk_buf_put(&out, b.bundle.data, b.bundle.len);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bundle");
     } else if (kind == 1) {
-        stk_buf_put(&out, prog.insns, prog.len * sizeof *prog.insns);
+        stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
     } else if (kind == 3 || kind == 4) {
-        rc = emit_lsm_text(ir, kind == 3, &out);
+        rc = emit_lsm_text(&b, kind == 3, &out);
         outpath = stk_xstrdup(c.output ? c.output : "-");
     } else {
         char *text = NULL;
@@ -327,8 +219,8 @@ int stk_cmd_compile(int argc, char **argv)
             fprintf(stderr, "stockade compile: %s\n", strerror(errno));
             rc = 2;
         } else {
-            fprintf(m, "; policy %s: %zu instructions\n", ir->name, prog.len);
-            stk_bpf_disasm(m, prog.insns, prog.len);
+            fprintf(m, "; policy %s: %zu instructions\n", ir->name, prog->len);
+            stk_bpf_disasm(m, prog->insns, prog->len);
             fclose(m);
             stk_buf_put(&out, text, tlen);
             free(text);
@@ -339,34 +231,11 @@ int stk_cmd_compile(int argc, char **argv)
         rc = write_output(outpath, out.data ? out.data : "", out.len);
     bool quiet = c.diag.fmt != STK_DIAG_TEXT; /* standard error carries JSON or SARIF only */
     if (rc == 0 && strcmp(outpath, "-") != 0 && kind < 3 && !quiet)
-        fprintf(stderr, "stockade: wrote %s (%zu bytes, %zu seccomp instructions)\n", outpath, out.len, prog.len);
+        fprintf(stderr, "stockade: wrote %s (%zu bytes, %zu seccomp instructions)\n", outpath, out.len, prog->len);
     else if (rc == 0 && strcmp(outpath, "-") != 0 && !quiet)
         fprintf(stderr, "stockade: wrote %s (%zu bytes)\n", outpath, out.len);
     free(outpath);
     stk_buf_free(&out);
-    stk_bpf_prog_free(&prog);
-    stk_policy_ir_free(ir);
+    stk_pipeline_out_free(&b);
     return rc;
-}
-
-int stk_cmd_show_default(int argc, char **argv)
-{
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("usage: stockade show-default\n\nPrint the built-in default policy, used by `stockade run` when no\n"
-             "policy file is given.  It includes the built-in groups.stk, which\n"
-             "`stockade show-default groups` prints.");
-        return 0;
-    }
-    const char *name = argc > 1 && strcmp(argv[1], "groups") == 0 ? "groups.stk" : "default.stk";
-    if (argc > 1 && strcmp(argv[1], "groups") != 0) {
-        fprintf(stderr, "stockade show-default: unexpected argument '%s'\n", argv[1]);
-        return 2;
-    }
-    const struct stk_embedded_file *f = stk_embedded_find(name);
-    if (!f) {
-        fprintf(stderr, "stockade: %s is missing from this build\n", name);
-        return 2;
-    }
-    fwrite(f->data, 1, f->len, stdout);
-    return fflush(stdout) == 0 ? 0 : 2;
 }

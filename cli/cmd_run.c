@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "bundle/bundle.h"
-#include "bundle/bundle_write.h"
 #include "cli.h"
 #include "commands.h"
 #include "enforce.h"
@@ -107,35 +106,29 @@ int stk_cmd_run(int argc, char **argv)
         return STK_EXIT_FAILURE;
     }
 
-    /* compile */
+    /* compile: every stage, bundle included (always with a seccomp filter:
+     * without a seccomp block it still refuses the terminal-injection
+     * ioctls TIOCSTI/TIOCLINUX, exactly as `compile` does) */
     struct stk_diags ds;
     stk_diags_init(&ds);
-    struct stk_policy_ir *ir = path ? stk_compile_file(path, &copts, &ds) : stk_compile_default(&ds);
-    if (stk_cli_diag_print(&ds, &dout, stderr, -1) != 0) {
-        stk_policy_ir_free(ir);
-        ir = NULL;
-    }
+    /* the built-in default policy is taken as it is (no --policy, no -I) */
+    struct stk_pipeline_req req = {.path = path, .opts = path ? &copts : NULL};
+    struct stk_pipeline_out bld;
+    bool ok = stk_pipeline(&req, &ds, &bld);
+    if (stk_cli_diag_print(&ds, &dout, stderr, -1) != 0)
+        ok = false;
     stk_diags_free(&ds);
     free(incs);
-    if (!ir) {
+    if (!ok) {
         if (dout.fmt == STK_DIAG_TEXT) /* JSON and SARIF stay parseable; the exit status says it */
             fprintf(stderr, "stockade: compile: %s has errors; nothing was executed\n",
                     path ? path : "the built-in default policy");
+        stk_pipeline_out_free(&bld);
         return STK_EXIT_FAILURE;
     }
-    /* Always a filter: without a seccomp block it still refuses the
-     * terminal-injection ioctls (TIOCSTI/TIOCLINUX), exactly as `compile` does. */
-    struct stk_bpf_prog prog = {0};
-    char err[512];
-    if (stk_bpf_generate(ir, &prog, err, sizeof err) < 0) {
-        fprintf(stderr, "stockade: compile: %s\n", err);
-        stk_policy_ir_free(ir);
-        return STK_EXIT_FAILURE;
-    }
-    struct stk_buf buf = {0};
-    stk_bundle_write(ir, &prog, &buf);
-    stk_bpf_prog_free(&prog);
-    stk_policy_ir_free(ir);
+    struct stk_buf buf = bld.bundle;
+    bld.bundle = (struct stk_buf){0};
+    stk_pipeline_out_free(&bld);
 
     /* from here on exactly what stockade-exec does */
     struct stk_bundle *b;

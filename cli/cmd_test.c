@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bundle/bundle_write.h"
+#include "pipeline.h"
 #include "cli.h"
 #include "commands.h"
 #include "diag_out.h"
@@ -46,31 +46,27 @@ struct tested {
     struct stk_bundle *b;
 };
 
-static bool compile_policy(struct stk_unit *u, const char *name, struct tested *t, const char *path)
+/* Compile the policy exactly as `stockade compile` does (stk_pipeline, every
+ * stage and its diagnostics) and read its bundle back with the enforcer's reader. */
+static bool compile_policy(const char *path, const struct stk_compile_opts *base, const char *name,
+                           struct tested *t, struct stk_diags *ds)
 {
-    struct stk_policy_sym *p = stk_unit_policy(u, name);
-    if (!p)
-        return false;
-    t->ir = stk_policy_resolve(u, p);
-    if (!t->ir || u->ds->nerrors)
-        return false;
-    struct stk_bpf_prog prog = {0};
-    char err[256];
-    if (stk_bpf_generate(t->ir, &prog, err, sizeof err) != 0) {
-        fprintf(stderr, "stockade test: %s: policy %s: %s\n", path, name, err);
-        return false;
+    struct stk_compile_opts o = *base;
+    o.policy_name = name;
+    struct stk_pipeline_req req = {.path = path, .opts = &o};
+    struct stk_pipeline_out out = {0};
+    bool ok = stk_pipeline(&req, ds, &out);
+    if (ok) {
+        struct stk_err e;
+        t->ir = out.ir;
+        out.ir = NULL;
+        if (stk_bundle_read(out.bundle.data, out.bundle.len, &t->b, &e) != 0) {
+            fprintf(stderr, "stockade test: %s: policy %s: the bundle does not read back: %s\n", path, name, e.msg);
+            ok = false;
+        }
     }
-    struct stk_buf out = {0};
-    stk_bundle_write(t->ir, &prog, &out);
-    stk_bpf_prog_free(&prog);
-    struct stk_err e;
-    int rc = stk_bundle_read(out.data, out.len, &t->b, &e);
-    stk_buf_free(&out);
-    if (rc != 0) {
-        fprintf(stderr, "stockade test: %s: policy %s: the bundle does not read back: %s\n", path, name, e.msg);
-        return false;
-    }
-    return true;
+    stk_pipeline_out_free(&out);
+    return ok;
 }
 
 /* Run one file's tests into rep; false if the file or its tests have errors. */
@@ -101,7 +97,7 @@ static bool run_file(const char *path, const struct stk_compile_opts *opts, stru
             continue;
         }
         which[i] = ncompiled++;
-        if (!compile_policy(&u, tests.v[i].policy, &compiled[which[i]], path))
+        if (!compile_policy(path, opts, tests.v[i].policy, &compiled[which[i]], ds))
             ok = false;
     }
     ok = ok && ds->nerrors == before;

@@ -4,7 +4,7 @@
 #include <linux/seccomp.h>
 #include <string.h>
 
-#include "bundle/bundle_encode.h"
+#include "bundle/bw.h"
 #include "bundle_format.h"
 #include "syscalls.h"
 
@@ -20,7 +20,7 @@ static void set_le(struct stk_buf *b, size_t at, uint64_t v, int n)
         b->data[at + (size_t)i] = (char)(unsigned char)(v >> (8 * i));
 }
 
-bool stk_bundle_exec_restricted(const struct stk_seccomp *s)
+bool stk_bundle_write_exec_restricted(const struct stk_seccomp *s)
 {
     return stk_seccomp_restricts(s, "execve") || stk_seccomp_restricts(s, "execveat");
 }
@@ -99,7 +99,7 @@ void stk_bundle_write(const struct stk_policy_ir *ir, const struct stk_bpf_prog 
     if (prog && prog->len) {
         stk_bw_begin(&w, STK_REC_SECCOMP);
         stk_bw_u32(&w, stk_abis[stk_native_abi()].audit_arch);
-        stk_bw_u32(&w, stk_bundle_exec_restricted(&ir->seccomp) ? STK_SECCOMP_EXEC_RESTRICTED : 0);
+        stk_bw_u32(&w, stk_bundle_write_exec_restricted(&ir->seccomp) ? STK_SECCOMP_EXEC_RESTRICTED : 0);
         stk_bw_u32(&w, (uint32_t)prog->len);
         for (size_t i = 0; i < prog->len; i++) {
             stk_bw_u16(&w, prog->insns[i].code);

@@ -16,6 +16,6 @@ void stk_bundle_write(const struct stk_policy_ir *ir, const struct stk_bpf_prog 
 
 /* True if the policy does not unconditionally allow both execve and execveat
  * (then the enforcer must exec the command through its exec descriptor). */
-bool stk_bundle_exec_restricted(const struct stk_seccomp *s);
+bool stk_bundle_write_exec_restricted(const struct stk_seccomp *s);
 
 #endif

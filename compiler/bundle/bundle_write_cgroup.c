@@ -1,5 +1,5 @@
 /* bundle_write_cgroup.c — the cgroup records of a bundle (common/bundle_cgroup.h). */
-#include "bundle/bundle_encode.h"
+#include "bundle/bw.h"
 
 void stk_bundle_write_cgroup(struct stk_bwriter *w, const struct stk_policy_ir *ir)
 {

@@ -1,5 +1,5 @@
 /* bundle_write_isolation.c — the isolation records of a bundle (common/bundle_isolation.h). */
-#include "bundle/bundle_encode.h"
+#include "bundle/bw.h"
 #include "bundle_format.h"
 #include "bundle_isolation.h"
 

@@ -1,5 +1,5 @@
 /* bundle_write_landlock.c — the landlock records of a bundle (common/bundle_landlock.h). */
-#include "bundle/bundle_encode.h"
+#include "bundle/bw.h"
 
 #include "bundle_landlock.h"
 

@@ -1,5 +1,5 @@
 /* bundle_write_lsm.c — the lsm records of a bundle (common/bundle_lsm.h). */
-#include "bundle/bundle_encode.h"
+#include "bundle/bw.h"
 #include "bundle_format.h"
 #include "bundle_lsm.h"
 

@@ -39,7 +39,7 @@ static void network(struct stk_buf *o, const struct stk_lsm_facts *f)
                  {STK_LSM_SOCK_SEQPACKET, "seqpacket"}};
     bool any = false;
     for (unsigned af = 1; af < STK_LSM_AF_MAX; af++) {
-        const char *name = stk_lsm_af_name(af);
+        const char *name = stk_lsm_facts_af_name(af);
         unsigned tys = f->af_types[af];
         if (!name || !tys)
             continue;
@@ -120,18 +120,29 @@ static void files(struct stk_buf *o, const struct stk_lsm_facts *f)
     }
 }
 
-void stk_emit_apparmor(const struct stk_policy_ir *ir, const char *name, struct stk_buf *o)
+int stk_emit_apparmor(const struct stk_policy_ir *ir, const char *name, struct stk_buf *o, char *err, size_t n)
 {
     struct stk_lsm_facts f;
     stk_lsm_facts(ir, &f);
-    stk_emit_apparmor_facts(ir, name, &f, o);
+    int rc = stk_emit_apparmor_facts(ir, name, &f, o, err, n);
     stk_lsm_facts_free(&f);
+    return rc;
 }
 
-void stk_emit_apparmor_facts(const struct stk_policy_ir *ir, const char *name, const struct stk_lsm_facts *fp,
-                             struct stk_buf *o)
+int stk_emit_apparmor_facts(const struct stk_policy_ir *ir, const char *name, const struct stk_lsm_facts *fp,
+                            struct stk_buf *o, char *err, size_t n)
 {
     const struct stk_lsm_facts f = *fp;
+    /* The kernel names a file by a path of at most PATH_MAX bytes: a rule for
+     * a longer one could never match, so no profile is written at all. */
+    for (size_t i = 0; f.paths_known && i < f.npaths; i++) {
+        size_t len = strlen(f.paths[i].path);
+        if (len > STK_LSM_MAX_PATH) {
+            snprintf(err, n, "AppArmor profile: path '%.40s...' is %zu bytes long, more than a file path can be (%d)",
+                     f.paths[i].path, len, STK_LSM_MAX_PATH);
+            return -1;
+        }
+    }
     stk_buf_printf(o,
                    "# AppArmor profile for stockade policy '%s' (stockade compile --emit=apparmor).\n"
                    "# Load: apparmor_parser -r FILE\n"
@@ -168,4 +179,5 @@ void stk_emit_apparmor_facts(const struct stk_policy_ir *ir, const char *name, c
                    "  deny ptrace (trace),\n"
                    "}\n",
                    name);
+    return 0;
 }

@@ -49,14 +49,19 @@ void stk_lsm_facts_free(struct stk_lsm_facts *f);
 /* Add a path rule (merging the access of an existing one). */
 void stk_lsm_facts_add_path(struct stk_lsm_facts *f, const char *path, unsigned access);
 /* AppArmor's name for an address family, or NULL. */
-const char *stk_lsm_af_name(unsigned af);
+const char *stk_lsm_facts_af_name(unsigned af);
 
 /* The CIL module for the policy's selinux block (appended to out). */
 void stk_emit_selinux_cil(const struct stk_policy_ir *ir, struct stk_buf *out);
-/* The AppArmor profile text (appended to out), named name. */
-void stk_emit_apparmor(const struct stk_policy_ir *ir, const char *name, struct stk_buf *out);
+/* Longest path a profile rule may name: the kernel's PATH_MAX less the NUL. */
+#define STK_LSM_MAX_PATH 4095
+
+/* The AppArmor profile text (appended to out), named name.  0, or -1 with a
+ * message in err when the policy cannot be written as a profile (a path
+ * longer than STK_LSM_MAX_PATH); out then holds nothing useful. */
+int stk_emit_apparmor(const struct stk_policy_ir *ir, const char *name, struct stk_buf *out, char *err, size_t n);
 /* The same from given facts (tests: file rules before landlock exists). */
-void stk_emit_apparmor_facts(const struct stk_policy_ir *ir, const char *name, const struct stk_lsm_facts *f,
-                             struct stk_buf *out);
+int stk_emit_apparmor_facts(const struct stk_policy_ir *ir, const char *name, const struct stk_lsm_facts *f,
+                            struct stk_buf *out, char *err, size_t n);
 
 #endif

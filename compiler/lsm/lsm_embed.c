@@ -17,7 +17,7 @@
 
 #define MAX_BINARY STK_BUNDLE_MAX_LSM_BLOB
 
-const char *stk_apparmor_parser_path(void)
+static const char *parser_path(void)
 {
     static const char *const cands[] = {"/usr/sbin/apparmor_parser", "/sbin/apparmor_parser"};
     for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++)
@@ -26,7 +26,7 @@ const char *stk_apparmor_parser_path(void)
     return NULL;
 }
 
-const char *stk_apparmor_default_features(void)
+const char *stk_lsm_embed_default_features(void)
 {
     struct stat st;
     if (stat("/sys/kernel/security/apparmor/features", &st) == 0)
@@ -40,7 +40,7 @@ const char *stk_apparmor_default_features(void)
 static int compile_profile(const char *text, const char *features, unsigned char **out, size_t *len, char *err,
                            size_t n)
 {
-    const char *parser = stk_apparmor_parser_path();
+    const char *parser = parser_path();
     if (!parser) {
         snprintf(err, n, "apparmor_parser not found (Debian package apparmor)");
         return -1;
@@ -145,11 +145,12 @@ int stk_lsm_embed(struct stk_policy_ir *ir, const char *features, char *err, siz
     }
     if (l->apparmor.present && l->apparmor.generate) {
         struct stk_buf b = {0};
-        stk_emit_apparmor(ir, l->apparmor.profile, &b);
+        int rc = stk_emit_apparmor(ir, l->apparmor.profile, &b, err, n);
         stk_buf_put(&b, "", 1);
         unsigned char *bin = NULL;
         size_t len = 0;
-        int rc = compile_profile(b.data, features, &bin, &len, err, n);
+        if (rc == 0)
+            rc = compile_profile(b.data, features, &bin, &len, err, n);
         stk_buf_free(&b);
         if (rc < 0)
             return -1;

@@ -6,11 +6,9 @@
 
 #include "ir/ir.h"
 
-/* apparmor_parser's path, or NULL when it is not installed. */
-const char *stk_apparmor_parser_path(void);
 /* The features file to compile profiles for: NULL for the running kernel's
  * (when it runs AppArmor), else Debian's packaged default, else NULL. */
-const char *stk_apparmor_default_features(void);
+const char *stk_lsm_embed_default_features(void);
 /* Fill ir->lsm.embed_cil (selinux block) and embed_aa (generated apparmor
  * profile, compiled by apparmor_parser for the features file, NULL = the
  * default above).  0, or -1 with a message in err. */

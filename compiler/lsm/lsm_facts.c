@@ -29,7 +29,7 @@ static const char *const af_names[STK_LSM_AF_MAX] = {
     [AF_XDP] = "xdp",
 };
 
-const char *stk_lsm_af_name(unsigned af)
+const char *stk_lsm_facts_af_name(unsigned af)
 {
     return af < STK_LSM_AF_MAX ? af_names[af] : NULL;
 }

@@ -51,13 +51,13 @@ static int arch_index(uint32_t value)
     return -1;
 }
 
-const char *stk_bpf_audit_arch_name(uint32_t arch)
+const char *stk_bpf_disasm_arch_name(uint32_t arch)
 {
     int i = arch_index(arch);
     return i < 0 ? NULL : arch_names[i].name;
 }
 
-const char *stk_bpf_ret_str(uint32_t ret, char *buf, size_t len)
+const char *stk_bpf_disasm_ret_str(uint32_t ret, char *buf, size_t len)
 {
     uint32_t action = ret & SECCOMP_RET_ACTION_FULL;
     unsigned data = ret & SECCOMP_RET_DATA;
@@ -386,7 +386,7 @@ static void format_insn(const struct sock_filter *f, size_t pc, const struct sta
             if (!ok || BPF_SRC(code) != BPF_K || !s->reached)
                 break;
             if (s->a == A_ARCH) {
-                const char *an = stk_bpf_audit_arch_name(k);
+                const char *an = stk_bpf_disasm_arch_name(k);
                 if (an && BPF_OP(code) != BPF_JSET)
                     snprintf(note, notelen, "%s", an);
             } else if (s->a == A_NR) {
@@ -410,7 +410,7 @@ static void format_insn(const struct sock_filter *f, size_t pc, const struct sta
     case BPF_RET:
         if (code == (BPF_RET | BPF_K)) {
             char r[48];
-            snprintf(ins, inslen, "ret %s", stk_bpf_ret_str(k, r, sizeof r));
+            snprintf(ins, inslen, "ret %s", stk_bpf_disasm_ret_str(k, r, sizeof r));
         } else if (code == (BPF_RET | BPF_A))
             snprintf(ins, inslen, "ret a");
         else

@@ -31,9 +31,9 @@ void stk_bpf_disasm(FILE *out, const struct sock_filter *prog, size_t len);
 
 /* A SECCOMP_RET_* value as text ("ALLOW", "ERRNO(EPERM)", "TRACE(5)",
  * "KILL_PROCESS", "0x12340000" for unknown actions) into buf; returns buf. */
-const char *stk_bpf_ret_str(uint32_t ret, char *buf, size_t len);
+const char *stk_bpf_disasm_ret_str(uint32_t ret, char *buf, size_t len);
 
 /* AUDIT_ARCH_* name for an arch value ("AUDIT_ARCH_X86_64"), or NULL. */
-const char *stk_bpf_audit_arch_name(uint32_t arch);
+const char *stk_bpf_disasm_arch_name(uint32_t arch);
 
 #endif

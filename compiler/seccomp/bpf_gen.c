@@ -362,7 +362,7 @@ static void plan_tree(struct tree *t)
             t->kind[i * n + j] = 1;
             t->root[i * n + j] = (uint32_t)bestr;
             best += w;
-            if (len == 3 && s->v[i + 1].lo == s->v[i + 1].hi && stk_leaf_eq(&s->v[i].leaf, &s->v[j].leaf) &&
+            if (len == 3 && s->v[i + 1].lo == s->v[i + 1].hi && stk_layout_leaf_eq(&s->v[i].leaf, &s->v[j].leaf) &&
                 w < best) {
                 best = w;
                 t->kind[i * n + j] = 2;
@@ -385,7 +385,7 @@ static label gen_subprogram(struct gen *g, const struct stk_policy_ir *ir, const
     for (size_t i = s->n; i-- > 0;) {
         t.leaf_label[i] = (label)-1;
         for (size_t j = i + 1; j < s->n; j++)
-            if (stk_leaf_eq(&s->v[j].leaf, &s->v[i].leaf) && s->v[i].leaf.kind == STK_LEAF_COND) {
+            if (stk_layout_leaf_eq(&s->v[j].leaf, &s->v[i].leaf) && s->v[i].leaf.kind == STK_LEAF_COND) {
                 t.leaf_label[i] = t.leaf_label[j];
                 break;
             }

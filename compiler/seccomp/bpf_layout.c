@@ -28,7 +28,7 @@ int32_t stk_layout_max_regular(enum stk_abi abi)
     return max;
 }
 
-bool stk_leaf_eq(const struct stk_leaf *a, const struct stk_leaf *b)
+bool stk_layout_leaf_eq(const struct stk_leaf *a, const struct stk_leaf *b)
 {
     if (a->kind != b->kind)
         return false;
@@ -97,7 +97,7 @@ static uint64_t weight(struct builder *b, uint32_t lo, uint32_t hi)
 static void push(struct builder *b, uint32_t lo, uint32_t hi, struct stk_leaf leaf)
 {
     struct stk_segments *s = b->segs;
-    if (s->n > 0 && stk_leaf_eq(&s->v[s->n - 1].leaf, &leaf) && s->v[s->n - 1].hi + 1 == lo) {
+    if (s->n > 0 && stk_layout_leaf_eq(&s->v[s->n - 1].leaf, &leaf) && s->v[s->n - 1].hi + 1 == lo) {
         s->v[s->n - 1].hi = hi;
         s->v[s->n - 1].weight += weight(b, lo, hi);
         free(leaf.rules);

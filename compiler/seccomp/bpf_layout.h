@@ -44,7 +44,7 @@ struct stk_layout {
 
 void stk_layout_build(const struct stk_policy_ir *ir, struct stk_layout *out);
 void stk_layout_free(struct stk_layout *l);
-bool stk_leaf_eq(const struct stk_leaf *a, const struct stk_leaf *b);
+bool stk_layout_leaf_eq(const struct stk_leaf *a, const struct stk_leaf *b);
 
 /* Highest syscall number of abi that is not an architecture-private one. */
 int32_t stk_layout_max_regular(enum stk_abi abi);

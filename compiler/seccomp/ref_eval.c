@@ -38,14 +38,14 @@ static bool compare(enum stk_cmp_op op, uint64_t a, uint64_t b, bool sgn, unsign
     return false;
 }
 
-bool stk_ref_cond(const struct stk_cond *c, enum stk_abi abi, const __u64 args[6])
+static bool ref_cond(const struct stk_cond *c, enum stk_abi abi, const __u64 args[6])
 {
     switch (c->kind) {
     case STK_COND_TRUE: return true;
     case STK_COND_FALSE: return false;
-    case STK_COND_NOT: return !stk_ref_cond(c->a, abi, args);
-    case STK_COND_AND: return stk_ref_cond(c->a, abi, args) && stk_ref_cond(c->b, abi, args);
-    case STK_COND_OR: return stk_ref_cond(c->a, abi, args) || stk_ref_cond(c->b, abi, args);
+    case STK_COND_NOT: return !ref_cond(c->a, abi, args);
+    case STK_COND_AND: return ref_cond(c->a, abi, args) && ref_cond(c->b, abi, args);
+    case STK_COND_OR: return ref_cond(c->a, abi, args) || ref_cond(c->b, abi, args);
     case STK_COND_CMP:
     case STK_COND_IN: {
         unsigned width = stk_arg_width(c->type, abi);
@@ -95,7 +95,7 @@ uint32_t stk_ref_decide(const struct stk_policy_ir *ir, const struct seccomp_dat
     }
     for (size_t i = 0; i < s->nrules; i++) {
         const struct stk_rule *r = &s->rules[i];
-        if (r->syscall == sc && (!r->cond || stk_ref_cond(r->cond, (enum stk_abi)abi, d->args)))
+        if (r->syscall == sc && (!r->cond || ref_cond(r->cond, (enum stk_abi)abi, d->args)))
             return stk_action_ret(r->action);
     }
     return stk_action_ret(s->def);

@@ -10,6 +10,5 @@
 
 /* SECCOMP_RET_* the policy means for this call. */
 uint32_t stk_ref_decide(const struct stk_policy_ir *ir, const struct seccomp_data *d);
-bool stk_ref_cond(const struct stk_cond *c, enum stk_abi abi, const __u64 args[6]);
 
 #endif

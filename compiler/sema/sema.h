@@ -6,7 +6,7 @@
 #include "front/ast.h"
 #include "diag.h"
 #include "ir/ir.h"
-#include "pipeline.h"
+#include "compile.h"
 
 struct stk_group_sym {
     const struct stk_item *item;

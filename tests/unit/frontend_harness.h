@@ -214,7 +214,7 @@ static inline const char *write_file(const char *name, const char *text)
 static inline bool check_path(const char *path, const struct stk_compile_opts *o)
 {
     reset();
-    return stk_check_file(path, o, &ds);
+    return stk_pipeline_check_file(path, o, &ds);
 }
 
 static inline bool ends_with(const char *s, const char *suffix)

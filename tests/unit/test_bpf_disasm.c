@@ -172,10 +172,10 @@ TEST(disasm_returns)
     }
     free(l.text);
     char buf[32];
-    CHECK_STR(stk_bpf_ret_str(SECCOMP_RET_ERRNO | EPERM, buf, sizeof buf), "ERRNO(EPERM)");
-    CHECK_STR(stk_bpf_ret_str(SECCOMP_RET_KILL_PROCESS | 3, buf, sizeof buf), "KILL_PROCESS(3)");
-    CHECK_STR(stk_bpf_audit_arch_name(AUDIT_ARCH_AARCH64), "AUDIT_ARCH_AARCH64");
-    CHECK(stk_bpf_audit_arch_name(0x1234) == NULL);
+    CHECK_STR(stk_bpf_disasm_ret_str(SECCOMP_RET_ERRNO | EPERM, buf, sizeof buf), "ERRNO(EPERM)");
+    CHECK_STR(stk_bpf_disasm_ret_str(SECCOMP_RET_KILL_PROCESS | 3, buf, sizeof buf), "KILL_PROCESS(3)");
+    CHECK_STR(stk_bpf_disasm_arch_name(AUDIT_ARCH_AARCH64), "AUDIT_ARCH_AARCH64");
+    CHECK(stk_bpf_disasm_arch_name(0x1234) == NULL);
 }
 
 TEST(disasm_mnemonics)

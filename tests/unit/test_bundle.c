@@ -197,9 +197,9 @@ TEST(exec_restricted_flag)
     int ev = stk_syscall_lookup("execve"), eva = stk_syscall_lookup("execveat");
     CHECK(ev >= 0 && eva >= 0);
     struct stk_seccomp s = {.present = true, .def = {STK_ACT_ALLOW, 0}};
-    CHECK(!stk_bundle_exec_restricted(&s));
+    CHECK(!stk_bundle_write_exec_restricted(&s));
     s.def = (struct stk_action){STK_ACT_ERRNO, 1};
-    CHECK(stk_bundle_exec_restricted(&s));
+    CHECK(stk_bundle_write_exec_restricted(&s));
     struct stk_rule rules[3] = {
         {.action = {STK_ACT_ALLOW, 0}, .syscall = ev},
         {.action = {STK_ACT_ALLOW, 0}, .syscall = eva},
@@ -207,16 +207,16 @@ TEST(exec_restricted_flag)
     };
     s.rules = rules;
     s.nrules = 1;
-    CHECK(stk_bundle_exec_restricted(&s)); /* execveat still falls to the default */
+    CHECK(stk_bundle_write_exec_restricted(&s)); /* execveat still falls to the default */
     s.nrules = 3;
-    CHECK(!stk_bundle_exec_restricted(&s));
+    CHECK(!stk_bundle_write_exec_restricted(&s));
     struct stk_cond cond = {.kind = STK_COND_CMP};
     rules[0].cond = &cond; /* a conditional allow does not allow execve unconditionally */
-    CHECK(stk_bundle_exec_restricted(&s));
+    CHECK(stk_bundle_write_exec_restricted(&s));
     s.def = (struct stk_action){STK_ACT_ALLOW, 0};
     rules[0].cond = NULL;
     rules[0].action = (struct stk_action){STK_ACT_LOG, 0};
-    CHECK(stk_bundle_exec_restricted(&s));
+    CHECK(stk_bundle_write_exec_restricted(&s));
 }
 
 TEST(printer_shows_every_step)

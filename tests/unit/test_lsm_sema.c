@@ -258,7 +258,7 @@ static char *emit(bool cil)
     if (cil)
         stk_emit_selinux_cil(ir, &b);
     else
-        stk_emit_apparmor(ir, "t-prof", &b);
+        stk_emit_apparmor(ir, "t-prof", &b, NULL, 0);
     stk_buf_put(&b, "", 1);
     return b.data;
 }
@@ -312,7 +312,7 @@ TEST(lsm_emit_file_rules_from_facts)
     stk_lsm_facts_add_path(&f, "/var/log/web.log", STK_LSM_READ); /* merged */
     stk_lsm_facts_add_path(&f, "/odd/{x}*", STK_LSM_READ);
     struct stk_buf b = {0};
-    stk_emit_apparmor_facts(ir, "x", &f, &b);
+    stk_emit_apparmor_facts(ir, "x", &f, &b, NULL, 0);
     stk_buf_put(&b, "", 1);
     stk_lsm_facts_free(&f);
     CHECK_CONTAINS(b.data, "  \"/usr\" rmix,\n  \"/usr/\" r,\n  \"/usr/**\" rmix,\n");

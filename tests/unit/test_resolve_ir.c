@@ -194,9 +194,9 @@ TEST(check_file_accumulates)
 {
     /* check of several files into one store keeps counting */
     reset();
-    CHECK(!stk_check_file(write_file("acc1.stk", "policy a {\n    usr x\n}\n"), NULL, &ds));
-    CHECK(stk_check_file(write_file("acc2.stk", "policy b {\n}\n"), NULL, &ds));
-    CHECK(!stk_check_file(write_file("acc3.stk", "policy c {\n    usr x\n}\n"), NULL, &ds));
+    CHECK(!stk_pipeline_check_file(write_file("acc1.stk", "policy a {\n    usr x\n}\n"), NULL, &ds));
+    CHECK(stk_pipeline_check_file(write_file("acc2.stk", "policy b {\n}\n"), NULL, &ds));
+    CHECK(!stk_pipeline_check_file(write_file("acc3.stk", "policy c {\n    usr x\n}\n"), NULL, &ds));
     CHECK_INT(ds.nerrors, 2);
     CHECK(ds.d[0].loc.file != ds.d[1].loc.file);
 }

@@ -1,8 +1,9 @@
-/* bundle_encode.h — writing bundle records (common/bundle_format.h): the
- * primitives that bundle_write.c and the per-part writers
- * (bundle_write_isolation.c, _landlock.c, _cgroup.c, _lsm.c) share. */
-#ifndef STK_BUNDLE_ENCODE_H
-#define STK_BUNDLE_ENCODE_H
+/* bw.h — the bundle writer's primitives (stk_bw_*, bw.c): writing bundle
+ * records (common/bundle_format.h), shared by bundle_write.c and the
+ * per-part writers (bundle_write_isolation.c, _landlock.c, _cgroup.c, _lsm.c),
+ * which are declared here too. */
+#ifndef STK_BW_H
+#define STK_BW_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
-/* bundle_encode.c — bundle record primitives (bundle_encode.h). */
-#include "bundle/bundle_encode.h"
+/* bw.c — the bundle writer's record primitives, stk_bw_* (bw.h). */
+#include "bundle/bw.h"
 
 #include <string.h>
 
