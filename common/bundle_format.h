@@ -25,11 +25,16 @@
 #define STK_BUNDLE_REC_HEADER_LEN 8u
 #define STK_BUNDLE_CRC_OFFSET 28u
 
-/* Bounds the reader enforces (the writer never exceeds them). */
+/* Bounds the reader enforces.  The compiler never writes past them: sema
+ * refuses each string and list that would exceed one at its statement
+ * (compiler/sema/sema.h: stk_sema_fits, stk_sema_count_ok), the writer a
+ * bundle over STK_BUNDLE_MAX_LEN (stk_bundle_write_check); the per-list
+ * bounds keep the record count below STK_BUNDLE_MAX_RECORDS (a static
+ * assertion in bundle_write.c).  docs/language.md, "Limits". */
 #define STK_BUNDLE_MAX_LEN (4u << 20)       /* whole bundle */
 #define STK_BUNDLE_MAX_RECORDS 20000u
 #define STK_BUNDLE_MAX_NAME 256u            /* policy, user, group, env names, block names */
-#define STK_BUNDLE_MAX_PATH 4095u           /* workdir */
+#define STK_BUNDLE_MAX_PATH 4095u           /* workdir, landlock and filesystem paths */
 #define STK_BUNDLE_MAX_VALUE 131071u        /* env values (the kernel's MAX_ARG_STRLEN - 1) */
 #define STK_BUNDLE_MAX_GROUPS 65536u        /* NGROUPS_MAX */
 #define STK_BUNDLE_MAX_ENV 4096u            /* env keep + env set entries, each */

@@ -140,7 +140,7 @@ int stk_level_pair(char *buf, size_t n, uint32_t a, uint32_t b)
 bool stk_selinux_name_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 128 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+    if (n == 0 || n > STK_SELINUX_NAME_MAX || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
         return false;
     for (const char *p = s; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
@@ -151,7 +151,7 @@ bool stk_selinux_name_ok(const char *s)
 bool stk_apparmor_name_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 256 || strcmp(s, "unconfined") == 0 || strstr(s, "//") || s[0] == '-' || s[0] == '.' ||
+    if (n == 0 || n > STK_APPARMOR_NAME_MAX || strcmp(s, "unconfined") == 0 || strstr(s, "//") || s[0] == '-' || s[0] == '.' ||
         s[n - 1] == '/')
         return false;
     for (const char *p = s; *p; p++)

@@ -12,6 +12,8 @@
 #define STK_MCS_MAX_CATEGORIES 1024u /* c0..c1023: the category count of Debian/Fedora MCS policies */
 #define STK_MCS_MAX_SENSITIVITY 15u  /* s0..s15 */
 #define STK_LEVEL_MAX_LEN 4096u
+#define STK_SELINUX_NAME_MAX 128u  /* stk_selinux_name_ok; the bundle's SELinux types */
+#define STK_APPARMOR_NAME_MAX 256u /* stk_apparmor_name_ok; the bundle's AppArmor profile */
 
 struct stk_level_err {
     size_t off;   /* byte offset in the text where the problem starts */
@@ -29,10 +31,11 @@ int stk_level_check(const char *text, uint32_t ncat, struct stk_level_err *err);
 int stk_level_pair(char *buf, size_t n, uint32_t a, uint32_t b);
 
 /* A name that may be an SELinux type/role/user identifier: a letter, then
- * letters, digits and '_', at most 128 bytes. */
+ * letters, digits and '_', at most STK_SELINUX_NAME_MAX bytes. */
 bool stk_selinux_name_ok(const char *s);
 /* An AppArmor profile name stockade accepts: letters, digits, '_', '-', '.',
- * '/' (not first), '+', ':' and '@'; at most 256 bytes; not "unconfined". */
+ * '/' (not first), '+', ':' and '@'; at most STK_APPARMOR_NAME_MAX bytes; not
+ * "unconfined". */
 bool stk_apparmor_name_ok(const char *s);
 
 #endif

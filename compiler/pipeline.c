@@ -57,6 +57,11 @@ static bool back_ends(struct stk_policy_ir *ir, const struct stk_pipeline_req *r
         return false;
     }
     stk_bundle_write(ir, &b->prog, &b->bundle);
+    if (stk_bundle_write_check(&b->bundle, err, sizeof err) < 0) {
+        stk_error(ds, "bundle-too-large", at, "%s", err);
+        stk_buf_free(&b->bundle);
+        return false;
+    }
     return true;
 }
 

@@ -36,7 +36,8 @@ struct stk_pipeline_out {
 };
 
 /* Run every stage; diagnostics go to ds (back-end failures as errors at the
- * policy's location, codes program-too-large, lsm-emit, lsm-embed).  Returns
+ * policy's location, codes program-too-large, lsm-emit, lsm-embed,
+ * bundle-too-large).  Returns
  * true when there were no errors; out (may be NULL with every_policy) then
  * holds the outputs.  Free out with stk_pipeline_out_free either way. */
 bool stk_pipeline(const struct stk_pipeline_req *req, struct stk_diags *ds, struct stk_pipeline_out *out);

@@ -9,9 +9,10 @@ set -eu
 BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-dev libselinux1-dev libpcre2-dev libapparmor-dev"
 # tests: the clang build and libFuzzer, man page tool, real peers and tools used by tests
 # (python3-jsonschema: the SARIF output is validated against the official schema)
+# systemd: systemd-analyze security --offline, compared with stockade score (docs/score.md)
 # LSM generators: secilc + Debian's reference policy (its module store; pp ->
 # CIL from policycoreutils), apparmor_parser and its features file (apparmor)
-TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema jq file bzip2 secilc policycoreutils selinux-policy-default apparmor"
+TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor"
 # benchmarks: peers measured in the same run
 BENCH_PKGS="bubblewrap firejail hyperfine"
 # the QEMU rig (make check-vm): the emulator, the guest's shell, packing, the

@@ -2,10 +2,14 @@
 #include "bundle/bundle_write.h"
 
 #include <linux/seccomp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bundle/bw.h"
+#include "bundle_cgroup.h"
 #include "bundle_format.h"
+#include "bundle_isolation.h"
+#include "bundle_landlock.h"
 #include "syscalls.h"
 
 _Static_assert(STK_BUNDLE_EXEC_FD_PLACEHOLDER == STK_EXEC_FD_PLACEHOLDER,
@@ -13,11 +17,45 @@ _Static_assert(STK_BUNDLE_EXEC_FD_PLACEHOLDER == STK_EXEC_FD_PLACEHOLDER,
 _Static_assert(STK_BUNDLE_EXEC_HANDOVER_RET == (SECCOMP_RET_USER_NOTIF | STK_EXEC_HANDOVER_DATA),
                "the bundle and the compiler must agree on the exec hand-over rule's return");
 _Static_assert(STK_RLIMIT_COUNT == STK_BUNDLE_RLIMITS, "rlimit table sizes differ");
+/* The record count follows from the per-list bounds sema keeps: at most 32
+ * process singletons, an rlimit each, the env lists, the unenforced blocks,
+ * 64 isolation singletons and the mounts, landlock's header and rules, the
+ * cgroup's, and 256 lsm records. */
+_Static_assert(32 + STK_BUNDLE_RLIMITS + 2 * STK_BUNDLE_MAX_ENV + STK_BUNDLE_MAX_UNENFORCED + 64 + STK_BMOUNT_MAX +
+                       1 + 2 * STK_BUNDLE_MAX_LANDLOCK_RULES + 1 + STK_CG_NKEYS + 256 <=
+                   STK_BUNDLE_MAX_RECORDS,
+               "the reader's record limit is below what the per-list limits allow");
+
+static uint64_t get_le(const char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = (v << 8) | (unsigned char)p[i];
+    return v;
+}
 
 static void set_le(struct stk_buf *b, size_t at, uint64_t v, int n)
 {
     for (int i = 0; i < n; i++)
         b->data[at + (size_t)i] = (char)(unsigned char)(v >> (8 * i));
+}
+
+int stk_bundle_write_check(const struct stk_buf *bundle, char *err, size_t n)
+{
+    if (bundle->len > STK_BUNDLE_MAX_LEN) {
+        snprintf(err, n,
+                 "the bundle would be %zu bytes; the enforcer reads at most %u (4 MiB): shorten the env values "
+                 "or the landlock paths",
+                 bundle->len, STK_BUNDLE_MAX_LEN);
+        return -1;
+    }
+    uint64_t nrec = bundle->len >= STK_BUNDLE_HEADER_LEN ? get_le(bundle->data + 24, 4) : 0;
+    if (nrec > STK_BUNDLE_MAX_RECORDS) {
+        snprintf(err, n, "the bundle would have %llu records; the enforcer reads at most %u",
+                 (unsigned long long)nrec, STK_BUNDLE_MAX_RECORDS);
+        return -1;
+    }
+    return 0;
 }
 
 bool stk_bundle_write_exec_restricted(const struct stk_seccomp *s)

@@ -139,6 +139,12 @@ int stk_lsm_embed(struct stk_policy_ir *ir, const char *features, char *err, siz
     if (l->selinux.present) {
         struct stk_buf b = {0};
         stk_emit_selinux_cil(ir, &b);
+        if (b.len > MAX_BINARY) { /* the record's bound (bundle_lsm.h) */
+            snprintf(err, n, "the SELinux CIL module is %zu bytes, more than the bundle holds (%u)", b.len,
+                     MAX_BINARY);
+            stk_buf_free(&b);
+            return -1;
+        }
         stk_buf_put(&b, "", 1);
         free(l->embed_cil);
         l->embed_cil = b.data;

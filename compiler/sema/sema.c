@@ -1,6 +1,6 @@
-/* sema.c — what every directive handler shares: argument checks and the
+/* sema.c — what every directive handler shares: argument checks, the
  * "unknown NAME" errors with their "did you mean" hint (the closest name by
- * the one rule of common/edit_distance.c). */
+ * the one rule of common/edit_distance.c), and the bundle's bounds. */
 #include <stdlib.h>
 
 #include "edit_distance.h"
@@ -71,4 +71,22 @@ void stk_sema_unknown_group(struct stk_unit *u, const char *name, struct stk_loc
         hint = stk_xstrdup("the standard groups need: include \"groups.stk\"");
     stk_diag(u->ds, STK_SEV_ERROR, "unknown-group", loc, hint, "unknown group '@%s'", name);
     free(hint);
+}
+
+bool stk_sema_fits(struct stk_unit *u, const char *code, struct stk_loc loc, const char *what, size_t len,
+                   size_t max)
+{
+    if (len <= max)
+        return true;
+    stk_diag(u->ds, STK_SEV_ERROR, code, loc, NULL, "%s of %zu bytes: the limit is %zu", what, len, max);
+    return false;
+}
+
+bool stk_sema_count_ok(struct stk_unit *u, struct stk_loc loc, size_t n, size_t max, const char *what)
+{
+    if (n < max)
+        return true;
+    if (n == max)
+        stk_error(u->ds, "too-many", loc, "more than %zu %s", max, what);
+    return false;
 }

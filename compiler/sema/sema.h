@@ -100,6 +100,17 @@ bool stk_sema_no_block(struct stk_unit *u, const struct stk_stmt *s);
 /* "unknown syscall 'NAME'" / "unknown group '@NAME'" with a did-you-mean hint. */
 void stk_sema_unknown_syscall(struct stk_unit *u, const char *name, struct stk_loc loc);
 void stk_sema_unknown_group(struct stk_unit *u, const char *name, struct stk_loc loc);
+/* The bundle's bounds (common/bundle_format.h and the common/bundle_*.h
+ * headers), checked where the policy states what would exceed them, so that
+ * every bundle compile writes is one the enforcer reads.
+ * A string of len bytes that the bundle holds at most max of: true if it
+ * fits, else an error with code ("too-long", "bad-path") at loc naming what. */
+bool stk_sema_fits(struct stk_unit *u, const char *code, struct stk_loc loc, const char *what, size_t len,
+                   size_t max);
+/* Item n (from 0) of a list the bundle holds at most max items of: true while
+ * n < max; item max gets one too-many error at loc ("more than MAX WHAT"),
+ * the items after it none. */
+bool stk_sema_count_ok(struct stk_unit *u, struct stk_loc loc, size_t n, size_t max, const char *what);
 
 /* Directive handlers by file.  A later directive of the same kind in the
  * extends chain (ancestors first, child last) overrides or adds, as each

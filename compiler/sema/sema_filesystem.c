@@ -19,12 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle_format.h"
 #include "edit_distance.h"
 #include "sema/sema.h"
 #include "sema/sema_isolation.h"
 #include "util.h"
-
-#define PATH_MAX_LEN 4095
 
 void stk_fs_entry_free(struct stk_fs_entry *e)
 {
@@ -61,8 +60,8 @@ static bool fs_path(struct stk_unit *u, const struct stk_word *w, bool allow_roo
         return false;
     }
     size_t len = strlen(p);
-    if (len > PATH_MAX_LEN) {
-        stk_error(u->ds, "bad-path", w->loc, "path longer than %d bytes", PATH_MAX_LEN);
+    if (len > STK_BUNDLE_MAX_PATH) {
+        stk_error(u->ds, "bad-path", w->loc, "path longer than %u bytes", STK_BUNDLE_MAX_PATH);
         return false;
     }
     if (len == 1) {
@@ -340,7 +339,7 @@ void stk_d_filesystem(struct stk_unit *u, struct stk_policy_ir *ir, const struct
         }
         x->nfs = k;
         if (x->nfs == STK_FS_MAX_ENTRIES) {
-            stk_error(u->ds, "bad-arguments", b.v[i].path_loc, "more than %d filesystem entries",
+            stk_error(u->ds, "too-many", b.v[i].path_loc, "more than %d filesystem entries",
                       STK_FS_MAX_ENTRIES);
             for (size_t j = i; j < b.n; j++)
                 stk_fs_entry_free(&b.v[j]);

@@ -131,7 +131,7 @@ static void d_idmap(struct stk_unit *u, struct stk_policy_ir *ir, const struct s
         return;
     }
     if (n / 3 > STK_IDMAP_MAX) {
-        stk_error(u->ds, "bad-arguments", s->args.v[STK_IDMAP_MAX * 3].loc,
+        stk_error(u->ds, "too-many", s->args.v[STK_IDMAP_MAX * 3].loc,
                   "a %s map has at most %d lines", id, STK_IDMAP_MAX);
         return;
     }

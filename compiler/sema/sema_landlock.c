@@ -18,6 +18,8 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "bundle_format.h"
+#include "bundle_landlock.h"
 #include "sema/sema.h"
 #include "util.h"
 
@@ -107,6 +109,10 @@ static char *normalize_path(struct stk_unit *u, const struct stk_word *w)
     if (n == 0)
         out[n++] = '/';
     out[n] = '\0';
+    if (!stk_sema_fits(u, "bad-path", w->loc, "landlock path", n, STK_BUNDLE_MAX_PATH)) {
+        free(out);
+        return NULL;
+    }
     return out;
 }
 
@@ -124,6 +130,7 @@ static void add_path(struct stk_unit *u, struct stk_landlock_ir *l, char *path, 
         free(path);
         return;
     }
+    stk_sema_count_ok(u, w->loc, l->npaths, STK_BUNDLE_MAX_LANDLOCK_RULES, "landlock path rules");
     struct stk_landlock_path p = {path, rights, w->loc};
     STK_PUSH(l->paths, l->npaths, l->cappaths, p);
 }
@@ -189,6 +196,7 @@ static void d_ports(struct stk_unit *u, struct stk_landlock_ir *l, const struct 
             p->access |= rights;
         }
         if (!found) {
+            stk_sema_count_ok(u, w->loc, l->nports, STK_BUNDLE_MAX_LANDLOCK_RULES, "landlock port rules");
             struct stk_landlock_port p = {(uint16_t)v, rights, w->loc};
             STK_PUSH(l->ports, l->nports, l->capports, p);
         }

@@ -9,6 +9,7 @@
 #include <sys/capability.h>
 #include <sys/resource.h>
 
+#include "bundle_format.h"
 #include "edit_distance.h"
 #include "sema/sema.h"
 #include "util.h"
@@ -51,7 +52,8 @@ static void d_no_new_privs(struct stk_unit *u, struct stk_policy_ir *ir, const s
     }
 }
 
-static bool valid_id_word(struct stk_unit *u, const struct stk_word *w)
+/* A user or group name or number; what: "user name", ... for the messages. */
+static bool valid_id_word(struct stk_unit *u, const struct stk_word *w, const char *what)
 {
     if (w->kind != STK_W_NAME && w->kind != STK_W_NUMBER && w->kind != STK_W_STRING) {
         stk_error(u->ds, "bad-arguments", w->loc, "expected a user or group name or number");
@@ -64,12 +66,18 @@ static bool valid_id_word(struct stk_unit *u, const struct stk_word *w)
             return false;
         }
     }
-    return true;
+    if (!w->text[0]) {
+        /* written as "" (an unterminated string also arrives empty: the lexer has reported it) */
+        if (w->loc.end_col == w->loc.col + 1)
+            stk_error(u->ds, "bad-arguments", w->loc, "an empty %s", what);
+        return false;
+    }
+    return stk_sema_fits(u, "too-long", w->loc, what, strlen(w->text), STK_BUNDLE_MAX_NAME);
 }
 
 static void d_user(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s) || !valid_id_word(u, &s->args.v[0]))
+    if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s) || !valid_id_word(u, &s->args.v[0], "user name"))
         return;
     free(ir->user);
     ir->user = stk_xstrdup(s->args.v[0].text);
@@ -77,7 +85,7 @@ static void d_user(struct stk_unit *u, struct stk_policy_ir *ir, const struct st
 
 static void d_group(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
-    if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s) || !valid_id_word(u, &s->args.v[0]))
+    if (!stk_sema_want_args(u, s, 1, 1) || !stk_sema_no_block(u, s) || !valid_id_word(u, &s->args.v[0], "group name"))
         return;
     free(ir->group);
     ir->group = stk_xstrdup(s->args.v[0].text);
@@ -93,9 +101,12 @@ static void d_supplementary_groups(struct stk_unit *u, struct stk_policy_ir *ir,
     ir->supp_groups = NULL;
     ir->nsupp = 0;
     size_t cap = 0;
-    for (size_t i = 0; i < s->args.n; i++)
-        if (valid_id_word(u, &s->args.v[i]))
-            STK_PUSH(ir->supp_groups, ir->nsupp, cap, stk_xstrdup(s->args.v[i].text));
+    for (size_t i = 0; i < s->args.n; i++) {
+        if (!valid_id_word(u, &s->args.v[i], "supplementary group name"))
+            continue;
+        stk_sema_count_ok(u, s->args.v[i].loc, ir->nsupp, STK_BUNDLE_MAX_GROUPS, "supplementary groups");
+        STK_PUSH(ir->supp_groups, ir->nsupp, cap, stk_xstrdup(s->args.v[i].text));
+    }
 }
 
 /* Capability by name: net_bind_service, CAP_NET_BIND_SERVICE, cap_net_bind_service. */
@@ -283,11 +294,15 @@ static void d_env(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk
                 ir->env_clear = true;
         } else if (strcmp(e->name, "keep") == 0) {
             for (size_t j = 0; j < e->args.n; j++) {
-                if (!env_name_ok(e->args.v[j].text))
-                    stk_error(u->ds, "bad-arguments", e->args.v[j].loc, "'%s' is not a variable name",
-                              e->args.v[j].text);
-                else
-                    STK_PUSH(ir->env_keep, ir->nenv_keep, capk, stk_xstrdup(e->args.v[j].text));
+                const struct stk_word *w = &e->args.v[j];
+                if (!env_name_ok(w->text)) {
+                    stk_error(u->ds, "bad-arguments", w->loc, "'%s' is not a variable name", w->text);
+                    continue;
+                }
+                if (!stk_sema_fits(u, "too-long", w->loc, "variable name", strlen(w->text), STK_BUNDLE_MAX_NAME))
+                    continue;
+                stk_sema_count_ok(u, w->loc, ir->nenv_keep, STK_BUNDLE_MAX_ENV, "env keep entries");
+                STK_PUSH(ir->env_keep, ir->nenv_keep, capk, stk_xstrdup(w->text));
             }
         } else if (strcmp(e->name, "set") == 0) {
             for (size_t j = 0; j < e->args.n; j++) {
@@ -296,6 +311,10 @@ static void d_env(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk
                     stk_error(u->ds, "bad-arguments", w->loc, "expected NAME=VALUE, found '%s'", w->text);
                     continue;
                 }
+                if (!stk_sema_fits(u, "too-long", w->loc, "variable name", strlen(w->text), STK_BUNDLE_MAX_NAME) ||
+                    !stk_sema_fits(u, "too-long", w->loc, "env value", strlen(w->value), STK_BUNDLE_MAX_VALUE))
+                    continue;
+                stk_sema_count_ok(u, w->loc, ir->nenv_set, STK_BUNDLE_MAX_ENV, "env set entries");
                 struct stk_env_set es = {stk_xstrdup(w->text), stk_xstrdup(w->value)};
                 STK_PUSH(ir->env_set, ir->nenv_set, caps, es);
             }
@@ -315,6 +334,8 @@ static void d_workdir(struct stk_unit *u, struct stk_policy_ir *ir, const struct
         stk_error(u->ds, "bad-arguments", w->loc, "workdir must be an absolute path, found '%s'", w->text);
         return;
     }
+    if (!stk_sema_fits(u, "bad-path", w->loc, "workdir path", strlen(w->text), STK_BUNDLE_MAX_PATH))
+        return;
     free(ir->workdir);
     ir->workdir = stk_xstrdup(w->text);
 }
@@ -448,6 +469,7 @@ struct stk_policy_ir *stk_policy_resolve(struct stk_unit *u, struct stk_policy_s
     struct stk_policy_ir *ir = stk_xcalloc(1, sizeof *ir);
     ir->name = stk_xstrdup(p->item->name);
     ir->loc = p->item->name_loc;
+    stk_sema_fits(u, "too-long", ir->loc, "policy name", strlen(ir->name), STK_BUNDLE_MAX_NAME);
     ir->no_new_privs = true;
     ir->caps_mode = STK_CAPS_NONE;
 

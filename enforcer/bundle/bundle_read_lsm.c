@@ -17,8 +17,8 @@ static int read_selinux(struct stk_bcur *c, struct stk_bundle *b)
     const char *type, *filetype, *level;
     if (stk_bc_bool(c, &optional, "selinux optional") < 0 || stk_bc_u8(c, &mode, "selinux level mode") < 0 ||
         stk_bc_zero(c, 2, "selinux") < 0 || stk_bc_u32(c, &ncat, "selinux categories") < 0 ||
-        stk_bc_str(c, &type, 128, true, "selinux type") < 0 ||
-        stk_bc_str(c, &filetype, 128, true, "selinux file type") < 0 ||
+        stk_bc_str(c, &type, STK_SELINUX_NAME_MAX, true, "selinux type") < 0 ||
+        stk_bc_str(c, &filetype, STK_SELINUX_NAME_MAX, true, "selinux file type") < 0 ||
         stk_bc_str(c, &level, STK_LEVEL_MAX_LEN, false, "selinux level") < 0)
         return -1;
     if (mode != STK_SELINUX_LEVEL_AUTO && mode != STK_SELINUX_LEVEL_EXPLICIT)
@@ -57,7 +57,7 @@ static int read_apparmor(struct stk_bcur *c, struct stk_bundle *b)
     bool optional, generated;
     const char *name;
     if (stk_bc_bool(c, &optional, "apparmor optional") < 0 || stk_bc_bool(c, &generated, "apparmor generated") < 0 ||
-        stk_bc_zero(c, 2, "apparmor") < 0 || stk_bc_str(c, &name, 256, true, "apparmor profile") < 0)
+        stk_bc_zero(c, 2, "apparmor") < 0 || stk_bc_str(c, &name, STK_APPARMOR_NAME_MAX, true, "apparmor profile") < 0)
         return -1;
     if (!stk_apparmor_name_ok(name))
         return stk_errf(c->e, STEP, "invalid apparmor profile name '%s'", name);

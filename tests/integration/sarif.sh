@@ -162,9 +162,9 @@ done
 # ---- every diagnostic code used in compiler/ is a rule -------------------------------------
 rules=$("$PY" -c 'import json,sys; print("\n".join(r["id"] for r in json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]["rules"]))' "$tmp/shipped.sarif")
 # the code argument of stk_diag(ds, SEV, "code", ...), stk_error/stk_warning(ds, "code", ...),
-# stk_sema_suggest(u, "code", ...); the lexer's "syntax"/"lex"; the store's own note
+# stk_sema_suggest/stk_sema_fits(u, "code", ...); the lexer's "syntax"/"lex"; the store's own note
 used=$( { grep -rhozP 'stk_diag\s*\(\s*[^,]+,\s*[^,]+,\s*"\K[a-z0-9-]+(?=")' compiler grammar
-          grep -rhozP '\bstk_(error|warning|sema_suggest)\s*\(\s*[^,]+,\s*"\K[a-z0-9-]+(?=")' compiler grammar
+          grep -rhozP '\bstk_(error|warning|sema_suggest|sema_fits)\s*\(\s*[^,]+,\s*"\K[a-z0-9-]+(?=")' compiler grammar
           grep -hoP '\? "\K(syntax)(?=")|: "\K(lex)(?=")' compiler/front/parse.c
           grep -hoP 'STK_SEV_NOTE, "\K[a-z-]+' compiler/diag.c
         } | tr '\0' '\n' | grep -v '^$' | LC_ALL=C sort -u)

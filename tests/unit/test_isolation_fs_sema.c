@@ -197,7 +197,7 @@ TEST(iso_diag_fs_too_many_entries)
     compile(b.data);
     stk_buf_free(&b);
     CHECK(!ir);
-    const struct stk_diag *d = find_nth(STK_SEV_ERROR, "bad-arguments", 0);
+    const struct stk_diag *d = find_nth(STK_SEV_ERROR, "too-many", 0);
     CHECK(d);
     CHECK_STR(d->message, "more than 512 filesystem entries");
     CHECK_INT(d->loc.line, 3 + STK_FS_MAX_ENTRIES);

@@ -367,7 +367,7 @@ TEST(iso_diag_uidmap_too_many_lines)
     compile(b.data);
     stk_buf_free(&b);
     CHECK(!ir);
-    const struct stk_diag *d = find_nth(STK_SEV_ERROR, "bad-arguments", 0);
+    const struct stk_diag *d = find_nth(STK_SEV_ERROR, "too-many", 0);
     CHECK(d);
     CHECK_STR(d->message, "a uid map has at most 340 lines");
     CHECK_INT(d->loc.line, 3);

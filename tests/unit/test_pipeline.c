@@ -1,12 +1,15 @@
 /* test_pipeline.c — stk_pipeline(): every command's one way through the
  * compiler.  Back-end failures land in the diagnostics sink with a code and
  * the policy's location, `check` (every_policy) runs the back ends on every
- * policy of a file, and a single policy's outputs are all there. */
+ * policy of a file, and a single policy's outputs are all there.  The
+ * bundle's bounds: a string over one is refused in sema, a bundle over the
+ * reader's total size by the writer's check. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lsm/emit_lsm.h"
 #include "pipeline.h"
 #include "testlib.h"
 #include "util.h"
@@ -66,7 +69,10 @@ TEST(check_reports_program_too_large)
     unlink(p);
 }
 
-TEST(check_reports_apparmor_emitter_failure)
+/* A landlock path longer than the bundle holds (4095 bytes): sema refuses it
+ * at the path, once; the AppArmor emitter, which would refuse it too, does
+ * not run on a policy with errors. */
+TEST(check_reports_long_landlock_path_once)
 {
     struct stk_buf b = {0};
     stk_buf_puts(&b, "policy aa {\n    no_new_privs on\n    landlock {\n        read \"/srv/");
@@ -82,10 +88,82 @@ TEST(check_reports_apparmor_emitter_failure)
     const struct stk_diag *e = only_error(&ds);
     CHECK(e);
     if (e) {
-        CHECK_STR(e->code, "lsm-emit");
-        CHECK_INT(e->loc.line, 7); /* the apparmor statement */
-        CHECK_CONTAINS(e->message, "5005 bytes");
+        CHECK_STR(e->code, "bad-path");
+        CHECK_INT(e->loc.line, 4); /* the path */
+        CHECK_INT(e->loc.col, 14);
+        CHECK_CONTAINS(e->message, "landlock path of 5005 bytes: the limit is 4095");
     }
+    stk_diags_free(&ds);
+    unlink(p);
+}
+
+/* The emitter's own refusal of a path no file can have (a policy no longer
+ * reaches it: sema refuses such paths first). */
+TEST(apparmor_emitter_refuses_long_path)
+{
+    const char *p = write_policy("policy aa {\n    landlock {\n        read /srv\n        execute /usr\n    }\n"
+                                 "    apparmor stockade-aa\n}\n");
+    CHECK(p);
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_pipeline_req req = {.path = p};
+    struct stk_pipeline_out out;
+    CHECK(stk_pipeline(&req, &ds, &out));
+    CHECK(out.ir && out.ir->landlock.npaths == 2);
+    if (out.ir && out.ir->landlock.npaths == 2) {
+        char *long_path = stk_xmalloc(5006);
+        memset(long_path, 'a', 5005);
+        long_path[0] = '/';
+        long_path[5005] = '\0';
+        free(out.ir->landlock.paths[0].path);
+        out.ir->landlock.paths[0].path = long_path;
+        struct stk_buf prof = {0};
+        char err[256] = "";
+        CHECK_INT(stk_emit_apparmor(out.ir, "stockade-aa", &prof, err, sizeof err), -1);
+        CHECK_CONTAINS(err, "is 5005 bytes long, more than a file path can be (4095)");
+        stk_buf_free(&prof);
+    }
+    stk_pipeline_out_free(&out);
+    stk_diags_free(&ds);
+    unlink(p);
+}
+
+/* Every string and list within its bound, the bundle as a whole above the
+ * reader's 4 MiB: the bundle writer's check, at the policy. */
+TEST(check_reports_bundle_too_large)
+{
+    struct stk_buf b = {0};
+    stk_buf_puts(&b, "policy big {\n    env {\n");
+    for (int v = 0; v < 33; v++) {
+        stk_buf_printf(&b, "        set V%d=", v);
+        for (int i = 0; i < 131071; i++)
+            stk_buf_puts(&b, "x");
+        stk_buf_puts(&b, "\n");
+    }
+    stk_buf_puts(&b, "    }\n}\n");
+    const char *p = write_policy(b.data);
+    stk_buf_free(&b);
+    CHECK(p);
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    CHECK(!stk_pipeline_check_file(p, NULL, &ds));
+    const struct stk_diag *e = only_error(&ds);
+    CHECK(e);
+    if (e) {
+        CHECK_STR(e->code, "bundle-too-large");
+        CHECK_INT(e->loc.line, 1);
+        CHECK_INT(e->loc.col, 8);
+        CHECK_CONTAINS(e->message, "the enforcer reads at most 4194304 (4 MiB)");
+    }
+    stk_diags_free(&ds);
+    /* compile: no bundle */
+    stk_diags_init(&ds);
+    struct stk_pipeline_req req = {.path = p};
+    struct stk_pipeline_out out;
+    CHECK(!stk_pipeline(&req, &ds, &out));
+    CHECK_INT(out.bundle.len, 0);
+    CHECK_INT(ds.nerrors, 1);
+    stk_pipeline_out_free(&out);
     stk_diags_free(&ds);
     unlink(p);
 }
@@ -140,7 +218,9 @@ TEST(single_policy_outputs)
 int main(void)
 {
     RUN(check_reports_program_too_large);
-    RUN(check_reports_apparmor_emitter_failure);
+    RUN(check_reports_long_landlock_path_once);
+    RUN(apparmor_emitter_refuses_long_path);
+    RUN(check_reports_bundle_too_large);
     RUN(check_runs_back_ends_on_every_policy);
     RUN(single_policy_outputs);
     return test_summary();
