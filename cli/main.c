@@ -35,7 +35,7 @@ static const struct {
     {"run", stk_cmd_run},         {"sim", stk_cmd_sim},
     {"explain", stk_cmd_explain}, {"inspect", stk_cmd_inspect},
     {"show-default", stk_cmd_show_default},
-    {"score", stk_cmd_score},
+    {"score", stk_cmd_score},     {"fmt", stk_cmd_fmt},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
