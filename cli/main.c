@@ -21,6 +21,7 @@ static const char usage[] =
     "  explain FILE                  how a policy's filter is built and how fast it is\n"
     "  inspect BUNDLE                print a compiled bundle\n"
     "  score FILE...                 exposure score 0-10 per policy: --threshold=N\n"
+    "  diff OLD NEW                  what changed between two policies or bundles\n"
     "  show-default                  print the built-in default policy\n"
     "  help [COMMAND]                help for a command\n"
     "\n"
@@ -35,7 +36,8 @@ static const struct {
     {"run", stk_cmd_run},         {"sim", stk_cmd_sim},
     {"explain", stk_cmd_explain}, {"inspect", stk_cmd_inspect},
     {"show-default", stk_cmd_show_default},
-    {"score", stk_cmd_score},     {"fmt", stk_cmd_fmt},
+    {"score", stk_cmd_score},     {"diff", stk_cmd_diff},
+    {"fmt", stk_cmd_fmt},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
