@@ -22,6 +22,7 @@ static const char usage[] =
     "  inspect BUNDLE                print a compiled bundle\n"
     "  score FILE...                 exposure score 0-10 per policy: --threshold=N\n"
     "  diff OLD NEW                  what changed between two policies or bundles\n"
+    "  fmt [--check|-w] FILE|DIR...  lay out policy files the canonical way\n"
     "  show-default                  print the built-in default policy\n"
     "  help [COMMAND]                help for a command\n"
     "\n"
