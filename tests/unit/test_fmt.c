@@ -140,6 +140,20 @@ TEST(fmt_selinux_level_keeps_its_commas)
               "policy p {\n    selinux {\n        type t_t\n        level s0:c1,c2\n    }\n    rlimit nofile 1, 2\n}\n");
 }
 
+TEST(fmt_test_blocks)
+{
+    const char *in = "policy p { seccomp { allow read; errno EAFNOSUPPORT socket } }\n"
+                     "test \"t one\" for p {\n  expect allow read on x86_64; expect errno EAFNOSUPPORT "
+                     "socket( AF_NETLINK,type=SOCK_RAW )\n    expect capabilities {chown,kill}\n"
+                     "expect capabilities {}\n}\n";
+    if (!fmt_once(in, NULL, NULL))
+        SKIP("this grammar has no test blocks yet (branch ptest)");
+    CHECK_FMT(in, "policy p {\n    seccomp {\n        allow read\n        errno EAFNOSUPPORT socket\n    }\n}\n"
+                  "test \"t one\" for p {\n    expect allow read on x86_64\n"
+                  "    expect errno EAFNOSUPPORT socket(AF_NETLINK, type=SOCK_RAW)\n"
+                  "    expect capabilities { chown, kill }\n    expect capabilities {}\n}\n");
+}
+
 TEST(fmt_crlf_and_tabs)
 {
     CHECK_FMT("policy p {\r\n\tumask 022\r\n}\r\n", "policy p {\n    umask 022\n}\n");
@@ -178,6 +192,7 @@ int main(void)
     RUN(fmt_strings_with_escapes_verbatim);
     RUN(fmt_if_expressions_with_parentheses);
     RUN(fmt_selinux_level_keeps_its_commas);
+    RUN(fmt_test_blocks);
     RUN(fmt_crlf_and_tabs);
     RUN(fmt_empty_and_comment_only);
     RUN(fmt_refuses_syntax_errors);
