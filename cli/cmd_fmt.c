@@ -37,7 +37,7 @@ static const char fmt_usage[] =
     "  --check      print a unified diff for each file that is not formatted\n"
     "               (for CI and pre-commit hooks); change nothing\n"
     "  -w, --write  rewrite files that are not formatted, in place (atomically,\n"
-    "               keeping their mode)\n"
+    "               keeping their mode and, where permitted, owner)\n"
     "  --color=auto|always|never  of the diagnostics\n"
     "  -h, --help   show this help\n"
     "\n"
@@ -58,8 +58,22 @@ static void worse(struct run *r, int rc)
         r->rc = rc;
 }
 
+/* Give the new file the old one's owner where this user may (root; or the
+ * group, for a group it belongs to).  Best effort: where it may not, the file
+ * becomes this user's, as with any editor that rewrites by renaming. */
+static void keep_owner(int fd, const struct stat *st)
+{
+    if (st->st_uid == geteuid() && st->st_gid == getegid())
+        return;
+    if (fchown(fd, st->st_uid, st->st_gid) == 0)
+        return;
+    if (fchown(fd, (uid_t)-1, st->st_gid) != 0)
+        return;
+}
+
 /* Write text to a new file next to path, fsync it and rename it over path,
- * with path's mode.  path itself is never truncated: on error it is intact. */
+ * with path's mode (and owner when permitted).  path itself is never
+ * truncated: on error it is intact. */
 static int write_atomic(const char *path, const char *text, size_t len)
 {
     char *real = realpath(path, NULL); /* rewrite a symlink's target, keep the link */
@@ -88,6 +102,8 @@ static int write_atomic(const char *path, const char *text, size_t len)
         else if (w > 0)
             off += (size_t)w;
     }
+    if (!err)
+        keep_owner(fd, &st);
     if (!err && fchmod(fd, st.st_mode & 07777) != 0)
         err = errno;
     if (!err && fsync(fd) != 0)

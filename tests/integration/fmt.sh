@@ -120,6 +120,13 @@ mkdir "$T/w" && cp -p "$T/u.stk" "$T/w/u.stk" && ln -s u.stk "$T/w/link.stk"
 if [ $rc -eq 0 ] && cmp -s "$T/w/u.stk" "$T/u.want" && [ "$(stat -c %a "$T/w/u.stk")" = 640 ] &&
     [ -L "$T/w/link.stk" ] && [ "$(ls -A "$T/w" | wc -l)" -eq 2 ]; then pass fmt_w_rewrites_keeps_mode_and_link
 else fail fmt_w_rewrites_keeps_mode_and_link "rc=$rc $(ls -lA "$T/w")"; fi
+# root rewriting another user's file keeps its owner
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+    cp "$T/u.orig" "$T/w/own.stk" && chown nobody:nogroup "$T/w/own.stk"
+    "$S" fmt -w "$T/w/own.stk" && [ "$(stat -c %U:%G "$T/w/own.stk")" = nobody:nogroup ] &&
+        cmp -s "$T/w/own.stk" "$T/u.want" && pass fmt_w_keeps_owner || fail fmt_w_keeps_owner "$(ls -l "$T/w/own.stk")"
+    rm -f "$T/w/own.stk"
+fi
 touch -d '2001-01-01' "$T/w/u.stk"
 "$S" fmt -w "$T/w/u.stk" && "$S" fmt --check "$T/w/u.stk" >/dev/null &&
     [ "$(stat -c %Y "$T/w/u.stk")" = "$(date -d 2001-01-01 +%s)" ] &&
