@@ -19,6 +19,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  check FILE...                 validate policies (errors and lint findings), for CI\n"
+    "  test FILE...                  run the policies' test blocks (expect ...), for CI\n"
     "  compile FILE [-o OUT]         compile a policy: --emit=bundle|bpf|disasm\n"
     "  run [POLICY.stk] -- CMD...    confine CMD with the policy (default policy if none)\n"
     "  sim FILE SYSCALL [ARG...]     what the compiled filter does with one syscall\n"
@@ -40,7 +41,7 @@ static const struct {
     {"check", stk_cmd_check},     {"compile", stk_cmd_compile},
     {"run", stk_cmd_run},         {"sim", stk_cmd_sim},
     {"explain", stk_cmd_explain}, {"inspect", stk_cmd_inspect},
-    {"show-default", stk_cmd_show_default},
+    {"show-default", stk_cmd_show_default}, {"test", stk_cmd_test},
     {"score", stk_cmd_score},     {"diff", stk_cmd_diff},
     {"fmt", stk_cmd_fmt},
 };
