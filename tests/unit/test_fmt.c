@@ -146,8 +146,6 @@ TEST(fmt_test_blocks)
                      "test \"t one\" for p {\n  expect allow read on x86_64; expect errno EAFNOSUPPORT "
                      "socket( AF_NETLINK,type=SOCK_RAW )\n    expect capabilities {chown,kill}\n"
                      "expect capabilities {}\n}\n";
-    if (!fmt_once(in, NULL, NULL))
-        SKIP("this grammar has no test blocks yet (branch ptest)");
     CHECK_FMT(in, "policy p {\n    seccomp {\n        allow read\n        errno EAFNOSUPPORT socket\n    }\n}\n"
                   "test \"t one\" for p {\n    expect allow read on x86_64\n"
                   "    expect errno EAFNOSUPPORT socket(AF_NETLINK, type=SOCK_RAW)\n"
