@@ -36,6 +36,6 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
  * stk_pipeline_out_free either way. */
 bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_pipeline_out *b);
 
-#define STK_VERSION "0.1.0"
+#include "version.h" /* STK_VERSION */
 
 #endif
