@@ -104,7 +104,7 @@ for h in pc if isinstance(pc, list) else []:
     if extra:
         errs.append("pre-commit hook %s: unknown keys %s" % (h.get("id"), extra))
     ids.append(h.get("id"))
-if not isinstance(pc, list) or ids[:2] != ["stockade-check", "stockade-test"]:
+if not isinstance(pc, list) or ids != ["stockade-check", "stockade-test", "stockade-fmt-check"]:
     errs.append("pre-commit: hooks %s" % ids)
 print("\n".join(errs))
 PYEOF
@@ -195,6 +195,14 @@ while IFS=$'\t' read -r -d '' name envs cmd; do
         nf=$("$PY" -c 'import sys, xml.etree.ElementTree as ET; print(len(ET.parse(sys.argv[1]).getroot().findall(".//testcase/failure")))' "$R/stockade-junit.xml" 2>&1)
         git -C "$R" checkout -q -- policies
         [ "$rc" -eq 1 ] && [ "$nf" = 1 ] && pass github_test_fails_pinned_change || fail github_test_fails_pinned_change "rc=$rc failures=$nf" ;;
+    format)
+        # formatted: passes; a statement out of place: fails with the diff
+        [ "$rc" -eq 0 ] && pass github_format || fail github_format "rc=$rc $(head -c 300 "$T/out" "$T/err")"
+        sed -i 's/^    no_new_privs$/        no_new_privs/' "$R/policies/web.stk"
+        run_block "$name" "$envs" "$cmd"
+        git -C "$R" checkout -q -- policies
+        [ "$rc" -eq 1 ] && grep -q '^-        no_new_privs' "$T/out" && pass github_format_fails_unformatted ||
+            fail github_format_fails_unformatted "rc=$rc $(head -c 300 "$T/out" "$T/err")" ;;
     score)
         [ "$rc" -eq 0 ] && grep -q 'policy web: exposure' "$T/out" && pass github_score || fail github_score "rc=$rc $(head -c 300 "$T/out" "$T/err")" ;;
     "diff against the base branch")
@@ -207,7 +215,7 @@ while IFS=$'\t' read -r -d '' name envs cmd; do
     *) fail "github_step_${name// /_}" "a step this test does not know: add its checks" ;;
     esac
 done < <(extract "$GH" github)
-[ "$n" -eq 4 ] && pass github_steps_found || fail github_steps_found "$n steps invoke stockade, expected 4"
+[ "$n" -eq 5 ] && pass github_steps_found || fail github_steps_found "$n steps invoke stockade, expected 5"
 # the diff step without a change: nothing to post, not loosened
 git -C "$R" checkout -q main && rm -rf "$R/base" && : >"$T/gh_output"
 run_block nochange "BASE=main" "$(extract "$GH" github | "$PY" -c 'import sys; print([x.split("\t", 2)[2] for x in sys.stdin.read().split("\0") if x.startswith("diff against")][0])')"
@@ -260,6 +268,13 @@ while IFS=$'\t' read -r -d '' id envs entry; do
         [ "$rc" -eq 1 ] && grep -q 'policies/broken.stk:2:' "$T/err" && pass precommit_check_fails_broken ||
             fail precommit_check_fails_broken "rc=$rc $(head -c 300 "$T/err")"
         rm -f "$R/policies/broken.stk"
+    fi
+    if [ "$id" = stockade-fmt-check ]; then
+        printf 'policy p {\n  no_new_privs\n}\n' >"$R/policies/unformatted.stk"
+        run_block "$id" "" "$cmdline policies/unformatted.stk"
+        rm -f "$R/policies/unformatted.stk"
+        [ "$rc" -eq 1 ] && grep -q '^+    no_new_privs' "$T/out" && pass precommit_fmt_fails_unformatted ||
+            fail precommit_fmt_fails_unformatted "rc=$rc $(head -c 300 "$T/out" "$T/err")"
     fi
     if [ "$id" = stockade-test ]; then
         # a change the tests pin fails the hook
