@@ -189,9 +189,10 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 MAN_SRC := $(wildcard docs/*.scd)
 MAN_OUT := $(patsubst docs/%.scd,$(BUILD)/man/%,$(MAN_SRC))
 man: $(MAN_OUT)
-$(BUILD)/man/%: docs/%.scd
+# The pages name the library directories of this build (PREFIX, ...).
+$(BUILD)/man/%: docs/%.scd $(GEN)/stk_paths.h
 	@mkdir -p $(dir $@)
-	scdoc < $< > $@
+	sed -e 's|@POLICYDIR@|$(POLICYDIR)|g' -e 's|@SITEPOLICYDIR@|$(SITEPOLICYDIR)|g' $< | scdoc > $@
 
 # ---- dependencies, tests, demo -------------------------------------------------------
 deps:
