@@ -59,7 +59,7 @@ if grep -E -- '-o build/stockade-exec ' "$T/build.log" | grep -q -- '-z,relro'; 
 else fail package_exec_ldflags "the static stockade-exec was linked without LDFLAGS"; fi
 
 if command -v lintian >/dev/null; then
-    lintian --no-tag-display-limit "$DEB" >"$T/lintian" 2>&1
+    lintian --pedantic --no-tag-display-limit "$DEB" >"$T/lintian" 2>&1
     tags=$(grep -E '^[EWI]: ' "$T/lintian")
     if [ -z "$(grep -E '^[EW]: ' <<<"$tags")" ]; then pass package_lintian_clean; else fail package_lintian_clean "$tags"; fi
 else
@@ -70,13 +70,14 @@ fi
 installed_by_us=1
 if dpkg -i "$DEB" >"$T/install.log" 2>&1; then pass package_installs; else fail package_installs "$(tail -10 "$T/install.log")"; exit 1; fi
 files=$(dpkg -L stockade)
+missing=""
 for f in /usr/bin/stockade /usr/bin/stockade-exec /usr/share/stockade/policies/groups.stk \
          /usr/share/stockade/policies/examples/web.stk /usr/share/man/man1/stockade.1.gz \
          /usr/share/bash-completion/completions/stockade /usr/share/zsh/vendor-completions/_stockade \
          /usr/share/vim/vimfiles/syntax/stk.vim; do
-    grep -qx "$f" <<<"$files" && [ -f "$f" ] || fail package_contents "$f is not in the package"
+    grep -qx "$f" <<<"$files" && [ -f "$f" ] || missing="$missing $f"
 done
-pass package_contents
+if [ -z "$missing" ]; then pass package_contents; else fail package_contents "not installed:$missing"; fi
 mkdir "$T/work"
 cd "$T/work" || exit 1
 S=/usr/bin/stockade
