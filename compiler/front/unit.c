@@ -165,7 +165,8 @@ static void do_include(struct stk_unit *u, const struct stk_source *from, const 
         real = stk_xasprintf("builtin:%s", builtin->name);
     if (!real) {
         stk_diag(u->ds, STK_SEV_ERROR, "include-missing", it->name_loc,
-                 "looked next to the including file, in -I directories and in the built-in library",
+                 "looked next to the including file, in -I directories, in " STK_SITE_POLICY_DIR ", in "
+                 STK_POLICY_DIR " and in the built-in library",
                  "cannot find included file '%s'", it->name);
         free(path);
         return;

@@ -98,6 +98,10 @@ if [ -z "$bad" ]; then pass installed_examples_check; else fail installed_exampl
 (cd "$T/elsewhere" && "$R/usr/bin/stockade" compile -o ex.bundle "$R/usr/share/stockade/policies/examples/web.stk" 2>"$T/err") &&
     "$R/usr/bin/stockade-exec" --dry-run "$T/elsewhere/ex.bundle" -- true >/dev/null 2>&1 &&
     pass installed_compile_exec_dry_run || fail installed_compile_exec_dry_run "$(cat "$T/err")"
+# An example copied out of the library to be adapted still finds its include.
+cp "$R/usr/share/stockade/policies/examples/web.stk" "$T/elsewhere/my-web.stk"
+(cd "$T/elsewhere" && "$R/usr/bin/stockade" check my-web.stk >/dev/null 2>"$T/err") &&
+    pass installed_example_copied || fail installed_example_copied "$(head -3 "$T/err")"
 # The examples no longer name ../groups.stk (include-missing once installed).
 if grep -l '\.\./' policies/examples/*.stk >/dev/null 2>&1; then fail installed_no_relative_include "$(grep -l '\.\./' policies/examples/*.stk)"
 else pass installed_no_relative_include; fi
