@@ -174,7 +174,11 @@ if ! command -v zsh >/dev/null; then
     skip zsh_completion "zsh is not installed (make deps-test installs it)"
 else
     if zsh -n "$ZC" 2>"$T/err"; then pass zsh_parses; else fail zsh_parses "$(cat "$T/err")"; fi
+    # zc WORD...: what _stockade passes to compadd for the last word (those
+    # that match what is typed, as compadd would keep; after --opt=, the value)
     zc() {
+        local last=${!#} f
+        case $last in --*=*) f=${last#*=} ;; *) f=$last ;; esac
         (cd "$T/elsewhere" && PATH="$R/usr/bin:$PATH" zsh -f -c '
             zc=$1; shift
             compadd() { local a; local -a o; while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -a ]] && { shift; o+=(${(P)1}); shift; continue }; [[ $1 == -[SP] ]] && shift; shift; done; [[ $1 == -- ]] && shift; print -l -- $o "$@"; }
@@ -183,13 +187,15 @@ else
             _normal() { print _normal; }
             _arguments() { print _arguments; }
             words=("$@"); CURRENT=$#; PREFIX=${words[CURRENT]}; service=stockade
-            source $zc' _ "$ZC" "$@" 2>&1 | grep -E "^${!#:-.}" | LC_ALL=C sort | tr '\n' ' ')
+            source $zc' _ "$ZC" "$@" 2>&1 | grep -E "^${f:-.}" | LC_ALL=C sort | tr '\n' ' ')
     }
     zcheck() { local name=$1 want=$2; shift 2; local got; got=$(zc "$@")
         if [ "$got" = "$want" ]; then pass "zsh_$name"; else fail "zsh_$name" "stockade ${*:2}: got '$got', want '$want'"; fi; }
     zcheck commands_c "check compile " stockade c
     zcheck check_format "--format= " stockade check --f
     zcheck sim_syscalls "openat openat2 " stockade sim two.stk openat
+    zcheck policy_names "alpha beta-2 " stockade compile two.stk --policy ""
+    zcheck format_values "json sarif text " stockade check --format=
 fi
 
 # ---- vim ----------------------------------------------------------------------------------------
