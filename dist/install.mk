@@ -33,13 +33,13 @@ INSTALLED := $(BINDIR)/stockade $(BINDIR)/stockade-exec \
 	$(addprefix $(POLICYDIR)/,$(notdir $(POLICY_FILES))) \
 	$(addprefix $(POLICYDIR)/examples/,$(notdir $(EXAMPLE_FILES))) \
 	$(BASHCOMPDIR)/stockade $(ZSHCOMPDIR)/_stockade \
-	$(VIMDIR)/syntax/stk.vim $(VIMDIR)/ftdetect/stk.vim
+	$(VIMDIR)/syntax/stk.vim $(VIMDIR)/ftdetect/stk.vim $(VIMDIR)/ftplugin/stk.vim
 
 .PHONY: install uninstall install-list dist-files
 install: all man dist-files
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	  $(DESTDIR)$(POLICYDIR)/examples $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
-	  $(DESTDIR)$(VIMDIR)/syntax $(DESTDIR)$(VIMDIR)/ftdetect
+	  $(DESTDIR)$(VIMDIR)/syntax $(DESTDIR)$(VIMDIR)/ftdetect $(DESTDIR)$(VIMDIR)/ftplugin
 	$(INSTALL) -m 755 $(BUILD)/stockade $(BUILD)/stockade-exec $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
@@ -49,6 +49,7 @@ install: all man dist-files
 	$(INSTALL) -m 644 $(DIST)/completion/_stockade $(DESTDIR)$(ZSHCOMPDIR)/_stockade
 	$(INSTALL) -m 644 $(DIST)/vim/stk.vim $(DESTDIR)$(VIMDIR)/syntax/stk.vim
 	$(INSTALL) -m 644 dist/vim/ftdetect-stk.vim $(DESTDIR)$(VIMDIR)/ftdetect/stk.vim
+	$(INSTALL) -m 644 dist/vim/ftplugin-stk.vim $(DESTDIR)$(VIMDIR)/ftplugin/stk.vim
 
 # The stockade-owned directories go too; shared ones (bin, man1, ...) stay.
 uninstall:

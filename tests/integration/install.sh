@@ -72,6 +72,7 @@ expected="/usr/bin/stockade
 /usr/share/stockade/policies/groups.stk
 $(for f in policies/examples/*.stk; do echo "/usr/share/stockade/policies/examples/${f##*/}"; done)
 /usr/share/vim/vimfiles/ftdetect/stk.vim
+/usr/share/vim/vimfiles/ftplugin/stk.vim
 /usr/share/vim/vimfiles/syntax/stk.vim
 /usr/share/zsh/site-functions/_stockade"
 got=$(cd "$R" && find . -type f | sed 's|^\.||' | LC_ALL=C sort)
@@ -203,13 +204,19 @@ if ! command -v vim >/dev/null; then
     skip vim_syntax "vim is not installed"
 else
     V=$R/usr/share/vim/vimfiles
-    printf 'include "groups.stk"\npolicy p {\n    seccomp {\n        allow openat\n    }\n}\n' >"$T/elsewhere/v.stk"
+    printf 'include "groups.stk"\npolicy p {\n    seccomp {\n        allow openat\n        kill-process ptrace\n    }\n    capabilities { keep net_raw }\n}\n' >"$T/elsewhere/v.stk"
+    # filetype, then the syntax groups of: allow, openat, include, kill-process,
+    # net_raw; then the ftplugin's omnifunc and what it offers for net_b and
+    # kill- (writefile: syntaxcomplete uses :redir itself).
     (cd "$T/elsewhere" && HOME=$T vim -u NONE -N -es -i NONE \
-        -c "set rtp^=$V" -c "filetype on" -c "syntax on" -c "runtime ftdetect/stk.vim" -c "edit v.stk" \
-        -c 'redir! > vim.out' -c 'echo &filetype synIDattr(synID(4,9,1),"name") synIDattr(synID(4,15,1),"name") synIDattr(synID(1,1,1),"name")' \
-        -c 'redir END' -c 'qa!' </dev/null >/dev/null 2>&1)
-    got=$(tr -d '\n' <"$T/elsewhere/vim.out" 2>/dev/null)
-    if [ "$got" = "stk stkAction stkSyscall stkInclude" ]; then pass vim_syntax; else fail vim_syntax "got '$got'"; fi
+        -c "set rtp^=$V" -c "filetype plugin on" -c "syntax on" -c "runtime ftdetect/stk.vim" -c "edit v.stk" \
+        -c 'let out = [&filetype, synIDattr(synID(4,9,1),"name"), synIDattr(synID(4,15,1),"name"), synIDattr(synID(1,1,1),"name"), synIDattr(synID(5,14,1),"name"), synIDattr(synID(7,26,1),"name"), &omnifunc]' \
+        -c 'let words = map(syntaxcomplete#Complete(0, ""), {_, v -> type(v) == v:t_dict ? v.word : v})' \
+        -c 'call writefile(out + sort(filter(words, {_, v -> v =~# "^net_b\\|^kill-"})), "vim.out")' \
+        -c 'qa!' </dev/null >/dev/null 2>&1)
+    got=$(tr '\n' ' ' <"$T/elsewhere/vim.out" 2>/dev/null | sed 's/^ *//; s/ *$//')
+    want="stk stkAction stkSyscall stkInclude stkAction stkCapability syntaxcomplete#Complete kill-process kill-thread net_bind_service net_broadcast"
+    if [ "$got" = "$want" ]; then pass vim_syntax; else fail vim_syntax "got '$got', want '$want'"; fi
 fi
 
 # ---- uninstall ----------------------------------------------------------------------------------
