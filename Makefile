@@ -171,12 +171,12 @@ $(BUILD)/libcommon.a: $(COMMON_OBJ) $(OBJ)/gen/syscall_table.o $(OBJ)/gen/sigs_t
 $(BUILD)/stockade-exec: $(OBJ)/enforcer/exec_main.o $(ENF_OBJ) $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^ $(EXEC_STATIC_LIBS)
 
-$(BUILD)/tests/%: LAYER_INC = $(INC_ALL) -Itests/unit
+$(BUILD)/tests/%: LAYER_INC = $(INC_ALL) -Itests/unit -Icli
 $(BUILD)/tests/%: tests/unit/%.c $(TESTLIB_OBJ) $(BUILD)/libstockade.a tests/unit/testlib.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(STK_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(BUILD)/libstockade.a $(PKG_LIBS)
 
-$(BUILD)/asan/tests/%: LAYER_INC = $(INC_ALL) -Itests/unit
+$(BUILD)/asan/tests/%: LAYER_INC = $(INC_ALL) -Itests/unit -Icli
 $(BUILD)/asan/tests/%: tests/unit/%.c $(ATESTLIB_OBJ) $(BUILD)/asan/libstockade.a tests/unit/testlib.h
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g $(ASAN_FLAGS) $(STK_CFLAGS) -o $@ $< $(ATESTLIB_OBJ) $(BUILD)/asan/libstockade.a $(PKG_LIBS)

@@ -10,6 +10,8 @@ int stk_cmd_explain(int argc, char **argv);
 int stk_cmd_show_default(int argc, char **argv);
 int stk_cmd_run(int argc, char **argv);
 int stk_cmd_inspect(int argc, char **argv);
+int stk_cmd_test(int argc, char **argv); /* cmd_test.c */
 int stk_cmd_score(int argc, char **argv);
+int stk_cmd_diff(int argc, char **argv);
 
 #endif

@@ -15,12 +15,14 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  check FILE...                 validate policies (errors and lint findings), for CI\n"
+    "  test FILE...                  run the policies' test blocks (expect ...), for CI\n"
     "  compile FILE [-o OUT]         compile a policy: --emit=bundle|bpf|disasm\n"
     "  run [POLICY.stk] -- CMD...    confine CMD with the policy (default policy if none)\n"
     "  sim FILE SYSCALL [ARG...]     what the compiled filter does with one syscall\n"
     "  explain FILE                  how a policy's filter is built and how fast it is\n"
     "  inspect BUNDLE                print a compiled bundle\n"
     "  score FILE...                 exposure score 0-10 per policy: --threshold=N\n"
+    "  diff OLD NEW                  what changed between two policies or bundles\n"
     "  show-default                  print the built-in default policy\n"
     "  help [COMMAND]                help for a command\n"
     "\n"
@@ -34,8 +36,8 @@ static const struct {
     {"check", stk_cmd_check},     {"compile", stk_cmd_compile},
     {"run", stk_cmd_run},         {"sim", stk_cmd_sim},
     {"explain", stk_cmd_explain}, {"inspect", stk_cmd_inspect},
-    {"show-default", stk_cmd_show_default},
-    {"score", stk_cmd_score},
+    {"show-default", stk_cmd_show_default}, {"test", stk_cmd_test},
+    {"score", stk_cmd_score},     {"diff", stk_cmd_diff},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

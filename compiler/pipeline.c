@@ -12,6 +12,7 @@
 #include "lsm/emit_lsm.h"
 #include "lsm/lsm_embed.h"
 #include "sema/sema.h"
+#include "sema/sema_test.h"
 #include "util.h"
 
 /* The AppArmor profile's name, or NULL when the policy has none to generate. */
@@ -83,6 +84,7 @@ static void every_policy(struct stk_unit *u, const struct stk_pipeline_req *req,
         stk_policy_ir_free(ir);
     }
     /* a file of only groups is fine to check */
+    stk_tests_check(u); /* test blocks: checked, not run */
 }
 
 bool stk_pipeline(const struct stk_pipeline_req *req, struct stk_diags *ds, struct stk_pipeline_out *out)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void set_step(struct stk_err *e, const char *step)
@@ -43,12 +44,25 @@ void stk_err_report(const struct stk_err *e, FILE *out)
 void stk_warnf(const char *step, const char *fmt, ...)
 {
     int saved = errno;
-    char msg[1024];
+    char small[1024], *msg = small;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    /* longer (a cgroup path can be PATH_MAX long, the reason follows it):
+     * formatted again whole; without the memory, what fits */
+    if (n >= (int)sizeof small) {
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            va_start(ap, fmt);
+            vsnprintf(big, (size_t)n + 1, fmt, ap);
+            va_end(ap);
+            msg = big;
+        }
+    }
     /* one fprintf: stderr is unbuffered, and glibc writes one call at once */
     fprintf(stderr, "stockade: %s: %s\n", step, msg);
+    if (msg != small)
+        free(msg);
     errno = saved;
 }

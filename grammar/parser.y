@@ -85,15 +85,17 @@ static void yyerror(YYLTYPE *loc, void *scanner, struct stk_lexer *lx, const cha
 %token <kv> ASSIGN "NAME=VALUE"
 %token <op> CMP "comparison"
 %token INCLUDE "include" GROUP "group" POLICY "policy" EXTENDS "extends" SECCOMP "seccomp"
-%token IF "if" IN "in" NOT "not"
+%token IF "if" IN "in" NOT "not" TEST "test"
 %token NEWLINE "end of line" ANDAND "&&" OROR "||"
 
 %type <word> arg sname actarg
 %type <words> args namelist gmembers
 %type <expr> expr
 %type <elist> elist
-%type <stmt> stmt sstmt
-%type <stmts> stmt_list sstmt_list block sblock
+%type <stmt> stmt sstmt texp tstmt
+%type <stmts> stmt_list sstmt_list block sblock tblock tstmt_list
+%type <words> cargs
+%type <str> tname
 %type <action> action
 %type <item> item
 %type <str> dname
@@ -137,6 +139,57 @@ item:
             $$ = stk_item_new(STK_I_POLICY, @1); $$->name = $2; $$->name_loc = @2;
             $$->extends = $4; $$->extends_loc = @4; $$->body = $5;
         }
+    | TEST tname WORD WORD tblock {
+            /* test NAME for POLICY { expect ... } (`test` is a keyword only here, `for` never) */
+            $$ = stk_item_new(STK_I_TEST, @1); $$->name = $2; $$->name_loc = @2;
+            $$->extends = $4; $$->extends_loc = @4; $$->body = $5;
+            if (strcmp($3, "for") != 0)
+                stk_lex_error(lx, @3, "expected 'for' after the test's name", "test NAME for POLICY { expect ... }");
+            free($3);
+        }
+    ;
+
+tname: WORD { $$ = $1; } | STRING { $$ = $1; } ;
+
+/* A test block: one expectation per line, `expect WORDS [NAME(ARGS)] [WORDS] [{ SET }]`. */
+tblock:
+      '{' tstmt_list '}'        { $$ = $2; }
+    | '{' tstmt_list tstmt '}'  { $$ = $2; stk_stmts_push(&$$, $3); }
+    | '{' tstmt_list error '}'  { $$ = $2; yyerrok; }
+    ;
+
+tstmt_list:
+      %empty                    { $$ = (struct stk_stmts){0}; }
+    | tstmt_list sep            { $$ = $1; }
+    | tstmt_list tstmt sep      { $$ = $1; stk_stmts_push(&$$, $2); }
+    | tstmt_list error sep      { $$ = $1; yyerrok; }
+    ;
+
+tstmt:
+      texp                      { $$ = $1; }
+    | texp '{' gmembers '}'     { $$ = $1; $$->has_set = true; $$->set = $3; }
+    ;
+
+texp:
+      WORD                      { $$ = stk_stmt_new(STK_S_DIRECTIVE, @1); $$->name = $1; }
+    | texp arg                  { $$ = $1; stk_words_push(&$$->args, $2); }
+    | texp ',' arg              { $$ = $1; stk_words_push(&$$->args, $3); }
+    | texp SECCOMP              { $$ = $1; stk_words_push(&$$->args, stk_word_make(STK_W_NAME, stk_xstrdup("seccomp"), @2)); }
+    | texp WORD '(' cargs ')'   {
+            $$ = $1;
+            if ($$->has_call) {
+                stk_lex_error(lx, @2, "an expectation names one call", NULL);
+                stk_words_free(&$$->call_args);
+            }
+            $$->has_call = true; $$->call_word = $$->args.n; $$->call_args = $4;
+            stk_words_push(&$$->args, stk_word_make(STK_W_NAME, $2, @2));
+        }
+    ;
+
+cargs:
+      %empty                    { $$ = (struct stk_words){0}; }
+    | arg                       { $$ = (struct stk_words){0}; stk_words_push(&$$, $1); }
+    | cargs ',' arg             { $$ = $1; stk_words_push(&$$, $3); }
     ;
 
 gmembers:
@@ -263,7 +316,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, struct 
     (void)scanner;
     if (lx->stop)
         return 0;
-    enum { MAXEXP = 6 };
+    enum { MAXEXP = 7 };
     yysymbol_kind_t exp[MAXEXP];
     int n = yypcontext_expected_tokens(ctx, exp, MAXEXP);
     yysymbol_kind_t tok = yypcontext_token(ctx);

@@ -53,6 +53,8 @@ void stk_stmt_free(struct stk_stmt *s)
     }
     stk_words_free(&s->syscalls);
     stk_expr_free(s->cond);
+    stk_words_free(&s->call_args);
+    stk_words_free(&s->set);
     free(s);
 }
 

@@ -89,19 +89,30 @@ struct stk_stmt {
     struct stk_action_ast action;
     struct stk_words syscalls; /* RULE: names and @groups */
     struct stk_expr *cond;     /* RULE: NULL without `if` */
+    /* EXPECT (inside a test block; kind STK_S_DIRECTIVE, name "expect"):
+     * args[call_word] may be written as a call, NAME(ARG, ...), whose
+     * arguments are call_args; `{ a, b }` after the words is a set. */
+    bool has_call;
+    size_t call_word;
+    struct stk_words call_args;
+    bool has_set;
+    struct stk_words set;
 };
 
-enum stk_item_kind { STK_I_INCLUDE, STK_I_GROUP, STK_I_POLICY };
+/* STK_I_TEST: `test NAME for POLICY { expect ... }` (docs/language.md): name is the
+ * test's, extends the policy under test, body the expectations.  Only
+ * `check` and `test` look at tests; compiling a policy ignores them. */
+enum stk_item_kind { STK_I_INCLUDE, STK_I_GROUP, STK_I_POLICY, STK_I_TEST };
 
 struct stk_item {
     enum stk_item_kind kind;
     struct stk_loc loc;
     char *name;          /* include path, group name (without @), policy name */
     struct stk_loc name_loc;
-    char *extends;       /* POLICY: parent name or NULL */
+    char *extends;       /* POLICY: parent name or NULL; TEST: the policy under test */
     struct stk_loc extends_loc;
     struct stk_words members; /* GROUP */
-    struct stk_stmts body;    /* POLICY */
+    struct stk_stmts body;    /* POLICY; TEST: the expectations */
 };
 
 struct stk_file_ast {

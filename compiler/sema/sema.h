@@ -57,6 +57,10 @@ bool stk_group_expand(struct stk_unit *u, struct stk_group_sym *g);
 /* sema_policy.c: resolve one policy (with its extends chain) into IR. */
 struct stk_policy_ir *stk_policy_resolve(struct stk_unit *u, struct stk_policy_sym *p);
 
+/* sema_seccomp.c: an action from words ("errno EPERM", "kill-process"), as a rule
+ * writes it; false after an error (used by test blocks, sema_test.c). */
+bool stk_seccomp_action(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
+                        struct stk_action *out);
 /* sema_seccomp.c: the seccomp block(s) of a policy chain (child first). */
 void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt **blocks,
                          const size_t *levels, size_t nblocks);

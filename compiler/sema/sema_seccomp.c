@@ -114,6 +114,12 @@ static bool action_from_words(struct stk_unit *u, const struct stk_word *w, size
     return parse_action(u, w[0].text, w[0].loc, n == 2 ? &w[1] : NULL, at, out);
 }
 
+bool stk_seccomp_action(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
+                        struct stk_action *out)
+{
+    return action_from_words(u, w, n, at, out);
+}
+
 /* ---- built-in rules ---------------------------------------------------- */
 
 static struct stk_cond *cmp_all_abis(int argno, enum stk_arg_type type, enum stk_cmp_op op, uint64_t value)

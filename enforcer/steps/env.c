@@ -67,17 +67,28 @@ int stk_env_build(const struct stk_bundle *b, char *const *caller, char ***envp,
     return 0;
 }
 
+static bool borrowed(const char *s, char *const *caller)
+{
+    for (size_t j = 0; caller && caller[j]; j++)
+        if (s == caller[j])
+            return true;
+    return false;
+}
+
+/* stk_env_build puts the caller's strings first and appends its own (a
+ * policy's setting removes an entry, which keeps the order): its own are
+ * the tail of envp, freed from the end up to the first borrowed one.  The
+ * caller's environment is searched once per own string, not once per entry
+ * (a caller's environment can hold a couple of hundred thousand). */
 void stk_env_free(char **envp, char *const *caller)
 {
     if (!envp)
         return;
-    for (size_t i = 0; envp[i]; i++) {
-        bool borrowed = false;
-        for (size_t j = 0; caller && caller[j] && !borrowed; j++)
-            borrowed = envp[i] == caller[j];
-        if (!borrowed)
-            free(envp[i]);
-    }
+    size_t n = 0;
+    while (envp[n])
+        n++;
+    while (n > 0 && !borrowed(envp[n - 1], caller))
+        free(envp[--n]);
     free(envp);
 }
 

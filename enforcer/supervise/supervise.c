@@ -258,12 +258,14 @@ int stk_supervise_fork(struct stk_supervisor *sv, uint64_t clone_flags, struct s
         if (r != 1 || go != 'g')
             _exit(STK_EXIT_FAILURE); /* the parent failed and said why */
         (void)parent;
-        if (sigprocmask(SIG_SETMASK, &orig, NULL) < 0)
-            return stk_errnof(e, STEP, errno, "sigprocmask");
-        sv->ncleanup = 0; /* the parent's business */
+        /* the parent's business, forgotten before anything can fail: a
+         * failing child must never run the parent's clean-ups */
+        sv->ncleanup = 0;
         sv->npoll = 0;
         sv->nattach = 0;
         sv->child = -1;
+        if (sigprocmask(SIG_SETMASK, &orig, NULL) < 0)
+            return stk_errnof(e, STEP, errno, "sigprocmask");
         return 0;
     }
     /* parent */

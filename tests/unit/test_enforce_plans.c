@@ -5,7 +5,9 @@
  * ASan build of this program turns a wrong free into a failure. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -54,6 +56,40 @@ TEST(env_free_after_clear_and_keep)
     CHECK_STR(envp[1], "TERM=dumb");
     CHECK(envp[2] == NULL);
     stk_env_free(envp, caller_env);
+}
+
+/* The exit after a failed step frees the environment of a caller with a
+ * very large one (a shell can hand over a couple of hundred thousand
+ * variables) in time linear in it: the step's own strings are the tail of
+ * envp, so the caller's are not searched once per entry (which took seconds). */
+TEST(env_free_of_a_large_environment_is_quick)
+{
+    enum { NVARS = 150000 };
+    char **big = calloc(NVARS + 1, sizeof *big);
+    char *text = malloc((size_t)NVARS * 16);
+    CHECK(big != NULL && text != NULL);
+    if (!big || !text)
+        return;
+    for (size_t i = 0; i < NVARS; i++) {
+        big[i] = text + i * 16;
+        snprintf(big[i], 16, "V%zu=", i);
+    }
+    struct stk_bundle_env set[] = {{"APP_MODE", "test"}, {"V7", "seven"}};
+    struct stk_bundle b = {0};
+    b.env_set = set;
+    b.nenv_set = 2;
+    struct stk_err e = {0};
+    char **envp = NULL;
+    CHECK_MSG(stk_env_build(&b, big, &envp, &e) == 0, "%s", e.msg);
+    CHECK_STR(stk_env_get(envp, "V7"), "seven");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    stk_env_free(envp, big);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CHECK_MSG(secs < 1.0, "stk_env_free took %.2f s for %d variables", secs, NVARS);
+    free(text);
+    free(big);
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -151,13 +187,42 @@ TEST(warnf_has_the_error_shape)
     CHECK_INT(after, EPERM); /* errno is left as it was */
 }
 
+/* A warning is printed whole, as the fprintf it replaced did: a cgroup path
+ * may be PATH_MAX long, and the reason comes after it. */
+TEST(warnf_prints_a_long_warning_whole)
+{
+    static char path[4097];
+    memset(path, 'p', sizeof path - 1);
+    path[0] = '/';
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    CHECK(saved >= 0);
+    CHECK(dup2(fileno(f), STDERR_FILENO) == STDERR_FILENO);
+    stk_warnf("cgroup", "cannot remove %s: %s", path, "Device or resource busy");
+    fflush(stderr);
+    CHECK(dup2(saved, STDERR_FILENO) == STDERR_FILENO);
+    close(saved);
+    static char buf[8192];
+    rewind(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    CHECK_INT(n, strlen("stockade: cgroup: cannot remove ") + strlen(path) + strlen(": Device or resource busy\n"));
+    const char *tail = ": Device or resource busy\n";
+    CHECK(n > strlen(tail) && strcmp(buf + n - strlen(tail), tail) == 0);
+}
+
 int main(void)
 {
     RUN(env_free_releases_only_its_own);
     RUN(env_free_after_clear_and_keep);
+    RUN(env_free_of_a_large_environment_is_quick);
     RUN(exec_free_after_script_chain);
     RUN(exec_free_after_failed_locate);
     RUN(plan_free_of_nothing);
     RUN(warnf_has_the_error_shape);
+    RUN(warnf_prints_a_long_warning_whole);
     return test_summary();
 }

@@ -220,7 +220,7 @@ TEST(parse_recovery_keeps_later_policies)
 TEST(parse_recovery_top_level)
 {
     CHECK(!compile("polcy p {\n}\ninclude\npolicy q {\n    usr x\n}\n"));
-    EXPECT_ERR("syntax", 1, 1, "expected end of file, include, group, policy, end of line or ';', found 'polcy'", NULL);
+    EXPECT_ERR("syntax", 1, 1, "expected end of file, include, group, policy, test, end of line or ';', found 'polcy'", NULL);
     EXPECT_NTH(1, STK_SEV_ERROR, "syntax", 3, 8, "expected string, found end of line",
                CONT_HINT);
     EXPECT_ERR("unknown-directive", 5, 5, "unknown statement 'usr'", "did you mean 'user'?");
@@ -231,7 +231,7 @@ TEST(parse_unbalanced)
     CHECK(!compile("policy p {\n    user a\n"));
     EXPECT_ERR("syntax", 2, 11, "expected name, group, seccomp, end of line, ';' or '}', found end of file", NULL);
     CHECK(!compile("policy p {\n}\n}\n"));
-    EXPECT_ERR("syntax", 3, 1, "expected end of file, include, group, policy, end of line or ';', found '}'", NULL);
+    EXPECT_ERR("syntax", 3, 1, "expected end of file, include, group, policy, test, end of line or ';', found '}'", NULL);
 }
 
 TEST(parse_keywords_as_syscalls)
@@ -272,6 +272,34 @@ TEST(parse_empty_blocks)
     CHECK_INT(ir->seccomp.def.kind, STK_ACT_ALLOW);
 }
 
+TEST(parse_test_blocks)
+{
+    /* a test block is not a policy: the policy compiled is still the last one */
+    CHECK(compile("policy p {\n    seccomp { default errno EPERM; allow read }\n}\n"
+                  "test t for p {\n    expect allow socket(AF_INET, type=SOCK_STREAM) on x86_64; expect no_new_privs\n"
+                  "    expect capabilities { chown,\n        kill }\n}\n"
+                  "test \"quoted name\" for p { expect allow read }\n"));
+    EXPECT_CLEAN();
+    CHECK_STR(ir->name, "p");
+    /* compile ignores what a test says (check and test resolve it) */
+    CHECK(compile("policy p {}\ntest t for nosuch { expect frobnicate }\n"));
+    EXPECT_CLEAN();
+    /* `test` and `for` stay ordinary words everywhere else */
+    CHECK(compile("policy test {\n    user test\n    group for\n}\n"));
+    EXPECT_CLEAN();
+    CHECK_STR(ir->name, "test");
+    CHECK_STR(ir->user, "test");
+    /* a syntax error in a test block is located and the next item still parses */
+    CHECK(!compile("test t for p {\n    expect allow socket(\n}\npolicy q {}\n"));
+    CHECK(count_code("syntax") >= 1);
+    CHECK(!compile("tset t for p { expect allow read }\npolicy q {}\n"));
+    expect_nth(__LINE__, 0, STK_SEV_ERROR, "syntax", 1, 1,
+               "expected end of file, include, group, policy, test, end of line or ';', found 'tset'", NULL);
+    CHECK(!compile("test t fro p { expect allow read }\npolicy q {}\n"));
+    expect_nth(__LINE__, 0, STK_SEV_ERROR, "syntax", 1, 8, "expected 'for' after the test's name",
+               "test NAME for POLICY { expect ... }");
+}
+
 int main(void)
 {
     if (harness_setup() != 0)
@@ -297,5 +325,6 @@ int main(void)
     RUN(parse_keywords_as_syscalls);
     RUN(parse_group_directive_name);
     RUN(parse_empty_blocks);
+    RUN(parse_test_blocks);
     return harness_finish();
 }

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 
 #include "pipeline.h"
-#include "../../cli/score.h" /* cli/ is not on the include path */
+#include "score.h"
 #include "testlib.h"
 
 /* Compile text and score it; false (with the diagnostics printed) on errors. */

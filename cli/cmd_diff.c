@@ -1,0 +1,244 @@
+/* cmd_diff.c — `stockade diff OLD NEW`: what a service may do under NEW
+ * that it could not under OLD, and the reverse.  Both inputs become bundles
+ * (a .stk policy is compiled and its bundle decoded by the enforcer's reader),
+ * so the comparison is of what the kernel and the enforcer will see. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle/bundle.h"
+#include "cli.h"
+#include "commands.h"
+#include "diff.h"
+#include "pipeline.h"
+#include "util.h"
+
+static const char diff_usage[] =
+    "usage: stockade diff [OPTIONS] OLD NEW\n"
+    "\n"
+    "Compare two policies (.stk files, compiled) or two bundles and print what\n"
+    "changed as the kernel and the enforcer will see it: per architecture and\n"
+    "syscall the argument regions whose seccomp decision changed, and changes to\n"
+    "identity, no_new_privs, capabilities, rlimits, environment, descriptors,\n"
+    "namespaces, the filesystem view, Landlock, cgroup limits and LSM labels.\n"
+    "Each change is loosened (+, the command may do more), tightened (-) or\n"
+    "changed (~).  Seccomp actions are ordered kill-process < kill-thread < trap <\n"
+    "errno < user-notif < trace < log < allow; errno EPERM -> errno EACCES is\n"
+    "a change, not a loosening.\n"
+    "\n"
+    "options:\n"
+    "  --format=text|json|markdown  output format (default text; markdown for a\n"
+    "                  pull-request comment)\n"
+    "  --fail-on=loosened  exit 1 if anything got more permissive\n"
+    "  --fail-on=any   exit 1 if anything changed\n"
+    "  --policy=NAME   the policy of each .stk file to use (default: the last one)\n"
+    "  -I DIR          also look for included files in DIR\n"
+    "  -h, --help      show this help\n"
+    "\n"
+    "exit status: 0 compared (with --fail-on: nothing to fail on), 1 --fail-on\n"
+    "matched, 2 usage error, unreadable input or a policy with errors\n";
+
+static struct stk_bundle *load_input(const char *path, const struct stk_compile_opts *opts)
+{
+    char magic[STK_BUNDLE_MAGIC_LEN] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "stockade diff: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t got = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    struct stk_bundle *b = NULL;
+    struct stk_err e = {0};
+    if (got == sizeof magic && memcmp(magic, STK_BUNDLE_MAGIC, sizeof magic) == 0) {
+        if (stk_bundle_load(path, &b, &e) < 0) {
+            stk_err_report(&e, stderr);
+            return NULL;
+        }
+        return b;
+    }
+    /* every stage, as `compile` runs it: what compile refuses, diff refuses */
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_pipeline_req req = {.path = path, .opts = opts};
+    struct stk_pipeline_out out = {0};
+    bool ok = stk_pipeline(&req, &ds, &out);
+    stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
+    stk_diags_free(&ds);
+    if (ok && stk_bundle_read(out.bundle.data, out.bundle.len, &b, &e) < 0) {
+        stk_err_report(&e, stderr);
+        b = NULL;
+    }
+    stk_pipeline_out_free(&out);
+    return ok ? b : NULL;
+}
+
+static void json_str(FILE *o, const char *s)
+{
+    fputc('"', o);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(o, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(o, "\\u%04x", c);
+        else
+            fputc(c, o);
+    }
+    fputc('"', o);
+}
+
+static void md_cell(FILE *o, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputs("\\|", o);
+        else if (*s == '\n')
+            fputc(' ', o);
+        else
+            fputc(*s, o);
+    }
+}
+
+static void print_diff(const struct stk_diff *d, const char *fmt, const char *a, const char *b, size_t cnt[3])
+{
+    static const char mark[] = {'-', '~', '+'};
+    if (strcmp(fmt, "json") == 0) {
+        printf("{\"old\":");
+        json_str(stdout, a);
+        printf(",\"new\":");
+        json_str(stdout, b);
+        printf(",\"approximate\":%s,\"changes\":[", d->approximate ? "true" : "false");
+        for (size_t i = 0; i < d->n; i++) {
+            const struct stk_diff_item *it = &d->v[i];
+            printf("%s{\"direction\":\"%s\",\"section\":", i ? "," : "", stk_diff_dir_name(it->dir));
+            json_str(stdout, it->section);
+            printf(",\"what\":");
+            json_str(stdout, it->what);
+            printf(",\"before\":");
+            json_str(stdout, it->before);
+            printf(",\"after\":");
+            json_str(stdout, it->after);
+            printf("}");
+        }
+        printf("],\"summary\":{\"loosened\":%zu,\"tightened\":%zu,\"changed\":%zu}}\n", cnt[STK_DIFF_LOOSENED],
+               cnt[STK_DIFF_TIGHTENED], cnt[STK_DIFF_CHANGED]);
+        return;
+    }
+    if (strcmp(fmt, "markdown") == 0) {
+        printf("### stockade diff: `%s` → `%s`\n\n", a, b);
+        if (d->n == 0) {
+            printf("No change the kernel or the enforcer would see.\n");
+            return;
+        }
+        printf("**%zu loosened**, %zu tightened, %zu changed%s\n\n", cnt[STK_DIFF_LOOSENED], cnt[STK_DIFF_TIGHTENED],
+               cnt[STK_DIFF_CHANGED], d->approximate ? " (approximate: some masked arguments were sampled)" : "");
+        printf("| | section | what | before | after |\n|---|---|---|---|---|\n");
+        for (size_t i = 0; i < d->n; i++) {
+            const struct stk_diff_item *it = &d->v[i];
+            printf("| %s | %s | `", stk_diff_dir_name(it->dir), it->section);
+            md_cell(stdout, it->what);
+            printf("` | ");
+            md_cell(stdout, it->before);
+            printf(" | ");
+            md_cell(stdout, it->after);
+            printf(" |\n");
+        }
+        return;
+    }
+    printf("--- %s\n+++ %s\n", a, b);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct stk_diff_item *it = &d->v[i];
+        printf("%c %s: %s: %s -> %s\n", mark[it->dir], it->section, it->what, it->before, it->after);
+    }
+    printf("%zu loosened, %zu tightened, %zu changed%s\n", cnt[STK_DIFF_LOOSENED], cnt[STK_DIFF_TIGHTENED],
+           cnt[STK_DIFF_CHANGED], d->approximate ? " (approximate: some masked arguments were sampled)" : "");
+}
+
+int stk_diff_compare(const struct stk_bundle *a, const struct stk_bundle *b, struct stk_diff *d, char *err,
+                     size_t errlen)
+{
+    struct stk_diff_seccomp s;
+    const struct stk_bundle_seccomp *x = &a->seccomp, *y = &b->seccomp;
+    if (stk_diff_seccomp_run(x->present ? x->insns : NULL, x->present ? x->len : 0, y->present ? y->insns : NULL,
+                             y->present ? y->len : 0, &s, err, errlen) < 0) {
+        stk_diff_seccomp_free(&s);
+        return -1;
+    }
+    stk_diff_seccomp_items(&s, d);
+    stk_diff_seccomp_free(&s);
+    stk_diff_bundles(a, b, d);
+    return 0;
+}
+
+int stk_cmd_diff(int argc, char **argv)
+{
+    static const struct option lopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"fail-on", required_argument, NULL, 'F'},
+        {"policy", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *fmt = "text", *fail_on = NULL;
+    struct stk_compile_opts opts = {0};
+    const char **incs = NULL;
+    size_t capincs = 0;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "I:h", lopts, NULL)) != -1) {
+        switch (ch) {
+        case 'f': fmt = optarg; break;
+        case 'F': fail_on = optarg; break;
+        case 'p': opts.policy_name = optarg; break;
+        case 'I': STK_PUSH(incs, opts.ninclude_dirs, capincs, optarg); break;
+        case 'h': fputs(diff_usage, stdout); free(incs); return 0;
+        default: fputs(diff_usage, stderr); free(incs); return 2;
+        }
+    }
+    opts.include_dirs = incs;
+    int rc = 0;
+    if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0 && strcmp(fmt, "markdown") != 0) {
+        fprintf(stderr, "stockade diff: unknown --format '%s' (text, json or markdown)\n", fmt);
+        rc = 2;
+    } else if (fail_on && strcmp(fail_on, "loosened") != 0 && strcmp(fail_on, "any") != 0) {
+        fprintf(stderr, "stockade diff: unknown --fail-on '%s' (loosened or any)\n", fail_on);
+        rc = 2;
+    } else if (argc - optind != 2) {
+        fprintf(stderr, "stockade diff: expected two inputs, OLD and NEW\n%s", diff_usage);
+        rc = 2;
+    }
+    if (rc) {
+        free(incs);
+        return rc;
+    }
+    struct stk_bundle *a = load_input(argv[optind], &opts);
+    struct stk_bundle *b = a ? load_input(argv[optind + 1], &opts) : NULL;
+    free(incs);
+    struct stk_diff d = {0};
+    char err[256];
+    if (!a || !b) {
+        rc = 2;
+    } else if (stk_diff_compare(a, b, &d, err, sizeof err) < 0) {
+        fprintf(stderr, "stockade diff: seccomp: %s\n", err);
+        rc = 2;
+    } else {
+        size_t cnt[3] = {0};
+        for (size_t i = 0; i < d.n; i++)
+            cnt[d.v[i].dir]++;
+        print_diff(&d, fmt, argv[optind], argv[optind + 1], cnt);
+        if (fail_on && strcmp(fail_on, "loosened") == 0)
+            rc = cnt[STK_DIFF_LOOSENED] ? 1 : 0;
+        else if (fail_on)
+            rc = d.n ? 1 : 0;
+        if (fflush(stdout) != 0)
+            rc = 2;
+    }
+    stk_diff_free(&d);
+    if (a)
+        stk_bundle_free(a);
+    if (b)
+        stk_bundle_free(b);
+    return rc;
+}
