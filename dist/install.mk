@@ -22,7 +22,8 @@ $(DIST)/%: dist/%.in $(DIST)/syscalls.txt
 DIST_OUT := $(DIST)/completion/stockade.bash $(DIST)/completion/_stockade $(DIST)/vim/stk.vim
 dist-files: $(DIST_OUT)
 
-POLICY_FILES  := policies/groups.stk policies/default.stk
+# policies/: groups.stk, default.stk and their tests (*.test.stk), examples/.
+POLICY_FILES  := $(wildcard policies/*.stk)
 EXAMPLE_FILES := $(wildcard policies/examples/*.stk)
 MAN1 := $(filter %.1,$(MAN_OUT))
 MAN5 := $(filter %.5,$(MAN_OUT))

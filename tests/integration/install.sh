@@ -68,8 +68,7 @@ expected="/usr/bin/stockade
 /usr/share/man/man1/stockade-exec.1
 /usr/share/man/man1/stockade.1
 /usr/share/man/man5/stockade.stk.5
-/usr/share/stockade/policies/default.stk
-/usr/share/stockade/policies/groups.stk
+$(for f in policies/*.stk; do echo "/usr/share/stockade/policies/${f##*/}"; done)
 $(for f in policies/examples/*.stk; do echo "/usr/share/stockade/policies/examples/${f##*/}"; done)
 /usr/share/vim/vimfiles/ftdetect/stk.vim
 /usr/share/vim/vimfiles/ftplugin/stk.vim
@@ -99,6 +98,15 @@ if [ -z "$bad" ]; then pass installed_examples_check; else fail installed_exampl
 (cd "$T/elsewhere" && "$R/usr/bin/stockade" compile -o ex.bundle "$R/usr/share/stockade/policies/examples/web.stk" 2>"$T/err") &&
     "$R/usr/bin/stockade-exec" --dry-run "$T/elsewhere/ex.bundle" -- true >/dev/null 2>&1 &&
     pass installed_compile_exec_dry_run || fail installed_compile_exec_dry_run "$(cat "$T/err")"
+# The shipped policy tests (stockade test) pass where they are installed.
+tfiles=$(ls "$R"/usr/share/stockade/policies/*.test.stk "$R"/usr/share/stockade/policies/examples/*.test.stk 2>/dev/null)
+if [ -z "$tfiles" ]; then
+    skip installed_policy_tests "no *.test.stk files are shipped"
+elif (cd "$T/elsewhere" && "$R/usr/bin/stockade" test $tfiles >"$T/out" 2>&1); then
+    pass installed_policy_tests
+else
+    fail installed_policy_tests "$(grep -v PASS "$T/out" | head -5)"
+fi
 # An example copied out of the library to be adapted still finds its include.
 cp "$R/usr/share/stockade/policies/examples/web.stk" "$T/elsewhere/my-web.stk"
 (cd "$T/elsewhere" && "$R/usr/bin/stockade" check my-web.stk >/dev/null 2>"$T/err") &&
