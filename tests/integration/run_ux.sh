@@ -45,7 +45,7 @@ out=$("$S" run "$T/p.stk" /bin/true 2>&1); rc=$?
 out=$("$S" run "$T/p.stk" "$T/p.stk" -- /bin/true 2>&1); rc=$?
 [ $rc -eq 125 ] && has "$out" "one policy file at most" && pass run_two_policy_files_usage ||
     fail run_two_policy_files_usage "rc=$rc: $out"
-"$S" run --help | grep -q "options (before or after POLICY.stk, but before `--`)" && pass run_help_says_options_anywhere ||
+"$S" run --help | grep -qF 'options (before or after POLICY.stk, but before `--`)' && pass run_help_says_options_anywhere ||
     fail run_help_says_options_anywhere "--help does not say it"
 
 # ---- the built-in default policy for a caller other than root ---------------------------
