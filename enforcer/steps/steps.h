@@ -32,6 +32,8 @@ int stk_keyring_apply(struct stk_err *e);
 
 /* caps.c: keep is the set the command ends with; computed before the identity changes. */
 int stk_caps_plan(const struct stk_bundle *b, uint64_t *keep, struct stk_err *e);
+/* The capabilities the caller holds (its permitted set), as a mask. */
+int stk_caps_held(uint64_t *prm, struct stk_err *e);
 int stk_caps_apply(uint64_t keep, bool no_new_privs, struct stk_err *e);
 
 /* rlimits.c */
