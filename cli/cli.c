@@ -101,6 +101,9 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
  * when b holds the outputs; free b with stk_pipeline_out_free either way. */
 bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_pipeline_out *b)
 {
+    struct stk_pipeline_req plain = {0};
+    if (!req)
+        req = &plain;
     struct stk_diags ds;
     stk_diags_init(&ds);
     req->path = path;
@@ -112,5 +115,7 @@ bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeli
     free(c->incs);
     c->incs = NULL;
     c->opts.include_dirs = NULL;
+    if (!ok)
+        stk_pipeline_out_free(b);
     return ok;
 }
