@@ -1,5 +1,6 @@
-/* cli.c — helpers shared by the sub-commands: colors, the options compile,
- * sim and explain share, and running the pipeline for a command. */
+/* cli.c — helpers shared by the sub-commands: JSON strings, colors, the
+ * options compile, sim and explain share, and running the pipeline for a
+ * command. */
 #include "cli.h"
 
 #include <getopt.h>
@@ -9,6 +10,20 @@
 #include <unistd.h>
 
 #include "util.h"
+
+void stk_cli_json_str(FILE *o, const char *s)
+{
+    fputc('"', o);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(o, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(o, "\\u%04x", *p);
+        else
+            fputc(*p, o);
+    }
+    fputc('"', o);
+}
 
 int stk_cli_color(const char *arg)
 {

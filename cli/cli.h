@@ -3,7 +3,10 @@
 #define STK_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
+/* s as a JSON string, quoted, to o (diff and test reports). */
+void stk_cli_json_str(FILE *o, const char *s);
 /* --color=auto|always|never -> -1 auto, 1 always, 0 never, -2 invalid */
 int stk_cli_color(const char *arg);
 /* auto: color when fd is a terminal and NO_COLOR is unset */
