@@ -92,21 +92,6 @@ static struct stk_bundle *load_input(const char *path, const struct stk_compile_
     return ok ? b : NULL;
 }
 
-static void json_str(FILE *o, const char *s)
-{
-    fputc('"', o);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(o, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(o, "\\u%04x", c);
-        else
-            fputc(c, o);
-    }
-    fputc('"', o);
-}
-
 static void md_cell(FILE *o, const char *s)
 {
     for (; *s; s++) {
@@ -124,20 +109,20 @@ static void print_diff(const struct stk_diff *d, const char *fmt, const char *a,
     static const char mark[] = {'-', '~', '+'};
     if (strcmp(fmt, "json") == 0) {
         printf("{\"old\":");
-        json_str(stdout, a);
+        stk_cli_json_str(stdout, a);
         printf(",\"new\":");
-        json_str(stdout, b);
+        stk_cli_json_str(stdout, b);
         printf(",\"approximate\":%s,\"changes\":[", d->approximate ? "true" : "false");
         for (size_t i = 0; i < d->n; i++) {
             const struct stk_diff_item *it = &d->v[i];
             printf("%s{\"direction\":\"%s\",\"section\":", i ? "," : "", stk_diff_dir_name(it->dir));
-            json_str(stdout, it->section);
+            stk_cli_json_str(stdout, it->section);
             printf(",\"what\":");
-            json_str(stdout, it->what);
+            stk_cli_json_str(stdout, it->what);
             printf(",\"before\":");
-            json_str(stdout, it->before);
+            stk_cli_json_str(stdout, it->before);
             printf(",\"after\":");
-            json_str(stdout, it->after);
+            stk_cli_json_str(stdout, it->after);
             printf("}");
         }
         printf("],\"summary\":{\"loosened\":%zu,\"tightened\":%zu,\"changed\":%zu}}\n", cnt[STK_DIFF_LOOSENED],

@@ -48,12 +48,9 @@ int stk_cmd_explain(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    struct stk_pipeline_req req = {0};
     struct stk_pipeline_out b;
-    if (!stk_cli_build(argv[c.optind], &c, &req, &b)) {
-        stk_pipeline_out_free(&b);
+    if (!stk_cli_build(argv[c.optind], &c, NULL, &b))
         return 1;
-    }
     const struct stk_policy_ir *ir = b.ir;
     const struct stk_bpf_prog prog = b.prog;
     const struct stk_seccomp *s = &ir->seccomp;
