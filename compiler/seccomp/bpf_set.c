@@ -149,7 +149,12 @@ stk_bpf_label stk_bpf_set_search(const struct stk_bpf_emit *e, const struct stk_
     for (size_t i = 0; i < nv; i++)
         if (u == 0 || entries[u - 1].value != entries[i].value)
             entries[u++] = entries[i];
-    nv = u;
+    nv = 0; /* a value whose first target is the miss label itself needs no test */
+    for (size_t i = 0; i < u; i++)
+        if (entries[i].target != miss)
+            entries[nv++] = entries[i];
+    if (nv == 0)
+        return miss;
 
     uint32_t ml = (uint32_t)key->mask, mh = (uint32_t)(key->mask >> 32);
     bool two_words = key->width == 64 && mh != 0;

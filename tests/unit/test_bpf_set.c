@@ -222,6 +222,12 @@ static const char *const shapes[] = {
     " errno 9 ioctl if (request & 0xff) in (0x12, 0x13, 0x10)\n"
     " allow kill if pid == -1\n errno 10 kill if pid == -2\n errno 11 kill if pid in (-3, 1, 2, -1)\n"
     " allow exit_group } }\n",
+    /* rules whose action is the fallback's, shadowing later rules */
+    "policy fallback { seccomp { default errno EPERM\n"
+    " errno EPERM ioctl if request == 1\n errno EPERM ioctl if request in (7, 8)\n"
+    " allow ioctl if request in (1, 2, 3, 4, 5, 7)\n errno EPERM ioctl if request in (2, 9, 10, 11)\n"
+    " allow ioctl if request in (9, 12, 13, 14)\n"
+    " allow exit_group } }\n",
     /* 64-bit values that differ only in the upper half, in a run with mixed actions */
     "policy upper { seccomp { default errno EPERM\n"
     " allow lseek if offset == 0x100000005\n errno 1 lseek if offset == 0x200000005\n"
