@@ -21,6 +21,10 @@
  *           run at all for them; out of `uncond`, the numbers the policy
  *           allows whatever the arguments.
  *
+ * Then value sets (issue #16): `allow ioctl if request in (N values)` and the
+ * same N values as N rules `allow ioctl if request == V`, N = 10, 100, 1000:
+ * mean and longest path over every value and every value + 1 (a miss).
+ *
  * Usage: bpf_paths [POLICY_DIR]   (default bench/policies) */
 #include <linux/audit.h>
 #include <linux/seccomp.h>
@@ -231,6 +235,96 @@ static void row(const char *id, const char *who, const struct metrics *m, unsign
            m->closed ? "closed" : m->closed_how);
 }
 
+/* Mean and longest path of prog for ioctl with request = each value, value + 1. */
+static void set_paths(const struct sock_filter *prog, size_t len, const uint32_t *v, size_t n, double *mean,
+                      unsigned *max)
+{
+    unsigned long total = 0;
+    *max = 0;
+    for (size_t i = 0; i < 2 * n; i++) {
+        struct seccomp_data d = {.nr = 16 /* ioctl */, .arch = AUDIT_ARCH_X86_64};
+        d.args[1] = v[i / 2] + (i % 2);
+        unsigned ex = 0;
+        stk_bpf_run(prog, len, &d, &ex);
+        total += ex;
+        if (ex > *max)
+            *max = ex;
+    }
+    *mean = (double)total / (double)(2 * n);
+}
+
+static int value_sets(void)
+{
+    printf("\nvalue sets: ioctl request, every value and every value + 1, x86_64\n");
+    printf("%-6s %-22s %6s %7s %5s %9s %9s %9s\n", "values", "shape", "insns", "mean", "max", "lsc insns",
+           "lsc mean", "mean/opt2");
+    static const size_t sizes[] = {10, 100, 1000};
+    int rc = 0;
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si];
+        uint32_t *v = calloc(n, sizeof *v);
+        char *text = malloc(64 + n * 48);
+        if (!v || !text) {
+            free(v);
+            free(text);
+            return 1;
+        }
+        for (size_t i = 0; i < n; i++)
+            v[i] = 0x40000 + (uint32_t)((i * 2654435761u) % 0x100000u) * 2u; /* even, spread, distinct */
+        for (int shape = 0; shape < 2; shape++) {
+            size_t at = (size_t)sprintf(text, "policy v { seccomp { default errno EPERM\n%s",
+                                        shape ? "" : "allow ioctl if request in (");
+            for (size_t i = 0; i < n; i++)
+                at += (size_t)(shape ? sprintf(text + at, "allow ioctl if request == %u\n", v[i])
+                                     : sprintf(text + at, "%s%u", i ? ", " : "", v[i]));
+            sprintf(text + at, "%s} }\n", shape ? "" : ")\n");
+            struct stk_diags ds;
+            stk_diags_init(&ds);
+            struct stk_policy_ir *ir = stk_compile_text("set.stk", text, strlen(text), NULL, &ds);
+            stk_diags_free(&ds);
+            if (!ir) {
+                printf("%-6zu does not compile\n", n);
+                rc = 1;
+                continue;
+            }
+            struct stk_policy_ir copy = *ir;
+            size_t skip = 0;
+            while (skip < copy.seccomp.nrules && copy.seccomp.rules[skip].loc.file == 0)
+                skip++;
+            copy.seccomp.rules += skip;
+            copy.seccomp.nrules -= skip;
+            struct stk_bpf_prog ours;
+            char err[256];
+            if (stk_bpf_generate(&copy, &ours, err, sizeof err) != 0) {
+                printf("%-6zu stockade: %s\n", n, err);
+                rc = 1;
+                stk_policy_ir_free(ir);
+                continue;
+            }
+            double m = 0, lm = 0;
+            unsigned mx = 0, lmx = 0;
+            set_paths(ours.insns, ours.len, v, n, &m, &mx);
+            struct sock_filter *lp = NULL;
+            size_t llen = 0;
+            char lins[16] = "n/a", lmean[16] = "n/a", ratio[16] = "n/a";
+            if (stk_libseccomp_build(&copy, 2, &lp, &llen, err, sizeof err) == 0) {
+                set_paths(lp, llen, v, n, &lm, &lmx);
+                snprintf(lins, sizeof lins, "%zu", llen);
+                snprintf(lmean, sizeof lmean, "%.2f", lm);
+                snprintf(ratio, sizeof ratio, "%.3fx", m / lm);
+                free(lp);
+            }
+            printf("%-6zu %-22s %6zu %7.2f %5u %9s %9s %9s\n", n, shape ? "N rules `== V`" : "`in (N values)`",
+                   ours.len, m, mx, lins, lmean, ratio);
+            stk_bpf_prog_free(&ours);
+            stk_policy_ir_free(ir);
+        }
+        free(v);
+        free(text);
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "bench/policies";
@@ -331,6 +425,8 @@ int main(int argc, char **argv)
            "                   argument vectors each: %u disagreement(s).\n",
            max, disagreements);
     if (disagreements)
+        rc = 1;
+    if (value_sets() != 0)
         rc = 1;
     return rc;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "seccomp/bpf_layout.h"
+#include "seccomp/bpf_set.h"
 #include "util.h"
 
 #define OFF_NR 0u
@@ -63,6 +64,10 @@ static label near(struct gen *g, label target)
     if (dist <= 255)
         return target;
     if (is_ret(g, target)) {
+        /* a copy of it already in reach (targets held by a caller go stale) */
+        for (size_t i = 0; i < g->nrets; i++)
+            if (g->rets[i].ret == g->code[target].k && g->n - g->rets[i].pos - 1 <= 255)
+                return g->rets[i].pos;
         /* a fresh ret is as cheap as a jump, and keeps allow paths cacheable */
         label copy = emit(g, g->code[target]);
         for (size_t i = 0; i < g->nrets; i++)
@@ -275,8 +280,85 @@ static label gen_in(struct gen *g, const struct stk_cond *c, enum stk_abi abi, l
     return entry;
 }
 
+/* ---- value sets (bpf_set.c) ----------------------------------------------------- */
+
+static label set_jump(void *g, uint16_t op, uint32_t k, label t, label f)
+{
+    return jump(g, op, k, t, f);
+}
+
+static label set_load(void *g, uint32_t off, uint32_t mask)
+{
+    return load_word(g, off, mask, false);
+}
+
+static label set_last(void *g)
+{
+    return ((struct gen *)g)->n - 1;
+}
+
+static size_t distinct(uint64_t *v, size_t n)
+{
+    size_t d = 0;
+    for (size_t i = 0; i < n && d < STK_BPF_SET_MIN; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = v[j] == v[i];
+        d += !seen;
+    }
+    return d;
+}
+
+/* Rules from..to (inclusive) of one syscall whose conditions are sets on one
+ * argument word: one search, each value to the action of its first rule. */
+static label gen_set_run(struct gen *g, const struct stk_policy_ir *ir, const struct stk_leaf *leaf, size_t from,
+                         size_t to, const struct stk_bpf_set_key *key, label miss)
+{
+    struct stk_bpf_set_entry *e = NULL;
+    size_t ne = 0, cap = 0;
+    for (size_t i = from; i <= to; i++) {
+        const struct stk_rule *r = &ir->seccomp.rules[leaf->rules[i]];
+        uint64_t *v = NULL;
+        size_t nv = 0, capv = 0;
+        struct stk_bpf_set_key k = *key;
+        stk_bpf_set_collect(r->cond, leaf->abi, &k, &v, &nv, &capv);
+        label t = ret(g, stk_action_ret(r->action));
+        for (size_t j = 0; j < nv; j++) {
+            struct stk_bpf_set_entry x = {v[j], t, i};
+            STK_PUSH(e, ne, cap, x);
+        }
+        free(v);
+    }
+    struct stk_bpf_emit em = {g, set_jump, set_load, set_last};
+    label entry = stk_bpf_set_search(&em, key, e, ne, miss);
+    free(e);
+    return entry;
+}
+
+/* One condition that is a set of STK_BPF_SET_MIN values or more: searched. */
+static bool gen_set(struct gen *g, const struct stk_cond *c, enum stk_abi abi, label t, label f, label *out)
+{
+    struct stk_bpf_set_key key = {0};
+    uint64_t *v = NULL;
+    size_t nv = 0, cap = 0;
+    bool ok = stk_bpf_set_collect(c, abi, &key, &v, &nv, &cap) && distinct(v, nv) >= STK_BPF_SET_MIN;
+    if (ok) {
+        struct stk_bpf_set_entry *e = stk_xcalloc(nv, sizeof *e);
+        for (size_t i = 0; i < nv; i++)
+            e[i] = (struct stk_bpf_set_entry){v[i], t, 0};
+        struct stk_bpf_emit em = {g, set_jump, set_load, set_last};
+        *out = stk_bpf_set_search(&em, &key, e, nv, f);
+        free(e);
+    }
+    free(v);
+    return ok;
+}
+
 static label gen_cond(struct gen *g, const struct stk_cond *c, enum stk_abi abi, label t, label f)
 {
+    label set;
+    if ((c->kind == STK_COND_IN || c->kind == STK_COND_OR) && gen_set(g, c, abi, t, f, &set))
+        return set;
     switch (c->kind) {
     case STK_COND_TRUE: return t;
     case STK_COND_FALSE: return f;
@@ -304,6 +386,20 @@ static label gen_leaf(struct gen *g, const struct stk_policy_ir *ir, const struc
     /* Conditional rules of one syscall, first match wins, then the fallback. */
     label next = ret(g, leaf->ret);
     for (size_t i = leaf->nrules; i-- > 0;) {
+        /* the longest run of set rules on one argument word ending at i */
+        struct stk_bpf_set_key key = {0};
+        uint64_t *v = NULL;
+        size_t nv = 0, cap = 0, from = i + 1;
+        while (from > 0 &&
+               stk_bpf_set_collect(ir->seccomp.rules[leaf->rules[from - 1]].cond, leaf->abi, &key, &v, &nv, &cap))
+            from--;
+        bool run = from + 1 < i + 1 && distinct(v, nv) >= STK_BPF_SET_MIN;
+        free(v);
+        if (run) {
+            next = gen_set_run(g, ir, leaf, from, i, &key, next);
+            i = from;
+            continue;
+        }
         const struct stk_rule *r = &ir->seccomp.rules[leaf->rules[i]];
         next = gen_cond(g, r->cond, leaf->abi, ret(g, stk_action_ret(r->action)), next);
     }
