@@ -37,9 +37,14 @@ static unsigned edit_distance(const char *a, const char *b, unsigned cap)
     return prev[lb] > cap ? cap + 1 : prev[lb];
 }
 
+void stk_closest_init_cap(struct stk_closest *c, const char *name, unsigned cap)
+{
+    *c = (struct stk_closest){name, NULL, cap + 1, false, cap};
+}
+
 void stk_closest_init(struct stk_closest *c, const char *name)
 {
-    *c = (struct stk_closest){name, NULL, STK_CLOSEST_MAX_EDITS + 1, false};
+    stk_closest_init_cap(c, name, STK_CLOSEST_MAX_EDITS);
 }
 
 void stk_closest_offer(struct stk_closest *c, const char *candidate)
@@ -47,10 +52,10 @@ void stk_closest_offer(struct stk_closest *c, const char *candidate)
     if (c->exact || !c->name || !candidate)
         return;
     if (strcasecmp(c->name, candidate) == 0) {
-        *c = (struct stk_closest){c->name, candidate, 0, true};
+        *c = (struct stk_closest){c->name, candidate, 0, true, c->cap};
         return;
     }
-    unsigned d = edit_distance(c->name, candidate, STK_CLOSEST_MAX_EDITS);
+    unsigned d = edit_distance(c->name, candidate, c->cap);
     if (d < c->dist) {
         c->dist = d;
         c->best = candidate;

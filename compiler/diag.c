@@ -146,34 +146,66 @@ bool stk_diag(struct stk_diags *ds, enum stk_severity sev, const char *code, str
     return true;
 }
 
+void stk_diags_truncate(struct stk_diags *ds, size_t n)
+{
+    while (ds->nd > n) {
+        struct stk_diag *d = &ds->d[--ds->nd];
+        if (d->sev == STK_SEV_ERROR) {
+            ds->nerrors--;
+            if (d->loc.file > 0 && d->loc.file < ds->nsrc && ds->errors_in_file[d->loc.file] > 0)
+                ds->errors_in_file[d->loc.file]--;
+        } else if (d->sev == STK_SEV_WARNING) {
+            ds->nwarnings--;
+        }
+        free(d->message);
+        free(d->hint);
+    }
+    if (ds->last_primary > n)
+        ds->last_primary = 0;
+}
+
 static const char *sev_name(enum stk_severity s)
 {
     return s == STK_SEV_ERROR ? "error" : s == STK_SEV_WARNING ? "warning" : "note";
 }
 
-/* Stable order: by file, then line, then column, then report order. */
-static int cmp_diag(const void *pa, const void *pb)
+/* A diagnostic in print order: a note follows the finding it belongs to
+ * (its parent), whatever its own position; everything else is ordered by
+ * file, line, column, then report order. */
+struct diag_slot {
+    const struct stk_diag *d;
+    const struct stk_diag *key; /* the finding that places it: itself, or a note's parent */
+};
+
+static int cmp_slot(const void *pa, const void *pb)
 {
-    const struct stk_diag *a = *(const struct stk_diag *const *)pa, *b = *(const struct stk_diag *const *)pb;
-    if (a->loc.file != b->loc.file)
-        return a->loc.file < b->loc.file ? -1 : 1;
-    if (a->loc.line != b->loc.line)
-        return a->loc.line < b->loc.line ? -1 : 1;
-    if (a->loc.col != b->loc.col)
-        return a->loc.col < b->loc.col ? -1 : 1;
-    return a < b ? -1 : a > b;
+    const struct diag_slot *sa = pa, *sb = pb;
+    const struct stk_diag *a = sa->key, *b = sb->key;
+    if (a != b) {
+        if (a->loc.file != b->loc.file)
+            return a->loc.file < b->loc.file ? -1 : 1;
+        if (a->loc.line != b->loc.line)
+            return a->loc.line < b->loc.line ? -1 : 1;
+        if (a->loc.col != b->loc.col)
+            return a->loc.col < b->loc.col ? -1 : 1;
+        return a < b ? -1 : 1;
+    }
+    /* the finding itself, then its notes in report order */
+    if ((sa->d == a) != (sb->d == b))
+        return sa->d == a ? -1 : 1;
+    return sa->d < sb->d ? -1 : sa->d > sb->d;
 }
 
-/* Was note order[i] already shown (same place, same text)?  The order puts
- * everything at one place together. */
-static bool note_shown(const struct stk_diag *const *order, size_t i)
+/* Was the note order[i] already shown (same place, same text)?  A note shared
+ * by several findings (one earlier rule shadowing several later ones) follows
+ * the first of them only. */
+static bool note_shown(const struct diag_slot *order, size_t i)
 {
-    const struct stk_diag *b = order[i];
+    const struct stk_diag *b = order[i].d;
     for (size_t j = i; j-- > 0;) {
-        const struct stk_diag *a = order[j];
-        if (a->loc.file != b->loc.file || a->loc.line != b->loc.line || a->loc.col != b->loc.col)
-            return false;
-        if (a->sev == STK_SEV_NOTE && strcmp(a->message, b->message) == 0)
+        const struct stk_diag *a = order[j].d;
+        if (a->sev == STK_SEV_NOTE && a->loc.file == b->loc.file && a->loc.line == b->loc.line &&
+            a->loc.col == b->loc.col && strcmp(a->message, b->message) == 0)
             return true;
     }
     return false;
@@ -217,14 +249,16 @@ void stk_diags_print(const struct stk_diags *ds, FILE *out, enum stk_diag_format
         stk_diags_print_sarif(ds, out, NULL);
         return;
     }
-    const struct stk_diag **order = stk_xcalloc(ds->nd ? ds->nd : 1, sizeof *order);
-    for (size_t i = 0; i < ds->nd; i++)
-        order[i] = &ds->d[i];
-    qsort(order, ds->nd, sizeof *order, cmp_diag);
+    struct diag_slot *order = stk_xcalloc(ds->nd ? ds->nd : 1, sizeof *order);
     for (size_t i = 0; i < ds->nd; i++) {
-        const struct stk_diag *d = order[i];
-        /* a note shared by several findings (one earlier rule shadowing
-         * several later ones) is shown once */
+        const struct stk_diag *d = &ds->d[i];
+        bool linked = d->sev == STK_SEV_NOTE && d->parent > 0 && d->parent <= ds->nd &&
+                      ds->d[d->parent - 1].sev != STK_SEV_NOTE;
+        order[i] = (struct diag_slot){d, linked ? &ds->d[d->parent - 1] : d};
+    }
+    qsort(order, ds->nd, sizeof *order, cmp_slot);
+    for (size_t i = 0; i < ds->nd; i++) {
+        const struct stk_diag *d = order[i].d;
         if (d->sev == STK_SEV_NOTE && note_shown(order, i))
             continue;
         const struct stk_source *s = stk_diags_source(ds, d->loc.file);

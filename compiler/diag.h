@@ -69,12 +69,20 @@ bool stk_diag(struct stk_diags *ds, enum stk_severity sev, const char *code, str
  * STK_MAX_ERRORS_PER_FILE): callers skip costly "did you mean" searches. */
 bool stk_diags_file_full(const struct stk_diags *ds, struct stk_loc loc);
 
+/* Forget the diagnostics reported since there were n (to report them again in
+ * another form: one finding for a condition that misfits several calls). */
+void stk_diags_truncate(struct stk_diags *ds, size_t n);
+
 #define stk_error(ds, code, loc, ...) stk_diag((ds), STK_SEV_ERROR, (code), (loc), NULL, __VA_ARGS__)
 #define stk_warning(ds, code, loc, ...) stk_diag((ds), STK_SEV_WARNING, (code), (loc), NULL, __VA_ARGS__)
+/* A note of its own (a lint), attached to no finding. */
+#define stk_lint_note(ds, code, loc, hint, ...)                                                                      \
+    ((ds)->last_primary = 0, stk_diag((ds), STK_SEV_NOTE, (code), (loc), (hint), __VA_ARGS__))
 
 enum stk_diag_format { STK_DIAG_TEXT, STK_DIAG_JSON, STK_DIAG_SARIF };
 
-/* Render all diagnostics, in the order they were reported, sorted by file then position.
+/* Render all diagnostics sorted by file then position (then report order), each note right after
+ * the finding it belongs to (its parent); a note shared by several findings is shown once.
  * STK_DIAG_SARIF renders with the defaults of stk_diags_print_sarif (diag_sarif.h). */
 void stk_diags_print(const struct stk_diags *ds, FILE *out, enum stk_diag_format fmt, bool color);
 

@@ -349,8 +349,18 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, struct 
         stk_buf_printf(&msg, "%s", yysymbol_name(tok));
     const char *hint = NULL;
     if (tok == YYSYMBOL_NEWLINE && lx->last == NEWLINE)
-        hint = "to continue on the next line, end the line with ',' (a list) or put a condition in parentheses";
+        hint = "to continue on the next line, end the line with ',' (a list) or an operator such as '||'";
+    if (tok == YYSYMBOL_YYEOF && lx->braces > 0)
+        hint = lx->braces == 1 ? "a '{' is not closed: add the missing '}'"
+                               : "some '{' are not closed: add the missing '}'";
     stk_lex_error(lx, *yypcontext_location(ctx), msg.data, hint);
     stk_buf_free(&msg);
+    if (tok == YYSYMBOL_YYEOF && lx->braces > 0 &&
+        (size_t)lx->braces <= sizeof lx->brace_at / sizeof lx->brace_at[0]) {
+        /* the innermost block left open: where the missing '}' belongs */
+        struct stk_loc at = lx->brace_at[lx->braces - 1];
+        stk_diag(lx->ds, STK_SEV_NOTE, "syntax", at, NULL, "this '{' (line %u, column %u) is never closed",
+                 at.line, at.col);
+    }
     return 0;
 }

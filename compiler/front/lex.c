@@ -119,6 +119,8 @@ bool stk_lex_open(struct stk_lexer *lx, struct stk_loc loc)
 
 bool stk_lex_open_block(struct stk_lexer *lx, struct stk_loc loc)
 {
+    if (lx->braces >= 0 && (size_t)lx->braces < sizeof lx->brace_at / sizeof lx->brace_at[0])
+        lx->brace_at[lx->braces] = loc;
     lx->braces++;
     return too_deep(lx, loc);
 }

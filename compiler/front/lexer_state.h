@@ -15,6 +15,7 @@ struct stk_lexer {
     uint32_t line, col; /* position of the next byte */
     int last;           /* last token returned (0 at start) */
     int paren, braces;  /* open ( and { */
+    struct stk_loc brace_at[STK_MAX_NESTING + 2]; /* where each open { is (braces deep) */
     int operators;      /* operators in the current statement (bounds expression depth) */
     int eof_sent;
     char last_text[48]; /* text of the last token, for "found 'x'" in syntax errors */

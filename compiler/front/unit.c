@@ -2,6 +2,7 @@
  * (the main file, its includes relative to the including file, then -I
  * directories, then the installed library directories, then the built-in
  * library) and the symbol tables of the groups and policies they define. */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "edit_distance.h"
 #include "front/embedded.h"
 #include "stk_paths.h"
 #include "sema/sema.h"
@@ -142,6 +144,68 @@ static char *find_include(struct stk_unit *u, const char *from, const char *name
     return NULL;
 }
 
+/* "did you mean": the closest name among the files in one search directory
+ * (dir/prefix, prefix being the directory part of the name searched). */
+struct near {
+    struct stk_closest c;
+    char *best; /* owned copy of c.best */
+};
+
+static void near_offer(struct near *n, const char *cand)
+{
+    const char *before = n->c.best;
+    stk_closest_offer(&n->c, cand);
+    if (n->c.best != before) {
+        free(n->best);
+        n->best = stk_xstrdup(cand);
+        n->c.best = n->best;
+    }
+}
+
+static void near_dir(struct near *n, const char *dir, const char *prefix)
+{
+    char *path = stk_xasprintf("%s/%s", dir, prefix);
+    DIR *d = opendir(path);
+    free(path);
+    if (!d)
+        return;
+    size_t seen = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && seen++ < 4096) /* a huge directory: give up the hint, not the time */
+        if (e->d_name[0] != '.')
+            near_offer(n, e->d_name);
+    closedir(d);
+}
+
+/* The file an include most likely meant, as it would be written, or NULL. */
+static char *include_suggest(struct stk_unit *u, const char *from, const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    char *prefix = slash ? stk_xstrndup(name, (size_t)(slash - name)) : stk_xstrdup("");
+    const char *base = slash ? slash + 1 : name;
+    struct near n = {.best = NULL};
+    stk_closest_init(&n.c, base);
+    if (name[0] == '/') {
+        near_dir(&n, "", prefix[0] ? prefix : "/");
+    } else {
+        if (from && strncmp(from, "builtin:", 8) != 0 && strcmp(from, "<stdin>") != 0) {
+            char *tmp = stk_xstrdup(from);
+            near_dir(&n, dirname(tmp), prefix);
+            free(tmp);
+        }
+        for (size_t i = 0; u->opts && i < u->opts->ninclude_dirs; i++)
+            near_dir(&n, u->opts->include_dirs[i], prefix);
+        near_dir(&n, STK_SITE_POLICY_DIR, prefix);
+        near_dir(&n, STK_POLICY_DIR, prefix);
+        for (size_t i = 0; !slash && i < stk_embedded_count; i++)
+            near_offer(&n, stk_embedded_files[i].name);
+    }
+    char *out = n.best ? stk_xasprintf("%s%s%s", prefix, slash ? "/" : "", n.best) : NULL;
+    free(n.best);
+    free(prefix);
+    return out;
+}
+
 /* Includes nest at most this deep (each level is a recursion of load_source). */
 #define STK_MAX_INCLUDE_DEPTH 32
 
@@ -164,10 +228,14 @@ static void do_include(struct stk_unit *u, const struct stk_source *from, const 
     else if (builtin)
         real = stk_xasprintf("builtin:%s", builtin->name);
     if (!real) {
-        stk_diag(u->ds, STK_SEV_ERROR, "include-missing", it->name_loc,
-                 "looked next to the including file, in -I directories, in " STK_SITE_POLICY_DIR ", in "
-                 STK_POLICY_DIR " and in the built-in library",
-                 "cannot find included file '%s'", it->name);
+        char *best = include_suggest(u, from->path, it->name);
+        char *hint = best ? stk_xasprintf("did you mean '%s'?", best)
+                          : stk_xstrdup("looked next to the including file, in -I directories, in "
+                                        STK_SITE_POLICY_DIR ", in " STK_POLICY_DIR " and in the built-in library");
+        stk_diag(u->ds, STK_SEV_ERROR, "include-missing", it->name_loc, hint, "cannot find included file '%s'",
+                 it->name);
+        free(hint);
+        free(best);
         free(path);
         return;
     }

@@ -68,6 +68,17 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
 struct stk_cond *stk_expr_resolve(struct stk_unit *u, const struct stk_expr *e, int syscall,
                                   const bool abis[STK_ABI_COUNT], bool restrictive);
 
+/* sema_misfit.c: the errors resolving one rule's condition for each of its
+ * calls gives, grouped so that a misfit shared by several calls is one finding.
+ * take: after resolving for syscall, move the errors reported since mark into m;
+ * report: report what m holds (ncalls: the rule's calls) and empty it. */
+struct stk_misfits {
+    void *v;
+    size_t n, cap;
+};
+void stk_misfits_take(struct stk_unit *u, struct stk_misfits *m, size_t mark, int syscall);
+void stk_misfits_report(struct stk_unit *u, struct stk_misfits *m, size_t ncalls);
+
 /* lint_flags.c: lint a flag-carrying argument compared for (in)equality. */
 struct stk_flag_cmp {
     const int8_t *argno;       /* argument register per ABI */

@@ -40,9 +40,16 @@ static void unknown_name(struct ctx *x, const struct stk_expr *e)
     stk_closest_init(&arg, e->name);
     for (unsigned i = 0; sig && i < sig->nargs; i++)
         stk_closest_offer(&arg, sig->args[i].name);
+    /* a constant when the name is closer to one than to an argument; a long
+     * name may be a few more edits away (PROT_EXECUTE -> PROT_EXEC) */
+    size_t len = strlen(e->name);
+    struct stk_closest cst;
+    stk_closest_init_cap(&cst, e->name, len / 4 > STK_CLOSEST_MAX_EDITS ? (unsigned)(len / 4) : STK_CLOSEST_MAX_EDITS);
+    for (size_t i = 0; i < stk_const_count && !cst.exact; i++)
+        stk_closest_offer(&cst, stk_const_table[i].name);
     const char *best = arg.best;
-    if (!best)
-        best = stk_const_suggest(e->name);
+    if (cst.best && (!best || cst.dist < arg.dist))
+        best = cst.best;
     struct stk_buf args = {0};
     if (sig && sig->nargs) {
         for (unsigned i = 0; i < sig->nargs; i++)

@@ -23,8 +23,9 @@ static const char *const action_names[] = {"allow", "log", "errno", "trap", "tra
                                            "notify", "kill-thread", "kill-process", "kill"};
 #define NACTIONS (sizeof action_names / sizeof action_names[0])
 
+/* lint: the policy's own rules (not a test's expectation) say why errno 0 is unusual */
 static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nloc, const struct stk_word *param,
-                         struct stk_loc at, struct stk_action *out)
+                         struct stk_loc at, bool lint, struct stk_action *out)
 {
     struct stk_action a = {0};
     bool needs_param = false;
@@ -66,11 +67,16 @@ static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nl
         int e;
         uint64_t v;
         if (param->kind == STK_W_NUMBER) {
-            if (!stk_parse_int(param->text, &v) || v < 1 || v > 4095) {
-                stk_error(u->ds, "bad-errno", param->loc, "errno value must be 1 to 4095, found '%s'",
+            if (!stk_parse_int(param->text, &v) || v > 4095) {
+                stk_error(u->ds, "bad-errno", param->loc, "errno value must be 0 to 4095, found '%s'",
                           param->text);
                 return false;
             }
+            if (v == 0 && lint)
+                stk_lint_note(u->ds, "errno-zero", param->loc,
+                              "the program believes the call worked: use it only for calls whose effect it "
+                              "does not need (e.g. chown in a container)",
+                              "'errno 0' answers success (0) without running the call");
             a.data = (uint16_t)v;
         } else if (stk_errno_lookup(param->text, &e)) {
             a.data = (uint16_t)e;
@@ -97,11 +103,11 @@ static bool parse_action(struct stk_unit *u, const char *name, struct stk_loc nl
 
 static bool action_from_ast(struct stk_unit *u, const struct stk_action_ast *a, struct stk_action *out)
 {
-    return parse_action(u, a->name, a->loc, a->param, a->loc, out);
+    return parse_action(u, a->name, a->loc, a->param, a->loc, true, out);
 }
 
 static bool action_from_words(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
-                           struct stk_action *out)
+                              bool lint, struct stk_action *out)
 {
     if (n == 0) {
         stk_error(u->ds, "bad-arguments", at, "expected an action, e.g. 'errno EPERM' or 'kill-process'");
@@ -111,13 +117,13 @@ static bool action_from_words(struct stk_unit *u, const struct stk_word *w, size
         stk_error(u->ds, "bad-arguments", w[2].loc, "unexpected '%s' after the action", w[2].text);
         return false;
     }
-    return parse_action(u, w[0].text, w[0].loc, n == 2 ? &w[1] : NULL, at, out);
+    return parse_action(u, w[0].text, w[0].loc, n == 2 ? &w[1] : NULL, at, lint, out);
 }
 
 bool stk_seccomp_action(struct stk_unit *u, const struct stk_word *w, size_t n, struct stk_loc at,
                         struct stk_action *out)
 {
-    return action_from_words(u, w, n, at, out);
+    return action_from_words(u, w, n, at, false, out);
 }
 
 /* ---- built-in rules ---------------------------------------------------- */
@@ -347,13 +353,13 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
     if (strcmp(s->name, "default") == 0) {
         seen->had_default = true;
         struct stk_action a;
-        if (action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_default) {
+        if (action_from_words(u, s->args.v, s->args.n, s->loc, true, &a) && !seen->set_default) {
             sc->def = a;
             seen->set_default = true;
         }
     } else if (strcmp(s->name, "newer_syscalls") == 0) {
         struct stk_action a;
-        if (action_from_words(u, s->args.v, s->args.n, s->loc, &a) && !seen->set_newer) {
+        if (action_from_words(u, s->args.v, s->args.n, s->loc, true, &a) && !seen->set_newer) {
             sc->newer = a;
             seen->set_newer = true;
         }
@@ -431,11 +437,15 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
         return;
     }
     stk_shadow_lint(u, sc, s, act, t, nt, level, decided);
+    struct stk_misfits misfits = {0};
     for (size_t i = 0; i < nt; i++) {
         struct stk_cond *c = NULL;
         if (s->cond) {
             bool restrictive = act.kind != STK_ACT_ALLOW && act.kind != STK_ACT_LOG;
+            size_t mark = u->ds->nd;
             c = stk_expr_resolve(u, s->cond, t[i].syscall, sc->abis, restrictive);
+            if (nt > 1)
+                stk_misfits_take(u, &misfits, mark, t[i].syscall);
             if (!c)
                 continue;
         }
@@ -443,6 +453,7 @@ static void rule_stmt(struct stk_unit *u, struct stk_seccomp *sc, const struct s
         if (!c && !decided[t[i].syscall].by)
             decided[t[i].syscall] = (struct stk_shadow_decided){s, act, level};
     }
+    stk_misfits_report(u, &misfits, nt);
     free(t);
 }
 

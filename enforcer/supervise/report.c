@@ -194,8 +194,10 @@ static void handle(struct stk_report *r)
     case STK_V_ERRNO:
         task_respond(r, req.id, d.err, false);
         snprintf(result, sizeof result, "errno %s", stk_report_errno_name(d.err, ebuf, sizeof ebuf));
+        if (d.err == 0) /* errno 0: the call returns 0 without running */
+            snprintf(result, sizeof result, "returns 0, not run");
         if (strcmp(d.action, "errno") == 0)
-            why = "blocked";
+            why = d.err == 0 ? "errno 0" : "blocked";
         break;
     case STK_V_CONTINUE:
         task_respond(r, req.id, 0, true);

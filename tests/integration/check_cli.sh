@@ -82,11 +82,11 @@ order=$(grep -oE 'bad.stk:[0-9]+:[0-9]+: error' <<<"$err" | cut -d: -f2,3 | tr '
 grep -q "^3 errors and 0 warnings in 1 file" <<<"$err" && pass summary_line || fail summary_line "$(tail -1 <<<"$err")"
 
 # syntax errors: recovery reports each bad line
-printf 'policy p {\n    user (\n}\npolicy q {\n    seccomp {\n        default errno EPERM\n        allow read if fd ==\n        allow write if\n        allow getpid\n    }\n}\n' >"$tmp/syn.stk"
+printf 'policy p {\n    user (\n}\npolicy q {\n    seccomp {\n        default errno EPERM\n        allow read if fd = 1\n        allow write if\n        allow getpid\n    }\n}\n' >"$tmp/syn.stk"
 run_check "$tmp/syn.stk"
 n=$(grep -c ': error: ' <<<"$err")
 [ "$rc" -eq 1 ] && [ "$n" -eq 3 ] && grep -q "syn.stk:2:10: error: expected" <<<"$err" &&
-    grep -q "syn.stk:7:28: error: expected" <<<"$err" && grep -q "syn.stk:8:23: error: expected" <<<"$err" &&
+    grep -q "syn.stk:7:26: error: expected" <<<"$err" && grep -q "syn.stk:8:23: error: expected" <<<"$err" &&
     pass syntax_errors_all_reported || fail syntax_errors_all_reported "rc=$rc n=$n: $err"
 
 # several files: each is checked, problems of each reported
@@ -301,5 +301,46 @@ for i in $(seq 0 39); do printf 'include "f%d.stk"\n' $((i + 1)) >"$tmp/inc/f$i.
 printf 'group @x { read }\n' >"$tmp/inc/f40.stk"
 printf 'policy p { no_new_privs }\n' >>"$tmp/inc/f0.stk"
 hostile include_chain_40 "$tmp/inc/f0.stk" 1 'includes nest more than 32 files deep'
+
+# ---- issue 15: the operator's experience ------------------------------------------------
+# a note comes after the finding it belongs to, even when it points at an earlier line
+printf 'policy p {\n    seccomp {\n        default errno EPERM\n        allow read\n        allow read\n    }\n}\n' \
+    >"$tmp/shadow.stk"
+run_check "$tmp/shadow.stk"
+first=$(grep -nE ': (warning|note):' <<<"$out$err" | head -2 | sed 's/^[0-9]*://' | cut -d: -f2,4 | tr '\n' ' ')
+[ "$first" = "5: warning 4: note " ] && pass note_after_its_warning || fail note_after_its_warning "$first / $out$err"
+# an unclosed brace: the note names the brace
+printf 'policy p {\n    seccomp {\n        default errno EPERM\n' >"$tmp/brace.stk"
+run_check "$tmp/brace.stk"
+[ "$rc" -eq 1 ] && has "$out$err" "brace.stk:2:13: note: this '{' (line 2, column 13) is never closed" \
+    && pass unclosed_brace_note || fail unclosed_brace_note "rc=$rc $out$err"
+# a condition continued after an operator; errno 0 accepted with its note
+cat >"$tmp/z.stk" <<'POL'
+policy z {
+    seccomp {
+        default errno EPERM
+        errno 0 chown, fchownat, lchown, fchown
+        allow read if fd == 100 ||
+            fd == 101
+    }
+}
+test t for z {
+    expect errno 0 fchownat
+    expect allow read(fd=101)
+    expect errno EPERM read(fd=1)
+}
+POL
+run_check "$tmp/z.stk"
+[ "$rc" -eq 0 ] && has "$out$err" "z.stk:4:15: note: 'errno 0' answers success (0) without running the call [errno-zero]" \
+    && pass errno_zero_accepted || fail errno_zero_accepted "rc=$rc $out$err"
+"$S" test "$tmp/z.stk" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && has "$(cat "$tmp/out")" "3 passed, 0 failed" && pass errno_zero_test_block \
+    || fail errno_zero_test_block "rc=$rc $(cat "$tmp/out")"
+sed 's/errno 0 chown/errno EPERM chown/' "$tmp/z.stk" >"$tmp/z2.stk"
+"$S" diff "$tmp/z2.stk" "$tmp/z.stk" >"$tmp/out" 2>/dev/null
+rc=$?
+[ "$rc" -eq 0 ] && has "$(cat "$tmp/out")" "fchownat: errno EPERM -> errno 0" && pass errno_zero_diff \
+    || fail errno_zero_diff "rc=$rc $(cat "$tmp/out")"
 
 [ "$fails" -eq 0 ]

@@ -143,7 +143,7 @@ else
 fi
 
 # ---- a file that does not parse: refused with the parser's located diagnostic, never touched ----
-printf 'policy p {\n    seccomp {\n        allow read if fd ==\n    }\n}\n' >"$T/bad.stk"
+printf 'policy p {\n    seccomp {\n        allow read if fd == =\n    }\n}\n' >"$T/bad.stk"
 cp "$T/bad.stk" "$T/bad.orig"
 for mode in "" --check -w; do
     out=$("$S" fmt $mode "$T/bad.stk" 2>&1 >/dev/null); rc=$?

@@ -305,4 +305,21 @@ else
     fail report_no_line_injection "rc=$rc lines=$nlines out=$out err=$(head -c 3000 <<<"$err")"
 fi
 
+# issue 15: errno 0 answers success without running the call (uname(NULL) would fail
+# with EFAULT if it ran), with and without --report, and --report says so
+printf 'policy z {\n    seccomp {\n        default allow\n        errno 0 uname\n    }\n}\n' >"$T/z.stk"
+chmod 644 "$T/z.stk"
+go "$RP" sys 63
+unconfined=$out
+go "$STK" run "$T/z.stk" -- "$RP" sys 63
+plain=$out
+prc=$rc
+go "$STK" run --report "$T/z.stk" -- "$RP" sys 63
+if has "$unconfined" "sys 63: ret=-1 errno=14" && [ $prc -eq 0 ] && has "$plain" "sys 63: ret=0 errno=0" \
+    && [ $rc -eq 0 ] && [ "$plain" = "$out" ] && has "$err" "uname(buf=0) -> returns 0, not run (errno 0)"; then
+    pass report_errno_zero_returns_success
+else
+    fail report_errno_zero_returns_success "unconfined=$unconfined plain=$plain rc=$prc/$rc out=$out err=$err"
+fi
+
 [ $fails -eq 0 ]

@@ -164,15 +164,15 @@ rules=$("$PY" -c 'import json,sys; print("\n".join(r["id"] for r in json.load(op
 # the code argument of stk_diag(ds, SEV, "code", ...), stk_error/stk_warning(ds, "code", ...),
 # stk_sema_suggest/stk_sema_fits(u, "code", ...); the lexer's "syntax"/"lex"; the store's own note
 used=$( { grep -rhozP 'stk_diag\s*\(\s*[^,]+,\s*[^,]+,\s*"\K[a-z0-9-]+(?=")' compiler grammar
-          grep -rhozP '\bstk_(error|warning|sema_suggest|sema_fits)\s*\(\s*[^,]+,\s*"\K[a-z0-9-]+(?=")' compiler grammar
+          grep -rhozP '\bstk_(error|warning|sema_suggest|sema_fits|lint_note)\s*\(\s*[^,]+,\s*"\K[a-z0-9-]+(?=")' compiler grammar
           grep -hoP '\? "\K(syntax)(?=")|: "\K(lex)(?=")' compiler/front/parse.c
           grep -hoP 'STK_SEV_NOTE, "\K[a-z-]+' compiler/diag.c
         } | tr '\0' '\n' | grep -v '^$' | LC_ALL=C sort -u)
 nused=$(wc -l <<<"$used")
 missing=$(comm -23 <(echo "$used") <(LC_ALL=C sort <<<"$rules"))
 # a code passed on in a variable must come from a known forwarder
-forward=$(grep -rnP '\bstk_(diag|error|warning)\s*\(\s*[^,]+,\s*(STK_SEV_\w+,\s*)?[a-z_]+\s*,' compiler grammar |
-          grep -vE 'compiler/diag\.h|sema/sema\.c:.*stk_diag\(u->ds, STK_SEV_ERROR, code,|front/lex\.c:.*stk_diag\(lx->ds, STK_SEV_ERROR, code,')
+forward=$(grep -rnP '\bstk_(diag|error|warning)\s*\(\s*[^,]+,\s*(STK_SEV_\w+,\s*)?[a-z_]+(->[a-z_]+)?\s*,' compiler grammar |
+          grep -vE 'compiler/diag\.h|sema/sema\.c:.*stk_diag\(u->ds, STK_SEV_ERROR, code,|front/lex\.c:.*stk_diag\(lx->ds, STK_SEV_ERROR, code,|sema/sema_misfit\.c:.*stk_diag\(u->ds, STK_SEV_ERROR, f->code,')
 [ "$nused" -gt 60 ] && [ -z "$missing" ] && [ -z "$forward" ] && pass every_code_is_a_rule ||
     fail every_code_is_a_rule "used=$nused missing: $missing forwarders: $forward"
 [ "$fails" -eq 0 ]

@@ -126,7 +126,7 @@ static inline const struct stk_diag *expect_nth(int at, size_t nth, enum stk_sev
 }
 
 /* The syntax error hint for a statement cut short by the end of its line. */
-#define CONT_HINT "to continue on the next line, end the line with ',' (a list) or put a condition in parentheses"
+#define CONT_HINT "to continue on the next line, end the line with ',' (a list) or an operator such as '||'"
 
 /* The diagnostic with (sev, code) at line:col, whatever its rank. */
 static inline const struct stk_diag *expect_at(int at, enum stk_severity sev, const char *code, unsigned line, unsigned col,

@@ -247,9 +247,9 @@ TEST(diag_unknown_errno)
 
 TEST(diag_bad_errno)
 {
-    CHECK(!compile_rules("        errno 0 read\n        errno 4096 write\n"));
-    EXPECT_ERR("bad-errno", 4, 15, "errno value must be 1 to 4095, found '0'", NULL);
-    EXPECT_NTH(1, STK_SEV_ERROR, "bad-errno", 5, 15, "errno value must be 1 to 4095, found '4096'", NULL);
+    CHECK(!compile_rules("        errno -1 read\n        errno 4096 write\n"));
+    EXPECT_ERR("bad-errno", 4, 15, "errno value must be 0 to 4095, found '-1'", NULL);
+    EXPECT_NTH(1, STK_SEV_ERROR, "bad-errno", 5, 15, "errno value must be 0 to 4095, found '4096'", NULL);
     EXPECT_COUNTS(2, 0);
     CHECK(compile_rules("        errno 4095 read\n        errno 1 write\n"));
 }

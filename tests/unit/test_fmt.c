@@ -92,6 +92,14 @@ TEST(fmt_author_line_breaks_in_lists_kept)
               "            fd == 2)\n    }\n}\n");
 }
 
+TEST(fmt_continuation_after_an_operator)
+{
+    /* issue 15: a condition continued after '||', '&&' or a comparison keeps the author's break */
+    CHECK_FMT("policy p {\n  seccomp {\n    allow read if fd == 0 ||\nfd == 1 &&   # why\n  fd >\n 2\n  }\n}\n",
+              "policy p {\n    seccomp {\n        allow read if fd == 0 ||\n            fd == 1 &&  # why\n"
+              "            fd >\n            2\n    }\n}\n");
+}
+
 TEST(fmt_comments_at_end_of_line_and_own_lines)
 {
     CHECK_FMT("# head\npolicy p { # the policy\n    umask 022   # private files\n  # before seccomp\n"
@@ -168,7 +176,7 @@ TEST(fmt_refuses_syntax_errors)
 {
     char *msg = NULL;
     uint32_t line = 0;
-    CHECK(fmt_once("policy p {\n    seccomp {\n        allow read if fd ==\n    }\n}\n", &msg, &line) == NULL);
+    CHECK(fmt_once("policy p {\n    seccomp {\n        allow read if fd == =\n    }\n}\n", &msg, &line) == NULL);
     CHECK(msg != NULL);
     CHECK_INT(line, 3);
     CHECK(strncmp(msg, "expected", 8) == 0);
@@ -185,6 +193,7 @@ int main(void)
     RUN(fmt_one_statement_block_stays_on_its_line);
     RUN(fmt_long_in_list_wrapped);
     RUN(fmt_author_line_breaks_in_lists_kept);
+    RUN(fmt_continuation_after_an_operator);
     RUN(fmt_comments_at_end_of_line_and_own_lines);
     RUN(fmt_blank_lines_at_most_one);
     RUN(fmt_strings_with_escapes_verbatim);

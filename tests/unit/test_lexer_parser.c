@@ -182,14 +182,14 @@ TEST(lex_no_trailing_newline)
 
 TEST(parse_recovery_reports_all_in_order)
 {
-    CHECK(!compile("policy p {\n    user ?\n    seccomp {\n        default errno EPERM\n        allow read if fd ==\n"
+    CHECK(!compile("policy p {\n    user ?\n    seccomp {\n        default errno EPERM\n        allow read if fd = 1\n"
                    "        allow write if\n        allow close if fd == 1 1\n    }\n}\npolicy {\n}\npolicy q {\n    umask 1 2\n}\n"));
     /* every error, each once, in file order */
     static const struct {
         const char *code;
         unsigned line, col;
     } want[] = {
-        {"lex", 2, 10},    {"syntax", 5, 28}, {"syntax", 6, 23},
+        {"lex", 2, 10},    {"syntax", 5, 26}, {"syntax", 6, 23},
         {"syntax", 7, 32}, {"syntax", 10, 8}, {"bad-arguments", 13, 13},
     };
     size_t nwant = sizeof want / sizeof want[0];
@@ -229,7 +229,8 @@ TEST(parse_recovery_top_level)
 TEST(parse_unbalanced)
 {
     CHECK(!compile("policy p {\n    user a\n"));
-    EXPECT_ERR("syntax", 2, 11, "expected name, group, seccomp, end of line, ';' or '}', found end of file", NULL);
+    EXPECT_ERR("syntax", 2, 11, "expected name, group, seccomp, end of line, ';' or '}', found end of file",
+               "a '{' is not closed: add the missing '}'");
     CHECK(!compile("policy p {\n}\n}\n"));
     EXPECT_ERR("syntax", 3, 1, "expected end of file, include, group, policy, test, end of line or ';', found '}'", NULL);
 }
