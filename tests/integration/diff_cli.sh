@@ -160,4 +160,69 @@ for f in policies/default.stk policies/examples/*.stk; do
 done
 [ -z "$bad" ] && ok diff_shipped_policies || no diff_shipped_policies "$bad"
 
+# ---- the gate fails closed (review of issue 12) -------------------------------
+# A change with something added and something taken away still lets the
+# command do something new: --fail-on=loosened must fail on it.
+cat >"$tmp/g_old.stk" <<'P'
+policy svc {
+    user nobody
+    landlock {
+        read /tmp
+        execute /usr
+    }
+    seccomp { default errno EPERM
+        allow read, write, exit_group }
+}
+P
+sed -e 's/user nobody/user root/' "$tmp/g_old.stk" >"$tmp/g_root.stk"
+sed -e 's|read /tmp|write /tmp|' "$tmp/g_old.stk" >"$tmp/g_ll.stk"
+run --fail-on=loosened "$tmp/g_old.stk" "$tmp/g_root.stk"
+if [ "$rc" -eq 1 ] && grep -q '^+ identity: user: nobody -> root' <<<"$out"; then
+    ok diff_gate_user_root
+else
+    no diff_gate_user_root "rc=$rc $out"
+fi
+run --fail-on=loosened "$tmp/g_root.stk" "$tmp/g_old.stk"
+if [ "$rc" -eq 0 ] && grep -q '^- identity: user: root -> nobody' <<<"$out"; then
+    ok diff_gate_user_from_root
+else
+    no diff_gate_user_from_root "rc=$rc $out"
+fi
+run --fail-on=loosened "$tmp/g_old.stk" "$tmp/g_ll.stk"
+if [ "$rc" -eq 1 ] && grep -q '^+ landlock: path /tmp: ' <<<"$out"; then
+    ok diff_gate_landlock_mixed
+else
+    no diff_gate_landlock_mixed "rc=$rc $out"
+fi
+# Masks with more than 10 bits make the comparison approximate: here the new
+# rule allows ioctl(request=0x12300003), which the sampled cells miss. The gate
+# cannot prove nothing loosened, so it fails; identical programs stay exact.
+cat >"$tmp/m_old.stk" <<'P'
+policy svc {
+    seccomp { default errno EPERM
+        allow read
+        allow ioctl if request & 0xffff0 == 0x54010 }
+}
+P
+cat >"$tmp/m_new.stk" <<'P'
+policy svc {
+    seccomp { default errno EPERM
+        allow read
+        allow ioctl if request & 0xffff0 == 0x54010
+        allow ioctl if request & 0xfff00000 == 0x12300000 && request & 0xf == 3 }
+}
+P
+run --fail-on=loosened "$tmp/m_old.stk" "$tmp/m_new.stk"
+if [ "$rc" -eq 1 ] && grep -q 'cannot prove nothing was loosened' <<<"$err"; then
+    ok diff_gate_approximate
+else
+    no diff_gate_approximate "rc=$rc $out $err"
+fi
+run --fail-on=loosened "$tmp/m_old.stk" "$tmp/m_old.stk"
+if [ "$rc" -eq 0 ] && ! grep -q approximate <<<"$out"; then
+    ok diff_gate_identical_exact
+else
+    no diff_gate_identical_exact "rc=$rc $out $err"
+fi
+
 exit $fail
