@@ -224,8 +224,13 @@ static char *mount_str(const struct stk_bundle_mount *m)
 }
 
 /* Adding a writable bind mount gives access; adding a mask or a read-only
- * remount takes it away; anything else is a change. */
-static enum stk_diff_dir mount_dir(const struct stk_bundle_mount *m, bool added)
+ * remount takes it away.  A tmpfs, proc or `dev minimal` covers what the
+ * view had at its path: removed with nothing of its kind left there (other
+ * holds the other side's mounts) it uncovers it (the host's /dev with its
+ * disks, the host's /tmp): loosened; added, it hides it: tightened.  A
+ * read-only bind both hides DEST and shows SRC: a change. */
+static enum stk_diff_dir mount_dir(const struct stk_bundle_mount *m, bool added,
+                                   const struct stk_bundle_isolation *other)
 {
     bool gives = m->kind == STK_BFS_BIND && !m->readonly;
     bool takes = m->kind == STK_BFS_MASK || m->kind == STK_BFS_READONLY;
@@ -233,7 +238,12 @@ static enum stk_diff_dir mount_dir(const struct stk_bundle_mount *m, bool added)
         return added ? STK_DIFF_LOOSENED : STK_DIFF_TIGHTENED;
     if (takes)
         return added ? STK_DIFF_TIGHTENED : STK_DIFF_LOOSENED;
-    return STK_DIFF_CHANGED;
+    if (m->kind == STK_BFS_BIND)
+        return STK_DIFF_CHANGED;
+    for (size_t j = 0; j < other->nmounts; j++)
+        if (other->mounts[j].kind == m->kind && strcmp(other->mounts[j].path, m->path) == 0)
+            return STK_DIFF_CHANGED; /* still covered: another size or mode */
+    return added ? STK_DIFF_TIGHTENED : STK_DIFF_LOOSENED;
 }
 
 static bool idmap_eq(const struct stk_bundle_idmap *a, const struct stk_bundle_idmap *b)
@@ -279,7 +289,7 @@ static void diff_isolation(const struct stk_bundle *a, const struct stk_bundle *
                 free(t);
             }
             if (!found)
-                stk_diff_add(out, mount_dir(&p->mounts[i], pass), "filesystem", s, pass ? "absent" : "present",
+                stk_diff_add(out, mount_dir(&p->mounts[i], pass, q), "filesystem", s, pass ? "absent" : "present",
                              pass ? "present" : "absent");
             free(s);
         }

@@ -225,4 +225,30 @@ else
     no diff_gate_identical_exact "rc=$rc $out $err"
 fi
 
+# Removing `dev minimal` gives the command the host's /dev (disks included):
+# the gate must fail; a tmpfs whose size changed is still a change.
+cat >"$tmp/v_old.stk" <<'P'
+policy svc {
+    filesystem {
+        dev minimal
+        tmpfs /tmp size 64M
+    }
+    seccomp { default errno EPERM
+        allow read, write, exit_group }
+}
+P
+sed -e '/dev minimal/d' -e 's/size 64M/size 128M/' "$tmp/v_old.stk" >"$tmp/v_new.stk"
+run --fail-on=loosened "$tmp/v_old.stk" "$tmp/v_new.stk"
+if [ "$rc" -eq 1 ] && grep -q '^+ filesystem: dev /dev' <<<"$out" && grep -q '^~ filesystem: tmpfs /tmp' <<<"$out"; then
+    ok diff_gate_dev_removed
+else
+    no diff_gate_dev_removed "rc=$rc $out"
+fi
+run --fail-on=loosened "$tmp/v_new.stk" "$tmp/v_old.stk"
+if [ "$rc" -eq 0 ] && grep -q '^- filesystem: dev /dev' <<<"$out"; then
+    ok diff_gate_dev_added
+else
+    no diff_gate_dev_added "rc=$rc $out"
+fi
+
 exit $fail
