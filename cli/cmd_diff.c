@@ -79,27 +79,44 @@ static struct stk_bundle *load_input(const char *path, const struct stk_compile_
 static void json_str(FILE *o, const char *s)
 {
     fputc('"', o);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(o, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(o, "\\u%04x", c);
-        else
-            fputc(c, o);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        size_t n = stk_utf8_len(p, false);
+        if (*p == '"' || *p == '\\')
+            fprintf(o, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(o, "\\u%04x", *p);
+        else if (n == 0)
+            fputc('?', o); /* not UTF-8: the output must stay JSON */
+        else {
+            fwrite(p, 1, n, o);
+            p += n - 1;
+        }
     }
     fputc('"', o);
 }
 
-static void md_cell(FILE *o, const char *s)
+/* One table cell of the pull-request comment.  Paths and names come from the
+ * policy under review: nothing in them may end the code span or the cell, or
+ * become markdown or HTML (an HTML comment opened there would hide the
+ * rows after it from the reviewer).  In a code span (code) a backtick
+ * becomes a quote, as a span cannot hold an escaped one; elsewhere the
+ * characters of inline markdown and HTML are backslash-escaped. */
+static void md_cell(FILE *o, const char *s, bool code)
 {
-    for (; *s; s++) {
-        if (*s == '|')
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        size_t n = stk_utf8_len(p, false);
+        if (*p == '|')
             fputs("\\|", o);
-        else if (*s == '\n')
-            fputc(' ', o);
-        else
-            fputc(*s, o);
+        else if (*p < 0x20 || *p == 0x7f || n == 0)
+            fputc(*p == '\n' || *p == '\t' ? ' ' : '?', o);
+        else if (code && *p == '`')
+            fputc('\'', o);
+        else if (!code && strchr("\\`*_[]<>&~", *p))
+            fprintf(o, "\\%c", *p);
+        else {
+            fwrite(p, 1, n, o);
+            p += n - 1;
+        }
     }
 }
 
@@ -129,7 +146,11 @@ static void print_diff(const struct stk_diff *d, const char *fmt, const char *a,
         return;
     }
     if (strcmp(fmt, "markdown") == 0) {
-        printf("### stockade diff: `%s` → `%s`\n\n", a, b);
+        printf("### stockade diff: `");
+        md_cell(stdout, a, true);
+        printf("` → `");
+        md_cell(stdout, b, true);
+        printf("`\n\n");
         if (d->n == 0) {
             printf("No change the kernel or the enforcer would see.\n");
             return;
@@ -140,11 +161,11 @@ static void print_diff(const struct stk_diff *d, const char *fmt, const char *a,
         for (size_t i = 0; i < d->n; i++) {
             const struct stk_diff_item *it = &d->v[i];
             printf("| %s | %s | `", stk_diff_dir_name(it->dir), it->section);
-            md_cell(stdout, it->what);
+            md_cell(stdout, it->what, true);
             printf("` | ");
-            md_cell(stdout, it->before);
+            md_cell(stdout, it->before, false);
             printf(" | ");
-            md_cell(stdout, it->after);
+            md_cell(stdout, it->after, false);
             printf(" |\n");
         }
         return;

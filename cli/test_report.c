@@ -2,7 +2,6 @@
 #include "test_report.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,32 +28,11 @@ void stk_test_report_text(const struct stk_test_report *r, FILE *out)
     }
 }
 
-/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 if the bytes
- * there are not one (overlong forms, surrogates, above U+10FFFF; and, with
- * xml, U+FFFE and U+FFFF, which XML 1.0 does not allow).  Policy texts and
- * file names are bytes: a report must stay valid UTF-8 whatever they hold. */
-static size_t utf8_len(const unsigned char *p, bool xml)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-    uint32_t cp = n == 2 ? p[0] & 0x1fu : n == 3 ? p[0] & 0x0fu : p[0] & 0x07u;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3fu);
-    }
-    if (n == 0 || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || (xml && (cp == 0xfffe || cp == 0xffff)))
-        return 0;
-    return n;
-}
-
 static void json_str(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        size_t n = utf8_len(p, false);
+        size_t n = stk_utf8_len(p, false);
         if (*p == '"' || *p == '\\')
             fprintf(out, "\\%c", *p);
         else if (*p < 0x20)
@@ -97,7 +75,7 @@ static void xml_str(FILE *out, const char *s)
         case '"': fputs("&quot;", out); break;
         case '\'': fputs("&apos;", out); break;
         default: {
-            size_t n = utf8_len(p, true);
+            size_t n = stk_utf8_len(p, true);
             if ((*p < 0x20 && *p != '\t' && *p != '\n') || n == 0) {
                 fputc('?', out); /* not representable in XML 1.0, or not UTF-8 */
             } else {

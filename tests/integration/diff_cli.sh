@@ -251,4 +251,33 @@ else
     no diff_gate_dev_added "rc=$rc $out"
 fi
 
+# The markdown comment and JSON carry names from the policy under review: a
+# path may not end the code span or open an HTML comment (which would hide
+# the rows after it), and bytes that are not UTF-8 must not reach the JSON.
+cat >"$tmp/h_old.stk" <<'P'
+policy svc {
+    landlock {
+        execute /usr
+    }
+}
+P
+printf 'policy svc {\n    landlock {\n        execute /usr\n        read "/tmp/a`<!--\377"\n        read /tmp/b\n    }\n}\n' >"$tmp/h_new.stk"
+run --format=markdown "$tmp/h_old.stk" "$tmp/h_new.stk"
+if [ "$rc" -eq 0 ] && grep -qF "| loosened | landlock | \`path /tmp/a'<!--?\` | none | read-file, read-dir |" <<<"$out" &&
+    grep -qF "| loosened | landlock | \`path /tmp/b\` |" <<<"$out"; then
+    ok diff_markdown_hostile_path
+else
+    no diff_markdown_hostile_path "rc=$rc $out"
+fi
+run --format=json "$tmp/h_old.stk" "$tmp/h_new.stk"
+if [ "$rc" -eq 0 ] && python3 -c '
+import json, sys
+d = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+assert any(c["what"] == "path /tmp/a`<!--?" for c in d["changes"]), d
+' <<<"$out"; then
+    ok diff_json_not_utf8
+else
+    no diff_json_not_utf8 "rc=$rc $out"
+fi
+
 exit $fail
