@@ -280,4 +280,14 @@ else
     no diff_json_not_utf8 "rc=$rc $out"
 fi
 
+# TCP no longer restricted while a scope is added: still a loosening.
+printf 'policy svc {\n    landlock {\n        execute /usr\n        restrict net\n    }\n}\n' >"$tmp/l_old.stk"
+printf 'policy svc {\n    landlock {\n        execute /usr\n        scope signal\n    }\n}\n' >"$tmp/l_new.stk"
+run --fail-on=loosened "$tmp/l_old.stk" "$tmp/l_new.stk"
+if [ "$rc" -eq 1 ] && grep -q '^+ landlock: handled rights' <<<"$out"; then
+    ok diff_gate_landlock_net_dropped
+else
+    no diff_gate_landlock_net_dropped "rc=$rc $out"
+fi
+
 exit $fail
