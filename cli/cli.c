@@ -1,5 +1,6 @@
-/* cli.c — helpers shared by the sub-commands: colors, the options compile,
- * sim and explain share, and running the pipeline for a command. */
+/* cli.c — helpers shared by the sub-commands: JSON strings, colors, the
+ * options compile, sim and explain share, and running the pipeline for a
+ * command. */
 #include "cli.h"
 
 #include <getopt.h>
@@ -9,6 +10,25 @@
 #include <unistd.h>
 
 #include "util.h"
+
+void stk_cli_json_str(FILE *o, const char *s)
+{
+    fputc('"', o);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(o, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(o, "\\u%04x", *p);
+        else if (stk_utf8_len(p, false) == 0)
+            fputc('?', o); /* not UTF-8 (a name from a policy): the output must stay JSON */
+        else {
+            size_t n = stk_utf8_len(p, false);
+            fwrite(p, 1, n, o);
+            p += n - 1;
+        }
+    }
+    fputc('"', o);
+}
 
 int stk_cli_color(const char *arg)
 {
@@ -101,6 +121,9 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
  * when b holds the outputs; free b with stk_pipeline_out_free either way. */
 bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_pipeline_out *b)
 {
+    struct stk_pipeline_req plain = {0};
+    if (!req)
+        req = &plain;
     struct stk_diags ds;
     stk_diags_init(&ds);
     req->path = path;
@@ -112,5 +135,7 @@ bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeli
     free(c->incs);
     c->incs = NULL;
     c->opts.include_dirs = NULL;
+    if (!ok)
+        stk_pipeline_out_free(b);
     return ok;
 }

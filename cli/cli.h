@@ -3,7 +3,10 @@
 #define STK_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
+/* s as a JSON string, quoted, to o (diff and test reports). */
+void stk_cli_json_str(FILE *o, const char *s);
 /* --color=auto|always|never -> -1 auto, 1 always, 0 never, -2 invalid */
 int stk_cli_color(const char *arg);
 /* auto: color when fd is a terminal and NO_COLOR is unset */
@@ -31,11 +34,12 @@ struct stk_cli_common {
 /* Parse the options shared by compile, sim and explain: 0 to go on, -1 after
  * --help, or an exit status. */
 int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_common *c);
-/* Run the pipeline (every stage, back ends included) on path, printing the
- * diagnostics.  Frees c->incs.  True when b holds the outputs; free b with
- * stk_pipeline_out_free either way. */
+/* Run the pipeline (every stage, back ends included) on path with req (NULL:
+ * the plain request), printing the diagnostics.  Frees c->incs.  True when b
+ * holds the outputs (free them with stk_pipeline_out_free); false with b
+ * already freed. */
 bool stk_cli_build(const char *path, struct stk_cli_common *c, struct stk_pipeline_req *req, struct stk_pipeline_out *b);
 
-#define STK_VERSION "0.1.0"
+#include "version.h" /* STK_VERSION */
 
 #endif

@@ -190,10 +190,8 @@ int stk_cmd_compile(int argc, char **argv)
                                    .embed_lsm = c.embed_lsm,
                                    .apparmor_features = c.apparmor_features};
     struct stk_pipeline_out b;
-    if (!stk_cli_build(src, &c, &req, &b)) {
-        stk_pipeline_out_free(&b);
+    if (!stk_cli_build(src, &c, &req, &b))
         return 1;
-    }
     const struct stk_policy_ir *ir = b.ir;
     const struct stk_bpf_prog *prog = &b.prog;
     struct stk_buf out = {0};

@@ -12,6 +12,7 @@
 #include "bundle/bundle.h"
 #include "cli.h"
 #include "commands.h"
+#include "diag_sarif.h"
 #include "diff.h"
 #include "pipeline.h"
 #include "util.h"
@@ -30,8 +31,12 @@ static const char diff_usage[] =
     "a change, not a loosening.\n"
     "\n"
     "options:\n"
-    "  --format=text|json|markdown  output format (default text; markdown for a\n"
-    "                  pull-request comment)\n"
+    "  --format=text|json|markdown|sarif  output format (default text; markdown\n"
+    "                  for a pull-request comment; sarif: a SARIF 2.1.0 log with a\n"
+    "                  result per change, loosened = warning, else note, located\n"
+    "                  in NEW, for code scanning: docs/diff.md)\n"
+    "  --sarif-root=DIR  SARIF file URIs relative to DIR (default: the working\n"
+    "                  directory)\n"
     "  --fail-on=loosened  exit 1 if anything got more permissive\n"
     "  --fail-on=any   exit 1 if anything changed\n"
     "  --policy=NAME   the policy of each .stk file to use (default: the last one)\n"
@@ -41,7 +46,15 @@ static const char diff_usage[] =
     "exit status: 0 compared (with --fail-on: nothing to fail on), 1 --fail-on\n"
     "matched, 2 usage error, unreadable input or a policy with errors\n";
 
-static struct stk_bundle *load_input(const char *path, const struct stk_compile_opts *opts)
+/* The pipeline of a .stk input, kept for --format=sarif: its sources and IR
+ * locate the changes. */
+struct diff_input {
+    struct stk_diags ds;
+    struct stk_pipeline_out out;
+    bool compiled; /* a .stk input (else a bundle: nothing kept) */
+};
+
+static struct stk_bundle *load_input(const char *path, const struct stk_compile_opts *opts, struct diff_input *keep)
 {
     char magic[STK_BUNDLE_MAGIC_LEN] = {0};
     FILE *f = fopen(path, "rb");
@@ -61,38 +74,22 @@ static struct stk_bundle *load_input(const char *path, const struct stk_compile_
         return b;
     }
     /* every stage, as `compile` runs it: what compile refuses, diff refuses */
-    struct stk_diags ds;
-    stk_diags_init(&ds);
+    struct diff_input local = {0};
+    struct diff_input *in = keep ? keep : &local;
+    stk_diags_init(&in->ds);
+    in->compiled = true;
     struct stk_pipeline_req req = {.path = path, .opts = opts};
-    struct stk_pipeline_out out = {0};
-    bool ok = stk_pipeline(&req, &ds, &out);
-    stk_diags_print(&ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
-    stk_diags_free(&ds);
-    if (ok && stk_bundle_read(out.bundle.data, out.bundle.len, &b, &e) < 0) {
+    bool ok = stk_pipeline(&req, &in->ds, &in->out);
+    stk_diags_print(&in->ds, stderr, STK_DIAG_TEXT, stk_cli_want_color(STDERR_FILENO));
+    if (ok && stk_bundle_read(in->out.bundle.data, in->out.bundle.len, &b, &e) < 0) {
         stk_err_report(&e, stderr);
         b = NULL;
     }
-    stk_pipeline_out_free(&out);
-    return ok ? b : NULL;
-}
-
-static void json_str(FILE *o, const char *s)
-{
-    fputc('"', o);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        size_t n = stk_utf8_len(p, false);
-        if (*p == '"' || *p == '\\')
-            fprintf(o, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(o, "\\u%04x", *p);
-        else if (n == 0)
-            fputc('?', o); /* not UTF-8: the output must stay JSON */
-        else {
-            fwrite(p, 1, n, o);
-            p += n - 1;
-        }
+    if (!keep) {
+        stk_diags_free(&local.ds);
+        stk_pipeline_out_free(&local.out);
     }
-    fputc('"', o);
+    return ok ? b : NULL;
 }
 
 /* One table cell of the pull-request comment.  Paths and names come from the
@@ -125,20 +122,20 @@ static void print_diff(const struct stk_diff *d, const char *fmt, const char *a,
     static const char mark[] = {'-', '~', '+'};
     if (strcmp(fmt, "json") == 0) {
         printf("{\"old\":");
-        json_str(stdout, a);
+        stk_cli_json_str(stdout, a);
         printf(",\"new\":");
-        json_str(stdout, b);
+        stk_cli_json_str(stdout, b);
         printf(",\"approximate\":%s,\"changes\":[", d->approximate ? "true" : "false");
         for (size_t i = 0; i < d->n; i++) {
             const struct stk_diff_item *it = &d->v[i];
             printf("%s{\"direction\":\"%s\",\"section\":", i ? "," : "", stk_diff_dir_name(it->dir));
-            json_str(stdout, it->section);
+            stk_cli_json_str(stdout, it->section);
             printf(",\"what\":");
-            json_str(stdout, it->what);
+            stk_cli_json_str(stdout, it->what);
             printf(",\"before\":");
-            json_str(stdout, it->before);
+            stk_cli_json_str(stdout, it->before);
             printf(",\"after\":");
-            json_str(stdout, it->after);
+            stk_cli_json_str(stdout, it->after);
             printf("}");
         }
         printf("],\"summary\":{\"loosened\":%zu,\"tightened\":%zu,\"changed\":%zu}}\n", cnt[STK_DIFF_LOOSENED],
@@ -205,9 +202,10 @@ int stk_cmd_diff(int argc, char **argv)
     static const struct option lopts[] = {
         {"format", required_argument, NULL, 'f'}, {"fail-on", required_argument, NULL, 'F'},
         {"policy", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+        {"sarif-root", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
-    const char *fmt = "text", *fail_on = NULL;
+    const char *fmt = "text", *fail_on = NULL, *sarif_root = NULL;
     struct stk_compile_opts opts = {0};
     const char **incs = NULL;
     size_t capincs = 0;
@@ -218,6 +216,7 @@ int stk_cmd_diff(int argc, char **argv)
         case 'f': fmt = optarg; break;
         case 'F': fail_on = optarg; break;
         case 'p': opts.policy_name = optarg; break;
+        case 'R': sarif_root = optarg; break;
         case 'I': STK_PUSH(incs, opts.ninclude_dirs, capincs, optarg); break;
         case 'h': fputs(diff_usage, stdout); free(incs); return 0;
         default: fputs(diff_usage, stderr); free(incs); return 2;
@@ -225,8 +224,12 @@ int stk_cmd_diff(int argc, char **argv)
     }
     opts.include_dirs = incs;
     int rc = 0;
-    if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0 && strcmp(fmt, "markdown") != 0) {
-        fprintf(stderr, "stockade diff: unknown --format '%s' (text, json or markdown)\n", fmt);
+    bool sarif = strcmp(fmt, "sarif") == 0;
+    if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0 && strcmp(fmt, "markdown") != 0 && !sarif) {
+        fprintf(stderr, "stockade diff: unknown --format '%s' (text, json, markdown or sarif)\n", fmt);
+        rc = 2;
+    } else if (sarif_root && !*sarif_root) {
+        fprintf(stderr, "stockade diff: --sarif-root needs a directory\n");
         rc = 2;
     } else if (fail_on && strcmp(fail_on, "loosened") != 0 && strcmp(fail_on, "any") != 0) {
         fprintf(stderr, "stockade diff: unknown --fail-on '%s' (loosened or any)\n", fail_on);
@@ -239,8 +242,9 @@ int stk_cmd_diff(int argc, char **argv)
         free(incs);
         return rc;
     }
-    struct stk_bundle *a = load_input(argv[optind], &opts);
-    struct stk_bundle *b = a ? load_input(argv[optind + 1], &opts) : NULL;
+    struct diff_input newer = {0};
+    struct stk_bundle *a = load_input(argv[optind], &opts, NULL);
+    struct stk_bundle *b = a ? load_input(argv[optind + 1], &opts, sarif ? &newer : NULL) : NULL;
     free(incs);
     struct stk_diff d = {0};
     char err[256];
@@ -253,14 +257,19 @@ int stk_cmd_diff(int argc, char **argv)
         size_t cnt[3] = {0};
         for (size_t i = 0; i < d.n; i++)
             cnt[d.v[i].dir]++;
-        print_diff(&d, fmt, argv[optind], argv[optind + 1], cnt);
-        if (fail_on && strcmp(fail_on, "loosened") == 0)
-            rc = cnt[STK_DIFF_LOOSENED] ? 1 : 0;
-        else if (fail_on)
-            rc = d.n ? 1 : 0;
+        if (sarif) {
+            struct stk_sarif_opts so = {.root = sarif_root, .tool_version = STK_VERSION};
+            if (stk_diff_print_sarif(&d, newer.compiled ? &newer.ds : NULL, newer.compiled ? newer.out.ir : NULL,
+                                     argv[optind + 1], argv[optind], stdout, &so) < 0)
+                rc = 2;
+        } else {
+            print_diff(&d, fmt, argv[optind], argv[optind + 1], cnt);
+        }
+        if (rc == 0 && fail_on)
+            rc = strcmp(fail_on, "loosened") == 0 ? cnt[STK_DIFF_LOOSENED] > 0 : d.n > 0;
         /* A sampled comparison may have missed a region the programs decide
          * differently: a gate that cannot prove nothing loosened fails. */
-        if (fail_on && d.approximate && rc == 0) {
+        if (rc == 0 && fail_on && d.approximate) {
             fprintf(stderr, "stockade diff: the seccomp programs differ and the comparison is approximate "
                             "(masks with more than 10 bits): cannot prove nothing was loosened\n");
             rc = 1;
@@ -269,6 +278,10 @@ int stk_cmd_diff(int argc, char **argv)
             rc = 2;
     }
     stk_diff_free(&d);
+    if (newer.compiled) {
+        stk_diags_free(&newer.ds);
+        stk_pipeline_out_free(&newer.out);
+    }
     if (a)
         stk_bundle_free(a);
     if (b)

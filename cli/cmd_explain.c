@@ -18,6 +18,25 @@ static const char explain_usage[] =
     "\n"
     "options: --policy=NAME, -I DIR, --format, --sarif-root, -h/--help (as for compile)\n";
 
+/* The rules as the policy writes them: one line such as `allow @basic-io`
+ * becomes one IR rule per syscall it names, all with the rule's location. */
+static size_t written_rules(const struct stk_seccomp *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nrules; i++) {
+        const struct stk_loc *l = &s->rules[i].loc;
+        if (l->file == 0)
+            continue; /* built in, not written */
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const struct stk_loc *m = &s->rules[j].loc;
+            seen = m->file == l->file && m->line == l->line && m->col == l->col;
+        }
+        n += !seen;
+    }
+    return n;
+}
+
 int stk_cmd_explain(int argc, char **argv)
 {
     struct stk_cli_common c;
@@ -29,20 +48,20 @@ int stk_cmd_explain(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    struct stk_pipeline_req req = {0};
     struct stk_pipeline_out b;
-    if (!stk_cli_build(argv[c.optind], &c, &req, &b)) {
-        stk_pipeline_out_free(&b);
+    if (!stk_cli_build(argv[c.optind], &c, NULL, &b))
         return 1;
-    }
     const struct stk_policy_ir *ir = b.ir;
     const struct stk_bpf_prog prog = b.prog;
     const struct stk_seccomp *s = &ir->seccomp;
     char b1[64], b2[64];
     printf("policy %s\n", ir->name);
-    printf("  seccomp: %s; default %s; newer syscalls %s; %zu rules\n",
+    size_t nw = written_rules(s);
+    printf("  seccomp: %s; default %s; newer syscalls %s; %zu rule%s as written, %zu syscall decision%s "
+           "after expanding groups and lists\n",
            s->present ? "filter" : "no seccomp block (only the built-in rules)",
-           stk_action_str(s->def, b1, sizeof b1), stk_action_str(s->newer, b2, sizeof b2), s->nrules);
+           stk_action_str(s->def, b1, sizeof b1), stk_action_str(s->newer, b2, sizeof b2), nw, nw == 1 ? "" : "s",
+           s->nrules, s->nrules == 1 ? "" : "s");
     printf("  program: %zu instructions (limit %d)\n", prog.len, STK_BPF_MAX_INSNS);
     struct stk_layout lay;
     stk_layout_build(ir, &lay);

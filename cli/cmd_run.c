@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <unistd.h>
 
 #include "bundle/bundle.h"
@@ -17,13 +18,15 @@
 #include "util.h"
 
 static const char run_usage[] =
-    "usage: stockade run [OPTIONS] [POLICY.stk] -- COMMAND [ARG...]\n"
+    "usage: stockade run [OPTIONS] [POLICY.stk] [OPTIONS] -- COMMAND [ARG...]\n"
     "\n"
     "Compile POLICY.stk (without one: the built-in default policy, see\n"
     "`stockade show-default`), apply it to this process and execute COMMAND\n"
-    "(looked up in PATH) in its place.\n"
+    "(looked up in PATH) in its place.  The built-in default keeps, for a caller\n"
+    "other than root, only the capabilities of its set the caller holds, and says\n"
+    "which it left out.\n"
     "\n"
-    "options:\n"
+    "options (before or after POLICY.stk, but before `--`):\n"
     "  --dry-run          print what would be applied, step by step, and exit 0\n"
     "  --report[=FILE]    report every call the policy blocks or logs, by name, with\n"
     "                     the action taken, and a summary at exit (to stderr, or\n"
@@ -38,6 +41,40 @@ static const char run_usage[] =
     "exit status: COMMAND's own (128+N if it died of signal N); 125 if the policy\n"
     "could not be compiled or applied (nothing was executed); 126 if COMMAND is not\n"
     "executable; 127 if it was not found\n";
+
+/* The built-in default policy keeps Docker's default capability set, which
+ * only root holds.  For any other caller, `run` without a policy file keeps
+ * the part of it the caller holds (usually none) and says once on stderr
+ * what it left out, instead of failing: the default policy is a convenience,
+ * and its capabilities only ever allow what the caller could do anyway.  A
+ * policy file that keeps a capability the caller lacks still fails closed
+ * (the capabilities step, 125): this applies to the built-in default only. */
+static int degrade_default_caps(struct stk_bundle *b)
+{
+    if (b->caps != STK_BCAPS_KEEP)
+        return 0;
+    uint64_t held;
+    struct stk_err e = {0};
+    if (stk_caps_held(&held, &e) < 0) {
+        stk_err_report(&e, stderr);
+        return -1;
+    }
+    uint64_t lost = b->caps_keep & ~held;
+    if (!lost)
+        return 0;
+    b->caps_keep &= held;
+    fputs("stockade: capabilities: the built-in default policy keeps only the capabilities the caller "
+          "holds; left out:", stderr);
+    for (unsigned c = 0; c < 64; c++) {
+        if (!((lost >> c) & 1))
+            continue;
+        char *n = cap_to_name((cap_value_t)c);
+        fprintf(stderr, "%s %s", lost & ((1ull << c) - 1) ? "," : "", n ? n : "?");
+        cap_free(n);
+    }
+    fputs("\n", stderr);
+    return 0;
+}
 
 int stk_cmd_run(int argc, char **argv)
 {
@@ -56,8 +93,29 @@ int stk_cmd_run(int argc, char **argv)
     const char **incs = NULL;
     size_t ninc = 0, capinc = 0;
     int c;
+    /* Options may come anywhere before the `--` that starts the command
+     * (`stockade run p.stk --report -- CMD`): scan only the words before it,
+     * collecting the words that are not options (the policy file).  Without
+     * a `--`, the first such word ends the options and the command follows
+     * the policy file, as before. */
+    int dd = 1;
+    while (dd < argc && strcmp(argv[dd], "--") != 0)
+        dd++;
+    bool has_dd = dd < argc;
+    int optend = has_dd ? dd : argc;
+    const char *word = NULL; /* the first word that is not an option */
+    int nwords = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+I:h", lopts, NULL)) != -1) {
+    for (;;) {
+        c = getopt_long(optend, argv, "+I:h", lopts, NULL);
+        if (c == -1) {
+            if (!has_dd || optind >= optend)
+                break;
+            if (nwords++ == 0)
+                word = argv[optind];
+            optind++;
+            continue;
+        }
         switch (c) {
         case 'n': dry_run = true; break;
         case 'r':
@@ -92,13 +150,29 @@ int stk_cmd_run(int argc, char **argv)
     copts.ninclude_dirs = ninc;
 
     const char *path = NULL;
-    int i = optind;
-    /* getopt consumed a "--" that ends the options: no policy file, the command follows */
-    bool dashdash = i > 1 && strcmp(argv[i - 1], "--") == 0;
-    if (!dashdash && i < argc && strcmp(argv[i], "--") != 0)
-        path = argv[i++];
-    if (i < argc && strcmp(argv[i], "--") == 0)
-        i++;
+    int i;
+    if (has_dd) {
+        if (nwords > 1) {
+            fprintf(stderr, "stockade: usage: one policy file at most before `--` (%s and %d more)\n", word,
+                    nwords - 1);
+            fputs(run_usage, stderr);
+            free(incs);
+            return STK_EXIT_FAILURE;
+        }
+        path = word;
+        i = dd + 1;
+    } else {
+        i = optind;
+        if (i < argc)
+            path = argv[i++];
+        if (i < argc && argv[i][0] == '-') {
+            fprintf(stderr, "stockade: usage: `%s` after the policy file: options go before `--`, "
+                            "the command after it\n", argv[i]);
+            fputs(run_usage, stderr);
+            free(incs);
+            return STK_EXIT_FAILURE;
+        }
+    }
     if (i >= argc && !dry_run) {
         fputs("stockade: usage: no command given\n", stderr);
         fputs(run_usage, stderr);
@@ -138,6 +212,10 @@ int stk_cmd_run(int argc, char **argv)
     if (rc < 0) {
         stk_err_report(&e, stderr);
         return e.status;
+    }
+    if (!path && degrade_default_caps(b) < 0) {
+        stk_bundle_free(b);
+        return STK_EXIT_FAILURE;
     }
     stk_identity_use_nss = true; /* a dynamic binary: NSS works here */
     struct stk_enforce_opts opts = {.dry_run = dry_run, .report = report, .report_path = report_path};

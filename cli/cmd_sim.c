@@ -95,22 +95,18 @@ int stk_cmd_sim(int argc, char **argv)
             return 2;
         }
     }
-    struct stk_pipeline_req req = {0};
     struct stk_pipeline_out b;
-    if (!stk_cli_build(argv[c.optind], &c, &req, &b)) {
-        stk_pipeline_out_free(&b);
+    if (!stk_cli_build(argv[c.optind], &c, NULL, &b))
         return 1;
-    }
-    const struct stk_policy_ir *ir = b.ir;
-    const struct stk_bpf_prog prog = b.prog;
+    const struct stk_bpf_prog *prog = &b.prog;
     unsigned executed = 0;
-    uint32_t r = stk_bpf_run(prog.insns, prog.len, &d, &executed);
-    uint32_t want = stk_ref_decide(ir, &d);
+    uint32_t r = stk_bpf_run(prog->insns, prog->len, &d, &executed);
+    uint32_t want = stk_ref_decide(b.ir, &d);
     char buf[64];
     const char *name = stk_syscall_name_by_nr(abi, (uint32_t)d.nr);
     printf("%s: %s\n", name ? name : scname, stk_action_str(stk_action_from_ret(r), buf, sizeof buf));
-    printf("  executed %u of %zu instructions; the kernel %s cache this syscall\n", executed, prog.len,
-           stk_bpf_cacheable(prog.insns, prog.len, d.arch, (uint32_t)d.nr) &&
+    printf("  executed %u of %zu instructions; the kernel %s cache this syscall\n", executed, prog->len,
+           stk_bpf_cacheable(prog->insns, prog->len, d.arch, (uint32_t)d.nr) &&
                    !(abi == STK_ABI_X32)
                ? "can"
                : "cannot");

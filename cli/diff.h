@@ -8,6 +8,7 @@
  *                 are merged into regions.
  * diff_regions.c  regions -> readable items (ABI, syscall, argument names).
  * diff_bundle.c   the rest of the bundle: identity, capabilities, ...
+ * diff_sarif.c    the changes as a SARIF log (--format=sarif).
  * cmd_diff.c      the command: inputs, --format, --fail-on. */
 #ifndef STK_DIFF_H
 #define STK_DIFF_H
@@ -17,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Direction of a change, ordered: "loosened" is what --fail-on gates. */
 enum stk_diff_dir { STK_DIFF_TIGHTENED, STK_DIFF_CHANGED, STK_DIFF_LOOSENED };
@@ -101,5 +103,16 @@ void stk_diff_bundles(const struct stk_bundle *a, const struct stk_bundle *b, st
  * Returns 0, or -1 with err set. */
 int stk_diff_compare(const struct stk_bundle *a, const struct stk_bundle *b, struct stk_diff *d, char *err,
                      size_t errlen);
+
+/* ---- --format=sarif (diff_sarif.c) ----
+ * One SARIF run with a result per change: diff-loosened (warning),
+ * diff-tightened and diff-changed (notes), located in the NEW input: src and
+ * ir are its pipeline's diagnostics sink (for the sources) and IR, or both
+ * NULL for a bundle.  Returns 0, or -1 when the SARIF root cannot be resolved. */
+struct stk_diags;
+struct stk_policy_ir;
+struct stk_sarif_opts;
+int stk_diff_print_sarif(const struct stk_diff *d, const struct stk_diags *src, const struct stk_policy_ir *ir,
+                         const char *new_path, const char *old_path, FILE *out, const struct stk_sarif_opts *o);
 
 #endif

@@ -2,7 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <seccomp.h>
 #include <unistd.h>
+
+#include "bundle_format.h"
+#include "kfeatures.h"
 
 #include "cli.h"
 #include "commands.h"
@@ -23,6 +27,7 @@ static const char usage[] =
     "  inspect BUNDLE                print a compiled bundle\n"
     "  score FILE...                 exposure score 0-10 per policy: --threshold=N\n"
     "  diff OLD NEW                  what changed between two policies or bundles\n"
+    "  fmt [--check|-w] FILE|DIR...  lay out policy files the canonical way\n"
     "  show-default                  print the built-in default policy\n"
     "  help [COMMAND]                help for a command\n"
     "\n"
@@ -38,8 +43,26 @@ static const struct {
     {"explain", stk_cmd_explain}, {"inspect", stk_cmd_inspect},
     {"show-default", stk_cmd_show_default}, {"test", stk_cmd_test},
     {"score", stk_cmd_score},     {"diff", stk_cmd_diff},
+    {"fmt", stk_cmd_fmt},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* The version, the bundle format, the libseccomp in use and what the kernel
+ * offers: quick probes that never fail (docs/stockade.1.scd, --version). */
+static void print_version(void)
+{
+    const struct scmp_version *v = seccomp_version();
+    struct stk_kfeatures f;
+    stk_kfeatures_probe(&f);
+    printf("stockade %s\n", STK_VERSION);
+    printf("bundle format: %u\n", STK_BUNDLE_VERSION);
+    if (v)
+        printf("libseccomp: %u.%u.%u (built with %d.%d.%d)\n", v->major, v->minor, v->micro, SCMP_VER_MAJOR,
+               SCMP_VER_MINOR, SCMP_VER_MICRO);
+    else
+        printf("libseccomp: unknown (built with %d.%d.%d)\n", SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
+    stk_kfeatures_print(stdout, &f);
+}
 
 int main(int argc, char **argv)
 {
@@ -53,7 +76,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        printf("stockade %s\n", STK_VERSION);
+        print_version();
         return 0;
     }
     if (strcmp(cmd, "help") == 0) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "util.h"
 
 void stk_test_report_add(struct stk_test_report *r, const char *file, struct stk_loc loc, const char *test,
@@ -28,39 +29,20 @@ void stk_test_report_text(const struct stk_test_report *r, FILE *out)
     }
 }
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        size_t n = stk_utf8_len(p, false);
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else if (n == 0)
-            fputc('?', out); /* not UTF-8 */
-        else {
-            fwrite(p, 1, n, out);
-            p += n - 1;
-        }
-    }
-    fputc('"', out);
-}
-
 void stk_test_report_json(const struct stk_test_report *r, FILE *out)
 {
     for (size_t i = 0; i < r->n; i++) {
         const struct stk_test_result *x = &r->v[i];
         fputs("{\"file\":", out);
-        json_str(out, x->file);
+        stk_cli_json_str(out, x->file);
         fprintf(out, ",\"line\":%u,\"column\":%u,\"test\":", x->line, x->col);
-        json_str(out, x->test);
+        stk_cli_json_str(out, x->test);
         fputs(",\"policy\":", out);
-        json_str(out, x->policy);
+        stk_cli_json_str(out, x->policy);
         fputs(",\"expect\":", out);
-        json_str(out, x->text);
+        stk_cli_json_str(out, x->text);
         fprintf(out, ",\"result\":\"%s\",\"actual\":", x->pass ? "pass" : "fail");
-        json_str(out, x->actual);
+        stk_cli_json_str(out, x->actual);
         fputs("}\n", out);
     }
 }

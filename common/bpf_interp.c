@@ -8,66 +8,7 @@
 
 /* ---- opcode sets ----------------------------------------------------------- */
 
-/* The instructions classic BPF knows at all (the table in chk_code_allowed).
- * Codes are compared whole: unused bits set make an instruction unknown. */
-static bool classic_code_known(uint16_t code)
-{
-    switch (code) {
-    case BPF_ALU | BPF_ADD | BPF_K:
-    case BPF_ALU | BPF_ADD | BPF_X:
-    case BPF_ALU | BPF_SUB | BPF_K:
-    case BPF_ALU | BPF_SUB | BPF_X:
-    case BPF_ALU | BPF_MUL | BPF_K:
-    case BPF_ALU | BPF_MUL | BPF_X:
-    case BPF_ALU | BPF_DIV | BPF_K:
-    case BPF_ALU | BPF_DIV | BPF_X:
-    case BPF_ALU | BPF_MOD | BPF_K:
-    case BPF_ALU | BPF_MOD | BPF_X:
-    case BPF_ALU | BPF_AND | BPF_K:
-    case BPF_ALU | BPF_AND | BPF_X:
-    case BPF_ALU | BPF_OR | BPF_K:
-    case BPF_ALU | BPF_OR | BPF_X:
-    case BPF_ALU | BPF_XOR | BPF_K:
-    case BPF_ALU | BPF_XOR | BPF_X:
-    case BPF_ALU | BPF_LSH | BPF_K:
-    case BPF_ALU | BPF_LSH | BPF_X:
-    case BPF_ALU | BPF_RSH | BPF_K:
-    case BPF_ALU | BPF_RSH | BPF_X:
-    case BPF_ALU | BPF_NEG:
-    case BPF_LD | BPF_W | BPF_ABS:
-    case BPF_LD | BPF_H | BPF_ABS:
-    case BPF_LD | BPF_B | BPF_ABS:
-    case BPF_LD | BPF_W | BPF_LEN:
-    case BPF_LD | BPF_W | BPF_IND:
-    case BPF_LD | BPF_H | BPF_IND:
-    case BPF_LD | BPF_B | BPF_IND:
-    case BPF_LD | BPF_IMM:
-    case BPF_LD | BPF_MEM:
-    case BPF_LDX | BPF_W | BPF_LEN:
-    case BPF_LDX | BPF_B | BPF_MSH:
-    case BPF_LDX | BPF_IMM:
-    case BPF_LDX | BPF_MEM:
-    case BPF_ST:
-    case BPF_STX:
-    case BPF_MISC | BPF_TAX:
-    case BPF_MISC | BPF_TXA:
-    case BPF_RET | BPF_K:
-    case BPF_RET | BPF_A:
-    case BPF_JMP | BPF_JA:
-    case BPF_JMP | BPF_JEQ | BPF_K:
-    case BPF_JMP | BPF_JEQ | BPF_X:
-    case BPF_JMP | BPF_JGE | BPF_K:
-    case BPF_JMP | BPF_JGE | BPF_X:
-    case BPF_JMP | BPF_JGT | BPF_K:
-    case BPF_JMP | BPF_JGT | BPF_X:
-    case BPF_JMP | BPF_JSET | BPF_K:
-    case BPF_JMP | BPF_JSET | BPF_X:
-        return true;
-    default:
-        return false;
-    }
-}
-
+/* The conditional jumps, the same in both sets below. */
 static bool is_cond_jump(uint16_t code)
 {
     switch (code) {
@@ -87,9 +28,12 @@ static bool is_cond_jump(uint16_t code)
 
 /* The subset seccomp_check_filter lets through.  Of the classic set it drops
  * MOD, the H/B-sized and indirect packet loads, LDX MSH, and restricts LD W
- * ABS to aligned offsets inside struct seccomp_data (checked separately). */
+ * ABS to aligned offsets inside struct seccomp_data (checked separately).
+ * Codes are compared whole: unused bits set make an instruction unknown. */
 static bool seccomp_code_allowed(uint16_t code)
 {
+    if (is_cond_jump(code))
+        return true;
     switch (code) {
     case BPF_LD | BPF_W | BPF_ABS:
     case BPF_LD | BPF_W | BPF_LEN:
@@ -124,20 +68,32 @@ static bool seccomp_code_allowed(uint16_t code)
     case BPF_ST:
     case BPF_STX:
     case BPF_JMP | BPF_JA:
-    case BPF_JMP | BPF_JEQ | BPF_K:
-    case BPF_JMP | BPF_JEQ | BPF_X:
-    case BPF_JMP | BPF_JGE | BPF_K:
-    case BPF_JMP | BPF_JGE | BPF_X:
-    case BPF_JMP | BPF_JGT | BPF_K:
-    case BPF_JMP | BPF_JGT | BPF_X:
-    case BPF_JMP | BPF_JSET | BPF_K:
-    case BPF_JMP | BPF_JSET | BPF_X:
         return true;
     default:
         return false;
     }
 }
 
+/* The instructions classic BPF knows at all (the table in chk_code_allowed):
+ * the seccomp subset and the ones seccomp drops. */
+static bool classic_code_known(uint16_t code)
+{
+    if (seccomp_code_allowed(code))
+        return true;
+    switch (code) {
+    case BPF_ALU | BPF_MOD | BPF_K:
+    case BPF_ALU | BPF_MOD | BPF_X:
+    case BPF_LD | BPF_H | BPF_ABS:
+    case BPF_LD | BPF_B | BPF_ABS:
+    case BPF_LD | BPF_W | BPF_IND:
+    case BPF_LD | BPF_H | BPF_IND:
+    case BPF_LD | BPF_B | BPF_IND:
+    case BPF_LDX | BPF_B | BPF_MSH:
+        return true;
+    default:
+        return false;
+    }
+}
 /* A short name for an opcode in messages. */
 static const char *code_name(uint16_t code)
 {

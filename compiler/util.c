@@ -62,15 +62,24 @@ char *stk_xstrndup(const char *s, size_t n)
     return p;
 }
 
+/* vasprintf or die; *len gets the length. */
+static char *xvasprintf(size_t *len, const char *fmt, va_list ap)
+{
+    char *s = NULL;
+    int r = vasprintf(&s, fmt, ap);
+    if (r < 0)
+        oom();
+    *len = (size_t)r;
+    return s;
+}
+
 char *stk_xasprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = NULL;
-    int r = vasprintf(&s, fmt, ap);
+    size_t len;
+    char *s = xvasprintf(&len, fmt, ap);
     va_end(ap);
-    if (r < 0)
-        oom();
     return s;
 }
 
@@ -105,12 +114,10 @@ void stk_buf_printf(struct stk_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = NULL;
-    int r = vasprintf(&s, fmt, ap);
+    size_t len;
+    char *s = xvasprintf(&len, fmt, ap);
     va_end(ap);
-    if (r < 0)
-        oom();
-    stk_buf_put(b, s, (size_t)r);
+    stk_buf_put(b, s, len);
     free(s);
 }
 

@@ -7,10 +7,9 @@
 #include "bundle/bundle.h"
 #include "enforce.h"
 #include "err.h"
+#include "kfeatures.h"
+#include "version.h"
 
-#ifndef STK_VERSION
-#define STK_VERSION "0.1.0"
-#endif
 
 static void usage(FILE *out)
 {
@@ -38,7 +37,10 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
-            printf("stockade-exec %s (bundle format %u)\n", STK_VERSION, STK_BUNDLE_VERSION);
+            struct stk_kfeatures f;
+            stk_kfeatures_probe(&f);
+            printf("stockade-exec %s\nbundle format: %u\n", STK_VERSION, STK_BUNDLE_VERSION);
+            stk_kfeatures_print(stdout, &f);
             return 0;
         } else if (strcmp(argv[i], "--dry-run") == 0) {
             dry_run = true;

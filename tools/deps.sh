@@ -12,7 +12,11 @@ BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-d
 # systemd: systemd-analyze security --offline, compared with stockade score (docs/score.md)
 # LSM generators: secilc + Debian's reference policy (its module store; pp ->
 # CIL from policycoreutils), apparmor_parser and its features file (apparmor)
-TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor"
+# packaging (tests/integration/package.sh builds, lints and installs the .deb):
+# dpkg-dev, debhelper, lintian, man-db (man renders the installed page);
+# zsh: the zsh completion is run (tests/integration/install.sh);
+# python3-yaml: the CI files are parsed and run (tests/integration/ci_snippets.sh)
+TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor dpkg-dev debhelper lintian man-db zsh"
 # benchmarks: peers measured in the same run
 BENCH_PKGS="bubblewrap firejail hyperfine"
 # the QEMU rig (make check-vm): the emulator, the guest's shell, packing, the

@@ -1,7 +1,7 @@
 /* unit.c — the compilation unit (struct stk_unit): reading policy sources
  * (the main file, its includes relative to the including file, then -I
- * directories, then the built-in library) and the symbol tables of the
- * groups and policies they define. */
+ * directories, then the installed library directories, then the built-in
+ * library) and the symbol tables of the groups and policies they define. */
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "front/embedded.h"
+#include "stk_paths.h"
 #include "sema/sema.h"
 #include "util.h"
 
@@ -128,6 +129,15 @@ static char *find_include(struct stk_unit *u, const char *from, const char *name
             return cand;
         free(cand);
     }
+    /* The library directories chosen at build time (make PREFIX=...,
+     * generated into stk_paths.h): the site's, then the shipped one. */
+    static const char *const libdirs[] = {STK_SITE_POLICY_DIR, STK_POLICY_DIR};
+    for (size_t i = 0; i < sizeof libdirs / sizeof libdirs[0]; i++) {
+        char *cand = stk_xasprintf("%s/%s", libdirs[i], name);
+        if (access(cand, F_OK) == 0)
+            return cand;
+        free(cand);
+    }
     *builtin = stk_embedded_find(name);
     return NULL;
 }
@@ -155,7 +165,8 @@ static void do_include(struct stk_unit *u, const struct stk_source *from, const 
         real = stk_xasprintf("builtin:%s", builtin->name);
     if (!real) {
         stk_diag(u->ds, STK_SEV_ERROR, "include-missing", it->name_loc,
-                 "looked next to the including file, in -I directories and in the built-in library",
+                 "looked next to the including file, in -I directories, in " STK_SITE_POLICY_DIR ", in "
+                 STK_POLICY_DIR " and in the built-in library",
                  "cannot find included file '%s'", it->name);
         free(path);
         return;

@@ -70,6 +70,19 @@ const char *stk_action_str(struct stk_action a, char *buf, size_t len)
     return buf;
 }
 
+bool stk_cmp_holds(enum stk_cmp_op op, uint64_t a, uint64_t b)
+{
+    switch (op) {
+    case STK_CMP_EQ: return a == b;
+    case STK_CMP_NE: return a != b;
+    case STK_CMP_LT: return a < b;
+    case STK_CMP_LE: return a <= b;
+    case STK_CMP_GT: return a > b;
+    case STK_CMP_GE: return a >= b;
+    }
+    return false;
+}
+
 void stk_cond_free(struct stk_cond *c)
 {
     if (!c)

@@ -159,6 +159,8 @@ struct stk_policy_ir {
     size_t nunenforced;
 };
 
+/* a OP b, both taken as unsigned. */
+bool stk_cmp_holds(enum stk_cmp_op op, uint64_t a, uint64_t b);
 void stk_cond_free(struct stk_cond *c);
 void stk_policy_ir_free(struct stk_policy_ir *p);
 

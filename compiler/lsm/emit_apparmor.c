@@ -6,22 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/socket.h>
 
 #include "lsm/emit_lsm.h"
 
 static void capabilities(struct stk_buf *o, uint64_t caps)
 {
-    for (int c = 0; c <= CAP_LAST_CAP && c < 64; c++) {
-        if (!((caps >> c) & 1))
-            continue;
-        char *n = cap_to_name((cap_value_t)c);
-        if (!n)
-            continue;
-        stk_buf_printf(o, "  capability %s,\n", strncmp(n, "cap_", 4) == 0 ? n + 4 : n);
-        cap_free(n);
-    }
+    char n[64];
+    for (int c = 0; c < 64; c++)
+        if (stk_lsm_facts_cap_name(caps, c, n, sizeof n))
+            stk_buf_printf(o, "  capability %s,\n", n);
 }
 
 static void network(struct stk_buf *o, const struct stk_lsm_facts *f)

@@ -48,6 +48,9 @@ void stk_lsm_facts(const struct stk_policy_ir *ir, struct stk_lsm_facts *f);
 void stk_lsm_facts_free(struct stk_lsm_facts *f);
 /* Add a path rule (merging the access of an existing one). */
 void stk_lsm_facts_add_path(struct stk_lsm_facts *f, const char *path, unsigned access);
+/* When caps keeps capability c (0 to 63), its short name ("net_admin") in buf
+ * and true; false for one not kept or unknown to libcap. */
+bool stk_lsm_facts_cap_name(uint64_t caps, int c, char *buf, size_t n);
 /* AppArmor's name for an address family, or NULL. */
 const char *stk_lsm_facts_af_name(unsigned af);
 

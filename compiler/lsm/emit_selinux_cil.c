@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/socket.h>
 
 #include "lsm/emit_lsm.h"
@@ -50,16 +49,11 @@ static const char *caller_role(const char *t)
 static void capabilities(struct stk_buf *o, const char *t, uint64_t caps)
 {
     struct stk_buf c1 = {0}, c2 = {0};
-    for (int c = 0; c <= CAP_LAST_CAP && c < 64; c++) {
-        if (!((caps >> c) & 1))
-            continue;
-        char *n = cap_to_name((cap_value_t)c);
-        if (!n)
-            continue;
-        const char *base = strncmp(n, "cap_", 4) == 0 ? n + 4 : n;
+    char n[64];
+    for (int c = 0; c < 64; c++) {
         struct stk_buf *b = c < 32 ? &c1 : &c2;
-        stk_buf_printf(b, "%s%s", b->len ? " " : "", base);
-        cap_free(n);
+        if (stk_lsm_facts_cap_name(caps, c, n, sizeof n))
+            stk_buf_printf(b, "%s%s", b->len ? " " : "", n);
     }
     if (c1.len) {
         stk_buf_put(&c1, "", 1);

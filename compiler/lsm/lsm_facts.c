@@ -3,8 +3,10 @@
  * the files the landlock/filesystem statements let it reach. */
 #include <linux/capability.h>
 #include <linux/seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/socket.h>
 
 #include "lsm/emit_lsm.h"
@@ -32,6 +34,18 @@ static const char *const af_names[STK_LSM_AF_MAX] = {
 const char *stk_lsm_facts_af_name(unsigned af)
 {
     return af < STK_LSM_AF_MAX ? af_names[af] : NULL;
+}
+
+bool stk_lsm_facts_cap_name(uint64_t caps, int c, char *buf, size_t n)
+{
+    if (c < 0 || c > CAP_LAST_CAP || c >= 64 || !((caps >> c) & 1))
+        return false;
+    char *name = cap_to_name((cap_value_t)c);
+    if (!name)
+        return false;
+    snprintf(buf, n, "%s", strncmp(name, "cap_", 4) == 0 ? name + 4 : name);
+    cap_free(name);
+    return true;
 }
 
 void stk_lsm_facts_add_path(struct stk_lsm_facts *f, const char *path, unsigned access)

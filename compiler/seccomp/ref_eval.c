@@ -16,26 +16,11 @@ static int64_t sign_extend(uint64_t v, unsigned width)
 
 static bool compare(enum stk_cmp_op op, uint64_t a, uint64_t b, bool sgn, unsigned width)
 {
-    if (sgn) {
-        int64_t x = sign_extend(a, width), y = sign_extend(b, width);
-        switch (op) {
-        case STK_CMP_EQ: return x == y;
-        case STK_CMP_NE: return x != y;
-        case STK_CMP_LT: return x < y;
-        case STK_CMP_LE: return x <= y;
-        case STK_CMP_GT: return x > y;
-        case STK_CMP_GE: return x >= y;
-        }
+    if (sgn) { /* signed order is the unsigned order with the sign bit flipped */
+        a = (uint64_t)sign_extend(a, width) ^ (UINT64_C(1) << 63);
+        b = (uint64_t)sign_extend(b, width) ^ (UINT64_C(1) << 63);
     }
-    switch (op) {
-    case STK_CMP_EQ: return a == b;
-    case STK_CMP_NE: return a != b;
-    case STK_CMP_LT: return a < b;
-    case STK_CMP_LE: return a <= b;
-    case STK_CMP_GT: return a > b;
-    case STK_CMP_GE: return a >= b;
-    }
-    return false;
+    return stk_cmp_holds(op, a, b);
 }
 
 static bool ref_cond(const struct stk_cond *c, enum stk_abi abi, const __u64 args[6])

@@ -30,6 +30,16 @@ bool stk_sema_want_args(struct stk_unit *u, const struct stk_stmt *s, size_t min
     return false;
 }
 
+bool stk_sema_want_block(struct stk_unit *u, const struct stk_stmt *s, const char *hint)
+{
+    if (!stk_sema_want_args(u, s, 0, 0))
+        return false;
+    if (s->has_block)
+        return true;
+    stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", s->loc, hint, "'%s' takes a block", s->name);
+    return false;
+}
+
 bool stk_sema_no_block(struct stk_unit *u, const struct stk_stmt *s)
 {
     if (!s->has_block)

@@ -95,6 +95,8 @@ void stk_sema_suggest(struct stk_unit *u, const char *code, struct stk_loc loc, 
                       const char *const *known, size_t nknown);
 /* Argument count within [min, max], else an error; false on error. */
 bool stk_sema_want_args(struct stk_unit *u, const struct stk_stmt *s, size_t min, size_t max);
+/* No arguments and a block, else an error (hint: an example); false on error. */
+bool stk_sema_want_block(struct stk_unit *u, const struct stk_stmt *s, const char *hint);
 /* The statement has no block, else an error; false on error. */
 bool stk_sema_no_block(struct stk_unit *u, const struct stk_stmt *s);
 /* "unknown syscall 'NAME'" / "unknown group '@NAME'" with a did-you-mean hint. */

@@ -236,13 +236,8 @@ static void limit(struct stk_unit *u, struct stk_cgroup_ir *g, const struct stk_
 void stk_d_cgroup(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
     struct stk_cgroup_ir *g = &ir->cgroup;
-    if (!stk_sema_want_args(u, s, 0, 0))
+    if (!stk_sema_want_block(u, s, "e.g. cgroup { memory.max 256M; pids.max 128 }"))
         return;
-    if (!s->has_block) {
-        stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", s->loc, "e.g. cgroup { memory.max 256M; pids.max 128 }",
-                 "'cgroup' takes a block");
-        return;
-    }
     stk_cgroup_ir_free(g); /* a later block (the child's) replaces an earlier one */
     g->present = true;
     g->loc = s->loc;

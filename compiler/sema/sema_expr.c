@@ -234,18 +234,6 @@ static struct stk_cond *constant_result(struct ctx *x, bool truth, struct stk_lo
     return new_cond(truth ? STK_COND_TRUE : STK_COND_FALSE);
 }
 
-static bool eval_const_cmp(enum stk_cmp_op op, uint64_t a, uint64_t b)
-{
-    switch (op) {
-    case STK_CMP_EQ: return a == b;
-    case STK_CMP_NE: return a != b;
-    case STK_CMP_LT: return a < b;
-    case STK_CMP_LE: return a <= b;
-    case STK_CMP_GT: return a > b;
-    default: return a >= b;
-    }
-}
-
 static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e, bool neg)
 {
     switch (e->kind) {
@@ -278,7 +266,7 @@ static struct stk_cond *cond(struct ctx *x, const struct stk_expr *e, bool neg)
             return NULL;
         enum stk_cmp_op op = (enum stk_cmp_op)e->op;
         if (a.is_const && b.is_const)
-            return constant_result(x, eval_const_cmp(op, a.c, b.c), e->loc);
+            return constant_result(x, stk_cmp_holds(op, a.c, b.c), e->loc);
         if (!a.is_const && !b.is_const) {
             stk_error(x->u->ds, "unsupported-expression", e->loc,
                       "cannot compare two arguments; compare an argument with a constant");

@@ -253,13 +253,8 @@ static void d_restrict(struct stk_unit *u, struct stk_landlock_ir *l, const stru
 void stk_d_landlock(struct stk_unit *u, struct stk_policy_ir *ir, const struct stk_stmt *s)
 {
     struct stk_landlock_ir *l = &ir->landlock;
-    if (!stk_sema_want_args(u, s, 0, 0))
+    if (!stk_sema_want_block(u, s, "e.g. landlock { read /usr; write /tmp }"))
         return;
-    if (!s->has_block) {
-        stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", s->loc, "e.g. landlock { read /usr; write /tmp }",
-                 "'landlock' takes a block");
-        return;
-    }
     stk_landlock_ir_free(l); /* a later block (the child's) replaces an earlier one */
     l->present = true;
     l->loc = s->loc;

@@ -81,6 +81,11 @@ static int set_proc(uint64_t prm, uint64_t eff, uint64_t inh, struct stk_err *e)
     return 0;
 }
 
+int stk_caps_held(uint64_t *prm, struct stk_err *e)
+{
+    return read_proc(prm, NULL, NULL, e);
+}
+
 int stk_caps_plan(const struct stk_bundle *b, uint64_t *keep, struct stk_err *e)
 {
     uint64_t prm;

@@ -283,6 +283,7 @@ int cg_not_delegated(struct stk_err *e, const char *where, int err)
 
 static void cleanup_hook(void *arg)
 {
+    cg_report_events(arg);
     cg_teardown(arg);
 }
 

@@ -61,6 +61,11 @@ struct cg_run {
     int freezer; /* v1: index of the freezer leaf, -1 none */
 };
 
+/* After the command has exited: on stderr, which limit acted on it (the OOM
+ * killer at memory.max, forks refused at pids.max), from the leaves'
+ * counters (cgroup_events.c). */
+void cg_report_events(const struct cg_run *r);
+
 /* "stockade/<policy>-<pid>[-n]": the leaf name for attempt n (0 first). */
 void cg_leaf_name(const struct stk_bundle *b, unsigned attempt, char *out, size_t len);
 /* mkdir base/stockade (EEXIST is fine; when we make it, also its CG_MARK),

@@ -90,6 +90,20 @@ static void *helper_main(void *arg)
     return NULL;
 }
 
+int stk_handover_thread(pthread_t *t, void *(*fn)(void *), void *arg, bool detached)
+{
+    pthread_attr_t attr;
+    int pe = pthread_attr_init(&attr);
+    if (!pe)
+        pe = pthread_attr_setstacksize(&attr, 64 * 1024);
+    if (!pe && detached)
+        pe = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (!pe)
+        pe = pthread_create(t, &attr, fn, arg);
+    pthread_attr_destroy(&attr);
+    return pe;
+}
+
 struct stk_handover *stk_handover_start(int exec_fd, uint32_t arch, struct stk_err *e)
 {
     struct stk_handover *h = calloc(1, sizeof *h);
@@ -103,15 +117,7 @@ struct stk_handover *stk_handover_start(int exec_fd, uint32_t arch, struct stk_e
     atomic_init(&h->listener, -1);
     atomic_init(&h->err, 0);
     pthread_t t;
-    pthread_attr_t attr;
-    int pe = pthread_attr_init(&attr);
-    if (!pe)
-        pe = pthread_attr_setstacksize(&attr, 64 * 1024); /* it answers one notification */
-    if (!pe)
-        pe = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (!pe)
-        pe = pthread_create(&t, &attr, helper_main, h);
-    pthread_attr_destroy(&attr);
+    int pe = stk_handover_thread(&t, helper_main, h, true); /* it answers one notification */
     if (pe) {
         free(h);
         stk_errnof(e, STEP, pe, "starting the exec hand-over thread");

@@ -88,15 +88,24 @@ static int files_lookup(const char *file, const char *name, bool by_id, uint32_t
     return r == 0 ? 0 : err ? err : ENOENT;
 }
 
-static int nss_user(const char *name, bool by_uid, uid_t uid, uid_t *uid_out, gid_t *gid_out)
+/* A lookup through NSS with the reentrant calls, the buffer doubled while it
+ * is too small: a group by name (uid_out unused), or a user by name or uid
+ * (gid_out gets the primary group).  Returns 0 found, ENOENT not found, or an
+ * errno. */
+static int nss_lookup(bool group, const char *name, bool by_uid, uid_t uid, uid_t *uid_out, gid_t *gid_out)
 {
     size_t len = 16384;
     char *buf = malloc(len);
     for (;;) {
         if (!buf)
             return ENOMEM;
-        struct passwd pw, *res = NULL;
-        int r = by_uid ? getpwuid_r(uid, &pw, buf, len, &res) : getpwnam_r(name, &pw, buf, len, &res);
+        struct passwd pw, *pw_res = NULL;
+        struct group gr, *gr_res = NULL;
+        int r;
+        if (group)
+            r = getgrnam_r(name, &gr, buf, len, &gr_res);
+        else
+            r = by_uid ? getpwuid_r(uid, &pw, buf, len, &pw_res) : getpwnam_r(name, &pw, buf, len, &pw_res);
         if (r == ERANGE && len < (1u << 24)) {
             len *= 2;
             char *nb = realloc(buf, len);
@@ -105,36 +114,15 @@ static int nss_user(const char *name, bool by_uid, uid_t uid, uid_t *uid_out, gi
             buf = nb;
             continue;
         }
-        if (r == 0 && res) {
+        bool found = r == 0 && (group ? gr_res != NULL : pw_res != NULL);
+        if (found && group) {
+            *gid_out = gr.gr_gid;
+        } else if (found) {
             *uid_out = pw.pw_uid;
             *gid_out = pw.pw_gid;
         }
         free(buf);
-        return r ? r : res ? 0 : ENOENT;
-    }
-}
-
-static int nss_group(const char *name, gid_t *gid_out)
-{
-    size_t len = 16384;
-    char *buf = malloc(len);
-    for (;;) {
-        if (!buf)
-            return ENOMEM;
-        struct group gr, *res = NULL;
-        int r = getgrnam_r(name, &gr, buf, len, &res);
-        if (r == ERANGE && len < (1u << 24)) {
-            len *= 2;
-            char *nb = realloc(buf, len);
-            if (!nb)
-                free(buf);
-            buf = nb;
-            continue;
-        }
-        if (r == 0 && res)
-            *gid_out = gr.gr_gid;
-        free(buf);
-        return r ? r : res ? 0 : ENOENT;
+        return r ? r : found ? 0 : ENOENT;
     }
 }
 
@@ -149,7 +137,7 @@ static int find_user(const char *name, bool by_uid, uid_t uid, uid_t *uid_out, g
         return 0;
     }
     if (r == ENOENT && stk_identity_use_nss)
-        return nss_user(name, by_uid, uid, uid_out, gid_out);
+        return nss_lookup(false, name, by_uid, uid, uid_out, gid_out);
     return r;
 }
 
@@ -162,7 +150,7 @@ static int find_group(const char *name, gid_t *gid_out)
         return 0;
     }
     if (r == ENOENT && stk_identity_use_nss)
-        return nss_group(name, gid_out);
+        return nss_lookup(true, name, false, 0, NULL, gid_out);
     return r;
 }
 

@@ -45,6 +45,17 @@ static void warn_optional(const char *lsm, const char *what)
               lsm[0] == 's' ? "SELinux" : "AppArmor", what);
 }
 
+/* A failed plan: the MCS level it holds given back, and p freed unless the
+ * supervisor's clean-up hook holds it.  -1. */
+static int drop_plan(struct stk_lsm_plan *p, bool hooked)
+{
+    struct stk_err ignored = {0};
+    stk_mcs_release(&p->mcs, &ignored);
+    if (!hooked)
+        free(p);
+    return -1;
+}
+
 int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struct stk_lsm_plan **out,
                     struct stk_err *e)
 {
@@ -66,27 +77,17 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
             }
             warn_optional("selinux", "SELinux label");
         } else if (stk_selinux_prepare(b, p, e) < 0) {
-            struct stk_err ignored = {0};
-            stk_mcs_release(&p->mcs, &ignored);
-            free(p);
-            return -1;
+            return drop_plan(p, false);
         } else if (p->mcs.held) {
-            if (stk_supervise_on_cleanup(sv, release_level, p, e) < 0) {
-                struct stk_err ignored = {0};
-                stk_mcs_release(&p->mcs, &ignored);
-                free(p);
-                return -1;
-            }
+            if (stk_supervise_on_cleanup(sv, release_level, p, e) < 0)
+                return drop_plan(p, false);
             hooked = true;
         }
     }
     if (b->lsm.apparmor.present) {
         if (aa_is_enabled() <= 0) {
             if (!b->lsm.apparmor.optional) {
-                struct stk_err ignored = {0};
-                stk_mcs_release(&p->mcs, &ignored); /* the clean-up hook then finds nothing held */
-                if (!hooked)
-                    free(p);
+                drop_plan(p, hooked); /* the clean-up hook then finds nothing held */
                 return stk_errf(e, "apparmor",
                                 "the policy confines the command with AppArmor profile %s, but AppArmor is not "
                                 "running on this kernel; refusing to run (mark it `optional` to run unconfined)",
@@ -94,11 +95,7 @@ int stk_lsm_prepare(const struct stk_bundle *b, struct stk_supervisor *sv, struc
             }
             warn_optional("apparmor", "AppArmor profile");
         } else if (stk_apparmor_prepare(b, p, e) < 0) {
-            struct stk_err ignored = {0};
-            stk_mcs_release(&p->mcs, &ignored);
-            if (!hooked)
-                free(p);
-            return -1;
+            return drop_plan(p, hooked);
         }
     }
     *out = p;

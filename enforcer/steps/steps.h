@@ -3,6 +3,7 @@
 #ifndef STK_STEPS_H
 #define STK_STEPS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -32,6 +33,8 @@ int stk_keyring_apply(struct stk_err *e);
 
 /* caps.c: keep is the set the command ends with; computed before the identity changes. */
 int stk_caps_plan(const struct stk_bundle *b, uint64_t *keep, struct stk_err *e);
+/* The capabilities the caller holds (its permitted set), as a mask. */
+int stk_caps_held(uint64_t *prm, struct stk_err *e);
 int stk_caps_apply(uint64_t keep, bool no_new_privs, struct stk_err *e);
 
 /* rlimits.c */
@@ -83,6 +86,9 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
  * itself failed (0 otherwise). */
 struct stk_handover *stk_handover_start(int exec_fd, uint32_t arch, struct stk_err *e);
 void stk_handover_arm(struct stk_handover *h, int listener);
+/* A hand-over thread (this one's and --report's, report_child.c): a small
+ * stack (it answers or sends one message), detached or not.  0 or an errno. */
+int stk_handover_thread(pthread_t *t, void *(*fn)(void *), void *arg, bool detached);
 void stk_handover_cancel(struct stk_handover *h);
 int stk_handover_failed(struct stk_handover *h);
 

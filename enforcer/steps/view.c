@@ -247,43 +247,39 @@ out:
     return r;
 }
 
-static int do_tmpfs(struct stk_view *v, const struct stk_bundle_mount *m)
+/* A new file system of type on m's directory, finished by done (on the new
+ * mount) before anything else can depend on it. */
+static int mount_new(struct stk_view *v, const struct stk_bundle_mount *m, const char *type, const char *size,
+                     const char *mode, unsigned attrs,
+                     int (*done)(struct stk_view *, int, const struct stk_bundle_mount *))
 {
-    char size[24], mode[16];
-    snprintf(size, sizeof size, "%llu", (unsigned long long)m->size);
-    snprintf(mode, sizeof mode, "%o", m->mode);
     int target = stk_view_target(v, m, true);
     if (target < 0)
         return -1;
     int r = -1, mnt = -1;
     if (!is_dir(target))
         stk_view_err(v, ENOTDIR, m, "%s", m->path);
-    else if ((mnt = stk_view_newfs(v, "tmpfs", m->size ? size : NULL, m->mode_set ? mode : NULL,
-                                   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, m)) >= 0 &&
-             stk_view_attach(v, mnt, target, m) == 0)
-        r = stk_view_remember(v, mnt, m);
+    else if ((mnt = stk_view_newfs(v, type, size, mode, attrs, m)) >= 0 && stk_view_attach(v, mnt, target, m) == 0)
+        r = done(v, mnt, m);
     if (mnt >= 0)
         close(mnt);
     close(target);
     return r;
 }
 
+static int do_tmpfs(struct stk_view *v, const struct stk_bundle_mount *m)
+{
+    char size[24], mode[16];
+    snprintf(size, sizeof size, "%llu", (unsigned long long)m->size);
+    snprintf(mode, sizeof mode, "%o", m->mode);
+    return mount_new(v, m, "tmpfs", m->size ? size : NULL, m->mode_set ? mode : NULL,
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, stk_view_remember);
+}
+
 static int do_proc(struct stk_view *v, const struct stk_bundle_mount *m)
 {
-    int target = stk_view_target(v, m, true);
-    if (target < 0)
-        return -1;
-    int r = -1, mnt = -1;
-    if (!is_dir(target))
-        stk_view_err(v, ENOTDIR, m, "%s", m->path);
-    else if ((mnt = stk_view_newfs(v, "proc", NULL, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                                   m)) >= 0 &&
-             stk_view_attach(v, mnt, target, m) == 0)
-        r = stk_view_harden_proc(v, mnt, m); /* before anything else can depend on it */
-    if (mnt >= 0)
-        close(mnt);
-    close(target);
-    return r;
+    return mount_new(v, m, "proc", NULL, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                     stk_view_harden_proc);
 }
 
 static int do_readonly(struct stk_view *v, const struct stk_bundle_mount *m)

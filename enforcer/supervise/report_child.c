@@ -18,6 +18,7 @@
  * listener is closed by then, so blocked calls fail with ENOSYS instead of
  * waiting for an answer. */
 #include "supervise/report.h"
+#include "steps/steps.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -100,13 +101,7 @@ int stk_report_install(struct stk_report *r, const struct sock_fprog *prog, int 
         return stk_errnof(e, STEP, errno, "prctl(PR_SET_DUMPABLE, 0)");
     struct handover h = {.sock = r->sock[1], .exec_fd = exec_fd, .listener = -1, .state = 0, .err = 0};
     pthread_t t;
-    pthread_attr_t attr;
-    int pe = pthread_attr_init(&attr);
-    if (!pe)
-        pe = pthread_attr_setstacksize(&attr, 64 * 1024); /* it sends one message */
-    if (!pe)
-        pe = pthread_create(&t, &attr, handover_main, &h);
-    pthread_attr_destroy(&attr);
+    int pe = stk_handover_thread(&t, handover_main, &h, false); /* it sends one message */
     if (pe)
         return stk_errnof(e, STEP, pe, "--report: starting the hand-over thread");
     unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;

@@ -97,6 +97,12 @@ else
     fail cgroup_pids_max_caps_fork_loop "rc=$rc: $out"
 fi
 gone "$out" "$pids" && pass cgroup_leaf_removed || fail cgroup_leaf_removed "a leaf is left: $out"
+# ... and says so after the command has exited (issue 15: the refusals were silent)
+if has "$out" "stockade: cgroup: pids.max (16) refused 1 fork in the command's cgroup"; then
+    pass cgroup_pids_max_refusal_reported
+else
+    fail cgroup_pids_max_refusal_reported "$out"
+fi
 
 policy mem "memory.max 64M" "memory.swap.max 0"
 out=$("$STK" run "$T/mem.stk" -- "$LP" alloc 256 2>&1)
@@ -110,6 +116,15 @@ if { [ $rc -eq 137 ] || has "$out" "alloc: failed"; } && ! has "$out" "alloc: ok
 else
     fail cgroup_memory_max_stops_hog "256 MiB: rc=$rc: $out; 16 MiB: rc=$src: $small"
 fi
+# an OOM kill (137) is explained (issue 15: it ended with no message); a run within the limit says nothing
+if [ $rc -ne 137 ]; then
+    skip cgroup_memory_oom_kill_reported "the allocation failed without an OOM kill here (rc=$rc)"
+elif has "$out" "stockade: cgroup: the command's cgroup reached memory.max (67108864 bytes): the kernel's OOM killer killed"; then
+    pass cgroup_memory_oom_kill_reported
+else
+    fail cgroup_memory_oom_kill_reported "rc=$rc: $out"
+fi
+! has "$small" "stockade: cgroup:" && pass cgroup_no_event_no_message || fail cgroup_no_event_no_message "$small"
 
 policy lim "memory.max 64M" "memory.swap.max 16M" "pids.max 20" "cpu.max 50%" "cpu.weight 200"
 if [ $mode = v1 ]; then

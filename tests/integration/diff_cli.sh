@@ -53,7 +53,7 @@ P
 
 # ---- --help ------------------------------------------------------------------
 run --help
-if [ "$rc" -eq 0 ] && grep -q -- '--fail-on=loosened' <<<"$out" && grep -q -- '--format=text|json|markdown' <<<"$out"; then
+if [ "$rc" -eq 0 ] && grep -q -- '--fail-on=loosened' <<<"$out" && grep -q -- '--format=text|json|markdown|sarif' <<<"$out" && grep -q -- '--sarif-root' <<<"$out"; then
     ok diff_help
 else
     no diff_help "rc=$rc $out"
@@ -112,6 +112,85 @@ if [ "$rc" -eq 0 ] && grep -q '^| | section | what | before | after |$' <<<"$out
 else
     no diff_markdown "rc=$rc $out"
 fi
+
+# ---- --format=sarif: one run, a result per change, located in NEW ------------------
+SCHEMA=tests/data/sarif-2.1.0.json
+sarif_ok() { /usr/bin/python3 tests/helpers/sarif_check.py "$SCHEMA" "$@"; }
+sarif_results() {
+    /usr/bin/python3 -c '
+import json, sys
+for r in json.load(open(sys.argv[1]))["runs"][0]["results"]:
+    pl = r["locations"][0]["physicalLocation"]; reg = pl.get("region", {})
+    print(r["ruleId"], r["level"], pl["artifactLocation"]["uri"], reg.get("startLine", "-"), reg.get("startColumn", "-"), reg.get("endColumn", "-"), r["message"]["text"].split(" (from ")[0])
+' "$1"
+}
+if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    no diff_sarif "python3-jsonschema missing (make deps-test)"
+fi
+# the checker rejects a result without a location (GitHub's ingestion rule)
+printf '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","rules":[{"id":"a","name":"A","shortDescription":{"text":"a"},"fullDescription":{"text":"a"},"help":{"text":"a"},"defaultConfiguration":{"level":"note"}}]}},"results":[{"ruleId":"a","ruleIndex":0,"level":"note","message":{"text":"x"}}]}]}\n' >"$tmp/noloc.sarif"
+sarif_ok "$tmp/noloc.sarif" >/dev/null && no diff_sarif_checker_rejects "accepted a result without a location" || ok diff_sarif_checker_rejects
+(cd "$tmp" && "$OLDPWD/$S" diff --format=sarif old.stk new.stk >d.sarif 2>err); rc=$?
+v=$(sarif_ok "$tmp/d.sarif")
+got=$(sarif_results "$tmp/d.sarif" 2>&1)
+want="diff-loosened warning new.stk 1 8 11 loosened (capabilities): capability cap_net_admin: dropped -> kept
+diff-loosened warning new.stk 5 9 14 loosened (seccomp): $native openat: errno EPERM -> allow
+diff-loosened warning new.stk 6 9 14 loosened (seccomp): $native socket(domain=AF_NETLINK): errno EAFNOSUPPORT -> allow
+diff-changed note new.stk 7 9 21 changed (seccomp): $native ptrace: errno EPERM -> errno EACCES"
+if [ "$rc" -eq 0 ] && [ -z "$v" ] && [ "$got" = "$want" ]; then
+    ok diff_sarif_results_located
+else
+    no diff_sarif_results_located "rc=$rc $v got:
+$got"
+fi
+# the rules are the one table: diff's run lists the same rules as check's
+"$S" check --format=sarif "$tmp/new.stk" >"$tmp/c.sarif" 2>/dev/null
+rules() { /usr/bin/python3 -c 'import json,sys; print(" ".join(r["id"] + "=" + r["defaultConfiguration"]["level"] for r in json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]["rules"]))' "$1"; }
+rd=$(rules "$tmp/d.sarif"); rcheck=$(rules "$tmp/c.sarif")
+if [ -n "$rd" ] && [ "$rd" = "$rcheck" ] && grep -q 'diff-loosened=warning' <<<"$rd" &&
+    grep -q 'diff-tightened=note' <<<"$rd" && grep -q 'diff-changed=note' <<<"$rd"; then
+    ok diff_sarif_rules_from_the_table
+else
+    no diff_sarif_rules_from_the_table "diff: $rd / check: $rcheck"
+fi
+# tightened: notes; --fail-on works the same with sarif
+# (URIs are relative only for files below the working directory: run in $tmp)
+srun() { (cd "$tmp" && "$OLDPWD/$S" diff "$@" >out 2>err); rc=$?; }
+srun --format=sarif --fail-on=loosened new.stk old.stk
+got=$(sarif_results "$tmp/out" | cut -d' ' -f1,2 | sort | uniq -c | tr -s ' ')
+if [ "$rc" -eq 0 ] && [ -z "$(sarif_ok "$tmp/out")" ] && [ "$got" = " 1 diff-changed note
+ 3 diff-tightened note" ]; then
+    ok diff_sarif_tightened_notes
+else
+    no diff_sarif_tightened_notes "rc=$rc $got"
+fi
+srun --format=sarif --fail-on=loosened old.stk new.stk
+[ "$rc" -eq 1 ] && [ -z "$(sarif_ok "$tmp/out")" ] && ok diff_sarif_fail_on_loosened || no diff_sarif_fail_on_loosened "rc=$rc"
+run --format=sarif "$tmp/old.stk" "$tmp/old.stk"
+n=$(sarif_results "$tmp/out" | wc -l)
+[ "$rc" -eq 0 ] && [ "$n" -eq 0 ] && [ -z "$(sarif_ok "$tmp/out")" ] && ok diff_sarif_no_change || no diff_sarif_no_change "rc=$rc n=$n"
+# --sarif-root: URIs relative to it, from another directory
+mkdir -p "$tmp/repo/pol" && cp "$tmp/new.stk" "$tmp/repo/pol/web.stk"
+(cd "$tmp/repo/pol" && "$OLDPWD/$S" diff --format=sarif --sarif-root=.. ../../old.stk web.stk >"$tmp/root.sarif" 2>/dev/null)
+uris=$(sarif_results "$tmp/root.sarif" | cut -d' ' -f3 | sort -u)
+[ "$uris" = "pol/web.stk" ] && [ -z "$(sarif_ok "$tmp/root.sarif")" ] && ok diff_sarif_root || no diff_sarif_root "uris=$uris"
+run --format=sarif --sarif-root="$tmp/nonexistent" "$tmp/old.stk" "$tmp/new.stk"
+[ "$rc" -eq 2 ] && ok diff_sarif_root_missing || no diff_sarif_root_missing "rc=$rc"
+# a seccomp change in an included file is located at its rule there
+mkdir -p "$tmp/inc"
+printf 'policy base {\n    seccomp {\n        default errno EPERM\n        allow socket if domain == AF_NETLINK\n    }\n}\n' >"$tmp/inc/base.stk"
+printf 'include "base.stk"\npolicy svc extends base {\n    seccomp {\n        allow read\n    }\n}\n' >"$tmp/inc/new.stk"
+printf 'policy svc {\n    seccomp {\n        default errno EPERM\n        allow read\n    }\n}\n' >"$tmp/inc/old.stk"
+(cd "$tmp/inc" && "$OLDPWD/$S" diff --format=sarif old.stk new.stk >i.sarif 2>err); rc=$?
+got=$(sarif_results "$tmp/inc/i.sarif" | cut -d' ' -f1-4 | sort -u)
+[ "$rc" -eq 0 ] && [ -z "$(sarif_ok "$tmp/inc/i.sarif")" ] && [ "$got" = "diff-loosened warning base.stk 4" ] &&
+    ok diff_sarif_included_rule || no diff_sarif_included_rule "rc=$rc got=$got $(cat "$tmp/inc/err")"
+# a bundle has no lines: its results name the file
+"$S" compile -o "$tmp/new2.bundle" "$tmp/new.stk" 2>/dev/null
+(cd "$tmp" && "$OLDPWD/$S" diff --format=sarif old.stk new2.bundle >b.sarif 2>/dev/null); rc=$?
+got=$(sarif_results "$tmp/b.sarif" | cut -d' ' -f3,4 | sort -u)
+[ "$rc" -eq 0 ] && [ -z "$(sarif_ok "$tmp/b.sarif" --no-region-ok)" ] && [ "$got" = "new2.bundle -" ] &&
+    ok diff_sarif_bundle || no diff_sarif_bundle "rc=$rc got=$got"
 
 # ---- bundles: the same report as the policies ------------------------------------
 "$S" compile -o "$tmp/old.bundle" "$tmp/old.stk" 2>/dev/null && "$S" compile -o "$tmp/new.bundle" "$tmp/new.stk" 2>/dev/null

@@ -2,6 +2,7 @@
  * (include, group, extends, duplicates, io), each asserted by code, severity, line, column,
  * message and hint.  (test_diagnostics.c has the syntax, lexical, name and argument diagnostics.) */
 #include "frontend_harness.h"
+#include "stk_paths.h"
 
 /* ==== diagnostics: files, symbols, cycles ======================================= */
 
@@ -10,7 +11,8 @@ TEST(diag_include_missing)
     const char *a = write_file("inc_missing.stk", "include \"nope.stk\"\npolicy p {\n}\n");
     CHECK(!check_path(a, NULL));
     const struct stk_diag *d = EXPECT_ERR("include-missing", 1, 9, "cannot find included file 'nope.stk'",
-                                          "looked next to the including file, in -I directories and in the built-in library");
+                                          "looked next to the including file, in -I directories, in " STK_SITE_POLICY_DIR ", in "
+                                          STK_POLICY_DIR " and in the built-in library");
     CHECK_STR(diag_path(d), a);
     CHECK_INT(d->loc.end_col, 18);
     EXPECT_COUNTS(1, 0);

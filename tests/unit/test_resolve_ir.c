@@ -1,6 +1,7 @@
 /* test_resolve_ir — front end (issue 2): name resolution (includes, groups, extends, capabilities) and the IR
  * the front end produces (rule order, normalised conditions). */
 #include "frontend_harness.h"
+#include "stk_paths.h"
 
 /* ==== name resolution ================================================================ */
 
@@ -149,7 +150,8 @@ TEST(resolve_include_dir_option)
                                                   "        default errno EPERM\n        allow @extra\n    }\n}\n");
     CHECK(!check_path(m, NULL));
     EXPECT_ERR("include-missing", 1, 9, "cannot find included file 'extra.stk'",
-               "looked next to the including file, in -I directories and in the built-in library");
+               "looked next to the including file, in -I directories, in " STK_SITE_POLICY_DIR ", in "
+               STK_POLICY_DIR " and in the built-in library");
     const char *dirs[] = {dir};
     struct stk_compile_opts o = {.include_dirs = dirs, .ninclude_dirs = 1};
     CHECK(check_path(m, &o));

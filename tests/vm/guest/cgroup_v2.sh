@@ -107,6 +107,8 @@ if [ $rc -eq 0 ] && [ -n "$n" ] && [ "$n" -lt 16 ] && [ "$n" -ge 10 ]; then
 else
     fail cgroup_v2_pids_max_caps_fork_loop "rc=$rc: $out"
 fi
+has "$out" "stockade: cgroup: pids.max (16) refused 1 fork" && pass cgroup_v2_pids_max_refusal_reported ||
+    fail cgroup_v2_pids_max_refusal_reported "$out"
 
 policy mem "memory.max 64M" "memory.swap.max 0"
 out=$("$STK" run "$T/mem.stk" -- "$LP" alloc 256 2>&1)
@@ -117,6 +119,13 @@ if { [ $rc -eq 137 ] || has "$out" "alloc: failed"; } && ! has "$out" "alloc: ok
     pass cgroup_v2_memory_max_stops_hog
 else
     fail cgroup_v2_memory_max_stops_hog "256 MiB: rc=$rc: $out; 16 MiB: rc=$src: $small"
+fi
+if [ $rc -ne 137 ]; then
+    skip cgroup_v2_memory_oom_kill_reported "the allocation failed without an OOM kill (rc=$rc)"
+elif has "$out" "stockade: cgroup: the command's cgroup reached memory.max (67108864 bytes): the kernel's OOM killer killed"; then
+    pass cgroup_v2_memory_oom_kill_reported
+else
+    fail cgroup_v2_memory_oom_kill_reported "rc=$rc: $out"
 fi
 
 policy cpuform 'cpu.max "20000 50000"'
