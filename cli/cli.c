@@ -19,8 +19,13 @@ void stk_cli_json_str(FILE *o, const char *s)
             fprintf(o, "\\%c", *p);
         else if (*p < 0x20)
             fprintf(o, "\\u%04x", *p);
-        else
-            fputc(*p, o);
+        else if (stk_utf8_len(p, false) == 0)
+            fputc('?', o); /* not UTF-8 (a name from a policy): the output must stay JSON */
+        else {
+            size_t n = stk_utf8_len(p, false);
+            fwrite(p, 1, n, o);
+            p += n - 1;
+        }
     }
     fputc('"', o);
 }

@@ -54,6 +54,22 @@ static void cmp_opt_str(struct stk_diff *out, const char *sec, const char *what,
     stk_diff_add(out, d, sec, what, str_or(a, unset), str_or(b, unset));
 }
 
+static bool is_root_id(const char *s)
+{
+    return s && (strcmp(s, "root") == 0 || strcmp(s, "0") == 0);
+}
+
+/* Another user or group is a change, except that becoming root (by name or
+ * id 0) gains every file and privilege root holds: loosened. */
+static void cmp_ident(struct stk_diff *out, const char *what, const char *a, const char *b, const char *unset)
+{
+    if (a && b && !str_eq(a, b) && is_root_id(a) != is_root_id(b)) {
+        stk_diff_add(out, is_root_id(b) ? STK_DIFF_LOOSENED : STK_DIFF_TIGHTENED, "identity", what, a, b);
+        return;
+    }
+    cmp_opt_str(out, "identity", what, a, b, unset);
+}
+
 static void cmp_flag(struct stk_diff *out, const char *sec, const char *what, bool a, bool b, bool strict_when)
 {
     if (a == b)
@@ -73,8 +89,8 @@ static uint64_t caps_of(const struct stk_bundle *b)
 
 static void diff_identity(const struct stk_bundle *a, const struct stk_bundle *b, struct stk_diff *out)
 {
-    cmp_opt_str(out, "identity", "user", a->user, b->user, "(the caller's)");
-    cmp_opt_str(out, "identity", "group", a->group, b->group, "(the user's primary group)");
+    cmp_ident(out, "user", a->user, b->user, "(the caller's)");
+    cmp_ident(out, "group", a->group, b->group, "(the user's primary group)");
     bool same = a->supp_set == b->supp_set && a->nsupp == b->nsupp;
     for (size_t i = 0; same && i < a->nsupp; i++)
         same = str_eq(a->supp_groups[i], b->supp_groups[i]);
@@ -84,7 +100,20 @@ static void diff_identity(const struct stk_bundle *a, const struct stk_bundle *b
             stk_buf_printf(&x, "%s%s", i ? ", " : "", a->supp_groups[i]);
         for (size_t i = 0; i < b->nsupp; i++)
             stk_buf_printf(&y, "%s%s", i ? ", " : "", b->supp_groups[i]);
-        stk_diff_add(out, STK_DIFF_CHANGED, "identity", "supplementary groups",
+        /* A group the old list did not have gives its files: loosened. */
+        bool gained = false, lost = false;
+        for (int pass = 0; a->supp_set && b->supp_set && pass < 2; pass++) {
+            const struct stk_bundle *p = pass ? a : b, *q = pass ? b : a;
+            for (size_t i = 0; i < p->nsupp; i++) {
+                bool had = false;
+                for (size_t j = 0; j < q->nsupp; j++)
+                    had |= str_eq(q->supp_groups[j], p->supp_groups[i]);
+                if (!had)
+                    *(pass ? &lost : &gained) = true;
+            }
+        }
+        stk_diff_add(out, gained ? STK_DIFF_LOOSENED : lost ? STK_DIFF_TIGHTENED : STK_DIFF_CHANGED, "identity",
+                     "supplementary groups",
                      a->supp_set ? (x.data ? x.data : "none") : "(unchanged)",
                      b->supp_set ? (y.data ? y.data : "none") : "(unchanged)");
         stk_buf_free(&x);
@@ -195,8 +224,13 @@ static char *mount_str(const struct stk_bundle_mount *m)
 }
 
 /* Adding a writable bind mount gives access; adding a mask or a read-only
- * remount takes it away; anything else is a change. */
-static enum stk_diff_dir mount_dir(const struct stk_bundle_mount *m, bool added)
+ * remount takes it away.  A tmpfs, proc or `dev minimal` covers what the
+ * view had at its path: removed with nothing of its kind left there (other
+ * holds the other side's mounts) it uncovers it (the host's /dev with its
+ * disks, the host's /tmp): loosened; added, it hides it: tightened.  A
+ * read-only bind both hides DEST and shows SRC: a change. */
+static enum stk_diff_dir mount_dir(const struct stk_bundle_mount *m, bool added,
+                                   const struct stk_bundle_isolation *other)
 {
     bool gives = m->kind == STK_BFS_BIND && !m->readonly;
     bool takes = m->kind == STK_BFS_MASK || m->kind == STK_BFS_READONLY;
@@ -204,7 +238,12 @@ static enum stk_diff_dir mount_dir(const struct stk_bundle_mount *m, bool added)
         return added ? STK_DIFF_LOOSENED : STK_DIFF_TIGHTENED;
     if (takes)
         return added ? STK_DIFF_TIGHTENED : STK_DIFF_LOOSENED;
-    return STK_DIFF_CHANGED;
+    if (m->kind == STK_BFS_BIND)
+        return STK_DIFF_CHANGED;
+    for (size_t j = 0; j < other->nmounts; j++)
+        if (other->mounts[j].kind == m->kind && strcmp(other->mounts[j].path, m->path) == 0)
+            return STK_DIFF_CHANGED; /* still covered: another size or mode */
+    return added ? STK_DIFF_TIGHTENED : STK_DIFF_LOOSENED;
 }
 
 static bool idmap_eq(const struct stk_bundle_idmap *a, const struct stk_bundle_idmap *b)
@@ -250,7 +289,7 @@ static void diff_isolation(const struct stk_bundle *a, const struct stk_bundle *
                 free(t);
             }
             if (!found)
-                stk_diff_add(out, mount_dir(&p->mounts[i], pass), "filesystem", s, pass ? "absent" : "present",
+                stk_diff_add(out, mount_dir(&p->mounts[i], pass, q), "filesystem", s, pass ? "absent" : "present",
                              pass ? "present" : "absent");
             free(s);
         }
@@ -282,8 +321,10 @@ static void diff_landlock(const struct stk_bundle *a, const struct stk_bundle *b
         return;
     char r1[512], r2[512];
     if (x->handled.fs != y->handled.fs || x->handled.net != y->handled.net || x->handled.scope != y->handled.scope) {
-        bool fewer = (y->handled.fs & ~x->handled.fs) == 0 && (y->handled.net & ~x->handled.net) == 0 &&
-                     (y->handled.scope & ~x->handled.scope) == 0;
+        /* A right no longer handled is no longer restricted anywhere: any
+         * removed right loosens, even if others were added. */
+        bool fewer = (x->handled.fs & ~y->handled.fs) != 0 || (x->handled.net & ~y->handled.net) != 0 ||
+                     (x->handled.scope & ~y->handled.scope) != 0;
         ll_rights(x->handled.fs, r1, sizeof r1);
         ll_rights(y->handled.fs, r2, sizeof r2);
         stk_diff_add(out, fewer ? STK_DIFF_LOOSENED : STK_DIFF_CHANGED, "landlock", "handled rights", r1, r2);
@@ -311,9 +352,8 @@ static void diff_landlock(const struct stk_bundle *a, const struct stk_bundle *b
                 ll_rights(olda, r1, sizeof r1);
                 ll_rights(newa, r2, sizeof r2);
                 char *what = stk_xasprintf("path %s", p->paths[i].path);
-                enum stk_diff_dir d = (newa & ~olda) && !(olda & ~newa)   ? STK_DIFF_LOOSENED
-                                      : (olda & ~newa) && !(newa & ~olda) ? STK_DIFF_TIGHTENED
-                                                                          : STK_DIFF_CHANGED;
+                /* Any right added loosens, even if others were taken away. */
+                enum stk_diff_dir d = (newa & ~olda) ? STK_DIFF_LOOSENED : STK_DIFF_TIGHTENED;
                 stk_diff_add(out, d, "landlock", what, r1, r2);
                 free(what);
             }

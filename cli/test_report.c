@@ -56,11 +56,15 @@ static void xml_str(FILE *out, const char *s)
         case '&': fputs("&amp;", out); break;
         case '"': fputs("&quot;", out); break;
         case '\'': fputs("&apos;", out); break;
-        default:
-            if (*p < 0x20 && *p != '\t' && *p != '\n')
-                fprintf(out, "?"); /* not representable in XML 1.0 */
-            else
-                fputc(*p, out);
+        default: {
+            size_t n = stk_utf8_len(p, true);
+            if ((*p < 0x20 && *p != '\t' && *p != '\n') || n == 0) {
+                fputc('?', out); /* not representable in XML 1.0, or not UTF-8 */
+            } else {
+                fwrite(p, 1, n, out);
+                p += n - 1;
+            }
+        }
         }
     }
 }

@@ -36,9 +36,14 @@ static json_object *jnew(json_object *o)
     return o;
 }
 
+/* json-c copies bytes as they are: a message quoting a file name or policy
+ * text that is not UTF-8 would make the log invalid JSON for its readers. */
 static json_object *jstr(const char *s)
 {
-    return jnew(json_object_new_string(s));
+    char *clean = stk_utf8_clean(s);
+    json_object *o = jnew(json_object_new_string(clean));
+    free(clean);
+    return o;
 }
 
 static json_object *jint(int64_t v)

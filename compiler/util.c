@@ -243,3 +243,33 @@ bool stk_parse_int(const char *text, uint64_t *out)
     *out = v;
     return true;
 }
+
+size_t stk_utf8_len(const unsigned char *p, bool xml)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+    uint32_t cp = n == 2 ? p[0] & 0x1fu : n == 3 ? p[0] & 0x0fu : p[0] & 0x07u;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3fu);
+    }
+    if (n == 0 || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || (xml && (cp == 0xfffe || cp == 0xffff)))
+        return 0;
+    return n;
+}
+
+char *stk_utf8_clean(const char *s)
+{
+    char *out = stk_xstrdup(s);
+    for (unsigned char *p = (unsigned char *)out; *p;) {
+        size_t n = stk_utf8_len(p, false);
+        if (n == 0)
+            *p++ = '?';
+        else
+            p += n;
+    }
+    return out;
+}

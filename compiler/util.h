@@ -46,4 +46,13 @@ bool stk_parse_int(const char *text, uint64_t *out);
 /* 1024, 64K, 1M, 2G, 1T (binary multiples); false if malformed or too large. */
 bool stk_parse_size(const char *text, uint64_t *out);
 
+/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 if the bytes
+ * there are not one (overlong forms, surrogates, above U+10FFFF; with xml
+ * also U+FFFE and U+FFFF, which XML 1.0 does not allow).  Policy texts and
+ * file names are bytes; reports (JSON, SARIF, JUnit) must stay UTF-8. */
+size_t stk_utf8_len(const unsigned char *p, bool xml);
+/* A copy of s with every byte that is not part of well-formed UTF-8
+ * replaced by '?'. */
+char *stk_utf8_clean(const char *s);
+
 #endif

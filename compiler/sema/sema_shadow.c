@@ -84,9 +84,12 @@ void stk_shadow_lint(struct stk_unit *u, const struct stk_seccomp *sc, const str
     size_t nshadow = 0, nvisible = 0;
     const struct stk_stmt *first_by = NULL;
     int first_weaker = -1;
+    bool elsewhere = false; /* a group member that exists on other ABIs only */
     for (size_t i = 0; i < nt; i++) {
-        if (!stk_shadow_on_targets(t[i].syscall, sc->abis))
+        if (!stk_shadow_on_targets(t[i].syscall, sc->abis)) {
+            elsewhere = true;
             continue;
+        }
         nvisible++;
         if (!shadowed_by(decided, t[i].syscall, level, sc->abis))
             continue;
@@ -96,7 +99,12 @@ void stk_shadow_lint(struct stk_unit *u, const struct stk_seccomp *sc, const str
         if (first_weaker < 0 && weaker(decided[t[i].syscall].act, act))
             first_weaker = t[i].syscall;
     }
-    if (nvisible > 0 && nshadow == nvisible) {
+    /* A group that, as written, also holds calls of other ABIs is the
+     * exception pattern even when its only members here are decided: the
+     * same policy compiled for another ABI has no finding, so this one has
+     * none for the group's members either (names written directly still
+     * get theirs below). */
+    if (nvisible > 0 && nshadow == nvisible && !elsewhere) {
         /* the whole rule never applies: one finding for the rule */
         if (first_weaker >= 0) {
             shadow_deny(u, s->loc, act, first_weaker, &decided[first_weaker], true);

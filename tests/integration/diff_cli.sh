@@ -239,4 +239,134 @@ for f in policies/default.stk policies/examples/*.stk; do
 done
 [ -z "$bad" ] && ok diff_shipped_policies || no diff_shipped_policies "$bad"
 
+# ---- the gate fails closed (review of issue 12) -------------------------------
+# A change with something added and something taken away still lets the
+# command do something new: --fail-on=loosened must fail on it.
+cat >"$tmp/g_old.stk" <<'P'
+policy svc {
+    user nobody
+    landlock {
+        read /tmp
+        execute /usr
+    }
+    seccomp { default errno EPERM
+        allow read, write, exit_group }
+}
+P
+sed -e 's/user nobody/user root/' "$tmp/g_old.stk" >"$tmp/g_root.stk"
+sed -e 's|read /tmp|write /tmp|' "$tmp/g_old.stk" >"$tmp/g_ll.stk"
+run --fail-on=loosened "$tmp/g_old.stk" "$tmp/g_root.stk"
+if [ "$rc" -eq 1 ] && grep -q '^+ identity: user: nobody -> root' <<<"$out"; then
+    ok diff_gate_user_root
+else
+    no diff_gate_user_root "rc=$rc $out"
+fi
+run --fail-on=loosened "$tmp/g_root.stk" "$tmp/g_old.stk"
+if [ "$rc" -eq 0 ] && grep -q '^- identity: user: root -> nobody' <<<"$out"; then
+    ok diff_gate_user_from_root
+else
+    no diff_gate_user_from_root "rc=$rc $out"
+fi
+run --fail-on=loosened "$tmp/g_old.stk" "$tmp/g_ll.stk"
+if [ "$rc" -eq 1 ] && grep -q '^+ landlock: path /tmp: ' <<<"$out"; then
+    ok diff_gate_landlock_mixed
+else
+    no diff_gate_landlock_mixed "rc=$rc $out"
+fi
+# Masks with more than 10 bits make the comparison approximate: here the new
+# rule allows ioctl(request=0x12300003), which the sampled cells miss. The gate
+# cannot prove nothing loosened, so it fails; identical programs stay exact.
+cat >"$tmp/m_old.stk" <<'P'
+policy svc {
+    seccomp { default errno EPERM
+        allow read
+        allow ioctl if request & 0xffff0 == 0x54010 }
+}
+P
+cat >"$tmp/m_new.stk" <<'P'
+policy svc {
+    seccomp { default errno EPERM
+        allow read
+        allow ioctl if request & 0xffff0 == 0x54010
+        allow ioctl if request & 0xfff00000 == 0x12300000 && request & 0xf == 3 }
+}
+P
+run --fail-on=loosened "$tmp/m_old.stk" "$tmp/m_new.stk"
+if [ "$rc" -eq 1 ] && grep -q 'cannot prove nothing was loosened' <<<"$err"; then
+    ok diff_gate_approximate
+else
+    no diff_gate_approximate "rc=$rc $out $err"
+fi
+run --fail-on=loosened "$tmp/m_old.stk" "$tmp/m_old.stk"
+if [ "$rc" -eq 0 ] && ! grep -q approximate <<<"$out"; then
+    ok diff_gate_identical_exact
+else
+    no diff_gate_identical_exact "rc=$rc $out $err"
+fi
+
+# Removing `dev minimal` gives the command the host's /dev (disks included):
+# the gate must fail; a tmpfs whose size changed is still a change.
+cat >"$tmp/v_old.stk" <<'P'
+policy svc {
+    filesystem {
+        dev minimal
+        tmpfs /tmp size 64M
+    }
+    seccomp { default errno EPERM
+        allow read, write, exit_group }
+}
+P
+sed -e '/dev minimal/d' -e 's/size 64M/size 128M/' "$tmp/v_old.stk" >"$tmp/v_new.stk"
+run --fail-on=loosened "$tmp/v_old.stk" "$tmp/v_new.stk"
+if [ "$rc" -eq 1 ] && grep -q '^+ filesystem: dev /dev' <<<"$out" && grep -q '^~ filesystem: tmpfs /tmp' <<<"$out"; then
+    ok diff_gate_dev_removed
+else
+    no diff_gate_dev_removed "rc=$rc $out"
+fi
+run --fail-on=loosened "$tmp/v_new.stk" "$tmp/v_old.stk"
+if [ "$rc" -eq 0 ] && grep -q '^- filesystem: dev /dev' <<<"$out"; then
+    ok diff_gate_dev_added
+else
+    no diff_gate_dev_added "rc=$rc $out"
+fi
+
+# The markdown comment and JSON carry names from the policy under review: a
+# path may not end the code span or open an HTML comment (which would hide
+# the rows after it), and bytes that are not UTF-8 must not reach the JSON.
+cat >"$tmp/h_old.stk" <<'P'
+policy svc {
+    landlock {
+        execute /usr
+    }
+}
+P
+printf 'policy svc {\n    landlock {\n        execute /usr\n        read "/tmp/a`<!--\377"\n        read /tmp/b\n    }\n}\n' >"$tmp/h_new.stk"
+run --format=markdown "$tmp/h_old.stk" "$tmp/h_new.stk"
+if [ "$rc" -eq 0 ] && grep -qF "| loosened | landlock | \`path /tmp/a'<!--?\` | none | read-file, read-dir |" <<<"$out" &&
+    grep -qF "| loosened | landlock | \`path /tmp/b\` |" <<<"$out"; then
+    ok diff_markdown_hostile_path
+else
+    no diff_markdown_hostile_path "rc=$rc $out"
+fi
+run --format=json "$tmp/h_old.stk" "$tmp/h_new.stk"
+if [ "$rc" -eq 0 ] && python3 -c '
+import json, sys
+d = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+assert any(c["what"] == "path /tmp/a`<!--?" for c in d["changes"]), d
+' <<<"$out"; then
+    ok diff_json_not_utf8
+else
+    no diff_json_not_utf8 "rc=$rc $out"
+fi
+
+# TCP no longer restricted while a scope is added: still a loosening.
+printf 'policy svc {\n    landlock {\n        execute /usr\n        restrict net\n    }\n}\n' >"$tmp/l_old.stk"
+printf 'policy svc {\n    landlock {\n        execute /usr\n        scope signal\n    }\n}\n' >"$tmp/l_new.stk"
+run --fail-on=loosened "$tmp/l_old.stk" "$tmp/l_new.stk"
+if [ "$rc" -eq 1 ] && grep -q '^+ landlock: handled rights' <<<"$out"; then
+    ok diff_gate_landlock_net_dropped
+else
+    no diff_gate_landlock_net_dropped "rc=$rc $out"
+fi
+
 exit $fail

@@ -263,6 +263,27 @@ rows = [json.loads(l) for l in sys.stdin.read().splitlines()]
 assert len(rows) >= 13 and all("code" in r or "severity" in r for r in rows), rows
 ' <<<"$out" && pass bad_tests_json_diagnostics || fail bad_tests_json_diagnostics "$out"
 
+# ---- hostile names: the reports stay well-formed (review of issue 12) -----------------
+# A quoted test name with markup, quotes and a byte that is not UTF-8: JUnit
+# and JSON lines must still parse, and the markup must come back as text.
+printf 'policy p {\n    seccomp {\n        default errno EPERM\n        allow read\n    }\n}\ntest "a\377]]></testcase><x a=\\"1\\">&amp;" for p {\n    expect allow read\n    expect allow write\n}\n' >"$T/hostile.stk"
+run test --junit="$T/hostile.xml" "$T/hostile.stk"
+if [ "$rc" -eq 1 ] && python3 - "$T/hostile.xml" <<'EOF'; then pass junit_hostile_names; else fail junit_hostile_names "rc=$rc $(cat "$T/hostile.xml")"; fi
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cases = root.findall("./testsuite/testcase")
+assert len(cases) == 2, len(cases)
+assert all(c.get("classname") == 'a?]]></testcase><x a="1">&amp;' for c in cases), cases[0].get("classname")
+assert root.find(".//x") is None
+EOF
+run test --format=json "$T/hostile.stk"
+if [ "$rc" -eq 1 ] && python3 -c '
+import json, sys
+lines = sys.stdin.buffer.read().decode("utf-8").splitlines()
+objs = [json.loads(l) for l in lines]
+assert len(objs) == 2 and objs[0]["test"].startswith("a?]]>"), objs
+' <<<"$out"; then pass json_hostile_names; else fail json_hostile_names "rc=$rc $out"; fi
+
 # ---- usage ---------------------------------------------------------------------------
 run test --help
 [ "$rc" -eq 0 ] && has "$out" "usage: stockade test" && has "$out" "--junit=FILE" && pass test_help ||

@@ -138,6 +138,14 @@ want_root=$(realpath "$tmp/repo")
 "$S" check --format=sarif --sarif-root="$tmp/nonexistent" tests/data/sarif-fixtures/warning.stk >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] && pass sarif_root_missing_is_usage_error || fail sarif_root_missing_is_usage_error "rc=$rc"
 
+# A message quoting a file name that is not UTF-8 (review of issue 12): the
+# log must still be UTF-8 JSON (json-c copies bytes as they are).
+printf 'include "x\377.stk"\npolicy p {\n    seccomp {\n        default errno EPERM\n        allow read\n    }\n}\n' >"$tmp/notutf8.stk"
+"$S" check --format=sarif --sarif-root="$tmp" "$tmp/notutf8.stk" >"$tmp/notutf8.sarif" 2>/dev/null; rc=$?
+msg=$("$PY" -c 'import json,sys; r=json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))["runs"][0]["results"]; print(r[0]["message"]["text"])' "$tmp/notutf8.sarif" 2>&1)
+[ "$rc" -eq 1 ] && [ -z "$(validate "$tmp/notutf8.sarif")" ] && grep -q 'x?\.stk' <<<"$msg" && pass sarif_message_not_utf8 ||
+    fail sarif_message_not_utf8 "rc=$rc $msg"
+
 # ---- compile and run refuse shadowed-deny, and speak SARIF too --------------------------
 f=tests/data/sarif-fixtures/shadowed-deny.stk
 "$S" compile --format=sarif -o "$tmp/x.bundle" "$f" >"$tmp/out" 2>"$tmp/c.sarif"; rc=$?

@@ -130,6 +130,37 @@ TEST(shadow_group_exception_is_no_finding)
     EXPECT_CLEAN();
 }
 
+TEST(shadow_group_exception_other_abi_members)
+{
+    /* review of issue 12: the exception stays an exception when the group's
+     * other members do not exist on the ABI compiled for (open is not an
+     * aarch64 call): the same text has no finding with arch x86_64 */
+    static const char text[] = "policy p {\n"
+                               "    seccomp {\n"
+                               "        default allow\n"
+                               "        arch aarch64\n"
+                               "        allow openat\n"
+                               "        errno EACCES @opens\n"
+                               "    }\n"
+                               "}\n"
+                               "group @opens { open, openat }\n";
+    CHECK_MSG(compile(text), "refused:%s", dump());
+    CHECK_INT(count_code("shadowed-deny"), 0);
+    CHECK_INT(count_code("shadowed-rule"), 0);
+    /* a name written directly is still a contradiction */
+    static const char direct[] = "policy p {\n"
+                                 "    seccomp {\n"
+                                 "        default allow\n"
+                                 "        arch aarch64\n"
+                                 "        allow openat\n"
+                                 "        errno EACCES @opens, openat\n"
+                                 "    }\n"
+                                 "}\n"
+                                 "group @opens { open, openat }\n";
+    CHECK(!compile(direct));
+    CHECK_INT(count_code("shadowed-deny"), 2); /* the error and its note */
+}
+
 TEST(shadow_deny_not_across_extends)
 {
     /* a child's rule ahead of its parent's is the point of extends */
@@ -319,6 +350,7 @@ int main(void)
     RUN(shadow_deny_conditional_later_rule);
     RUN(shadow_harmless_stays_warning);
     RUN(shadow_group_exception_is_no_finding);
+    RUN(shadow_group_exception_other_abi_members);
     RUN(shadow_deny_not_across_extends);
     RUN(shadow_deny_not_disabled_by_W);
     RUN(note_shared_by_two_findings);
