@@ -47,6 +47,25 @@ bool stk_const_lookup(const char *name, int64_t *value)
     return true;
 }
 
+static bool skipped(const char *name, const char *const *skip)
+{
+    for (; skip && *skip; skip++)
+        if (strncmp(name, *skip, strlen(*skip)) == 0)
+            return true;
+    return false;
+}
+
+const char *stk_const_name_by_value(const char *prefix, const char *const *skip, int64_t value)
+{
+    size_t plen = strlen(prefix);
+    for (size_t i = 0; i < stk_const_count; i++) {
+        const struct stk_const *c = &stk_const_table[i];
+        if (c->value == value && strncmp(c->name, prefix, plen) == 0 && !skipped(c->name, skip))
+            return c->name;
+    }
+    return NULL;
+}
+
 /* The closest name to name among the entries of tabs[] that pass keep
  * (NULL: all), by the rule of stk_closest_offer (tables in order, each
  * sorted by name). */

@@ -27,6 +27,11 @@ bool stk_const_lookup(const char *name, int64_t *value);
 /* Closest known constant name, or NULL. */
 const char *stk_const_suggest(const char *name);
 
+/* The first name (in strcmp order) starting with prefix, not starting with
+ * any of the NULL-terminated skip (may be NULL), whose value is value; NULL
+ * if none.  For printing enum-like values (--report). */
+const char *stk_const_name_by_value(const char *prefix, const char *const *skip, int64_t value);
+
 /* errno names only (E2BIG ... EXDEV), for `errno NAME` actions. */
 bool stk_errno_lookup(const char *name, int *value);
 /* Name for an errno value, or NULL. */

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "sigs.h"
+#include "supervise/report_decode.h"
 #include "syscalls.h"
 
 /* ---- actions ----------------------------------------------------------------- */
@@ -330,6 +331,12 @@ static void put_arg(struct out *o, uint64_t v, enum stk_arg_type t, bool is64, c
     put(o, "0x%llx", (unsigned long long)v);
 }
 
+/* The bits of v the kernel reads for an argument of type t. */
+static uint64_t narrowed(uint64_t v, enum stk_arg_type t, bool is64)
+{
+    return t == STK_ARG_INT || t == STK_ARG_UINT || !is64 ? v & 0xffffffffu : v;
+}
+
 static bool is_string_arg(const char *name)
 {
     static const char *const names[] = {"pathname", "path",   "oldpath", "newpath",  "filename",
@@ -398,10 +405,17 @@ void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d,
     else
         put(&o, "syscall#%d(", d->nr);
     if (sig) {
+        bool first = true;
         for (unsigned i = 0; i < sig->nargs && i < 6; i++) {
-            put(&o, "%s%s=", i ? ", " : "", sig->args[i].name[0] ? sig->args[i].name : "?");
+            if (stk_report_decode_omit(name, sig, i, d))
+                continue;
+            put(&o, "%s%s=", first ? "" : ", ", sig->args[i].name[0] ? sig->args[i].name : "?");
+            first = false;
+            char dec[192];
             if (strs && strs[i])
                 put(&o, "%s", strs[i]);
+            else if (stk_report_decode_arg(dec, sizeof dec, name, sig, i, narrowed(d->args[i], sig->args[i].type, is64)))
+                put(&o, "%s", dec);
             else
                 put_arg(&o, d->args[i], sig->args[i].type, is64, sig->args[i].name);
         }

@@ -18,8 +18,8 @@ check exec_denied "exec of /bin/true from inside: exit 126"
 check sim_ptrace "ptrace: errno EACCES"
 # --report: the blocked calls of the real programs, by name, with the action
 check report_server "(python3): clone3(cl_args="
-check report_netlink "(python3): socket(domain=AF_NETLINK, type=0x80003, protocol=0) -> errno EAFNOSUPPORT (blocked)"
-check report_unshare "(unshare): unshare(flags=0x10000000) -> errno EPERM (blocked)"
+check report_netlink "(python3): socket(domain=AF_NETLINK, type=SOCK_RAW|SOCK_CLOEXEC, protocol=0) -> errno EAFNOSUPPORT (blocked)"
+check report_unshare "(unshare): unshare(flags=CLONE_NEWUSER) -> errno EPERM (blocked)"
 # (a killed call's strings are read after the kill: often gone, shown as addresses)
 check report_mount '(mount): mount(source=.*, mountflags=0x0, data=0) -> killed by SIGKILL (kill-process)'
 check report_exec 'execve(pathname="/bin/true", '

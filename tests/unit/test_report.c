@@ -227,16 +227,16 @@ TEST(format_call)
     char buf[256];
     struct seccomp_data d = {.nr = SYS_socket, .arch = AUDIT_ARCH_X86_64, .args = {16, 0x80003, 0}};
     stk_report_format_call(buf, sizeof buf, &d, NULL);
-    CHECK_STR(buf, "socket(domain=AF_NETLINK, type=0x80003, protocol=0)");
+    CHECK_STR(buf, "socket(domain=AF_NETLINK, type=SOCK_RAW|SOCK_CLOEXEC, protocol=0)");
     d.args[0] = 4242; /* no such family: the number */
     stk_report_format_call(buf, sizeof buf, &d, NULL);
-    CHECK_STR(buf, "socket(domain=4242, type=0x80003, protocol=0)");
+    CHECK_STR(buf, "socket(domain=4242, type=SOCK_RAW|SOCK_CLOEXEC, protocol=0)");
     d.args[0] = 16;
     /* int arguments: the low 32 bits, signed (AT_FDCWD) */
     struct seccomp_data o = {.nr = SYS_openat, .arch = AUDIT_ARCH_X86_64,
                              .args = {0xffffffffffffff9cull, 0x7ffc12345678ull, 0x241, 0644}};
     stk_report_format_call(buf, sizeof buf, &o, NULL);
-    CHECK_STR(buf, "openat(dirfd=-100, pathname=0x7ffc12345678, flags=0x241, mode=0644)");
+    CHECK_STR(buf, "openat(dirfd=-100, pathname=0x7ffc12345678, flags=O_WRONLY|O_CREAT|O_TRUNC, mode=0644)");
     /* another ABI: prefixed, 32-bit registers */
     struct seccomp_data i = {.nr = 102, .arch = AUDIT_ARCH_I386, .args = {1, 0x1ffffd000ull}};
     stk_report_format_call(buf, sizeof buf, &i, NULL);
@@ -255,7 +255,7 @@ TEST(format_call)
     /* strings read from the caller's memory replace their pointers */
     const char *strs[6] = {NULL, "\"/etc/passwd\""};
     stk_report_format_call(buf, sizeof buf, &o, strs);
-    CHECK_STR(buf, "openat(dirfd=-100, pathname=\"/etc/passwd\", flags=0x241, mode=0644)");
+    CHECK_STR(buf, "openat(dirfd=-100, pathname=\"/etc/passwd\", flags=O_WRONLY|O_CREAT|O_TRUNC, mode=0644)");
     CHECK_INT(stk_report_string_args(&o), 1u << 1);
     struct seccomp_data m = {.nr = SYS_mount, .arch = AUDIT_ARCH_X86_64, .args = {1, 2, 3, 4, 5}};
     CHECK_INT(stk_report_string_args(&m), 7u); /* source, target, filesystemtype; not data */
@@ -266,6 +266,114 @@ TEST(format_call)
     char small[8];
     stk_report_format_call(small, sizeof small, &d, NULL);
     CHECK_STR(small, "socket(");
+}
+
+/* enum-like arguments by name (issue #15); unknown values stay numeric */
+TEST(decode_constants)
+{
+#if !defined(__x86_64__)
+    SKIP("the expectations are written for x86_64");
+#endif
+    char buf[256];
+    struct seccomp_data p = {.nr = SYS_prctl, .arch = AUDIT_ARCH_X86_64, .args = {23, 0, 0, 0, 0}};
+    stk_report_format_call(buf, sizeof buf, &p, NULL);
+    CHECK_STR(buf, "prctl(option=PR_CAPBSET_READ, arg1=0, arg2=0, arg3=0, arg4=0)");
+    p.args[0] = 38; /* not PR_SET_MM_* sub-values nor other PR_ arguments */
+    stk_report_format_call(buf, sizeof buf, &p, NULL);
+    CHECK_STR(buf, "prctl(option=PR_SET_NO_NEW_PRIVS, arg1=0, arg2=0, arg3=0, arg4=0)");
+    p.args[0] = 1;
+    stk_report_format_call(buf, sizeof buf, &p, NULL);
+    CHECK_STR(buf, "prctl(option=PR_SET_PDEATHSIG, arg1=0, arg2=0, arg3=0, arg4=0)");
+    p.args[0] = 9999;
+    stk_report_format_call(buf, sizeof buf, &p, NULL);
+    CHECK_STR(buf, "prctl(option=9999, arg1=0, arg2=0, arg3=0, arg4=0)");
+    struct seccomp_data io = {.nr = SYS_ioctl, .arch = AUDIT_ARCH_X86_64, .args = {1, 21537, 0}};
+    stk_report_format_call(buf, sizeof buf, &io, NULL);
+    CHECK_STR(buf, "ioctl(fd=1, request=FIONBIO, arg=0)");
+    io.args[1] = 0x5413;
+    stk_report_format_call(buf, sizeof buf, &io, NULL);
+    CHECK_STR(buf, "ioctl(fd=1, request=TIOCGWINSZ, arg=0)");
+    io.args[1] = 0x541b; /* FIONREAD, alias TIOCINQ */
+    stk_report_format_call(buf, sizeof buf, &io, NULL);
+    CHECK_STR(buf, "ioctl(fd=1, request=FIONREAD, arg=0)");
+    io.args[1] = 0xc0186201;
+    stk_report_format_call(buf, sizeof buf, &io, NULL);
+    CHECK_STR(buf, "ioctl(fd=1, request=0xc0186201, arg=0)");
+    struct seccomp_data fc = {.nr = SYS_fcntl, .arch = AUDIT_ARCH_X86_64, .args = {3, 1030, 0}};
+    stk_report_format_call(buf, sizeof buf, &fc, NULL);
+    CHECK_STR(buf, "fcntl(fd=3, cmd=F_DUPFD_CLOEXEC, arg=0)");
+    fc.args[1] = 0; /* F_DUPFD, not F_OK nor F_ULOCK */
+    stk_report_format_call(buf, sizeof buf, &fc, NULL);
+    CHECK_STR(buf, "fcntl(fd=3, cmd=F_DUPFD, arg=0)");
+    fc.args[1] = 5; /* F_GETLK, not its alias F_GETLK64 */
+    stk_report_format_call(buf, sizeof buf, &fc, NULL);
+    CHECK_STR(buf, "fcntl(fd=3, cmd=F_GETLK, arg=0)");
+    struct seccomp_data so = {.nr = SYS_socket, .arch = AUDIT_ARCH_X86_64, .args = {2, 0x80801, 0}};
+    stk_report_format_call(buf, sizeof buf, &so, NULL);
+    CHECK_STR(buf, "socket(domain=AF_INET, type=SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, protocol=0)");
+    so.args[1] = 0x40002;
+    stk_report_format_call(buf, sizeof buf, &so, NULL);
+    CHECK_STR(buf, "socket(domain=AF_INET, type=SOCK_DGRAM|0x40000, protocol=0)");
+    so.args[1] = 0xe; /* no such type: the number */
+    stk_report_format_call(buf, sizeof buf, &so, NULL);
+    CHECK_STR(buf, "socket(domain=AF_INET, type=0xe, protocol=0)");
+}
+
+/* flag sets as A|B|0x.. (issue #15) */
+TEST(decode_flags)
+{
+#if !defined(__x86_64__)
+    SKIP("the expectations are written for x86_64");
+#endif
+    char buf[256];
+    struct seccomp_data o = {.nr = SYS_openat, .arch = AUDIT_ARCH_X86_64, .args = {3, 0x7ffc0000, 02000000 | 0200000, 0}};
+    stk_report_format_call(buf, sizeof buf, &o, NULL);
+    CHECK_STR(buf, "openat(dirfd=3, pathname=0x7ffc0000, flags=O_RDONLY|O_DIRECTORY|O_CLOEXEC)");
+    o.args[2] = 020200002; /* O_TMPFILE (with its O_DIRECTORY bit) | O_RDWR */
+    o.args[3] = 0600;
+    stk_report_format_call(buf, sizeof buf, &o, NULL);
+    CHECK_STR(buf, "openat(dirfd=3, pathname=0x7ffc0000, flags=O_RDWR|O_TMPFILE, mode=0600)");
+    o.args[2] = 04010001 | 0x40000000; /* O_SYNC (with O_DSYNC) | O_WRONLY | an unknown bit */
+    stk_report_format_call(buf, sizeof buf, &o, NULL);
+    CHECK_STR(buf, "openat(dirfd=3, pathname=0x7ffc0000, flags=O_WRONLY|O_SYNC|0x40000000)");
+    struct seccomp_data m = {.nr = SYS_mmap, .arch = AUDIT_ARCH_X86_64, .args = {0, 4096, 3, 0x22, -1ull, 0}};
+    stk_report_format_call(buf, sizeof buf, &m, NULL);
+    CHECK_STR(buf, "mmap(addr=0, length=4096, prot=PROT_READ|PROT_WRITE, flags=MAP_PRIVATE|MAP_ANONYMOUS, fd=-1, offset=0)");
+    m.args[2] = 0;
+    m.args[3] = 0x100013; /* MAP_SHARED_VALIDATE | MAP_FIXED | MAP_FIXED_NOREPLACE */
+    stk_report_format_call(buf, sizeof buf, &m, NULL);
+    CHECK_STR(buf, "mmap(addr=0, length=4096, prot=PROT_NONE, flags=MAP_SHARED_VALIDATE|MAP_FIXED|MAP_FIXED_NOREPLACE, fd=-1, offset=0)");
+    struct seccomp_data pr = {.nr = SYS_mprotect, .arch = AUDIT_ARCH_X86_64, .args = {0x7f0000000000, 4096, 0x5}};
+    stk_report_format_call(buf, sizeof buf, &pr, NULL);
+    CHECK_STR(buf, "mprotect(addr=0x7f0000000000, len=4096, prot=PROT_READ|PROT_EXEC)");
+    struct seccomp_data c = {.nr = SYS_clone, .arch = AUDIT_ARCH_X86_64, .args = {0x01200011, 0, 0, 0, 0}};
+    stk_report_format_call(buf, sizeof buf, &c, NULL);
+    CHECK_STR(buf, "clone(flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, stack=0, parent_tid=0, child_tid=0, tls=0)");
+    struct seccomp_data un = {.nr = SYS_unshare, .arch = AUDIT_ARCH_X86_64, .args = {0x10020080}};
+    stk_report_format_call(buf, sizeof buf, &un, NULL);
+    CHECK_STR(buf, "unshare(flags=CLONE_NEWTIME|CLONE_NEWNS|CLONE_NEWUSER)");
+}
+
+/* modes in octal, open's mode only when the kernel reads it (issue #15) */
+TEST(decode_modes)
+{
+#if !defined(__x86_64__)
+    SKIP("the expectations are written for x86_64");
+#endif
+    char buf[256];
+    struct seccomp_data u = {.nr = SYS_umask, .arch = AUDIT_ARCH_X86_64, .args = {0777}};
+    stk_report_format_call(buf, sizeof buf, &u, NULL);
+    CHECK_STR(buf, "umask(mask=0777)");
+    struct seccomp_data ch = {.nr = SYS_chmod, .arch = AUDIT_ARCH_X86_64, .args = {0x7ffc0000, 04755}};
+    stk_report_format_call(buf, sizeof buf, &ch, NULL);
+    CHECK_STR(buf, "chmod(pathname=0x7ffc0000, mode=04755)");
+    struct seccomp_data op = {.nr = SYS_open, .arch = AUDIT_ARCH_X86_64, .args = {0x7ffc0000, 0, 0x7ffd1234}};
+    stk_report_format_call(buf, sizeof buf, &op, NULL);
+    CHECK_STR(buf, "open(pathname=0x7ffc0000, flags=O_RDONLY)");
+    op.args[1] = 0101;
+    op.args[2] = 0644;
+    stk_report_format_call(buf, sizeof buf, &op, NULL);
+    CHECK_STR(buf, "open(pathname=0x7ffc0000, flags=O_WRONLY|O_CREAT, mode=0644)");
 }
 
 TEST(quote)
@@ -302,6 +410,9 @@ int main(void)
     RUN(rewrite_equivalent_on_generated_program);
     RUN(names);
     RUN(format_call);
+    RUN(decode_constants);
+    RUN(decode_flags);
+    RUN(decode_modes);
     RUN(quote);
     RUN(errno_names);
     return test_summary();
