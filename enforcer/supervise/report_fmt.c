@@ -411,7 +411,7 @@ void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d,
                 continue;
             put(&o, "%s%s=", first ? "" : ", ", sig->args[i].name[0] ? sig->args[i].name : "?");
             first = false;
-            char dec[192];
+            char dec[512]; /* every flag of clone or mmap set fits (a longer decode is refused) */
             if (strs && strs[i])
                 put(&o, "%s", strs[i]);
             else if (stk_report_decode_arg(dec, sizeof dec, name, sig, i, narrowed(d->args[i], sig->args[i].type, is64)))

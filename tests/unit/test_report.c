@@ -12,7 +12,9 @@
 #include "bpf_interp.h"
 #include "diag.h"
 #include "pipeline.h"
+#include "sigs.h"
 #include "supervise/report.h"
+#include "supervise/report_decode.h"
 #include "syscalls.h"
 #include "testlib.h"
 
@@ -354,6 +356,34 @@ TEST(decode_flags)
     CHECK_STR(buf, "unshare(flags=CLONE_NEWTIME|CLONE_NEWNS|CLONE_NEWUSER)");
 }
 
+/* Attack pass: a command sets every flag bit.  The decoded set must not be
+ * cut short: a cut list hid the later flags (CLONE_NEWUSER, CLONE_NEWNET, the
+ * exit signal) and a cut hex rest looked like a whole, smaller number. */
+TEST(decode_all_bits_not_cut)
+{
+#if !defined(__x86_64__)
+    SKIP("the expectations are written for x86_64");
+#endif
+    char buf[1024];
+    struct seccomp_data c = {.nr = SYS_clone, .arch = AUDIT_ARCH_X86_64, .args = {~0ull, 0, 0, 0, 0}};
+    stk_report_format_call(buf, sizeof buf, &c, NULL);
+    CHECK(strstr(buf, "CLONE_NEWUSER|") != NULL);
+    CHECK(strstr(buf, "|CLONE_IO|") != NULL);
+    CHECK(strstr(buf, "|0xff, stack=0,") != NULL); /* the low byte, no signal */
+    struct seccomp_data m = {.nr = SYS_mmap, .arch = AUDIT_ARCH_X86_64, .args = {0, 0, ~0ull, ~0ull, 0, 0}};
+    stk_report_format_call(buf, sizeof buf, &m, NULL);
+    CHECK(strstr(buf, "|MAP_SYNC|0xffffffffffe0068f, fd=0, offset=0)") != NULL); /* the rest whole, not cut to 0xffffffffff */
+    /* a decode that does not fit its buffer is refused, not cut: the caller prints the number */
+    char small[24];
+    const struct stk_sig *sig = stk_sig_lookup_abi("clone", STK_ABI_X86_64);
+    CHECK(sig != NULL);
+    if (sig) {
+        CHECK(!stk_report_decode_arg(small, sizeof small, "clone", sig, 0, ~0ull));
+        CHECK(stk_report_decode_arg(small, sizeof small, "clone", sig, 0, 0x11));
+        CHECK_STR(small, "SIGCHLD");
+    }
+}
+
 /* modes in octal, open's mode only when the kernel reads it (issue #15) */
 TEST(decode_modes)
 {
@@ -413,6 +443,7 @@ int main(void)
     RUN(decode_constants);
     RUN(decode_flags);
     RUN(decode_modes);
+    RUN(decode_all_bits_not_cut);
     RUN(quote);
     RUN(errno_names);
     return test_summary();
