@@ -419,7 +419,16 @@ TEST(quote)
     CHECK_STR(b, "\"abc\"...");
     char s[6];
     stk_report_quote(s, sizeof s, "abcdefgh", 8, 96, false);
-    CHECK_STR(s, "\"abcd");
+    CHECK_STR(s, "\"\"..."); /* no room for a character: still closed and marked */
+    /* attack pass: a string of escapes fills the buffer: it is closed and
+     * marked cut, never left open at an arbitrary character ("\x0, "/e) */
+    char raw[96], q[192];
+    memset(raw, 1, sizeof raw);
+    memcpy(raw + 47, "/etc/shadow", 11);
+    stk_report_quote(q, sizeof q, raw, sizeof raw, 96, false);
+    size_t ql = strlen(q);
+    CHECK(ql >= 4 && strcmp(q + ql - 4, "\"...") == 0);
+    CHECK(strstr(q, "\\x01\"...") != NULL); /* cut between escapes, not inside one */
 }
 
 TEST(errno_names)
