@@ -14,20 +14,26 @@ struct dbuf {
     char *p;
     size_t len, n;
     bool any; /* something written: the next flag gets a '|' */
+    bool cut; /* something did not fit: the decode is refused, never cut short */
 };
 
 static void dput(struct dbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void dput(struct dbuf *b, const char *fmt, ...)
 {
-    if (b->n >= b->len)
+    if (b->n >= b->len) {
+        b->cut = true;
         return;
+    }
     va_list ap;
     va_start(ap, fmt);
     int w = vsnprintf(b->p + b->n, b->len - b->n, fmt, ap);
     va_end(ap);
-    if (w < 0)
+    if (w < 0 || (size_t)w >= b->len - b->n) {
+        b->cut = true;
+        b->n = b->len - 1;
         return;
-    b->n = (size_t)w >= b->len - b->n ? b->len - 1 : b->n + (size_t)w;
+    }
+    b->n += (size_t)w;
 }
 
 static void dflag(struct dbuf *b, const char *name)
@@ -194,36 +200,45 @@ static bool is_open(const char *name)
     return is(name, "open") || is(name, "openat");
 }
 
+/* The decode into b; false: no name for this argument. */
+static bool decode(struct dbuf *b, const char *name, const struct stk_sig *sig, unsigned i, uint64_t v)
+{
+    const char *arg = sig->args[i].name;
+    if (is(name, "prctl") && is(arg, "option"))
+        return put_name(b, stk_const_name_by_value("PR_", pr_skip, (int64_t)v));
+    if (is(name, "ioctl") && is(arg, "request"))
+        return ioctl_request(b, v);
+    if ((is(name, "fcntl") || is(name, "fcntl64")) && is(arg, "cmd"))
+        return put_name(b, stk_const_name_by_value("F_", f_skip, (int64_t)v));
+    if ((is(name, "socket") || is(name, "socketpair")) && is(arg, "type"))
+        return socket_type(b, v);
+    if (is_open(name) && is(arg, "flags"))
+        open_flags(b, v);
+    else if ((is(name, "mmap") || is(name, "mmap2")) && is(arg, "flags"))
+        map_flags(b, v);
+    else if (is(arg, "prot") && (is(name, "mmap") || is(name, "mmap2") || is(name, "mprotect") ||
+                                 is(name, "pkey_mprotect")))
+        prot_flags(b, v);
+    else if ((is(name, "clone") || is(name, "unshare")) && is(arg, "flags"))
+        clone_flags(b, v, is(name, "clone"));
+    else if (is(name, "umask") && is(arg, "mask"))
+        dput(b, "0%llo", (unsigned long long)v);
+    else
+        return false;
+    return true;
+}
+
 bool stk_report_decode_arg(char *buf, size_t len, const char *name, const struct stk_sig *sig, unsigned i,
                            uint64_t v)
 {
     if (!len || !name || !sig || i >= sig->nargs)
         return false;
-    const char *arg = sig->args[i].name;
-    struct dbuf b = {buf, len, 0, false};
+    struct dbuf b = {buf, len, 0, false, false};
     buf[0] = '\0';
-    if (is(name, "prctl") && is(arg, "option"))
-        return put_name(&b, stk_const_name_by_value("PR_", pr_skip, (int64_t)v));
-    if (is(name, "ioctl") && is(arg, "request"))
-        return ioctl_request(&b, v);
-    if ((is(name, "fcntl") || is(name, "fcntl64")) && is(arg, "cmd"))
-        return put_name(&b, stk_const_name_by_value("F_", f_skip, (int64_t)v));
-    if ((is(name, "socket") || is(name, "socketpair")) && is(arg, "type"))
-        return socket_type(&b, v);
-    if (is_open(name) && is(arg, "flags"))
-        open_flags(&b, v);
-    else if ((is(name, "mmap") || is(name, "mmap2")) && is(arg, "flags"))
-        map_flags(&b, v);
-    else if (is(arg, "prot") && (is(name, "mmap") || is(name, "mmap2") || is(name, "mprotect") ||
-                                 is(name, "pkey_mprotect")))
-        prot_flags(&b, v);
-    else if ((is(name, "clone") || is(name, "unshare")) && is(arg, "flags"))
-        clone_flags(&b, v, is(name, "clone"));
-    else if (is(name, "umask") && is(arg, "mask"))
-        dput(&b, "0%llo", (unsigned long long)v);
-    else
-        return false;
-    return true;
+    if (decode(&b, name, sig, i, v) && !b.cut)
+        return true;
+    buf[0] = '\0'; /* cut short, it would hide flags or show a smaller number: the caller prints the value */
+    return false;
 }
 
 bool stk_report_decode_omit(const char *name, const struct stk_sig *sig, unsigned i, const struct seccomp_data *d)

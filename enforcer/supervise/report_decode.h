@@ -13,7 +13,9 @@
 
 /* Writes argument i of syscall name (signature sig, value v already cut to
  * the bits the kernel reads) into buf when it has a decoding; false (buf
- * untouched) when the caller's generic format applies. */
+ * empty) when the caller's generic format applies, and also when the decoding
+ * does not fit in len (cut short it would hide flags or show a smaller
+ * number than the call's). */
 bool stk_report_decode_arg(char *buf, size_t len, const char *name, const struct stk_sig *sig, unsigned i,
                            uint64_t v);
 

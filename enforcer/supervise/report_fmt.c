@@ -371,17 +371,26 @@ void stk_report_quote(char *buf, size_t len, const char *s, size_t n, size_t max
     size_t i = 0;
     for (; i < n && i < max; i++) {
         unsigned char c = (unsigned char)s[i];
+        char e[5];
         if (c == '"' || c == '\\')
-            put(&o, "\\%c", c);
+            snprintf(e, sizeof e, "\\%c", c);
         else if (c == '\n')
-            put(&o, "\\n");
+            snprintf(e, sizeof e, "\\n");
         else if (c == '\t')
-            put(&o, "\\t");
+            snprintf(e, sizeof e, "\\t");
         else if (c < 0x20 || c >= 0x7f)
-            put(&o, "\\x%02x", c);
+            snprintf(e, sizeof e, "\\x%02x", c);
         else
-            put(&o, "%c", c);
+            snprintf(e, sizeof e, "%c", c);
+        /* room for this character whole and for the closing `"...`: a string
+         * the command chose never ends open or inside an escape */
+        if (o.n + strlen(e) + 4 >= len)
+            break;
+        put(&o, "%s", e);
     }
+    if (o.n + 4 >= len) /* a buffer too small for even `""...` */
+        o.n = len > 5 ? len - 5 : 0;
+    o.p[o.n] = '\0';
     put(&o, "\"%s", cut || i < n ? "..." : "");
 }
 
@@ -411,7 +420,7 @@ void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d,
                 continue;
             put(&o, "%s%s=", first ? "" : ", ", sig->args[i].name[0] ? sig->args[i].name : "?");
             first = false;
-            char dec[192];
+            char dec[512]; /* every flag of clone or mmap set fits (a longer decode is refused) */
             if (strs && strs[i])
                 put(&o, "%s", strs[i]);
             else if (stk_report_decode_arg(dec, sizeof dec, name, sig, i, narrowed(d->args[i], sig->args[i].type, is64)))

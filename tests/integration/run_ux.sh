@@ -45,6 +45,14 @@ out=$("$S" run "$T/p.stk" /bin/true 2>&1); rc=$?
 out=$("$S" run "$T/p.stk" "$T/p.stk" -- /bin/true 2>&1); rc=$?
 [ $rc -eq 125 ] && has "$out" "one policy file at most" && pass run_two_policy_files_usage ||
     fail run_two_policy_files_usage "rc=$rc: $out"
+# attack pass: the command's own words after `--` are never stockade options (no report
+# file made, no dry run), and options after a second word before a later `--` are refused
+out=$("$S" run "$T/p.stk" -- /bin/echo --report="$T/cmd-report" --dry-run --policy=zz 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "--report=$T/cmd-report --dry-run --policy=zz" ] && ! [ -e "$T/cmd-report" ] &&
+    pass run_command_words_not_options || fail run_command_words_not_options "rc=$rc: $out"
+out=$("$S" run "$T/p.stk" /bin/echo --report="$T/cmd-report2" -- x 2>&1); rc=$?
+[ $rc -eq 125 ] && has "$out" "one policy file at most" && ! [ -e "$T/cmd-report2" ] &&
+    pass run_words_before_later_dashdash_refused || fail run_words_before_later_dashdash_refused "rc=$rc: $out"
 "$S" run --help | grep -qF 'options (before or after POLICY.stk, but before `--`)' && pass run_help_says_options_anywhere ||
     fail run_help_says_options_anywhere "--help does not say it"
 

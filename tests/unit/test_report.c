@@ -12,7 +12,9 @@
 #include "bpf_interp.h"
 #include "diag.h"
 #include "pipeline.h"
+#include "sigs.h"
 #include "supervise/report.h"
+#include "supervise/report_decode.h"
 #include "syscalls.h"
 #include "testlib.h"
 
@@ -354,6 +356,51 @@ TEST(decode_flags)
     CHECK_STR(buf, "unshare(flags=CLONE_NEWTIME|CLONE_NEWNS|CLONE_NEWUSER)");
 }
 
+/* Attack pass: a command sets every flag bit.  The decoded set must not be
+ * cut short: a cut list hid the later flags (CLONE_NEWUSER, CLONE_NEWNET, the
+ * exit signal) and a cut hex rest looked like a whole, smaller number. */
+TEST(decode_all_bits_not_cut)
+{
+#if !defined(__x86_64__)
+    SKIP("the expectations are written for x86_64");
+#endif
+    char buf[1024];
+    struct seccomp_data c = {.nr = SYS_clone, .arch = AUDIT_ARCH_X86_64, .args = {~0ull, 0, 0, 0, 0}};
+    stk_report_format_call(buf, sizeof buf, &c, NULL);
+    CHECK(strstr(buf, "CLONE_NEWUSER|") != NULL);
+    CHECK(strstr(buf, "|CLONE_IO|") != NULL);
+    CHECK(strstr(buf, "|0xff, stack=0,") != NULL); /* the low byte, no signal */
+    struct seccomp_data m = {.nr = SYS_mmap, .arch = AUDIT_ARCH_X86_64, .args = {0, 0, ~0ull, ~0ull, 0, 0}};
+    stk_report_format_call(buf, sizeof buf, &m, NULL);
+    CHECK(strstr(buf, "|MAP_SYNC|0xffffffffffe0068f, fd=0, offset=0)") != NULL); /* the rest whole, not cut to 0xffffffffff */
+    /* a decode that does not fit its buffer is refused, not cut: the caller prints the number */
+    char small[24];
+    const struct stk_sig *sig = stk_sig_lookup_abi("clone", STK_ABI_X86_64);
+    CHECK(sig != NULL);
+    if (sig) {
+        CHECK(!stk_report_decode_arg(small, sizeof small, "clone", sig, 0, ~0ull));
+        CHECK(stk_report_decode_arg(small, sizeof small, "clone", sig, 0, 0x11));
+        CHECK_STR(small, "SIGCHLD");
+    }
+}
+
+/* Attack pass: bits above what the kernel reads do not hide a call's name:
+ * ioctl's request and prctl's option are 32-bit in the kernel, so a request
+ * with a high bit set is still TIOCSTI (which the kernel runs as TIOCSTI). */
+TEST(decode_high_bits_as_kernel)
+{
+#if !defined(__x86_64__)
+    SKIP("the expectations are written for x86_64");
+#endif
+    char buf[256];
+    struct seccomp_data io = {.nr = SYS_ioctl, .arch = AUDIT_ARCH_X86_64, .args = {0, 0x100005412ull, 0}};
+    stk_report_format_call(buf, sizeof buf, &io, NULL);
+    CHECK_STR(buf, "ioctl(fd=0, request=TIOCSTI, arg=0)");
+    struct seccomp_data pr = {.nr = SYS_prctl, .arch = AUDIT_ARCH_X86_64, .args = {0xffffffff00000016ull}};
+    stk_report_format_call(buf, sizeof buf, &pr, NULL);
+    CHECK_STR(buf, "prctl(option=PR_SET_SECCOMP, arg1=0, arg2=0, arg3=0, arg4=0)");
+}
+
 /* modes in octal, open's mode only when the kernel reads it (issue #15) */
 TEST(decode_modes)
 {
@@ -389,7 +436,16 @@ TEST(quote)
     CHECK_STR(b, "\"abc\"...");
     char s[6];
     stk_report_quote(s, sizeof s, "abcdefgh", 8, 96, false);
-    CHECK_STR(s, "\"abcd");
+    CHECK_STR(s, "\"\"..."); /* no room for a character: still closed and marked */
+    /* attack pass: a string of escapes fills the buffer: it is closed and
+     * marked cut, never left open at an arbitrary character ("\x0, "/e) */
+    char raw[96], q[192];
+    memset(raw, 1, sizeof raw);
+    memcpy(raw + 47, "/etc/shadow", 11);
+    stk_report_quote(q, sizeof q, raw, sizeof raw, 96, false);
+    size_t ql = strlen(q);
+    CHECK(ql >= 4 && strcmp(q + ql - 4, "\"...") == 0);
+    CHECK(strstr(q, "\\x01\"...") != NULL); /* cut between escapes, not inside one */
 }
 
 TEST(errno_names)
@@ -413,6 +469,8 @@ int main(void)
     RUN(decode_constants);
     RUN(decode_flags);
     RUN(decode_modes);
+    RUN(decode_all_bits_not_cut);
+    RUN(decode_high_bits_as_kernel);
     RUN(quote);
     RUN(errno_names);
     return test_summary();
