@@ -116,6 +116,21 @@ static void count(struct stk_report *r, uint32_t arch, uint32_t nr, const char *
     k->n = 1;
 }
 
+void stk_report_emit(struct stk_report *r, const char *line)
+{
+    out_line(r, line);
+}
+
+void stk_report_tally(struct stk_report *r, uint32_t arch, uint32_t nr, const char *kind)
+{
+    count(r, arch, nr, kind);
+}
+
+bool stk_report_logs_landlock(const struct stk_report *r)
+{
+    return r && r->landlock_logged;
+}
+
 /* ---- one notification ---------------------------------------------------------------- */
 
 static void handle(struct stk_report *r)
@@ -478,6 +493,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         on_cleanup(r);
         return -1;
     }
+    /* Landlock's denials, from the audit log: its clean-up runs before ours
+     * (the reverse order), so its last lines come before the summary */
+    if (stk_report_ll_prepare(r, b, e) < 0)
+        return -1; /* the clean-up hook owns r */
     /* the enforcer's end: closed by the supervisor and, in a pid namespace,
      * by the init, which would otherwise hold it for the whole run */
     if (stk_supervise_child_side(&r->sock[1], e) < 0)

@@ -147,6 +147,18 @@ struct stk_report {
     unsigned long other; /* events beyond STK_REPORT_MAX_KINDS distinct kinds */
     unsigned long dropped; /* report lines not written: the output blocked (a stopped terminal, a full pipe) */
     bool stalled;          /* the last write timed out: later lines are dropped at once until one goes through */
+    bool landlock_logged;  /* the supervisor reads Landlock's audit records (report_landlock.c) */
 };
+
+/* report.c: one report line, written as every other (never blocking); one
+ * reported event counted for the summary. */
+void stk_report_emit(struct stk_report *r, const char *line);
+void stk_report_tally(struct stk_report *r, uint32_t arch, uint32_t nr, const char *kind);
+
+/* report_landlock.c: under --report, read the kernel's audit records of the
+ * Landlock denials of the domain the enforcer creates (Linux 6.15, root),
+ * or say once why they are not reported.  Called by stk_report_prepare. */
+struct stk_bundle;
+int stk_report_ll_prepare(struct stk_report *r, const struct stk_bundle *b, struct stk_err *e);
 
 #endif
