@@ -162,6 +162,8 @@ struct stk_report {
     unsigned long dropped; /* report lines not written: the output blocked (a stopped terminal, a full pipe) */
     bool stalled;          /* the last write timed out: later lines are dropped at once until one goes through */
     bool landlock_logged;  /* the supervisor reads Landlock's audit records (report_landlock.c) */
+    const struct stk_bundle_quiet *quiet; /* `quiet` calls: counted, not printed (errno and log outcomes) */
+    size_t nquiet;
 };
 
 /* report.c: one report line, written as every other (never blocking); one
