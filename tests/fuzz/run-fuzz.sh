@@ -10,6 +10,7 @@
 # Seeds: tests/fuzz/corpus/NAME/* if that directory exists, plus for
 #   fuzz_parser  the shipped policies (policies/*.stk, policies/examples/*.stk)
 #   fuzz_bundle  bundles compiled from the shipped policies (needs build/stockade)
+#   fuzz_report  audit records and socket addresses (tests/fuzz/corpus/fuzz_report)
 # Everything built or found goes under ${STK_BUILD:-build}/fuzz/:
 #   obj/ objects, bin/ fuzzers, corpus/NAME (grows across runs), logs/NAME.log,
 #   artifacts/NAME-crash-... (reproducers: run bin/fuzz_NAME FILE to replay).
