@@ -100,17 +100,19 @@ ix_rootfs() {
 }
 
 # ix_bundle DIR: DIR/rootfs and DIR/spec.json, the runtime's default spec
-# (crun spec, else runc spec) without a terminal.
+# (crun spec, else runc spec) without a terminal; no spec.json when neither
+# runtime is installed (bwrap and podman need none).
 ix_bundle() {
     ix_rootfs "$1" || return 1
-    local spec
-    if command -v crun >/dev/null; then
-        (cd "$1" && crun spec) || { echo "crun spec failed"; return 1; }
-    else
-        (cd "$1" && runc spec) || { echo "runc spec failed"; return 1; }
-    fi
-    jq '.process.terminal = false | del(.linux.seccomp)' "$1/config.json" >"$1/spec.json" || return 1
-    rm -f "$1/config.json"
+    local rt
+    for rt in crun runc; do
+        command -v "$rt" >/dev/null || continue
+        (cd "$1" && "$rt" spec) || { echo "$rt spec failed"; return 1; }
+        jq '.process.terminal = false | del(.linux.seccomp)' "$1/config.json" >"$1/spec.json" || return 1
+        rm -f "$1/config.json"
+        return 0
+    done
+    return 0
 }
 
 ix_config() {
