@@ -155,4 +155,42 @@ for p in "${POLICIES[@]}"; do
         fi
     fi
 done
+
+# ---- where the annotation stands among the runtimes' own steps -------------------
+# crun installs run.oci.seccomp_bpf_data instead of linux.seccomp (never both),
+# runc ignores the annotation; the program is installed after capset and right
+# before execve of the container process, so a program that denies execve
+# stops the container (the oci-bpf export must let execve through).
+"$STK" compile --emit=bpf -o "$T/interop.bpf" tests/interop/interop.stk >/dev/null 2>&1
+ann=$(jq -cn --arg b "$(base64 -w0 "$T/interop.bpf")" '{"run.oci.seccomp_bpf_data": $b}')
+JSON12='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["getpgid","getsid"],"action":"SCMP_ACT_ERRNO","errnoRet":12}]}'
+for rt in crun runc; do
+    if missing=$(ix_missing "$rt"); then
+        skip "$rt and the annotation" "$missing not installed"
+        continue
+    fi
+    ix_config "$B" "$JSON12" "$ann" sys 121 5 sys 124 0 sys 121 0 && out=$(ix_oci "$rt" "$B")
+    if [ "$rt" = crun ]; then
+        check "crun: the annotation replaces linux.seccomp" "$out" "$(ix_errno EXDEV) $(ix_errno EMLINK) 0 rc=0"
+    else
+        check "runc: ignores the annotation, applies linux.seccomp" "$out" "12 12 12 rc=0"
+    fi
+done
+printf 'policy noexec {\n seccomp {\n  default allow\n  errno EACCES execve\n }\n}\npolicy nocapset {\n seccomp {\n  default allow\n  errno EACCES capset\n }\n}\n' >"$T/steps.stk"
+for pol in noexec nocapset; do
+    "$STK" compile --policy="$pol" --emit=bpf -o "$T/$pol.bpf" "$T/steps.stk" >/dev/null 2>&1 ||
+        { fail "$pol: compile" "failed"; continue; }
+done
+if ! ix_missing crun >/dev/null; then
+    ix_config "$B" null "$(jq -cn --arg b "$(base64 -w0 "$T/noexec.bpf")" '{"run.oci.seccomp_bpf_data": $b}')" sys 121 0 &&
+        out=$(ix_oci crun "$B")
+    if has "$out" "Permission denied" && ! has "$out" "sys 121" && ! has "$out" "rc=0"; then
+        pass "crun: a program denying execve stops the container's exec"
+    else
+        fail "crun: a program denying execve stops the container's exec" "$(tr '\n' ';' <<<"$out")"
+    fi
+    ix_config "$B" null "$(jq -cn --arg b "$(base64 -w0 "$T/nocapset.bpf")" '{"run.oci.seccomp_bpf_data": $b}')" sys 121 0 &&
+        out=$(ix_oci crun "$B")
+    check "crun: the program is installed after capset (denying capset does not stop the container)" "$out" "0 rc=0"
+fi
 [ "$fails" -eq 0 ]
