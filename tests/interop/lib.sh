@@ -33,6 +33,8 @@
 #   RLIMIT_MEMLOCK (for its eBPF device filter) and fails: hence --cgroups=disabled.
 # - podman with runc wants a pids controller (default --pids-limit 2048) that
 #   the cgroup2 hierarchy here does not have: --pids-limit=0.
+# - podman writes its blob-info cache to /var/lib/containers/cache whatever
+#   --root says: a tmpfs covers /var/lib/containers in the private namespace.
 
 IX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IX_CGPARENT="stk-interop-$$"
@@ -54,6 +56,11 @@ ix_cleanup() {
         chmod -R u+w "$T" 2>/dev/null
         rm -rf "$T"
     fi
+    # podman created /var/lib/containers (its blob-info cache) where there was none
+    if [ "${IX_VLC_NEW:-0}" = 1 ] && [ -d /var/lib/containers ]; then
+        rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
+        rmdir /var/lib/containers/cache /var/lib/containers 2>/dev/null
+    fi
     local d
     for d in /sys/fs/cgroup/unified/"$IX_CGPARENT" /sys/fs/cgroup/"$IX_CGPARENT"; do
         [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
@@ -64,6 +71,8 @@ ix_cleanup() {
 ix_setup() {
     T=$(mktemp -d /tmp/stk-interop.XXXXXX) || { echo "FAIL setup: mktemp"; exit 1; }
     chmod 755 "$T"
+    IX_VLC_NEW=0
+    [ -e /var/lib/containers ] || IX_VLC_NEW=1
     trap ix_cleanup EXIT
 }
 
@@ -124,10 +133,14 @@ ix_config() {
          | .annotations = $a | .process.args = $p' "$b/spec.json" >"$b/config.json"
 }
 
-# the private mount namespace with a pure cgroup2 hierarchy on /sys/fs/cgroup
+# the private mount namespace with a pure cgroup2 hierarchy on /sys/fs/cgroup,
+# and a tmpfs on /var/lib/containers (podman writes its blob-info cache there
+# whatever --root says)
 ix_cg2() {
     unshare -m --propagation private sh -c \
-        'mount -t cgroup2 stk-cgroup2 /sys/fs/cgroup || exit 125; exec "$@"' sh "$@"
+        'mount -t cgroup2 stk-cgroup2 /sys/fs/cgroup || exit 125
+         if [ -d /var/lib/containers ]; then mount -t tmpfs -o mode=700 stk-tmp /var/lib/containers || exit 125; fi
+         exec "$@"' sh "$@"
 }
 
 IX_SEQ=0
@@ -148,7 +161,7 @@ ix_oci() {
 }
 
 ix_podman_cmd() {
-    podman --root "$T/podman/root" --runroot "$T/podman/run" --tmpdir "$T/podman/tmp" \
+    ix_cg2 podman --root "$T/podman/root" --runroot "$T/podman/run" --tmpdir "$T/podman/tmp" \
         --storage-driver=vfs --cgroup-manager=cgroupfs --events-backend=none "$@"
 }
 
