@@ -12,7 +12,7 @@
 # and the engines' quirks on this host: tests/interop/lib.sh.  Every check
 # skips with its reason when its engine (or an export route) is absent.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/lib.sh
 . tests/interop/lib.sh
 BUILD=${STK_BUILD:-build}
@@ -34,8 +34,12 @@ fi
 # POLICY NAME and the calls probed under it: "NR ARG" (x86_64 numbers:
 # getpgid 121, getsid 124, personality 135, mount 165)
 POLICIES=("tests/interop/interop.stk" "policies/default.stk")
-CALLS_interop=("121 5" "121 0x100000005" "121 0" "124 0")
-CALLS_default=("165 0" "135 0x400008" "135 0xffffffff" "121 0" "124 0")
+calls_of() {
+    case "$1" in
+        interop) calls=("121 5" "121 0x100000005" "121 0" "124 0") ;;
+        default) calls=("165 0" "135 0x400008" "135 0xffffffff" "121 0" "124 0") ;;
+    esac
+}
 
 # want POLICY CALL...: the errno stockade sim predicts for each call (0 for
 # allow), then rc=0 — the form results() prints for the container's output
@@ -89,7 +93,7 @@ fi
 
 for p in "${POLICIES[@]}"; do
     n=$(basename "$p" .stk)
-    eval 'calls=("${CALLS_'"$n"'[@]}")'
+    calls_of "$n"
     if ! w=$(want "$p" "${calls[@]}"); then
         fail "$n: sim" "$w"
         continue

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh — the shared helpers of the scripts in tests/interop/ (not a test
 # itself: the Makefile's INTEROP_TESTS leaves it out).  The scripts run real
 # container engines (crun, runc, podman, bubblewrap) on a local OCI bundle:

@@ -17,7 +17,7 @@
 #     same value with junk in the upper half; MASKED_EQ 0xffffffff catches it.
 # Every check skips with its reason when its tool is absent.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/lib.sh
 . tests/interop/lib.sh
 
@@ -28,6 +28,7 @@ fi
 ix_setup
 
 # ---- libseccomp itself ---------------------------------------------------------
+# shellcheck disable=SC2046 # pkg-config's flags are words
 if ! pkg-config --exists libseccomp 2>/dev/null; then
     skip libseccomp_facts "libseccomp-dev (pkg-config libseccomp) not installed"
 elif ! ${CC:-cc} -O1 -std=c17 -Wall -Wextra -Werror -o "$T/facts" tests/interop/libseccomp_facts.c \
