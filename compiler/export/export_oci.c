@@ -96,6 +96,8 @@ struct plain {
 struct oci {
     const struct stk_policy_ir *ir;
     struct stk_diags *ds;
+    bool lossy;
+    bool dropped[STK_ABI_COUNT]; /* --lossy: ABIs left out of the profile (their calls killed) */
     json_object *syscalls;
     struct plain *plain;
     size_t nplain, capplain;
@@ -137,6 +139,45 @@ static void add_box(struct oci *o, const char *name, const struct stk_xbox *b)
     json_object_array_add(o->syscalls, e);
 }
 
+static void add_box_or_plain(struct oci *o, const char *name, const struct stk_xbox *b)
+{
+    bool plain = true;
+    for (int k = 0; k < 6; k++)
+        plain &= b->arg[k].mask == 0;
+    if (plain)
+        add_plain(o, name, b->action);
+    else
+        add_box(o, name, b);
+}
+
+/* How much an action lets a call do: run > log > trace/notify > errno > trap > kill. */
+static int openness(struct stk_action a)
+{
+    static const int rank[] = {[STK_ACT_KILL_PROCESS] = 0, [STK_ACT_KILL_THREAD] = 1, [STK_ACT_TRAP] = 2,
+                               [STK_ACT_ERRNO] = 3, [STK_ACT_NOTIFY] = 4, [STK_ACT_TRACE] = 4,
+                               [STK_ACT_LOG] = 5, [STK_ACT_ALLOW] = 6};
+    return rank[a.kind];
+}
+
+/* --lossy, a syscall too intricate to say: the most open of its outcomes for
+ * every argument (looser). */
+static void loosest(struct oci *o, int sc)
+{
+    const struct stk_seccomp *s = &o->ir->seccomp;
+    struct stk_action best = s->def;
+    size_t at = first_rule(s, sc);
+    for (size_t i = 0; i < s->nrules; i++)
+        if (s->rules[i].syscall == sc && scmp_action(s->rules[i].action) &&
+            openness(s->rules[i].action) > openness(best))
+            best = s->rules[i].action;
+    char act[64];
+    stk_diag(o->ds, STK_SEV_WARNING, "lossy-export", rule_loc(o->ir, at), NULL,
+             "oci-seccomp: looser: '%s' gets '%s' for every argument: its rules need more than %d OCI rules",
+             stk_syscall_table[sc].name, stk_action_str(best, act, sizeof act), OCI_MAX_BOXES);
+    if (!stk_action_eq(best, s->def))
+        add_plain(o, stk_syscall_table[sc].name, best);
+}
+
 /* One syscall: its boxes, the same on every ABI of the policy. */
 static void export_syscall(struct oci *o, int sc)
 {
@@ -148,13 +189,22 @@ static void export_syscall(struct oci *o, int sc)
         if (!s->abis[a] || stk_syscall_table[sc].nr[a] == STK_NR_NONE)
             continue;
         struct stk_xpart *dst = first_abi < 0 ? &p : &q;
+        if (o->dropped[a])
+            continue;
         if (!stk_export_partition(s, sc, (enum stk_abi)a, s->def, OCI_MAX_BOXES, &s->def, dst)) {
+            stk_xpart_free(dst);
+            if (o->lossy) {
+                if (first_abi >= 0)
+                    stk_xpart_free(&p);
+                loosest(o, sc);
+                return;
+            }
             stk_diag(o->ds, STK_SEV_ERROR, "not-exportable", rule_loc(o->ir, first_rule(s, sc)),
                      "simplify the conditions on this call (fewer comparisons, == and 'in' rather than ranges)",
                      "oci-seccomp: the rules for '%s' need more than %d OCI rules to be said exactly", name,
                      OCI_MAX_BOXES);
-            stk_xpart_free(dst);
-            stk_xpart_free(&p);
+            if (first_abi >= 0)
+                stk_xpart_free(&p);
             o->ok = false;
             return;
         }
@@ -164,6 +214,14 @@ static void export_syscall(struct oci *o, int sc)
         }
         bool same = same_part(&p, &q);
         stk_xpart_free(&q);
+        if (!same && o->lossy) {
+            o->dropped[a] = true;
+            stk_diag(o->ds, STK_SEV_WARNING, "lossy-export", rule_loc(o->ir, first_rule(s, sc)), NULL,
+                     "oci-seccomp: tighter: %s is left out of the profile (its calls are killed): the rules for "
+                     "'%s' mean different things there than on %s",
+                     stk_abis[a].name, name, stk_abis[first_abi].name);
+            continue;
+        }
         if (!same) {
             stk_diag(o->ds, STK_SEV_ERROR, "not-exportable", rule_loc(o->ir, first_rule(s, sc)),
                      "export a policy for one architecture ('arch' in the seccomp block)",
@@ -179,6 +237,18 @@ static void export_syscall(struct oci *o, int sc)
         const struct stk_xbox *b = &p.v[i];
         if (stk_action_eq(b->action, s->def))
             continue; /* the default: no rule (the runtime refuses one) */
+        if (!scmp_action(b->action) && o->lossy) {
+            char act[64];
+            stk_diag(o->ds, STK_SEV_WARNING, "lossy-export", rule_loc(o->ir, b->rule), NULL,
+                     "oci-seccomp: tighter: '%s' for '%s' becomes errno ENOSYS, what the kernel answers when no "
+                     "listener or tracer does (stockade run --report answers it)",
+                     stk_action_str(b->action, act, sizeof act), name);
+            struct stk_xbox e = *b;
+            e.action = (struct stk_action){STK_ACT_ERRNO, 38 /* ENOSYS */};
+            if (!stk_action_eq(e.action, s->def))
+                add_box_or_plain(o, name, &e);
+            continue;
+        }
         if (!scmp_action(b->action)) {
             char act[64];
             stk_diag(o->ds, STK_SEV_ERROR, "not-exportable", rule_loc(o->ir, b->rule),
@@ -188,13 +258,7 @@ static void export_syscall(struct oci *o, int sc)
             o->ok = false;
             continue;
         }
-        bool plain = true;
-        for (int k = 0; k < 6; k++)
-            plain &= b->arg[k].mask == 0;
-        if (plain)
-            add_plain(o, name, b->action);
-        else
-            add_box(o, name, b);
+        add_box_or_plain(o, name, b);
     }
     stk_xpart_free(&p);
 }
@@ -225,7 +289,7 @@ static void check_newer(struct oci *o, bool lossy)
 bool stk_export_oci_seccomp(const struct stk_policy_ir *ir, bool lossy, struct stk_diags *ds, struct stk_buf *out)
 {
     struct stk_policy_ir *x = stk_export_ir(ir);
-    struct oci o = {x, ds, json_object_new_array(), NULL, 0, 0, true};
+    struct oci o = {x, ds, lossy, {false}, json_object_new_array(), NULL, 0, 0, true};
     o.ok = stk_export_runtime_check(x, "oci-seccomp", lossy, ds);
     const struct stk_seccomp *s = &x->seccomp;
     enum stk_abi native = stk_native_abi();
@@ -256,7 +320,7 @@ bool stk_export_oci_seccomp(const struct stk_policy_ir *ir, bool lossy, struct s
             json_object_object_add(root, "defaultErrnoRet", json_object_new_int(s->def.data));
         json_object *arches = json_object_new_array();
         for (int a = 0; a < STK_ABI_COUNT; a++)
-            if (s->abis[a])
+            if (s->abis[a] && !o.dropped[a])
                 json_object_array_add(arches, json_object_new_string(scmp_arch((enum stk_abi)a)));
         json_object_object_add(root, "architectures", arches);
         json_object_object_add(root, "syscalls", json_object_get(o.syscalls));

@@ -267,8 +267,121 @@ TEST(refusals_are_located)
     }
 }
 
+/* --lossy: the same cases export, each approximation a warning that says
+ * its direction, and the runtime accepts the result. */
+TEST(lossy_approximates)
+{
+    static const char *const cases[] = {
+        "policy p { seccomp { default errno EPERM\n allow execve, close\n"
+        "  allow socket if domain not in (AF_ALG, AF_VSOCK) && type != SOCK_RAW\n } }",
+        "policy p { seccomp { default allow\n newer_syscalls allow\n notify ptrace\n } }",
+        "policy p { seccomp { default allow\n errno EPERM execve if argv == 0\n } }",
+        "policy p { seccomp { arch x86_64, i386\n default allow\n newer_syscalls allow\n"
+        "  errno EPERM mmap if length > 0xffffffff\n } }",
+    };
+    static const char *const direction[] = {"looser", "tighter", "looser", "tighter"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (!compile(cases[i]))
+            T_FAILF("case %zu does not compile:%s", i, dump());
+        struct stk_diags eds;
+        stk_diags_init(&eds);
+        struct stk_buf out = {0};
+        struct stk_export_req req = {.kind = STK_EXPORT_OCI_SECCOMP, .lossy = true};
+        bool ok = stk_export(ir, &req, &eds, &out);
+        bool warned = false;
+        for (size_t d = 0; d < eds.nd; d++)
+            warned |= strcmp(eds.d[d].code, "lossy-export") == 0 && eds.d[d].sev == STK_SEV_WARNING &&
+                      strstr(eds.d[d].message, direction[i]) != NULL;
+        size_t nerr = eds.nerrors;
+        stk_diags_free(&eds);
+        struct sock_filter *prog = NULL;
+        size_t len = 0;
+        char err[256] = "";
+        int built = ok ? stk_oci_peer_build(out.data, &prog, &len, err, sizeof err) : -1;
+        free(prog);
+        stk_buf_free(&out);
+        if (!ok || nerr || !warned || built != 0)
+            T_FAILF("case %zu: exported %d, errors %zu, warned '%s' %d, runtime %d %s", i, ok, nerr, direction[i],
+                    warned, built, err);
+    }
+}
+
+static size_t unbase64(const char *in, unsigned char *out, size_t cap)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t n = 0;
+    for (; *in && *in != '=' && *in != '\n'; in++) {
+        const char *p = strchr(tab, *in);
+        if (!p)
+            return 0;
+        acc = acc << 6 | (uint32_t)(p - tab);
+        bits += 6;
+        if (bits >= 8 && n < cap) {
+            bits -= 8;
+            out[n++] = (unsigned char)(acc >> bits);
+        }
+    }
+    return n;
+}
+
+/* The annotation is the program stockade builds without the hand-over rule:
+ * it decides like the reference on every shipped policy it exports, and
+ * execve runs under it (the runtime's last call). */
+TEST(oci_bpf_matches_reference)
+{
+    glob_t g;
+    CHECK(glob("policies/*/*.stk", 0, NULL, &g) == 0);
+    const char *incs[] = {"policies"};
+    struct stk_compile_opts o = {NULL, incs, 1};
+    size_t exported = 0;
+    static unsigned char prog[STK_BPF_MAXINSNS * sizeof(struct sock_filter)];
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        if (strstr(g.gl_pathv[i], ".test.stk"))
+            continue;
+        reset();
+        ir = stk_compile_file(g.gl_pathv[i], &o, &ds);
+        if (!ir)
+            continue;
+        struct stk_diags eds;
+        stk_diags_init(&eds);
+        struct stk_buf out = {0};
+        struct stk_export_req req = {.kind = STK_EXPORT_OCI_BPF};
+        bool ok = stk_export(ir, &req, &eds, &out);
+        stk_diags_free(&eds);
+        if (!ok) {
+            stk_buf_free(&out);
+            continue;
+        }
+        stk_buf_put(&out, "", 1);
+        size_t n = unbase64(out.data, prog, sizeof prog) / sizeof(struct sock_filter);
+        stk_buf_free(&out);
+        const struct sock_filter *f = (const struct sock_filter *)prog;
+        CHECK(n > 0 && stk_bpf_validate(f, n, NULL, 0) == 0);
+        struct stk_policy_ir *x = stk_export_ir(ir);
+        for (int r = 0; r < 20000; r++) {
+            struct seccomp_data d = {.nr = (int)(next_rand() % 480), .arch = AUDIT_ARCH_X86_64};
+            for (int k = 0; k < 6; k++)
+                d.args[k] = (next_rand() & 1) ? next_rand() : generic[next_rand() % 12];
+            if (stk_bpf_run(f, n, &d, NULL) != stk_ref_decide(x, &d)) {
+                stk_export_ir_free(x);
+                T_FAILF("%s: nr %d differs", g.gl_pathv[i], d.nr);
+            }
+        }
+        struct seccomp_data ex = {.nr = 59 /* execve */, .arch = AUDIT_ARCH_X86_64};
+        CHECK(stk_bpf_run(f, n, &ex, NULL) == SECCOMP_RET_ALLOW);
+        stk_export_ir_free(x);
+        exported++;
+    }
+    globfree(&g);
+    CHECK(exported >= 4);
+}
+
 int main(void)
 {
+    RUN(oci_bpf_matches_reference);
+    RUN(lossy_approximates);
     RUN(refusals_are_located);
     RUN(shipped_policies_export_or_refuse);
     RUN(shapes_export_exactly);
