@@ -29,7 +29,7 @@ MANDIR     ?= $(DATADIR)/man
 SYSCONFDIR ?= $(PREFIX)/etc
 POLICYDIR      := $(DATADIR)/stockade/policies
 SITEPOLICYDIR  := $(SYSCONFDIR)/stockade/policies
-PKGS     := libseccomp libcap json-c libselinux libapparmor
+PKGS     := libseccomp libcap json-c libselinux libapparmor yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wno-format-nonliteral

@@ -6,8 +6,9 @@ set -eu
 
 # build: compiler, parser generators, libraries found with pkg-config; the
 # static stockade-exec links libselinux.a (with libpcre2-8.a) and libapparmor.a;
+# libyaml-dev: the Kubernetes export writes YAML with its emitter;
 # dpkg-dev and debhelper build the Debian package (dpkg-buildpackage, docs/install.md)
-BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-dev libselinux1-dev libpcre2-dev libapparmor-dev dpkg-dev debhelper"
+BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-dev libselinux1-dev libpcre2-dev libapparmor-dev libyaml-dev dpkg-dev debhelper"
 # tests: the clang build and libFuzzer, man page tool, real peers and tools used by tests
 # (python3-jsonschema: the SARIF output is validated against the official schema)
 # systemd: systemd-analyze security --offline, compared with stockade score (docs/score.md)
