@@ -43,7 +43,7 @@ else
         "uncond_after_cond 0x5: 12" "uncond_after_cond 0: 12"
         "uncond_before_cond 0x5: 12" "uncond_before_cond 0: 12"
         "eq_64 0x5: 15" "eq_64 0x100000005: 0" "eq_64 0x6: 0"
-        "masked_eq_32 0x5: 16" "masked_eq_32 0x100000005: 16" "masked_eq_32 0x6: 0"
+        "masked_eq_32 0x5: 16" "masked_eq_32 0x100000005: 16" "masked_eq_32 0x6: 0" "masked_eq_32 0x7: 0"
     )
     for w in "${want[@]}"; do
         if has "$out" "$w"; then pass "libseccomp: $w"; else fail "libseccomp: $w" "not in: $(tr '\n' ';' <<<"$out")"; fi
@@ -68,7 +68,8 @@ cond() { # cond ERRNO VALUE...: getpgid with pid == each VALUE, in one rule
 UNCOND='{"names":["getpgid"],"action":"SCMP_ACT_ERRNO","errnoRet":12}'
 UNKNOWN='{"names":["no_such_call","getsid"],"action":"SCMP_ACT_ERRNO","errnoRet":14}'
 SAME_AS_DEFAULT='{"names":["getsid"],"action":"SCMP_ACT_ALLOW"}'
-MASKED='{"names":["getpgid"],"action":"SCMP_ACT_ERRNO","errnoRet":16,"args":[{"index":0,"value":5,"valueTwo":4294967295,"op":"SCMP_CMP_MASKED_EQ"}]}'
+# MASKED_EQ: "value" is the mask, "valueTwo" the value it must equal
+MASKED='{"names":["getpgid"],"action":"SCMP_ACT_ERRNO","errnoRet":16,"args":[{"index":0,"value":4294967295,"valueTwo":5,"op":"SCMP_CMP_MASKED_EQ"}]}'
 FAIL_UNKNOWN='{"run.oci.seccomp_fail_unknown_syscall":"1"}'
 ESRCH=3 # getpgid of a pid the container does not have
 
@@ -131,7 +132,8 @@ for rt in crun runc; do
 
     out=$(profile "$rt" "$HEAD$(cond 15 5)]}" '{}' sys 121 5 sys 121 0x100000005)
     expect "$rt: EQ compares all 64 bits (upper-half junk is not matched)" "$out" "15 $ESRCH rc=0"
-    out=$(profile "$rt" "$HEAD$MASKED]}" '{}' sys 121 5 sys 121 0x100000005)
-    expect "$rt: MASKED_EQ 0xffffffff matches the low half only" "$out" "16 16 rc=0"
+    # 7 tells the operands apart: 7 & 5 == 5 were the mask and the value swapped
+    out=$(profile "$rt" "$HEAD$MASKED]}" '{}' sys 121 5 sys 121 0x100000005 sys 121 7)
+    expect "$rt: MASKED_EQ (value = mask 0xffffffff, valueTwo = 5) matches the low half only" "$out" "16 16 $ESRCH rc=0"
 done
 [ "$fails" -eq 0 ]
