@@ -16,6 +16,7 @@
  * runtime's tree irrelevant: the result is exact or the policy is refused. */
 #include "export/export.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,7 +245,7 @@ static void export_syscall(struct oci *o, int sc)
                      "listener or tracer does (stockade run --report answers it)",
                      stk_action_str(b->action, act, sizeof act), name);
             struct stk_xbox e = *b;
-            e.action = (struct stk_action){STK_ACT_ERRNO, 38 /* ENOSYS */};
+            e.action = (struct stk_action){STK_ACT_ERRNO, ENOSYS};
             if (!stk_action_eq(e.action, s->def))
                 add_box_or_plain(o, name, &e);
             continue;
