@@ -92,6 +92,8 @@ out=$("$S" compile --emit=oci-seccomp --lossy -o /dev/null policies/examples/den
 out=$("$S" compile --emit=oci-seccomp -o /dev/null policies/examples/deny-exec.stk 2>&1)
 has "$out" "deny-exec.stk:26:9: error: oci-seccomp: 'execve' is not always let run" &&
     pass refusal_names_rule || fail refusal_names_rule "$out"
+out=$("$S" compile --lossy -o /dev/null policies/examples/web.stk 2>&1); rc=$?
+[ $rc -eq 2 ] && has "$out" "--lossy goes with --emit=oci-seccomp" && pass lossy_needs_export || fail lossy_needs_export "rc=$rc $out"
 out=$("$S" sim --lossy policies/examples/web.stk read 2>&1); rc=$?
 [ $rc -eq 2 ] && has "$out" "--lossy is an option of \`compile\`" && pass lossy_compile_only || fail lossy_compile_only "rc=$rc $out"
 
