@@ -194,6 +194,11 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
+    if (c.lossy && kind < 5) {
+        fprintf(stderr, "stockade compile: --lossy goes with --emit=oci-seccomp, oci-bpf, k8s or k8s-json\n");
+        free(c.incs);
+        return 2;
+    }
     /* --embed-lsm's errors (no LSM block, apparmor_parser) come from the pipeline */
     struct stk_pipeline_req req = {.apparmor_always = kind == 4,
                                    .export_kind = kind >= 5 ? (enum stk_export_kind)(kind - 4) : STK_EXPORT_NONE,

@@ -324,6 +324,10 @@ bool stk_export_oci_seccomp(const struct stk_policy_ir *ir, bool lossy, struct s
             if (s->abis[a] && !o.dropped[a])
                 json_object_array_add(arches, json_object_new_string(scmp_arch((enum stk_abi)a)));
         json_object_object_add(root, "architectures", arches);
+        /* no flags: crun otherwise adds SECCOMP_FILTER_FLAG_SPEC_ALLOW, which
+         * turns off the speculative-store-bypass mitigation that installing
+         * a filter enables (stockade installs its own without it) */
+        json_object_object_add(root, "flags", json_object_new_array());
         json_object_object_add(root, "syscalls", json_object_get(o.syscalls));
         stk_buf_puts(out, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
                                                                    JSON_C_TO_STRING_SPACED |

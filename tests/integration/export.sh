@@ -76,6 +76,11 @@ oci-bpf  deny-exec minimal
 k8s  batch-worker deny-exec denylist minimal sandbox web
 EOF
 
+# ---- the JSON keeps the kernel's speculation mitigation: an empty flags list -------------
+"$S" compile --emit=oci-seccomp -o "$T/web.json" policies/examples/web.stk 2>/dev/null
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["flags"] == [] and d["defaultAction"] == "SCMP_ACT_ERRNO" and d["defaultErrnoRet"] == 1' \
+    "$T/web.json" 2>/dev/null && pass oci_json_no_spec_allow || fail oci_json_no_spec_allow "$(head -c 200 "$T/web.json")"
+
 # ---- --lossy: refusals become warnings that say the direction ------------------------------
 out=$("$S" compile --emit=oci-seccomp --lossy -o "$T/de.json" policies/examples/deny-exec.stk 2>&1); rc=$?
 [ $rc -eq 0 ] && has "$out" "warning: oci-seccomp: looser: 'execve' is allowed" && has "$out" "[lossy-export]" &&
@@ -87,6 +92,8 @@ out=$("$S" compile --emit=oci-seccomp --lossy -o /dev/null policies/examples/den
 out=$("$S" compile --emit=oci-seccomp -o /dev/null policies/examples/deny-exec.stk 2>&1)
 has "$out" "deny-exec.stk:26:9: error: oci-seccomp: 'execve' is not always let run" &&
     pass refusal_names_rule || fail refusal_names_rule "$out"
+out=$("$S" compile --lossy -o /dev/null policies/examples/web.stk 2>&1); rc=$?
+[ $rc -eq 2 ] && has "$out" "--lossy goes with --emit=oci-seccomp" && pass lossy_needs_export || fail lossy_needs_export "rc=$rc $out"
 out=$("$S" sim --lossy policies/examples/web.stk read 2>&1); rc=$?
 [ $rc -eq 2 ] && has "$out" "--lossy is an option of \`compile\`" && pass lossy_compile_only || fail lossy_compile_only "rc=$rc $out"
 

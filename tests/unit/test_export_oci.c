@@ -70,8 +70,42 @@ static uint32_t peer_run(const struct sock_filter *p, size_t n, uint32_t arch, u
 /* Compare the runtime's program for json with the reference on ir (the
  * hand-over rule left out, as the export does).  Returns the number of
  * vectors compared; fails the test on the first difference. */
+/* The shape the runtimes read as written: no rule with the default action
+ * (refused by them), never two comparisons on one argument (they would
+ * become an OR), only masked equality (the upper-half junk of the vectors
+ * checks the masks). */
+static void check_shape(const char *json, const char *what)
+{
+    json_object *root = json_tokener_parse(json), *v;
+    CHECK(root && json_object_object_get_ex(root, "defaultAction", &v));
+    const char *def = json_object_get_string(v);
+    int def_errno = json_object_object_get_ex(root, "defaultErrnoRet", &v) ? json_object_get_int(v) : -1;
+    CHECK(json_object_object_get_ex(root, "syscalls", &v));
+    for (size_t i = 0; i < json_object_array_length(v); i++) {
+        json_object *e = json_object_array_get_idx(v, i), *a, *args, *r;
+        CHECK(json_object_object_get_ex(e, "action", &a));
+        int e_errno = json_object_object_get_ex(e, "errnoRet", &r) ? json_object_get_int(r) : -1;
+        if (strcmp(json_object_get_string(a), def) == 0 && e_errno == def_errno)
+            T_FAILF("%s: entry %zu has the default action", what, i);
+        if (!json_object_object_get_ex(e, "args", &args))
+            continue;
+        unsigned seen = 0;
+        for (size_t k = 0; k < json_object_array_length(args); k++) {
+            json_object *x = json_object_array_get_idx(args, k), *f;
+            CHECK(json_object_object_get_ex(x, "index", &f));
+            unsigned idx = (unsigned)json_object_get_int(f);
+            if (seen & (1u << idx))
+                T_FAILF("%s: entry %zu compares argument %u twice", what, i, idx);
+            seen |= 1u << idx;
+            CHECK(json_object_object_get_ex(x, "op", &f) && strcmp(json_object_get_string(f), "SCMP_CMP_MASKED_EQ") == 0);
+        }
+    }
+    json_object_put(root);
+}
+
 static size_t differential(const struct stk_policy_ir *pir, const char *json, const char *what)
 {
+    check_shape(json, what);
     struct sock_filter *prog = NULL;
     size_t len = 0;
     char err[256];
