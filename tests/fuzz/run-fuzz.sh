@@ -48,7 +48,7 @@ if ! make --no-print-directory -s BUILD="$B" $GEN_SRC >"$F/logs/make.log" 2>&1; 
     exit 1
 fi
 
-PKGS="libseccomp libcap json-c libselinux libapparmor"
+PKGS="libseccomp libcap json-c libselinux libapparmor yaml-0.1"
 # shellcheck disable=SC2046
 CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
         -fno-sanitize-recover=undefined -Wall -Wextra -Wno-unused-function -Wno-sign-compare
