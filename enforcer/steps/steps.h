@@ -25,6 +25,10 @@ extern bool stk_identity_use_nss;
 int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
 int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e);
 void stk_identity_free(struct stk_ids *ids);
+/* the ids a tmpfs is given (`tmpfs PATH owner U group G`; NULL: not given);
+ * what names the entry in the messages */
+int stk_identity_owner(const char *user, const char *group, uid_t *uid, gid_t *gid, const char *what,
+                       struct stk_err *e);
 
 /* keyring.c: replace the caller's session keyring (which the command would
  * otherwise still possess after the uid change) with a new empty one owned
