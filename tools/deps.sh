@@ -17,12 +17,14 @@ BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-d
 # lintian, man-db (man renders the installed page), with the build's dpkg-dev, debhelper;
 # zsh: the zsh completion is run (tests/integration/install.sh);
 # python3-yaml: the CI files are parsed and run (tests/integration/ci_snippets.sh)
-TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor lintian man-db zsh"
-# tests/services (issue #15): redis (redis-benchmark is in redis-tools), PostgreSQL 15
-# (pgbench is in postgresql-15 itself, psql in its client), OpenSSH's sshd and ssh
+# real services confined by policies/services/ and their clients (tests/services/):
+# nginx-light, memcached + libmemcached-tools, haproxy; curl and ab (apache2-utils)
+TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor lintian man-db zsh nginx-light memcached libmemcached-tools haproxy curl apache2-utils"
+# and redis (redis-benchmark is in redis-tools), PostgreSQL 15 (pgbench is in
+# postgresql-15 itself, psql in its client), OpenSSH's sshd and ssh
 TEST_PKGS="$TEST_PKGS redis-server redis-tools postgresql-15 postgresql-client-15 openssh-server openssh-client"
-# benchmarks: peers measured in the same run
-BENCH_PKGS="bubblewrap firejail hyperfine"
+# benchmarks: peers measured in the same run; wrk loads the services (bench/services.sh)
+BENCH_PKGS="bubblewrap firejail hyperfine wrk"
 # the QEMU rig (make check-vm): the emulator, the guest's shell, packing, the
 # SELinux policy compiler and .pp converter, the AppArmor parser, and the
 # static C library for the guest helper.  The kernel and the reference policy

@@ -25,6 +25,9 @@
 #                               of its own with a scrubbed environment;
 #                               SVC_PID is its pid, its stdout and stderr go
 #                               to $T/svc.out, $T/svc.err
+#   svc_helper CMD...           run an unconfined helper the test needs (a
+#                               backend) in the background, in a process
+#                               group of its own, stopped at exit
 #   svc_wait_port PORT [SECS]   wait (default 20 s) until 127.0.0.1:PORT
 #                               accepts a connection; false (and the
 #                               service's stderr shown) if the service died
@@ -67,9 +70,15 @@ SVC_PROBE=$(realpath "$B/tests/helpers/probe" 2>/dev/null)
 SVC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SVC_PID=
 SVC_RC=
+SVC_HELPERS=()
 
 svc_cleanup() {
+    local h
     [ -n "$SVC_PID" ] && svc_stop
+    for h in "${SVC_HELPERS[@]}"; do
+        kill -TERM -- "-$h" 2>/dev/null
+        wait "$h" 2>/dev/null
+    done
     [ -n "${T:-}" ] && rm -rf "$T"
 }
 
@@ -139,6 +148,11 @@ svc_start() {
     setsid env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
         "$STK" run --report="$report" "$policy" -- "$@" >"$T/svc.out" 2>"$T/svc.err" </dev/null &
     SVC_PID=$!
+}
+
+svc_helper() {
+    setsid "$@" >>"$T/helper.log" 2>&1 </dev/null &
+    SVC_HELPERS+=("$!")
 }
 
 svc_wait_port() {
