@@ -16,7 +16,8 @@
  * magic link /proc/self/fd/N resolves to the open file itself, never to
  * whatever a path names by then.  Nothing else can change the link: the
  * directory is reachable only through D (and /proc/PID/fd/D, which a changed
- * user cannot open: the change made the enforcer non-dumpable).  The exec
+ * user cannot open: the change made the enforcer non-dumpable; without a
+ * change, the caller's own processes could, as they could trace the enforcer).  The exec
  * hand-over's rule and its helper match dirfd D instead of N.
  *
  * Made only when the names would differ (a symbolic link, a #! script, or a
