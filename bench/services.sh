@@ -7,7 +7,9 @@
 # unconfined first in even ones), so that a change of the machine's load
 # during the measurement biases neither.  Per round: the confined
 # throughput divided by the unconfined one; printed: the median ratio, its
-# spread (min-max over the rounds) and the median throughputs.
+# spread (p25-p75 and min-max over the rounds) and the median throughputs.
+# The unconfined instance gets the confined one's descriptor limit (prlimit),
+# so that only the confinement differs.
 # Measures and prints; asserts nothing (the target, >= 0.97, is read by
 # people: docs/performance.md).
 #   nginx        wrk, /index.html (small: syscall-bound, seccomp's worst case)
@@ -15,13 +17,13 @@
 #   memcached    memcslap --test=get, 4 threads (wall time -> gets/s)
 #   haproxy      wrk, an answer haproxy makes itself (no backend in the path)
 # Needs root (the services' users).  Environment: STK_BUILD (default build),
-# SVC_BENCH_ROUNDS (7), SVC_BENCH_SECONDS (3, per wrk run), SVC_BENCH_GETS
+# SVC_BENCH_ROUNDS (11), SVC_BENCH_SECONDS (2, per wrk run), SVC_BENCH_GETS
 # (20000 per memcslap thread), SVC_BENCH_ONLY (a space-separated subset).
 set -u
 cd "$(dirname "$0")/.."
 . tests/services/lib.sh
-ROUNDS=${SVC_BENCH_ROUNDS:-7}
-SECS=${SVC_BENCH_SECONDS:-3}
+ROUNDS=${SVC_BENCH_ROUNDS:-11}
+SECS=${SVC_BENCH_SECONDS:-2}
 GETS=${SVC_BENCH_GETS:-20000}
 ONLY=${SVC_BENCH_ONLY:-nginx http.server memcached haproxy}
 P=$SVC_TOP/policies/services
@@ -30,7 +32,7 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "services: skipped: needs root (the services run as their own users)"
     exit 0
 fi
-for c in wrk memcslap python3 setpriv; do
+for c in wrk memcslap python3 setpriv prlimit; do
     command -v "$c" >/dev/null || { echo "services: skipped: $c is not installed (make deps-bench)"; exit 0; }
 done
 T=$(mktemp -d /var/tmp/stk-bench-svc.XXXXXX) || exit 1
@@ -49,6 +51,8 @@ trap 'exit 130' INT TERM
 bg() {
     local name=$1
     shift
+    # (the unconfined instances: prlimit --nofile as the policy's rlimit,
+    # setpriv to the policy's user)
     setsid env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
     PIDS+=("$!")
 }
@@ -62,8 +66,6 @@ wait_port() {
     echo "services: $2 does not listen on $1: $(tail -n 3 "$T/$2.err" | tr '\n' ' ')" >&2
     return 1
 }
-as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --clear-groups --inh-caps=-all "$@"; }
-
 # wrk_rate URL: requests per second over SECS
 wrk_rate() {
     wrk -t 2 -c 32 -d "${SECS}s" "$1" 2>&1 | awk '/^Requests\/sec:/ { print $2 }'
@@ -99,8 +101,10 @@ measure() {
     python3 - "$name" "$cs" "$us" "$ratios" <<'PY'
 import statistics, sys
 name, cs, us, rs = sys.argv[1], *[list(map(float, a.split())) for a in sys.argv[2:]]
-print("%-12s %12.0f %12.0f %8.3f %7.3f-%-7.3f %s" % (name, statistics.median(cs), statistics.median(us),
-      statistics.median(rs), min(rs), max(rs), " ".join("%.3f" % r for r in rs)))
+q = statistics.quantiles(rs, n=4) if len(rs) > 1 else [rs[0], rs[0], rs[0]]
+print("%-12s %11.0f %11.0f %7.3f %6.3f-%-6.3f %6.3f-%-6.3f %s" % (name, statistics.median(cs),
+      statistics.median(us), statistics.median(rs), q[0], q[2], min(rs), max(rs),
+      " ".join("%.2f" % r for r in rs)))
 PY
 }
 
@@ -153,7 +157,7 @@ policy nginx-bench extends nginx {
 POL
     chmod 644 "$d/bench.stk"
     bg nginx-c "$STK" run "$d/bench.stk" -- /usr/sbin/nginx -c "$d/conf/confined.conf"
-    bg nginx-u setpriv --reuid=www-data --regid=www-data --clear-groups /usr/sbin/nginx -c "$d/conf/unconfined.conf"
+    bg nginx-u prlimit --nofile=4096:4096 setpriv --reuid=www-data --regid=www-data --clear-groups /usr/sbin/nginx -c "$d/conf/unconfined.conf"
     wait_port "$pc" nginx-c && wait_port "$pu" nginx-u || return 1
     measure nginx wrk_rate "http://127.0.0.1:$pc/index.html" "http://127.0.0.1:$pu/index.html"
 }
@@ -168,7 +172,7 @@ bench_http_server() {
     chmod -R a+rX "$d"
     svc_policy "$P/http-server.stk" "$d/site.stk" "/srv/www" "$d/www" "tcp 8000" "tcp $pc" "/usr/bin/python3.11" "$py"
     bg hs-c "$STK" run "$d/site.stk" -- "$py" -I -m http.server --bind 127.0.0.1 --directory "$d/www" "$pc"
-    bg hs-u setpriv --reuid=nobody --regid=nogroup --clear-groups "$py" -I -m http.server --bind 127.0.0.1 --directory "$d/www" "$pu"
+    bg hs-u prlimit --nofile=1024:1024 setpriv --reuid=nobody --regid=nogroup --clear-groups "$py" -I -m http.server --bind 127.0.0.1 --directory "$d/www" "$pu"
     wait_port "$pc" hs-c && wait_port "$pu" hs-u || return 1
     measure http.server wrk_rate "http://127.0.0.1:$pc/index.html" "http://127.0.0.1:$pu/index.html"
 }
@@ -180,7 +184,7 @@ bench_memcached() {
     mkdir -p "$d"
     svc_policy "$P/memcached.stk" "$d/site.stk" "tcp 11211" "tcp $pc"
     bg mc-c "$STK" run "$d/site.stk" -- /usr/bin/memcached -l 127.0.0.1 -p "$pc" -U 0 -m 64 -c 1024 -t 4
-    bg mc-u setpriv --reuid=memcache --regid=memcache --clear-groups /usr/bin/memcached -l 127.0.0.1 -p "$pu" -U 0 -m 64 -c 1024 -t 4
+    bg mc-u prlimit --nofile=4096:4096 setpriv --reuid=memcache --regid=memcache --clear-groups /usr/bin/memcached -l 127.0.0.1 -p "$pu" -U 0 -m 64 -c 1024 -t 4
     wait_port "$pc" mc-c && wait_port "$pu" mc-u || return 1
     measure memcached mc_rate "$pc" "$pu"
 }
@@ -220,14 +224,14 @@ policy haproxy-bench extends haproxy {
 POL
     chmod 644 "$d/bench.stk"
     bg hp-c "$STK" run "$d/bench.stk" -- /usr/sbin/haproxy -db -f "$d/conf/confined.cfg"
-    bg hp-u setpriv --reuid=haproxy --regid=haproxy --clear-groups /usr/sbin/haproxy -db -f "$d/conf/unconfined.cfg"
+    bg hp-u prlimit --nofile=8192:8192 setpriv --reuid=haproxy --regid=haproxy --clear-groups /usr/sbin/haproxy -db -f "$d/conf/unconfined.cfg"
     wait_port "$pc" hp-c && wait_port "$pu" hp-u || return 1
     measure haproxy wrk_rate "http://127.0.0.1:$pc/" "http://127.0.0.1:$pu/"
 }
 
 echo "services: confined (policies/services/) vs unconfined, same config and user, $ROUNDS interleaved rounds"
 echo "(wrk -t2 -c32 ${SECS}s per run; memcslap 4 x $GETS gets); throughput per second, ratio = confined / unconfined"
-printf '%-12s %12s %12s %8s %15s %s\n' service confined unconfined ratio "spread" "per round"
+printf '%-12s %11s %11s %7s %13s %13s %s\n' service confined unconfined ratio "p25-p75" "min-max" "per round"
 for s in $ONLY; do
     case $s in
         nginx) bench_nginx ;;
