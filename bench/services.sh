@@ -16,6 +16,8 @@
 #   http.server  wrk, /index.html (python3 -m http.server, a thread per request)
 #   memcached    memcslap --test=get, 4 threads (wall time -> gets/s)
 #   haproxy      wrk, an answer haproxy makes itself (no backend in the path)
+#   redis        redis-benchmark set/get/lpush/lpop     } bench/services_db.sh
+#   postgres     pgbench -S (select-only), 8 clients    }
 # Needs root (the services' users).  Environment: STK_BUILD (default build),
 # SVC_BENCH_ROUNDS (11), SVC_BENCH_SECONDS (2, per wrk run), SVC_BENCH_GETS
 # (20000 per memcslap thread), SVC_BENCH_ONLY (a space-separated subset).
@@ -25,7 +27,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${SVC_BENCH_ROUNDS:-11}
 SECS=${SVC_BENCH_SECONDS:-2}
 GETS=${SVC_BENCH_GETS:-20000}
-ONLY=${SVC_BENCH_ONLY:-nginx http.server memcached haproxy}
+ONLY=${SVC_BENCH_ONLY:-nginx http.server memcached haproxy redis postgres}
 P=$SVC_TOP/policies/services
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -229,6 +231,8 @@ POL
     measure haproxy wrk_rate "http://127.0.0.1:$pc/" "http://127.0.0.1:$pu/"
 }
 
+. bench/services_db.sh
+
 echo "services: confined (policies/services/) vs unconfined, same config and user, $ROUNDS interleaved rounds"
 echo "(wrk -t2 -c32 ${SECS}s per run; memcslap 4 x $GETS gets); throughput per second, ratio = confined / unconfined"
 printf '%-12s %11s %11s %7s %13s %13s %s\n' service confined unconfined ratio "p25-p75" "min-max" "per round"
@@ -238,6 +242,8 @@ for s in $ONLY; do
         http.server) bench_http_server ;;
         memcached) bench_memcached ;;
         haproxy) bench_haproxy ;;
+        redis) bench_redis ;;
+        postgres) bench_postgres ;;
         *) echo "services: unknown service $s" >&2 ;;
     esac
 done

@@ -1,7 +1,8 @@
 # services_db.sh — the redis and PostgreSQL rounds of bench/services.sh
 # (sourced by it: uses its T, P, SECS, bg, wait_port, measure).  Both
 # instances of a service run side by side, as the same user, with the same
-# configuration, on their own loopback ports and in their own directories.
+# configuration and descriptor limit, on their own loopback ports and in
+# their own directories.
 #   redis     redis-benchmark -t set,get,lpush,lpop (32 clients, no
 #             pipelining): requests per second over the four tests
 #   postgres  pgbench -S (select-only: syscall-bound, seccomp's worst case;
@@ -29,7 +30,7 @@ bench_redis() {
     svc_policy "$P/redis.stk" "$d/site.stk" "tcp 6379" "tcp $pc" /var/lib/redis "$d/data" /run/redis "$d/run" \
         /etc/redis "$d/etc"
     bg redis-c "$STK" run "$d/site.stk" -- /usr/bin/redis-server "$d/etc/confined.conf"
-    bg redis-u setpriv --reuid=redis --regid=redis --clear-groups /usr/bin/redis-server "$d/etc/unconfined.conf"
+    bg redis-u prlimit --nofile=10032:10032 setpriv --reuid=redis --regid=redis --clear-groups /usr/bin/redis-server "$d/etc/unconfined.conf"
     wait_port "$pc" redis-c && wait_port "$pu" redis-u || return 1
     measure redis redis_rate "$pc" "$pu"
 }
@@ -52,7 +53,7 @@ bench_postgres() {
     svc_policy "$P/postgres.stk" "$d/site.stk" "tcp 5432" "tcp $pc" /var/lib/postgresql/15/main "$d/data" \
         /var/run/postgresql "$d/sock"
     bg pg-c "$STK" run "$d/site.stk" -- "$b/postgres" -D "$d/data" -p "$pc" -k "$d/sock" -c listen_addresses=127.0.0.1
-    bg pg-u setpriv --reuid=postgres --regid=postgres --clear-groups "$b/postgres" -D "$d/udata" -p "$pu" -k "$d/usock" \
+    bg pg-u prlimit --nofile=4096:4096 setpriv --reuid=postgres --regid=postgres --clear-groups "$b/postgres" -D "$d/udata" -p "$pu" -k "$d/usock" \
         -c listen_addresses=127.0.0.1
     wait_port "$pc" pg-c && wait_port "$pu" pg-u || return 1
     local p
