@@ -72,11 +72,13 @@ static bool looks_renamed(const char *path)
         return false;
     if (S_ISLNK(st.st_mode))
         return true;
+    if (!S_ISREG(st.st_mode))
+        return false; /* never opened: a device node could act on an open */
     char head[2];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
     if (fd < 0)
         return false;
-    bool script = S_ISREG(st.st_mode) && read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';
+    bool script = read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';
     close(fd);
     return script;
 }
