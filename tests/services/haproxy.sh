@@ -137,6 +137,7 @@ svc_log_clean haproxy-log-clean "$T/svc.err"
 bad=$(grep -E '\[(ALERT|WARNING)\]' "$T/svc.err" | head -n 3)
 [ -z "$bad" ] && pass haproxy-no-alerts || fail haproxy-no-alerts "$bad"
 
+SVC_PROBE_WRITES=(/etc/haproxy/haproxy.cfg.new "$T/conf/haproxy.cfg.new")
 svc_compromise haproxy "$T/test.stk" /usr/sbin/haproxy
 
 # A regex (PCRE2's JIT): refused by the default policy (W^X), with haproxy's

@@ -56,5 +56,7 @@ svc_stop
 svc_report_clean http-server-no-violations "$T/run.rep" "clone3 -> errno ENOSYS (blocked)"
 svc_log_clean http-server-log-clean "$T/svc.err"
 
+# the served tree is read-only
+SVC_PROBE_WRITES=("$T/www/pwned.html" "$T/www/pwned.html")
 svc_compromise http-server "$T/site.stk" "$PYREAL"
 [ $fails -eq 0 ]

@@ -47,7 +47,7 @@
 #                               "Operation not permitted" or "Read-only file
 #                               system" (Landlock and read-only mounts refuse
 #                               silently: the service's own log is the witness)
-#   svc_compromise NAME POLICY BIN [ARGS...]
+#   svc_compromise NAME POLICY BIN
 #                               the compromise probes: the test helper probe
 #                               (tests/helpers/probe.c) is bound over BIN in
 #                               the policy's own view (a child policy that
@@ -58,9 +58,12 @@
 #                               a shell, write to /etc and to T, open a packet,
 #                               raw IP and netlink socket, ptrace pid 1 and
 #                               PTRACE_TRACEME must fail, with --report naming
-#                               the seccomp refusals.  ARGS are passed before
-#                               the probe's actions (none of the probe's
-#                               business; most services need none)
+#                               the seccomp refusals.  SVC_PROBE_WRITES, an
+#                               array of VIEWPATH HOSTPATH pairs, adds
+#                               service-specific writes that must fail (a
+#                               document root, a config): the probe writes
+#                               VIEWPATH, and HOSTPATH, the file behind it on
+#                               the host, must not appear
 # Syscall numbers in the probes are x86_64's: elsewhere they are skipped.
 . "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
 
@@ -71,6 +74,7 @@ SVC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SVC_PID=
 SVC_RC=
 SVC_HELPERS=()
+SVC_PROBE_WRITES=()
 
 svc_cleanup() {
     local h
@@ -255,8 +259,7 @@ svc_probe_refused() {
 }
 
 svc_compromise() {
-    local name=$1 policy=$2 bin=$3 pname pp
-    shift 3
+    local name=$1 policy=$2 bin=$3 pname pp i
     if [ "$(uname -m)" != x86_64 ]; then
         skip "$name-compromise" "the probes' syscall numbers are x86_64's"
         return
@@ -276,14 +279,14 @@ EOF
     chmod 644 "$pp"
 
     # sanity: the probe runs in the service's place and reports
-    svc_probe_run "$pp" "$bin" "$@" pid
+    svc_probe_run "$pp" "$bin" pid
     if ! has "$pout" "pid: "; then
         fail "$name-compromise-setup" "the probe did not run in the service's place (rc $prc): $(tail -n 5 <<<"$prep" | tr '\n' ' ')"
         return
     fi
 
     # a shell (seccomp's answer comes first; Landlock would refuse it too)
-    svc_probe_run "$pp" "$bin" "$@" exec /bin/sh -c 'echo PWNED'
+    svc_probe_run "$pp" "$bin" exec /bin/sh -c 'echo PWNED'
     if has "$pout" "PWNED"; then
         fail "$name-no-shell" "a shell ran: $pout"
     else
@@ -291,7 +294,7 @@ EOF
     fi
 
     # files outside the service's data directory, on the host: nothing may change
-    svc_probe_run "$pp" "$bin" "$@" write /etc/stk-svc-probe write "$T/escape"
+    svc_probe_run "$pp" "$bin" write /etc/stk-svc-probe write "$T/escape"
     if [ -e /etc/stk-svc-probe ] || [ -e "$T/escape" ]; then
         fail "$name-no-write-outside" "a probe file appeared on the host"
         rm -f /etc/stk-svc-probe
@@ -301,18 +304,32 @@ EOF
         fail "$name-no-write-outside" "want both writes refused; got (rc $prc) $(tr '\n' ' ' <<<"$pout")"
     fi
 
+    # the service's own read-only places
+    for ((i = 0; i + 1 < ${#SVC_PROBE_WRITES[@]}; i += 2)); do
+        local vp=${SVC_PROBE_WRITES[i]} hp=${SVC_PROBE_WRITES[i + 1]}
+        svc_probe_run "$pp" "$bin" write "$vp"
+        if [ -e "$hp" ]; then
+            fail "$name-no-write-$vp" "$hp appeared on the host"
+            rm -f "$hp"
+        elif has "$pout" "write $vp: errno="; then
+            pass "$name-no-write-$vp"
+        else
+            fail "$name-no-write-$vp" "want the write refused; got (rc $prc) $(tr '\n' ' ' <<<"$pout")"
+        fi
+    done
+
     # socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)), socket(AF_INET, SOCK_RAW,
     # IPPROTO_ICMP), socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)
-    svc_probe_run "$pp" "$bin" "$@" sys 41 17 3 768
+    svc_probe_run "$pp" "$bin" sys 41 17 3 768
     svc_probe_refused "$name-no-packet-socket" "sys 41: ret=-1 errno=" "socket(domain=AF_PACKET"
-    svc_probe_run "$pp" "$bin" "$@" sys 41 2 3 1
+    svc_probe_run "$pp" "$bin" sys 41 2 3 1
     svc_probe_refused "$name-no-raw-ip-socket" "sys 41: ret=-1 errno=" "socket(domain=AF_INET, type=SOCK_RAW"
-    svc_probe_run "$pp" "$bin" "$@" sys 41 16 3 0
+    svc_probe_run "$pp" "$bin" sys 41 16 3 0
     svc_probe_refused "$name-no-netlink-socket" "sys 41: ret=-1 errno=" "socket(domain=AF_NETLINK"
 
     # ptrace(PTRACE_ATTACH, 1), ptrace(PTRACE_TRACEME)
-    svc_probe_run "$pp" "$bin" "$@" sys 101 16 1
+    svc_probe_run "$pp" "$bin" sys 101 16 1
     svc_probe_refused "$name-no-ptrace-attach" "sys 101: ret=-1 errno=" "ptrace("
-    svc_probe_run "$pp" "$bin" "$@" sys 101 0
+    svc_probe_run "$pp" "$bin" sys 101 0
     svc_probe_refused "$name-no-ptrace-traceme" "sys 101: ret=-1 errno=" "ptrace("
 }

@@ -74,5 +74,7 @@ nginx_logs_clean nginx-root
 owner=$(stat -c %U "$T/lib/body" 2>/dev/null)
 [ "$owner" = www-data ] && pass nginx-root-temp-handed-over || fail nginx-root-temp-handed-over "body/ is owned by '$owner'"
 
+# the pages and the config are read-only even for the root master
+SVC_PROBE_WRITES=(/var/www/html/pwned.html "$T/www/html/pwned.html" /etc/nginx/nginx.conf.new "$T/conf/nginx.conf.new")
 svc_compromise nginx-root "$T/test.stk" /usr/sbin/nginx
 [ $fails -eq 0 ]

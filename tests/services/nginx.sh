@@ -33,5 +33,7 @@ svc_stop
 svc_report_clean nginx-no-violations "$T/run.rep"
 nginx_logs_clean nginx
 
+# the pages and the config are read-only for nginx
+SVC_PROBE_WRITES=(/var/www/html/pwned.html "$T/www/html/pwned.html" /etc/nginx/nginx.conf.new "$T/conf/nginx.conf.new")
 svc_compromise nginx "$T/test.stk" /usr/sbin/nginx
 [ $fails -eq 0 ]
