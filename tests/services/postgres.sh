@@ -86,5 +86,8 @@ svc_report_clean postgres-no-violations "$T/run.rep" "clone3 -> errno ENOSYS (bl
 grep -vE "pwned|escape|/etc/shadow|STATEMENT|could not execute command|program \"id" "$T/svc.err" >"$T/svc.log"
 svc_log_clean postgres-log-clean "$T/svc.log"
 
+# Debian's configuration directory, an extension library it could be told to load: read-only
+SVC_PROBE_WRITES=(/etc/postgresql/stk-pwned.conf /etc/postgresql/stk-pwned.conf
+    /usr/lib/postgresql/15/lib/stk-pwned.so /usr/lib/postgresql/15/lib/stk-pwned.so)
 svc_compromise postgres "$T/site.stk" "$PGBIN/postgres"
 [ $fails -eq 0 ]

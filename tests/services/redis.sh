@@ -103,5 +103,7 @@ svc_stop
 svc_report_clean redis-no-violations "$T/run.rep" "clone3 -> errno ENOSYS (blocked)"
 svc_log_clean redis-log-clean "$T/svc.out"
 
+# its configuration, a module it could be told to load: read-only
+SVC_PROBE_WRITES=("$T/etc/redis.conf.new" "$T/etc/redis.conf.new" /usr/lib/redis/stk-pwned.so /usr/lib/redis/stk-pwned.so)
 svc_compromise redis "$T/site.stk" /usr/bin/redis-check-rdb
 [ $fails -eq 0 ]

@@ -135,12 +135,16 @@ POL
     has "$pout" "pid: " && pass sshd-compromise-setup || fail sshd-compromise-setup "(rc $prc) $(tail -n 5 <<<"$prep" | tr '\n' ' ')"
     svc_probe_run "$pp" /usr/sbin/sshd exec "$T/probe" pid
     ! has "$pout" "pid: " && has "$pout" "exec: errno=13" && pass sshd-no-foreign-exec || fail sshd-no-foreign-exec "$pout"
-    svc_probe_run "$pp" /usr/sbin/sshd write /etc/stk-svc-probe write "$T/escape"
-    if [ ! -e /etc/stk-svc-probe ] && [ ! -e "$T/escape" ] && has "$pout" "write /etc/stk-svc-probe: errno=" \
-        && has "$pout" "write $T/escape: errno="; then
+    # the host's files, sshd's configuration, a program in /usr (root could write them all unconfined)
+    svc_probe_run "$pp" /usr/sbin/sshd write /etc/stk-svc-probe write "$T/escape" write /etc/ssh/stk-pwned \
+        write /usr/bin/stk-pwned
+    if [ ! -e /etc/stk-svc-probe ] && [ ! -e "$T/escape" ] && [ ! -e /etc/ssh/stk-pwned ] && [ ! -e /usr/bin/stk-pwned ] \
+        && has "$pout" "write /etc/stk-svc-probe: errno=" && has "$pout" "write $T/escape: errno=" \
+        && has "$pout" "write /etc/ssh/stk-pwned: errno=" && has "$pout" "write /usr/bin/stk-pwned: errno="; then
         pass sshd-no-write-outside
     else
-        fail sshd-no-write-outside "(rc $prc) $(tr '\n' ' ' <<<"$pout")"; rm -f /etc/stk-svc-probe
+        fail sshd-no-write-outside "(rc $prc) $(tr '\n' ' ' <<<"$pout")"
+        rm -f /etc/stk-svc-probe /etc/ssh/stk-pwned /usr/bin/stk-pwned
     fi
     svc_probe_run "$pp" /usr/sbin/sshd sys 41 17 3 768
     svc_probe_refused sshd-no-packet-socket "sys 41: ret=-1 errno=" "socket(domain=AF_PACKET"
