@@ -53,6 +53,20 @@ if [ "$(id -u)" -eq 0 ]; then
     # descriptor still runs the command (under the kernel's name)
     out=$("$STK" run "$T/noproc.stk" -- "$T/bin/stk-linked-cat" "$T/deny.stk" 2>&1); rc=$?
     [ $rc -eq 0 ] && has "$out" "errno EPERM execve" && pass no_proc_still_runs || fail no_proc_still_runs "rc=$rc: $out"
+    # an unprivileged caller: in its own user and mount namespaces the
+    # enforcer can make the name directory; without them it cannot, and the
+    # command still runs (by its descriptor, under the kernel's name)
+    printf 'policy userns { namespaces user, mount\n seccomp { default allow\n errno EPERM execve, execveat } }\n' >"$T/userns.stk"
+    chmod 644 "$T/userns.stk"
+    nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+    if [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" = 0 ]; then
+        skip symlink_rootless_userns "no unprivileged user namespaces"
+    else
+        comm_is symlink_rootless_userns stk-linked-cat nobody "$STK" run "$T/userns.stk" -- "$T/bin/stk-linked-cat" /proc/self/comm
+    fi
+    out=$(nobody "$STK" run "$T/deny.stk" -- "$T/bin/stk-linked-cat" "$T/deny.stk" 2>&1); rc=$?
+    [ $rc -eq 0 ] && has "$out" "errno EPERM execve" && pass rootless_no_namespace_still_runs \
+        || fail rootless_no_namespace_still_runs "rc=$rc: $out"
 else
     skip symlink_changed_user "needs root"
 fi
