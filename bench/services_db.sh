@@ -1,5 +1,6 @@
 # services_db.sh — the redis and PostgreSQL rounds of bench/services.sh
-# (sourced by it: uses its T, P, SECS, bg, wait_port, measure).  Both
+# (sourced by it: uses its T, P, SECS, PIDS, bg, wait_port, measure; a rate
+# function prints "RATE OPS").  Both
 # instances of a service run side by side, as the same user, with the same
 # configuration and descriptor limit, on their own loopback ports and in
 # their own directories.
@@ -7,12 +8,16 @@
 #             pipelining): requests per second over the four tests
 #   postgres  pgbench -S (select-only: syscall-bound, seccomp's worst case;
 #             the read-write mix measures the disk), 8 clients, SECS
-#             seconds: transactions per second
+#             seconds: transactions per second.  Its CPU columns count
+#             the postmaster only: each backend calls setsid() and leaves
+#             the process group that services.sh adds up, so they are not
+#             a measure of the server's CPU per transaction.
 # Environment: SVC_BENCH_REDIS_N (requests per test per run, 50000).
 
-redis_rate() { # PORT: requests per second, the four tests together
-    redis-benchmark -p "$1" -t set,get,lpush,lpop -n "${SVC_BENCH_REDIS_N:-50000}" -c 32 --csv 2>/dev/null |
-        awk -F'"' '/^"(SET|GET|LPUSH|LPOP)"/ { n++; inv += 1 / $4 } END { if (n == 4) printf "%.1f", n / inv }'
+redis_rate() { # PORT: "RATE OPS": requests per second over the four tests together, and how many
+    local n=${SVC_BENCH_REDIS_N:-50000}
+    redis-benchmark -p "$1" -t set,get,lpush,lpop -n "$n" -c 32 --csv 2>/dev/null |
+        awk -F'"' -v n="$n" '/^"(SET|GET|LPUSH|LPOP)"/ { k++; inv += 1 / $4 } END { if (k == 4) printf "%.1f %d\n", k / inv, k * n }'
 }
 
 bench_redis() {
@@ -32,12 +37,13 @@ bench_redis() {
     bg redis-c "$STK" run "$d/site.stk" -- /usr/bin/redis-server "$d/etc/confined.conf"
     bg redis-u prlimit --nofile=10032:10032 setpriv --reuid=redis --regid=redis --clear-groups /usr/bin/redis-server "$d/etc/unconfined.conf"
     wait_port "$pc" redis-c && wait_port "$pu" redis-u || return 1
-    measure redis redis_rate "$pc" "$pu"
+    measure redis redis_rate "$pc" "$pu" "${PIDS[-2]}" "${PIDS[-1]}"
 }
 
-pg_rate() { # PORT: select-only transactions per second
+pg_rate() { # PORT: "RATE OPS": select-only transactions per second, and how many
     (cd / && /usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p "$1" -U postgres -n -S -c 8 -j 2 -T "$SECS" postgres 2>/dev/null) |
-        awk '/^tps = / { printf "%.1f", $3 }'
+        awk '/^number of transactions actually processed: / { split($6, f, "/"); n = f[1] } /^tps = / { r = $3 }
+             END { if (n > 0) printf "%.1f %d\n", r, n }'
 }
 
 bench_postgres() {
@@ -62,5 +68,5 @@ bench_postgres() {
         (cd / && "$b/pgbench" -h 127.0.0.1 -p "$p" -U postgres -i -s 10 -q postgres >/dev/null 2>&1) ||
             { echo "services: postgres: pgbench -i failed on port $p" >&2; return 1; }
     done
-    measure postgres pg_rate "$pc" "$pu"
+    measure postgres pg_rate "$pc" "$pu" "${PIDS[-2]}" "${PIDS[-1]}"
 }
