@@ -177,13 +177,13 @@ int stk_cmd_compile(int argc, char **argv)
         return 2;
     }
     const char *src = argv[c.optind];
-    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor",
-                                        "oci-seccomp", "oci-bpf", "k8s", "k8s-json"};
+    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor"};
     int kind = -1;
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < 5; i++)
         if (strcmp(c.emit, kinds[i]) == 0)
             kind = i;
-    if (kind < 0) {
+    enum stk_export_kind export_kind = stk_export_kind_by_name(c.emit); /* compiler/export/ */
+    if (kind < 0 && export_kind == STK_EXPORT_NONE) {
         fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil, apparmor, "
                         "oci-seccomp, oci-bpf, k8s or k8s-json)\n", c.emit);
         free(c.incs);
@@ -194,14 +194,14 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    if (c.lossy && kind < 5) {
+    if (c.lossy && export_kind == STK_EXPORT_NONE) {
         fprintf(stderr, "stockade compile: --lossy goes with --emit=oci-seccomp, oci-bpf, k8s or k8s-json\n");
         free(c.incs);
         return 2;
     }
     /* --embed-lsm's errors (no LSM block, apparmor_parser) come from the pipeline */
     struct stk_pipeline_req req = {.apparmor_always = kind == 4,
-                                   .export_kind = kind >= 5 ? (enum stk_export_kind)(kind - 4) : STK_EXPORT_NONE,
+                                   .export_kind = export_kind,
                                    .lossy = c.lossy,
                                    .embed_lsm = c.embed_lsm,
                                    .apparmor_features = c.apparmor_features};
@@ -222,7 +222,7 @@ int stk_cmd_compile(int argc, char **argv)
     } else if (kind == 1) {
         stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
-    } else if (kind >= 5) {
+    } else if (export_kind != STK_EXPORT_NONE) {
         stk_buf_put(&out, b.exported.data, b.exported.len);
         outpath = stk_xstrdup(c.output ? c.output : "-");
     } else if (kind == 3 || kind == 4) {
@@ -247,7 +247,7 @@ int stk_cmd_compile(int argc, char **argv)
     if (rc == 0)
         rc = write_output(outpath, out.data ? out.data : "", out.len);
     bool quiet = c.diag.fmt != STK_DIAG_TEXT; /* standard error carries JSON or SARIF only */
-    if (rc == 0 && strcmp(outpath, "-") != 0 && kind < 3 && !quiet)
+    if (rc == 0 && strcmp(outpath, "-") != 0 && kind >= 0 && kind < 3 && !quiet)
         fprintf(stderr, "stockade: wrote %s (%zu bytes, %zu seccomp instructions)\n", outpath, out.len, prog->len);
     else if (rc == 0 && strcmp(outpath, "-") != 0 && !quiet)
         fprintf(stderr, "stockade: wrote %s (%zu bytes)\n", outpath, out.len);
