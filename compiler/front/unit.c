@@ -262,12 +262,16 @@ static void do_include(struct stk_unit *u, const struct stk_source *from, const 
         tell_source(u, from->path, it->name, builtin ? NULL : path, 0); /* the same file again: no text */
     } else {
         uint32_t f;
+        /* adding a source may move the sources (and *from) */
+        char *from_path = stk_xstrdup(from->path);
         if (builtin)
             f = register_text(u, real, real, builtin->data, builtin->len);
         else
             f = read_source(u, path, it->name_loc);
+        if (f)
+            tell_source(u, from_path, it->name, builtin ? NULL : path, f);
+        free(from_path);
         if (f) {
-            tell_source(u, from->path, it->name, builtin ? NULL : path, f);
             /* read_source took realpath(path); make sure it is the one we checked */
             load_source(u, f);
         }
@@ -370,11 +374,12 @@ static bool load_source(struct stk_unit *u, uint32_t file)
     bool main_file = u->nfiles == 0;
     STK_PUSH(u->files, u->nfiles, u->capfiles, ast);
     STK_PUSH(u->stack, u->nstack, u->capstack, file);
-    const struct stk_source *src = stk_diags_source(u->ds, file);
-    /* Includes first, so the included definitions come before this file's. */
+    /* Includes first, so the included definitions come before this file's.
+     * (The source is looked up for each: an include adds sources, which may
+     * move them.) */
     for (size_t i = 0; i < ast->nitems; i++)
         if (ast->items[i]->kind == STK_I_INCLUDE)
-            do_include(u, src, ast->items[i]);
+            do_include(u, stk_diags_source(u->ds, file), ast->items[i]);
     u->nstack--;
     define_symbols(u, ast, main_file);
     return true;
