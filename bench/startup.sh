@@ -55,7 +55,7 @@ if [ -x "$OUT/exec_floor" ]; then add "exec floor" "$OUT/exec_floor $TRUE"; fi
 add "stockade -V" "$BUILD/stockade --version"
 # run cold: compiles every time; run cached: the bundle from the run cache
 # (cli/run_cache.h), in a directory of the benchmark's own, filled first
-export STOCKADE_CACHE_DIR=$OUT/run-cache
+export STOCKADE_CACHE_DIR=$(cd "$OUT" && pwd)/run-cache
 rm -rf "$STOCKADE_CACHE_DIR"
 mkdir -m 1777 -p "$STOCKADE_CACHE_DIR"
 add "run cold" "$BUILD/stockade run --no-cache $POLICY -- $TRUE"

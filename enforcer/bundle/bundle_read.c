@@ -359,8 +359,13 @@ int stk_bundle_load(const char *path, struct stk_bundle **out, struct stk_err *e
         close(fd);
         return stk_errf(e, STEP, "%s: not a regular file", path);
     }
-    /* read up to one byte more than the limit to tell "oversized" */
+    /* read up to one byte more than the file's size (a file that grows
+     * meanwhile is then refused: its header's length no longer matches), at
+     * most one byte more than the limit to tell "oversized"; a buffer of the
+     * file's size, not of the limit: no 4 MiB mapping at every start */
     size_t cap = STK_BUNDLE_MAX_LEN + 1, len = 0;
+    if (st.st_size >= 0 && (uint64_t)st.st_size < STK_BUNDLE_MAX_LEN)
+        cap = (size_t)st.st_size + 1;
     unsigned char *buf = malloc(cap);
     if (!buf) {
         close(fd);
