@@ -121,17 +121,19 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
     if (report) {
         /* --report: every action but allow notifies the supervisor, which
          * answers as the policy says (report.c, report_child.c); the guard
-         * in front refuses the command listeners of its own.  One filter
-         * only (stk_report_prepare refuses a split policy: one listener per
-         * filter chain). */
-        if (s->nfilters != 1)
-            return stk_errf(e, "seccomp", "--report needs a policy of one seccomp filter");
+         * in front refuses the command listeners of its own.  A split
+         * policy: the kernel allows one listener per filter chain, so only
+         * the last filter (every syscall without argument conditions, exec
+         * and seccomp: bpf_split.h) notifies; the others are installed as
+         * they are, and what they decide is enforced, not reported
+         * (stk_report_prepare says so). */
+        size_t last = s->nfilters - 1;
         struct sock_filter *copy;
         size_t copy_len;
-        if (stk_report_notifying_copy(progs[0].filter, progs[0].len, &copy, &copy_len, e) < 0)
+        if (stk_report_notifying_copy(progs[last].filter, progs[last].len, &copy, &copy_len, e) < 0)
             return -1;
         struct sock_fprog prog = {(unsigned short)copy_len, copy};
-        return stk_report_install(report, &prog, exec_fd, e);
+        return stk_report_install(report, progs, last, &prog, exec_fd, e);
     }
     if (exec_fd >= 0 && s->nexec_fd_insns)
         return install_handover(s, progs, exec_fd, ho, e);

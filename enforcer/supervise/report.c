@@ -417,11 +417,15 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         stk_warnf(STEP, "the policy has no seccomp filter: there is nothing to report");
         return 0;
     }
-    if (s->nfilters != 1)
-        return stk_errf(e, STEP, "the policy is split into %zu stacked seccomp filters, and the kernel allows one "
-                                 "notification listener per filter chain: --report needs a policy of one filter "
-                                 "(at most 4096 instructions)", s->nfilters);
-    const struct stk_bpf_filter *f = &s->filters[0];
+    /* A split policy: the last filter notifies (it decides every syscall
+     * without argument conditions, exec and seccomp); the kernel allows one
+     * listener per filter chain, so the calls the others decide are
+     * enforced without a report. */
+    const struct stk_bpf_filter *f = &s->filters[s->nfilters - 1];
+    if (s->nfilters > 1)
+        stk_warnf(STEP, "the policy is split into %zu stacked seccomp filters and the kernel allows one "
+                        "notification listener per process: the calls decided by argument conditions in the "
+                        "first %zu filters are enforced but not reported", s->nfilters, s->nfilters - 1);
     for (size_t i = 0; i < f->len; i++)
         if (f->insns[i].code == (BPF_RET | BPF_A))
             return stk_errf(e, STEP, "seccomp instruction %zu returns a computed action; --report cannot rewrite "
