@@ -22,7 +22,8 @@ static const char compile_usage[] =
     "options:\n"
     "  --emit=bundle   (default) a versioned, checksummed bundle for `stockade-exec`\n"
     "  --emit=bpf      the raw seccomp program: native-endian struct sock_filter[],\n"
-    "                  exactly what seccomp(SECCOMP_SET_MODE_FILTER) takes\n"
+    "                  exactly what seccomp(SECCOMP_SET_MODE_FILTER) takes (a policy\n"
+    "                  split into stacked filters: refused, use the bundle)\n"
     "  --emit=disasm   a readable listing of the seccomp program\n"
     "  --emit=selinux-cil  a SELinux CIL module for the policy's selinux block\n"
     "                  (load with semodule -i FILE.cil)\n"
@@ -219,6 +220,10 @@ int stk_cmd_compile(int argc, char **argv)
         else
             stk_buf_put(&out, b.bundle.data, b.bundle.len);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bundle");
+    } else if (kind == 1 && prog->nfilters > 1) {
+        fprintf(stderr, "stockade compile: the policy needs %zu stacked seccomp filters (%zu instructions, over "
+                        "4096): --emit=bpf writes one program; use --emit=bundle\n", prog->nfilters, prog->len);
+        rc = 1;
     } else if (kind == 1) {
         stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
@@ -237,7 +242,13 @@ int stk_cmd_compile(int argc, char **argv)
             rc = 2;
         } else {
             fprintf(m, "; policy %s: %zu instructions\n", ir->name, prog->len);
-            stk_bpf_disasm(m, prog->insns, prog->len);
+            if (prog->nfilters == 1)
+                stk_bpf_disasm(m, prog->insns, prog->len);
+            for (size_t f = 0; prog->nfilters > 1 && f < prog->nfilters; f++) {
+                fprintf(m, "; stacked filter %zu of %zu (installed in this order): %zu instructions\n", f + 1,
+                        prog->nfilters, prog->filters[f].len);
+                stk_bpf_disasm(m, prog->filters[f].insns, prog->filters[f].len);
+            }
             fclose(m);
             stk_buf_put(&out, text, tlen);
             free(text);
