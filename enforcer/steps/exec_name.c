@@ -63,19 +63,27 @@ static bool kernel_names_by_entry(void)
     return major > 6 || (major == 6 && minor >= 14);
 }
 
-/* what a lookup of cmd finds is a symbolic link or a #! script (as far as the enforcer can tell now) */
+/* what a lookup of cmd finds is a symbolic link or a #! script (as far as
+ * the enforcer can tell now).  This runs before the identity changes, with
+ * the caller's privileges, on a path the command's user may control: only a
+ * regular file is opened, never through a symbolic link (one swapped in
+ * after the lstat), and it must be the file the lstat saw.  Opening anything
+ * else as root has effects (a FIFO's writer released, a device armed). */
 static bool looks_renamed(const char *path)
 {
-    struct stat st;
+    struct stat st, fst;
     if (lstat(path, &st) < 0)
         return false;
     if (S_ISLNK(st.st_mode))
         return true;
-    char head[2];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
+    if (!S_ISREG(st.st_mode))
         return false;
-    bool script = S_ISREG(st.st_mode) && read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';
+    char head[2];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+    if (fd < 0)
+        return errno == ELOOP; /* a symbolic link by now */
+    bool script = fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && fst.st_dev == st.st_dev &&
+                  fst.st_ino == st.st_ino && read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';
     close(fd);
     return script;
 }
