@@ -385,7 +385,9 @@ static void summary(struct stk_report *r)
 {
     char line[512];
     if (r->total == 0) {
-        out_line(r, "stockade: report: summary: no call was blocked or logged\n");
+        out_line(r, r->landlock_incomplete ? "stockade: report: summary: no call reported (Landlock denials may be "
+                                             "missing: see above)\n"
+                                           : "stockade: report: summary: no call was blocked or logged\n");
         return;
     }
     snprintf(line, sizeof line, "stockade: report: summary: %lu call%s reported\n", r->total,

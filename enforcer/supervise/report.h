@@ -165,6 +165,7 @@ struct stk_report {
     unsigned long dropped; /* report lines not written: the output blocked (a stopped terminal, a full pipe) */
     bool stalled;          /* the last write timed out: later lines are dropped at once until one goes through */
     bool landlock_logged;  /* the supervisor reads Landlock's audit records (report_landlock.c) */
+    bool landlock_incomplete; /* ... and some were lost before it read them */
     const struct stk_bundle_quiet *quiet; /* `quiet` calls: counted, not printed (errno and log outcomes) */
     size_t nquiet;
 };
