@@ -29,6 +29,7 @@ struct stk_cli_common {
     bool embed_lsm;                /* compile --embed-lsm */
     const char *apparmor_features; /* compile --apparmor-features=FILE */
     struct stk_cli_diag_out diag;  /* --format, --sarif-root */
+    struct stk_sd_opts sd;         /* compile --lossy, --systemd-* (sd.lossy: --lossy) */
     int optind;
 };
 /* Parse the options shared by compile, sim and explain: 0 to go on, -1 after

@@ -28,6 +28,18 @@ static const char compile_usage[] =
     "                  (load with semodule -i FILE.cil)\n"
     "  --emit=apparmor the AppArmor profile generated from the policy\n"
     "                  (load with apparmor_parser -r FILE)\n"
+    "  --emit=systemd  a systemd unit drop-in (.conf, to standard output) with the\n"
+    "                  directives that say what the policy says; what systemd cannot\n"
+    "                  say is refused (not-exportable) unless --lossy or --systemd-wrap\n"
+    "  --lossy         (export) approximate what the format cannot say exactly, each\n"
+    "                  approximation a lossy-export warning saying tighter or looser\n"
+    "  --systemd-wrap  (systemd) run the service through stockade-exec with the\n"
+    "                  compiled bundle instead: ExecStart= is replaced\n"
+    "  --systemd-command=CMD  (wrap) the service's own command line (its ExecStart=)\n"
+    "  --systemd-bundle=PATH  (wrap) where the bundle is installed\n"
+    "                  (default /etc/stockade/POLICY.bundle)\n"
+    "  --systemd-exec=PATH    (wrap) the enforcer (default stockade-exec, found in\n"
+    "                  systemd's executable search path)\n"
     "  --embed-lsm     (bundle) also carry the CIL module and the AppArmor profile\n"
     "                  compiled by apparmor_parser, which the enforcer then loads\n"
     "  --apparmor-features=FILE  the kernel features to compile the embedded\n"
@@ -169,13 +181,13 @@ int stk_cmd_compile(int argc, char **argv)
         return 2;
     }
     const char *src = argv[c.optind];
-    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor"};
+    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor", "systemd"};
     int kind = -1;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         if (strcmp(c.emit, kinds[i]) == 0)
             kind = i;
     if (kind < 0) {
-        fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil or apparmor)\n",
+        fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil, apparmor or systemd)\n",
                 c.emit);
         free(c.incs);
         return 2;
@@ -185,10 +197,18 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
+    char sderr[160];
+    if ((kind != 5 && (c.sd.lossy || c.sd.wrap || c.sd.bundle || c.sd.command || c.sd.exec)) ||
+        (kind == 5 && stk_sd_check_opts(&c.sd, sderr, sizeof sderr) < 0)) {
+        fprintf(stderr, "stockade compile: %s\n", kind != 5 ? "--lossy and --systemd-* go with --emit=systemd" : sderr);
+        free(c.incs);
+        return 2;
+    }
     /* --embed-lsm's errors (no LSM block, apparmor_parser) come from the pipeline */
     struct stk_pipeline_req req = {.apparmor_always = kind == 4,
                                    .embed_lsm = c.embed_lsm,
-                                   .apparmor_features = c.apparmor_features};
+                                   .apparmor_features = c.apparmor_features,
+                                   .systemd = kind == 5 ? &c.sd : NULL};
     struct stk_pipeline_out b;
     if (!stk_cli_build(src, &c, &req, &b))
         return 1;
@@ -206,6 +226,9 @@ int stk_cmd_compile(int argc, char **argv)
     } else if (kind == 1) {
         stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
+    } else if (kind == 5) {
+        stk_buf_put(&out, b.systemd.data, b.systemd.len);
+        outpath = stk_xstrdup(c.output ? c.output : "-");
     } else if (kind == 3 || kind == 4) {
         rc = emit_lsm_text(&b, kind == 3, &out);
         outpath = stk_xstrdup(c.output ? c.output : "-");

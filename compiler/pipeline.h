@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "compile.h"
+#include "export/export_systemd.h"
 #include "diag.h"
 #include "ir/ir.h"
 #include "seccomp/bpf_gen.h"
@@ -24,6 +25,7 @@ struct stk_pipeline_req {
     bool apparmor_always;    /* a profile even without an apparmor statement (compile --emit=apparmor) */
     bool embed_lsm;          /* compile --embed-lsm: CIL module and compiled profile into the bundle */
     const char *apparmor_features; /* for embed_lsm; NULL = stk_lsm_embed_default_features() */
+    const struct stk_sd_opts *systemd; /* compile --emit=systemd: the unit drop-in */
 };
 
 /* The outputs of one policy (not filled for every_policy). */
@@ -33,6 +35,7 @@ struct stk_pipeline_out {
     struct stk_buf cil;      /* the CIL module (policies with a selinux block) */
     struct stk_buf apparmor; /* the AppArmor profile (generated profiles, or apparmor_always) */
     struct stk_buf bundle;
+    struct stk_buf systemd;  /* the drop-in (req->systemd) */
 };
 
 /* Run every stage; diagnostics go to ds (back-end failures as errors at the
