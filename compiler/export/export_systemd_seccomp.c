@@ -376,7 +376,8 @@ void stk_sd_seccomp(struct stk_sd *x)
         if (v->cond >= 0) /* --lossy: the answer without the condition */
             note(&s, v->cond, P_COND, name);
         struct sd_act e = sd_act(v->act);
-        if (e.dir && v->by >= 0)
+        /* in an allow-list a denial other than the default is P_ACTION's */
+        if (e.dir && v->by >= 0 && (!allow_list || e.kind == SD_ALLOW || sd_eq(e, def)))
             note(&s, v->by, P_APPROX, name);
         if (allow_list) {
             if (e.kind == SD_ALLOW)

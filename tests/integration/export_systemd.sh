@@ -192,6 +192,12 @@ if [ -n "$SA" ]; then
             fail "$p: exposure" "exported '$e', bare '$bare'"
         fi
     done
+    # systemd's ratings of the three exports come in the order of stockade score's
+    order_sd=$(for p in allow deny view; do echo "$(exposure "$T/$p.conf") $p"; done | sort -n | awk '{printf "%s ", $2}')
+    order_stk=$(for p in allow deny view; do
+        echo "$("$S" score --format=json "$T/$p.stk" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["policies"][0]["score"])') $p"
+    done | sort -n | awk '{printf "%s ", $2}')
+    if [ "$order_sd" = "$order_stk" ]; then pass "systemd-analyze and stockade score rank the exports alike ($order_sd)"; else fail "ranking" "systemd: $order_sd, stockade: $order_stk"; fi
     # the union drop-in of all three (each sets other directives) is lower still than each
     cat "$T/allow.conf" "$T/view.conf" >"$T/both.conf"
     e2=$(exposure "$T/both.conf")
