@@ -94,6 +94,7 @@ struct scan {
     struct verdict *v;         /* per syscall index */
     struct stk_buf *prob;      /* [(rule + 1) * P_NKINDS + kind]: the names concerned */
     bool families;             /* RestrictAddressFamilies= from the socket rule */
+    bool namespaces;           /* RestrictNamespaces=yes from the clone rule */
     const struct stk_rule *family_rule;
 };
 
@@ -156,6 +157,23 @@ static void verdicts(struct scan *s)
     }
 }
 
+/* The one conditional rule for id ahead of its unconditional answer, or NULL. */
+static const struct stk_rule *only_conditional(const struct scan *s, int id)
+{
+    const struct verdict *v = &s->v[id];
+    const struct stk_rule *only = NULL;
+    size_t end = v->by < 0 ? s->sc->nrules : (size_t)v->by;
+    for (size_t r = 0; r < end; r++) {
+        const struct stk_rule *ru = &s->sc->rules[r];
+        if (ru->syscall != id || builtin(ru) || !ru->cond)
+            continue;
+        if (only)
+            return NULL;
+        only = ru;
+    }
+    return only;
+}
+
 /* `allow socket if domain in (AF_...)` followed by EAFNOSUPPORT for the rest
  * is RestrictAddressFamilies= exactly (systemd answers EAFNOSUPPORT, and its
  * allow-list compares the whole 64-bit argument with ranges, so junk in the
@@ -170,16 +188,7 @@ static void socket_families(struct scan *s)
     if (v->act.kind != STK_ACT_ERRNO || v->act.data != EAFNOSUPPORT || s->sc->abis[STK_ABI_I386] ||
         s->sc->abis[STK_ABI_ARM])
         return;
-    const struct stk_rule *only = NULL;
-    size_t end = v->by < 0 ? s->sc->nrules : (size_t)v->by;
-    for (size_t r = 0; r < end; r++) {
-        const struct stk_rule *ru = &s->sc->rules[r];
-        if (ru->syscall != id || builtin(ru) || !ru->cond)
-            continue;
-        if (only)
-            return;
-        only = ru;
-    }
+    const struct stk_rule *only = only_conditional(s, id);
     const struct stk_cond *c = only ? only->cond : NULL;
     if (!c || only->action.kind != STK_ACT_ALLOW || c->kind != STK_COND_IN || c->exec_fd ||
         (c->mask & 0xffffffffu) != 0xffffffffu)
@@ -192,6 +201,39 @@ static void socket_families(struct scan *s)
             return;
     s->families = true;
     s->family_rule = only;
+    v->act = only->action;
+    v->cond = -1;
+}
+
+/* `allow clone if (flags & (CLONE_NEWNS | ... | CLONE_NEWCGROUP)) == 0`, the
+ * rest EPERM, with unshare and setns not allowed, is RestrictNamespaces=yes:
+ * systemd answers EPERM to clone and unshare with any of the seven flags
+ * (the flag masked on the whole register) and to every setns.  A systemd
+ * that also knows CLONE_NEWTIME refuses it too: tighter. */
+static void clone_namespaces(struct scan *s)
+{
+    const uint64_t ns = 0x00020000u | 0x04000000u | 0x08000000u | 0x10000000u | 0x20000000u | 0x40000000u |
+                        0x02000000u; /* NEWNS UTS IPC USER PID NET CGROUP */
+    int id = stk_syscall_lookup("clone"), un = stk_syscall_lookup("unshare"), sn = stk_syscall_lookup("setns");
+    if (id < 0 || un < 0 || sn < 0 || s->v[id].cond < 0)
+        return;
+    struct verdict *v = &s->v[id];
+    if (v->act.kind != STK_ACT_ERRNO || v->act.data != EPERM)
+        return;
+    const int other[2] = {un, sn};
+    for (int i = 0; i < 2; i++)
+        if (s->v[other[i]].cond >= 0 || s->v[other[i]].act.kind == STK_ACT_ALLOW ||
+            s->v[other[i]].act.kind == STK_ACT_LOG)
+            return;
+    const struct stk_rule *only = only_conditional(s, id);
+    const struct stk_cond *c = only ? only->cond : NULL;
+    if (!c || only->action.kind != STK_ACT_ALLOW || c->kind != STK_COND_CMP || c->exec_fd || c->op != STK_CMP_EQ ||
+        c->value != 0 || c->mask != ns)
+        return;
+    for (int a = 0; a < STK_ABI_COUNT; a++)
+        if (s->sc->abis[a] && c->argno[a] != 0)
+            return;
+    s->namespaces = true;
     v->act = only->action;
     v->cond = -1;
 }
@@ -347,6 +389,7 @@ void stk_sd_seccomp(struct stk_sd *x)
     s.prob = stk_xcalloc((sc->nrules + 1) * P_NKINDS, sizeof *s.prob);
     verdicts(&s);
     socket_families(&s);
+    clone_namespaces(&s);
     builtins(&s);
     if (!sc->present)
         goto out; /* everything runs, on every ABI of the machine */
@@ -426,6 +469,8 @@ void stk_sd_seccomp(struct stk_sd *x)
 out:
     if (s.families)
         families_out(&s);
+    if (s.namespaces)
+        stk_buf_puts(x->out, "RestrictNamespaces=yes\n");
     for (size_t i = 0; i < (sc->nrules + 1) * P_NKINDS; i++)
         stk_buf_free(&s.prob[i]);
     free(s.prob);

@@ -114,6 +114,9 @@ policy allowlist {
         allow execve, getrandom, mprotect, futex_waitv, prlimit64
         allow socket if domain in (AF_UNIX, AF_INET6)
         errno EAFNOSUPPORT socket
+        allow clone if (flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER
+            | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) == 0
+        errno EPERM clone, unshare, setns
     }
 }
 EOF
@@ -165,6 +168,7 @@ done
 c=$(cat "$T/deny.conf" "$T/view.conf" "$T/allow.conf" 2>/dev/null)
 for want in 'SystemCallFilter=~bpf:ENOSYS kexec_load:kill mount:kill ptrace:EACCES umount2:kill' \
     'SystemCallErrorNumber=EPERM' 'SystemCallArchitectures=native' 'RestrictAddressFamilies=AF_UNIX AF_INET6' \
+    'RestrictNamespaces=yes' \
     'LimitNOFILE=512:1024' 'UMask=0022' 'NoNewPrivileges=yes' 'CapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE' \
     'LimitCPU=10:infinity' 'Environment="GREETING=hello 100%% world"' 'PassEnvironment=PATH' 'WorkingDirectory=/srv' \
     'PrivateNetwork=yes' 'PrivateIPC=yes' 'ProtectHostname=yes' 'ReadOnlyPaths=/' \
@@ -218,7 +222,8 @@ for s in $names; do
     n=$((n + 1))
     a=no
     case $r in "$s: allow") a=yes ;; esac
-    [ "$s" = socket ] && a=yes # allowed with the families of RestrictAddressFamilies=
+    # allowed with the families of RestrictAddressFamilies=, the flags of RestrictNamespaces=
+    case $s in socket | clone) a=yes ;; esac
     l=no
     grep -qxF -- "$s" <<<"$listed" && l=yes
     [ $a = $l ] || bad="$bad $s(sim:$a,filter:$l)"
@@ -260,6 +265,13 @@ default errno EPERM
 allow @default, execve, mprotect, getrandom, futex_waitv, prlimit64
 allow socket if domain not in (AF_PACKET)
 errno EAFNOSUPPORT socket
+}" "argument condition" 6
+refused "a namespace condition on clone while unshare runs" \
+    "seccomp {
+default errno EPERM
+allow @default, execve, mprotect, getrandom, futex_waitv, prlimit64, unshare
+allow clone if (flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER
+| CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)) == 0
 }" "argument condition" 6
 refused "systemd's @default set cannot be denied" \
     "seccomp {
