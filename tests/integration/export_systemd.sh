@@ -111,7 +111,7 @@ policy allowlist {
     seccomp {
         default errno EPERM
         allow @default, @basic-io, @file-system, @io-event, @signal, @timer
-        allow execve, getrandom, mprotect, futex_waitv, prlimit64
+        allow execve
         allow socket if domain in (AF_UNIX, AF_INET6)
         errno EAFNOSUPPORT socket
         allow clone if (flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER
