@@ -144,9 +144,9 @@ static void limit_value(struct stk_buf *b, uint64_t v)
 static void rlimits(struct stk_sd *x)
 {
     for (size_t i = 0; i < sizeof limit_keys / sizeof limit_keys[0]; i++) {
-        const struct stk_rlimit *r = &x->ir->rlimits[limit_keys[i].res];
-        if (limit_keys[i].res >= STK_RLIMIT_COUNT || !r->set)
+        if (limit_keys[i].res >= STK_RLIMIT_COUNT || !x->ir->rlimits[limit_keys[i].res].set)
             continue;
+        const struct stk_rlimit *r = &x->ir->rlimits[limit_keys[i].res];
         stk_buf_printf(x->out, "%s=", limit_keys[i].key);
         limit_value(x->out, r->soft);
         if (r->hard != r->soft) {

@@ -345,6 +345,8 @@ static void architectures(struct stk_sd *x, const struct stk_seccomp *sc)
     for (int a = 0; a < STK_ABI_COUNT; a++)
         if (sc->abis[a] != (a == (int)native))
             only_native = false;
+    /* a call of another ABI: stockade kills the process, systemd (libseccomp's
+     * bad-arch default) the calling thread; neither runs the call */
     if (only_native) {
         stk_buf_puts(x->out, "SystemCallArchitectures=native\n");
         return;
@@ -451,6 +453,9 @@ void stk_sd_seccomp(struct stk_sd *x)
     /* an empty assignment first: the unit's own lines do not merge with ours */
     stk_buf_puts(x->out, "SystemCallFilter=\n");
     if (allow_list) {
+        if (sc->newer.kind != STK_ACT_ALLOW && !stk_action_eq(sc->newer, sc->def))
+            stk_buf_puts(x->out, "# Calls newer than stockade's table get SystemCallErrorNumber= here, not the\n"
+                                 "# policy's newer_syscalls answer: denied either way.\n");
         if (n == 0)
             names[n++] = "exit_group"; /* systemd allows it anyway; an empty list would mean no filter */
         names_out(x->out, "", names, NULL, n);
