@@ -450,12 +450,12 @@ void stk_sd_seccomp(struct stk_sd *x)
         }
     }
     report(&s, def);
+    if (allow_list && sc->newer.kind != STK_ACT_ALLOW && !stk_action_eq(sc->newer, sc->def))
+        stk_buf_puts(x->out, "# Calls newer than stockade's table get SystemCallErrorNumber= here, not the\n"
+                             "# policy's newer_syscalls answer: denied either way.\n");
     /* an empty assignment first: the unit's own lines do not merge with ours */
     stk_buf_puts(x->out, "SystemCallFilter=\n");
     if (allow_list) {
-        if (sc->newer.kind != STK_ACT_ALLOW && !stk_action_eq(sc->newer, sc->def))
-            stk_buf_puts(x->out, "# Calls newer than stockade's table get SystemCallErrorNumber= here, not the\n"
-                                 "# policy's newer_syscalls answer: denied either way.\n");
         if (n == 0)
             names[n++] = "exit_group"; /* systemd allows it anyway; an empty list would mean no filter */
         names_out(x->out, "", names, NULL, n);
