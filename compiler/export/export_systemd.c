@@ -303,6 +303,15 @@ static void wrap(struct stk_sd *x)
                    "ExecStart=%s %s -- %s\n",
                    bundle, o->exec ? o->exec : "stockade-exec", bundle, o->command);
     free(bundle);
+    bool limits = false;
+    for (unsigned k = 0; k < STK_CG_NKEYS; k++)
+        limits |= x->ir->cgroup.present && x->ir->cgroup.lim[k].set;
+    if (limits)
+        stk_buf_puts(x->out,
+                     "# The policy's cgroup limits: stockade-exec puts the command in a leaf of the nearest\n"
+                     "# cgroup that can take the controllers; the unit's own cgroup holds stockade-exec, so\n"
+                     "# that leaf is made above it, outside the unit (docs/interop.md, --systemd-wrap).\n"
+                     "# The same limits, given to systemd, bound the unit's cgroup.\n");
     stk_sd_cgroup(x);
 }
 
