@@ -218,7 +218,8 @@ names=$( (sed -n 's/^SystemCallFilter=//p' "$T/allow.conf" | tr ' ' '\n'
 listed=$(sed -n 's/^SystemCallFilter=//p' "$T/allow.conf" | tr ' ' '\n' | sort -u)
 bad="" n=0
 for s in $names; do
-    r=$("$S" sim "$T/allow.stk" "$s" 2>/dev/null | head -1) || continue
+    r=$("$S" sim "$T/allow.stk" "$s" 2>/dev/null | head -1)
+    [ -n "$r" ] || continue # not a call of this machine's ABI
     n=$((n + 1))
     a=no
     case $r in "$s: allow") a=yes ;; esac
@@ -229,6 +230,18 @@ for s in $names; do
     [ $a = $l ] || bad="$bad $s(sim:$a,filter:$l)"
 done
 if [ -z "$bad" ] && [ $n -gt 100 ]; then pass "SystemCallFilter= = sim's allowed set ($n calls)"; else fail "differential" "n=$n$bad"; fi
+# The deny-list (name rules only): each ~NAME:ANSWER is sim's answer, every other call sim allows.
+denied=$(sed -n 's/^SystemCallFilter=~//p' "$T/deny.conf" | tr ' ' '\n')
+bad="" n=0
+for s in $names; do
+    r=$("$S" sim "$T/deny.stk" "$s" 2>/dev/null | head -1)
+    [ -n "$r" ] || continue
+    n=$((n + 1))
+    want=$(awk -F: -v s="$s" '$1 == s { print ($2 == "kill") ? "kill-process" : "errno " $2 }' <<<"$denied")
+    [ -z "$want" ] && want=allow
+    [ "$r" = "$s: $want" ] || bad="$bad $s(sim:'${r#*: }',filter:'$want')"
+done
+if [ -z "$bad" ] && [ $n -gt 100 ]; then pass "~SystemCallFilter= = sim's answers ($n calls)"; else fail "deny differential" "n=$n$bad"; fi
 
 # ---- systemd's semantics, refused where they loosen the policy -------------
 refused() { # NAME POLICY-BODY EXPECTED-TEXT [LINE]
