@@ -56,10 +56,10 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
         {"emit", required_argument, NULL, 'e'},   {"output", required_argument, NULL, 'o'},
         {"policy", required_argument, NULL, 'p'}, {"arch", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},         {"embed-lsm", no_argument, NULL, 'L'},
-        {"apparmor-features", required_argument, NULL, 'F'}, STK_CLI_DIAG_LOPTS,
-        {"lossy", no_argument, NULL, 0x200},      {"systemd-wrap", no_argument, NULL, 0x201},
-        {"systemd-bundle", required_argument, NULL, 0x202}, {"systemd-command", required_argument, NULL, 0x203},
-        {"systemd-exec", required_argument, NULL, 0x204}, {NULL, 0, NULL, 0},
+        {"apparmor-features", required_argument, NULL, 'F'}, {"lossy", no_argument, NULL, 'Y'},
+        {"systemd-wrap", no_argument, NULL, 0x201},        {"systemd-bundle", required_argument, NULL, 0x202},
+        {"systemd-command", required_argument, NULL, 0x203}, {"systemd-exec", required_argument, NULL, 0x204},
+        STK_CLI_DIAG_LOPTS, {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
     c->emit = "bundle";
@@ -95,20 +95,24 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
             else
                 c->apparmor_features = optarg;
             break;
-        case 0x200:
+        case 'Y':
+            if (strcmp(argv[0], "compile") != 0) {
+                fprintf(stderr, "stockade %s: --lossy is an option of `compile`\n", argv[0]);
+                return 2;
+            }
+            c->lossy = true;
+            break;
         case 0x201:
         case 0x202:
         case 0x203:
         case 0x204:
             if (strcmp(argv[0], "compile") != 0) {
-                static const char *const sd_names[] = {"lossy", "systemd-wrap", "systemd-bundle", "systemd-command",
+                static const char *const sd_names[] = {"systemd-wrap", "systemd-bundle", "systemd-command",
                                                        "systemd-exec"};
-                fprintf(stderr, "stockade %s: --%s is an option of `compile`\n", argv[0], sd_names[ch - 0x200]);
+                fprintf(stderr, "stockade %s: --%s is an option of `compile`\n", argv[0], sd_names[ch - 0x201]);
                 return 2;
             }
-            if (ch == 0x200)
-                c->sd.lossy = true;
-            else if (ch == 0x201)
+            if (ch == 0x201)
                 c->sd.wrap = true;
             else
                 *(ch == 0x202 ? &c->sd.bundle : ch == 0x203 ? &c->sd.command : &c->sd.exec) = optarg;

@@ -28,11 +28,16 @@ static const char compile_usage[] =
     "                  (load with semodule -i FILE.cil)\n"
     "  --emit=apparmor the AppArmor profile generated from the policy\n"
     "                  (load with apparmor_parser -r FILE)\n"
-    "  --emit=systemd  a systemd unit drop-in (.conf, to standard output) with the\n"
-    "                  directives that say what the policy says; what systemd cannot\n"
-    "                  say is refused (not-exportable) unless --lossy or --systemd-wrap\n"
-    "  --lossy         (export) approximate what the format cannot say exactly, each\n"
-    "                  approximation a lossy-export warning saying tighter or looser\n"
+    "  --emit=oci-seccomp  the OCI runtime-spec linux.seccomp JSON (crun, runc,\n"
+    "                  podman --security-opt seccomp=FILE), exact or refused\n"
+    "  --emit=oci-bpf  the program as base64 for crun's run.oci.seccomp_bpf_data\n"
+    "                  annotation\n"
+    "  --emit=k8s      Security Profiles Operator resources and a pod\n"
+    "                  securityContext as YAML (--emit=k8s-json: as JSON)\n"
+    "  --lossy         (exports) approximate what the format cannot say exactly,\n"
+    "                  each approximation a warning saying tighter or looser\n"
+    "  --emit=systemd  a systemd unit drop-in (.conf) with the directives that say\n"
+    "                  what the policy says (docs/interop.md, \"systemd\")\n"
     "  --systemd-wrap  (systemd) run the service through stockade-exec with the\n"
     "                  compiled bundle instead: ExecStart= is replaced\n"
     "  --systemd-command=CMD  (wrap) the service's own command line (its ExecStart=)\n"
@@ -181,14 +186,15 @@ int stk_cmd_compile(int argc, char **argv)
         return 2;
     }
     const char *src = argv[c.optind];
-    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor", "systemd"};
+    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor",
+                                        "oci-seccomp", "oci-bpf", "k8s", "k8s-json", "systemd"};
     int kind = -1;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 10; i++)
         if (strcmp(c.emit, kinds[i]) == 0)
             kind = i;
     if (kind < 0) {
-        fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil, apparmor or systemd)\n",
-                c.emit);
+        fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil, apparmor, "
+                        "oci-seccomp, oci-bpf, k8s, k8s-json or systemd)\n", c.emit);
         free(c.incs);
         return 2;
     }
@@ -197,18 +203,26 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
+    if (c.lossy && kind < 5) {
+        fprintf(stderr, "stockade compile: --lossy goes with --emit=oci-seccomp, oci-bpf, k8s, k8s-json or systemd\n");
+        free(c.incs);
+        return 2;
+    }
+    c.sd.lossy = c.lossy;
     char sderr[160];
-    if ((kind != 5 && (c.sd.lossy || c.sd.wrap || c.sd.bundle || c.sd.command || c.sd.exec)) ||
-        (kind == 5 && stk_sd_check_opts(&c.sd, sderr, sizeof sderr) < 0)) {
-        fprintf(stderr, "stockade compile: %s\n", kind != 5 ? "--lossy and --systemd-* go with --emit=systemd" : sderr);
+    if ((kind != 9 && (c.sd.wrap || c.sd.bundle || c.sd.command || c.sd.exec)) ||
+        (kind == 9 && stk_sd_check_opts(&c.sd, sderr, sizeof sderr) < 0)) {
+        fprintf(stderr, "stockade compile: %s\n", kind != 9 ? "--systemd-* go with --emit=systemd" : sderr);
         free(c.incs);
         return 2;
     }
     /* --embed-lsm's errors (no LSM block, apparmor_parser) come from the pipeline */
     struct stk_pipeline_req req = {.apparmor_always = kind == 4,
+                                   .export_kind = kind >= 5 && kind < 9 ? (enum stk_export_kind)(kind - 4) : STK_EXPORT_NONE,
+                                   .lossy = c.lossy,
                                    .embed_lsm = c.embed_lsm,
                                    .apparmor_features = c.apparmor_features,
-                                   .systemd = kind == 5 ? &c.sd : NULL};
+                                   .systemd = kind == 9 ? &c.sd : NULL};
     struct stk_pipeline_out b;
     if (!stk_cli_build(src, &c, &req, &b))
         return 1;
@@ -226,8 +240,11 @@ int stk_cmd_compile(int argc, char **argv)
     } else if (kind == 1) {
         stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
-    } else if (kind == 5) {
+    } else if (kind == 9) {
         stk_buf_put(&out, b.systemd.data, b.systemd.len);
+        outpath = stk_xstrdup(c.output ? c.output : "-");
+    } else if (kind >= 5) {
+        stk_buf_put(&out, b.exported.data, b.exported.len);
         outpath = stk_xstrdup(c.output ? c.output : "-");
     } else if (kind == 3 || kind == 4) {
         rc = emit_lsm_text(&b, kind == 3, &out);

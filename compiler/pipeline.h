@@ -9,8 +9,9 @@
 #include <stdbool.h>
 
 #include "compile.h"
-#include "export/export_systemd.h"
 #include "diag.h"
+#include "export/export.h"
+#include "export/export_systemd.h"
 #include "ir/ir.h"
 #include "seccomp/bpf_gen.h"
 #include "util.h"
@@ -25,6 +26,8 @@ struct stk_pipeline_req {
     bool apparmor_always;    /* a profile even without an apparmor statement (compile --emit=apparmor) */
     bool embed_lsm;          /* compile --embed-lsm: CIL module and compiled profile into the bundle */
     const char *apparmor_features; /* for embed_lsm; NULL = stk_lsm_embed_default_features() */
+    enum stk_export_kind export_kind; /* compile --emit=oci-seccomp, oci-bpf, k8s (export/export.h) */
+    bool lossy;              /* compile --lossy: approximate what an export cannot say */
     const struct stk_sd_opts *systemd; /* compile --emit=systemd: the unit drop-in */
 };
 
@@ -35,6 +38,7 @@ struct stk_pipeline_out {
     struct stk_buf cil;      /* the CIL module (policies with a selinux block) */
     struct stk_buf apparmor; /* the AppArmor profile (generated profiles, or apparmor_always) */
     struct stk_buf bundle;
+    struct stk_buf exported; /* the export asked for with export_kind */
     struct stk_buf systemd;  /* the drop-in (req->systemd) */
 };
 
