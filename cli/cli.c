@@ -57,6 +57,8 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
         {"policy", required_argument, NULL, 'p'}, {"arch", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},         {"embed-lsm", no_argument, NULL, 'L'},
         {"apparmor-features", required_argument, NULL, 'F'}, {"lossy", no_argument, NULL, 'Y'},
+        {"systemd-wrap", no_argument, NULL, 0x201},        {"systemd-bundle", required_argument, NULL, 0x202},
+        {"systemd-command", required_argument, NULL, 0x203}, {"systemd-exec", required_argument, NULL, 0x204},
         STK_CLI_DIAG_LOPTS, {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
@@ -99,6 +101,21 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
                 return 2;
             }
             c->lossy = true;
+            break;
+        case 0x201:
+        case 0x202:
+        case 0x203:
+        case 0x204:
+            if (strcmp(argv[0], "compile") != 0) {
+                static const char *const sd_names[] = {"systemd-wrap", "systemd-bundle", "systemd-command",
+                                                       "systemd-exec"};
+                fprintf(stderr, "stockade %s: --%s is an option of `compile`\n", argv[0], sd_names[ch - 0x201]);
+                return 2;
+            }
+            if (ch == 0x201)
+                c->sd.wrap = true;
+            else
+                *(ch == 0x202 ? &c->sd.bundle : ch == 0x203 ? &c->sd.command : &c->sd.exec) = optarg;
             break;
         case 'p': c->opts.policy_name = optarg; break;
         case STK_OPT_FORMAT:

@@ -30,6 +30,7 @@ struct stk_cli_common {
     const char *apparmor_features; /* compile --apparmor-features=FILE */
     bool lossy;                    /* compile --lossy (exports) */
     struct stk_cli_diag_out diag;  /* --format, --sarif-root */
+    struct stk_sd_opts sd;         /* compile --systemd-* (sd.lossy is set from lossy) */
     int optind;
 };
 /* Parse the options shared by compile, sim and explain: 0 to go on, -1 after

@@ -35,8 +35,17 @@ static const char compile_usage[] =
     "                  annotation\n"
     "  --emit=k8s      Security Profiles Operator resources and a pod\n"
     "                  securityContext as YAML (--emit=k8s-json: as JSON)\n"
+    "  --emit=systemd  a systemd unit drop-in (.conf) with the directives that say\n"
+    "                  what the policy says (docs/interop.md, \"systemd\")\n"
     "  --lossy         (exports) approximate what the format cannot say exactly,\n"
     "                  each approximation a warning saying tighter or looser\n"
+    "  --systemd-wrap  (systemd) run the service through stockade-exec with the\n"
+    "                  compiled bundle instead: ExecStart= is replaced\n"
+    "  --systemd-command=CMD  (wrap) the service's own command line (its ExecStart=)\n"
+    "  --systemd-bundle=PATH  (wrap) where the bundle is installed\n"
+    "                  (default /etc/stockade/POLICY.bundle)\n"
+    "  --systemd-exec=PATH    (wrap) the enforcer (default stockade-exec, found in\n"
+    "                  systemd's executable search path)\n"
     "  --embed-lsm     (bundle) also carry the CIL module and the AppArmor profile\n"
     "                  compiled by apparmor_parser, which the enforcer then loads\n"
     "  --apparmor-features=FILE  the kernel features to compile the embedded\n"
@@ -178,15 +187,15 @@ int stk_cmd_compile(int argc, char **argv)
         return 2;
     }
     const char *src = argv[c.optind];
-    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor"};
+    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor", "systemd"};
     int kind = -1;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         if (strcmp(c.emit, kinds[i]) == 0)
             kind = i;
     enum stk_export_kind export_kind = stk_export_kind_by_name(c.emit); /* compiler/export/ */
     if (kind < 0 && export_kind == STK_EXPORT_NONE) {
         fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil, apparmor, "
-                        "oci-seccomp, oci-bpf, k8s or k8s-json)\n", c.emit);
+                        "oci-seccomp, oci-bpf, k8s, k8s-json or systemd)\n", c.emit);
         free(c.incs);
         return 2;
     }
@@ -195,8 +204,16 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    if (c.lossy && export_kind == STK_EXPORT_NONE) {
-        fprintf(stderr, "stockade compile: --lossy goes with --emit=oci-seccomp, oci-bpf, k8s or k8s-json\n");
+    if (c.lossy && export_kind == STK_EXPORT_NONE && kind != 5) {
+        fprintf(stderr, "stockade compile: --lossy goes with --emit=oci-seccomp, oci-bpf, k8s, k8s-json or systemd\n");
+        free(c.incs);
+        return 2;
+    }
+    c.sd.lossy = c.lossy;
+    char sderr[160];
+    if ((kind != 5 && (c.sd.wrap || c.sd.bundle || c.sd.command || c.sd.exec)) ||
+        (kind == 5 && stk_sd_check_opts(&c.sd, sderr, sizeof sderr) < 0)) {
+        fprintf(stderr, "stockade compile: %s\n", kind != 5 ? "--systemd-* go with --emit=systemd" : sderr);
         free(c.incs);
         return 2;
     }
@@ -205,7 +222,8 @@ int stk_cmd_compile(int argc, char **argv)
                                    .export_kind = export_kind,
                                    .lossy = c.lossy,
                                    .embed_lsm = c.embed_lsm,
-                                   .apparmor_features = c.apparmor_features};
+                                   .apparmor_features = c.apparmor_features,
+                                   .systemd = kind == 5 ? &c.sd : NULL};
     struct stk_pipeline_out b;
     if (!stk_cli_build(src, &c, &req, &b))
         return 1;
@@ -227,6 +245,9 @@ int stk_cmd_compile(int argc, char **argv)
     } else if (kind == 1) {
         stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
+    } else if (kind == 5) {
+        stk_buf_put(&out, b.systemd.data, b.systemd.len);
+        outpath = stk_xstrdup(c.output ? c.output : "-");
     } else if (export_kind != STK_EXPORT_NONE) {
         stk_buf_put(&out, b.exported.data, b.exported.len);
         outpath = stk_xstrdup(c.output ? c.output : "-");

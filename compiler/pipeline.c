@@ -48,6 +48,8 @@ static bool back_ends(struct stk_policy_ir *ir, const struct stk_pipeline_req *r
     if (aa && stk_emit_apparmor(ir, aa, &b->apparmor, err, sizeof err) != 0)
         stk_error(ds, "lsm-emit", ir->lsm.apparmor.present ? ir->lsm.apparmor.loc : at, "%s", err);
     free(owned);
+    if (req->systemd)
+        stk_export_systemd(ir, req->systemd, ds, &b->systemd);
     if (ds->nerrors > before)
         return false;
     struct stk_export_req ex = {req->export_kind, req->lossy, &b->cil, &b->apparmor};
@@ -116,6 +118,7 @@ void stk_pipeline_out_free(struct stk_pipeline_out *b)
     stk_buf_free(&b->apparmor);
     stk_buf_free(&b->bundle);
     stk_buf_free(&b->exported);
+    stk_buf_free(&b->systemd);
     memset(b, 0, sizeof *b);
 }
 

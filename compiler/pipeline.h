@@ -11,6 +11,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "export/export.h"
+#include "export/export_systemd.h"
 #include "ir/ir.h"
 #include "seccomp/bpf_gen.h"
 #include "util.h"
@@ -27,6 +28,7 @@ struct stk_pipeline_req {
     const char *apparmor_features; /* for embed_lsm; NULL = stk_lsm_embed_default_features() */
     enum stk_export_kind export_kind; /* compile --emit=oci-seccomp, oci-bpf, k8s (export/export.h) */
     bool lossy;              /* compile --lossy: approximate what an export cannot say */
+    const struct stk_sd_opts *systemd; /* compile --emit=systemd: the unit drop-in */
 };
 
 /* The outputs of one policy (not filled for every_policy). */
@@ -37,6 +39,7 @@ struct stk_pipeline_out {
     struct stk_buf apparmor; /* the AppArmor profile (generated profiles, or apparmor_always) */
     struct stk_buf bundle;
     struct stk_buf exported; /* the export asked for with export_kind */
+    struct stk_buf systemd;  /* the drop-in (req->systemd) */
 };
 
 /* Run every stage; diagnostics go to ds (back-end failures as errors at the
