@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "bpf_interp.h"
+#include "supervise/learn.h"
 #include "supervise/report.h"
 #include "supervise/report_task.h"
 #include "steps/safe_path.h"
@@ -127,6 +128,10 @@ static void handle(struct stk_report *r)
             stk_warnf(STEP, "receiving a notification: %s", strerror(errno));
         return;
     }
+    if (r->learn && r->handed_over) { /* learning: the fast path (learn.c) */
+        stk_learn_handle(r->learn, r->listener, &req);
+        return;
+    }
     /* what the policy says: its own program on the very same data (registers:
      * the caller cannot change them while it waits) */
     uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
@@ -148,6 +153,10 @@ static void handle(struct stk_report *r)
             return;
         }
         ret = stk_bpf_run(r->prog_off, r->len, &req.data, NULL);
+    }
+    if (r->learn) {
+        stk_learn_handle(r->learn, r->listener, &req);
+        return;
     }
     struct stk_decision d;
     stk_report_decide(ret, &d);
@@ -258,7 +267,13 @@ static int on_listener(int fd, void *arg)
     if (poll(&p, 1, 0) <= 0)
         return 0;
     if (p.revents & POLLIN) {
-        handle(r); /* one at a time: the loop comes back while there are more */
+        /* a few at a time (a busy command keeps the listener readable), then
+         * back to the loop, which also serves signals and the child's exit */
+        for (int i = 0; i < 32; i++) {
+            handle(r);
+            if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+                break;
+        }
         return 0;
     }
     if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) {
@@ -390,7 +405,10 @@ static void summary(struct stk_report *r)
 static void on_cleanup(void *arg)
 {
     struct stk_report *r = arg;
-    if (r->started)
+    if (r->learn) {
+        if (r->started)
+            stk_learn_finish(r->learn); /* the policy writer; no summary */
+    } else if (r->started)
         summary(r);
     if (r->listener >= 0)
         close(r->listener);
