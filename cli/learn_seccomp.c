@@ -184,7 +184,7 @@ static void clone_rule(const struct stk_learn *l, struct stk_buf *out)
         int64_t v;
         if (!stk_const_lookup(ns[i], &v) || (l->clone_flags & (uint64_t)v))
             continue;
-        stk_buf_printf(&m, "%s%s", m.len ? " | " : "", ns[i]);
+        stk_buf_printf(&m, "%s%s", !m.len ? "" : (i == 4 ? " |\n            " : " | "), ns[i]);
     }
     if (!m.len) {
         stk_buf_puts(out, "        # clone: every namespace flag was seen\n        allow clone\n");
@@ -254,12 +254,24 @@ void stk_learn_seccomp(const struct stk_learn_doc *doc, struct stk_buf *out)
         stk_buf_puts(out, "        default errno EPERM\n");
     else
         stk_buf_printf(out, "        # default: %s's\n", doc->base_name);
-    stk_buf_printf(out, "        # %zu distinct calls seen, %lu in all\n", stk_learn_seccomp_ncalls(l), l->total);
+    stk_buf_printf(out, "        # %zu distinct calls seen, %lu in all; exit, exit_group, rt_sigreturn and\n"
+                        "        # restart_syscall are always allowed\n", stk_learn_seccomp_ncalls(l), l->total);
     conditions(l, out);
 
+    /* what every process needs to end and to return from a signal handler,
+     * seen or not (a service stopped by a signal never called exit_group) */
+    static const char *const always[] = {"exit", "exit_group", "rt_sigreturn", "restart_syscall"};
+    bool *have = stk_xcalloc(STK_LEARN_NR_MAX, sizeof *have);
+    for (size_t i = 0; i < STK_LEARN_NR_MAX; i++)
+        have[i] = l->counts[i] > 0;
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++) {
+        int64_t nr = native_nr(always[i]);
+        if (nr >= 0 && nr < STK_LEARN_NR_MAX)
+            have[nr] = true;
+    }
     bool done[STK_LEARN_NR_MAX] = {false};
     for (size_t i = 0; i < STK_LEARN_NR_MAX; i++)
-        done[i] = !l->counts[i] || is_conditioned((int64_t)i);
+        done[i] = !have[i] || is_conditioned((int64_t)i);
     stk_buf_puts(out, "\n        # ---- the other calls seen, by group (a group seen in full is named) ----\n");
     for (size_t g = 0; g < NGROUPS; g++) {
         size_t n;
@@ -269,7 +281,7 @@ void stk_learn_seccomp(const struct stk_learn_doc *doc, struct stk_buf *out)
         for (size_t i = 0; i < n; i++) {
             if (m[i] >= STK_LEARN_NR_MAX)
                 continue;
-            nseen += l->counts[m[i]] > 0;
+            nseen += have[m[i]];
             nnew += !done[m[i]];
             cond |= is_conditioned(m[i]);
         }
@@ -309,5 +321,6 @@ void stk_learn_seccomp(const struct stk_learn_doc *doc, struct stk_buf *out)
         wrap_list(out, "allow ", rest, k);
     }
     free(rest);
+    free(have);
     stk_buf_puts(out, "    }\n");
 }
