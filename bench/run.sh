@@ -5,6 +5,7 @@
 #   syscall_cost  ns per getppid() under each filter, cached and argument-checked
 #   handover_cost what the exec hand-over (policies denying execveat) adds at start-up
 #   reach_cost    µs of the ptrace isolation domain and the new session keyring
+#   learn.sh      redis-benchmark under `stockade learn` and the learned policy vs bare
 #   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail;
 #                 namespaces + filesystem view vs bwrap --unshare-all
 # Environment: STK_BUILD (default build), CC, SYSCALL_CALLS (1000000), SYSCALL_ROUNDS (7),
@@ -45,3 +46,6 @@ echo "== bench/reach_cost"
 echo
 echo "== bench/startup.sh"
 STK_BUILD=$BUILD bash bench/startup.sh "${STARTUP_RUNS:-200}"
+echo
+echo "== bench/learn.sh"
+STK_BUILD=$BUILD bash bench/learn.sh

@@ -17,9 +17,9 @@ BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-d
 # lintian, man-db (man renders the installed page), with the build's dpkg-dev, debhelper;
 # zsh: the zsh completion is run (tests/integration/install.sh);
 # python3-yaml: the CI files are parsed and run (tests/integration/ci_snippets.sh)
-TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor lintian man-db zsh"
+TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor lintian man-db zsh curl nginx-light redis-server redis-tools apache2-utils"
 # benchmarks: peers measured in the same run
-BENCH_PKGS="bubblewrap firejail hyperfine"
+BENCH_PKGS="bubblewrap firejail hyperfine redis-server redis-tools bc"
 # the QEMU rig (make check-vm): the emulator, the guest's shell, packing, the
 # SELinux policy compiler and .pp converter, the AppArmor parser, and the
 # static C library for the guest helper.  The kernel and the reference policy

@@ -291,6 +291,23 @@ void stk_learn_handle(struct stk_learn *l, int listener, const struct seccomp_no
         ;
 }
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS _IOW('!', 4, uint64_t) /* Linux 6.6 */
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP 1ull
+#endif
+
+void stk_learn_listener(int listener)
+{
+    /* The command's thread and the supervisor hand every call back and forth:
+     * with synchronous wake-ups the kernel switches straight to the woken
+     * side on the same CPU instead of queueing it (docs/learn.md, the cost).
+     * Kernels before 6.6 do not have it: the ordinary wake-ups work, slower. */
+    uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+    (void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
+}
+
 void stk_learn_finish(struct stk_learn *l)
 {
     clock_gettime(CLOCK_REALTIME, &l->end);

@@ -101,6 +101,8 @@ bool stk_learn_count(struct stk_learn *l, uint32_t arch, uint32_t nr, unsigned l
 /* The supervisor's side of one notification (report.c, learning): record
  * the call, then answer CONTINUE on listener. */
 void stk_learn_handle(struct stk_learn *l, int listener, const struct seccomp_notif *req);
+/* The listener has arrived (report.c): ask for synchronous wake-ups. */
+void stk_learn_listener(int listener);
 /* The supervisor's clean-up: end time, then l->done. */
 void stk_learn_finish(struct stk_learn *l);
 

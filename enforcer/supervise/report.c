@@ -267,13 +267,7 @@ static int on_listener(int fd, void *arg)
     if (poll(&p, 1, 0) <= 0)
         return 0;
     if (p.revents & POLLIN) {
-        /* a few at a time (a busy command keeps the listener readable), then
-         * back to the loop, which also serves signals and the child's exit */
-        for (int i = 0; i < 32; i++) {
-            handle(r);
-            if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
-                break;
-        }
+        handle(r); /* one at a time: the loop comes back while there are more */
         return 0;
     }
     if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) {
@@ -337,6 +331,8 @@ static int on_socket(int fd, void *arg)
         return 1;
     }
     r->listener = got[0];
+    if (r->learn)
+        stk_learn_listener(r->listener);
     r->enforcer = sender; /* 0 if absent: then no exec is handed over (the enforcer fails closed) */
     r->killable = m.flags & STK_REPORT_KILLABLE;
     for (size_t i = 0; i < r->nexec_fd_insns; i++) {
