@@ -35,6 +35,12 @@ static const char *abi_name(uint32_t arch, uint32_t *nr)
     return NULL;
 }
 
+static char *const *sort_keys;
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(sort_keys[*(const size_t *)a], sort_keys[*(const size_t *)b]);
+}
+
 static void data(const struct stk_learn_doc *doc, struct stk_buf *o)
 {
     const struct stk_learn *l = &doc->obs;
@@ -60,9 +66,15 @@ static void data(const struct stk_learn_doc *doc, struct stk_buf *o)
             stk_buf_printf(o, "#@ %s 0x%llx\n", setname[s], (unsigned long long)sets[s]->v[i]);
     if (l->prot_exec || l->prot_wx)
         stk_buf_printf(o, "#@ prot %s\n", l->prot_wx ? "wx" : "exec");
+    size_t *idx = stk_xcalloc(l->paths.n + 1, sizeof *idx), n = 0;
     for (size_t i = 0; i < l->paths.cap; i++)
         if (l->paths.key[i])
-            stk_buf_printf(o, "#@ path %u %s\n", l->paths.rights[i], l->paths.key[i]);
+            idx[n++] = i;
+    sort_keys = l->paths.key;
+    qsort(idx, n, sizeof *idx, by_key); /* a stable order: learned files diff well */
+    for (size_t i = 0; i < n; i++)
+        stk_buf_printf(o, "#@ path %u %s\n", l->paths.rights[idx[i]], l->paths.key[idx[i]]);
+    free(idx);
 }
 
 /* One data line into doc; false if it is not one. */

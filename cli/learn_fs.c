@@ -233,6 +233,17 @@ static void siblings(struct rule **rs, size_t *n, size_t *cap)
     }
 }
 
+static int by_value(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(((const struct rule *)a)->path, ((const struct rule *)b)->path);
+}
+
 void stk_learn_landlock(const struct stk_learn_doc *doc, struct stk_buf *out)
 {
     const struct stk_learn *l = &doc->obs;
@@ -242,6 +253,7 @@ void stk_learn_landlock(const struct stk_learn_doc *doc, struct stk_buf *out)
         if (l->paths.key[i])
             collapse(&rs, &n, &cap, l->paths.key[i], l->paths.rights[i]);
     siblings(&rs, &n, &cap);
+    qsort(rs, n, sizeof *rs, by_path); /* a stable order: learned files diff well */
     static const char *const stmt[] = {"read", "write", "execute"};
     stk_buf_printf(out, "\n    # files: %zu paths seen, collapsed to directories (docs/learn.md)\n    landlock {\n",
                    l->paths.n);
@@ -273,8 +285,12 @@ void stk_learn_landlock(const struct stk_learn_doc *doc, struct stk_buf *out)
             if (!s->n)
                 continue;
             stk_buf_printf(out, "        %s tcp ", b ? "connect" : "bind");
+            uint64_t *v = stk_xcalloc(s->n, sizeof *v);
+            memcpy(v, s->v, s->n * sizeof *v);
+            qsort(v, s->n, sizeof *v, by_value);
             for (size_t i = 0; i < s->n; i++)
-                stk_buf_printf(out, "%s%llu", i ? ", " : "", (unsigned long long)s->v[i]);
+                stk_buf_printf(out, "%s%llu", i ? ", " : "", (unsigned long long)v[i]);
+            free(v);
             stk_buf_puts(out, "\n");
         }
     } else {

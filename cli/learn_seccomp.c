@@ -65,6 +65,8 @@ static int64_t *members(const char *group, size_t *n)
         return NULL;
     int64_t *v = stk_xcalloc(ir->seccomp.nrules + 1, sizeof *v);
     for (size_t i = 0; i < ir->seccomp.nrules; i++) {
+        if (ir->seccomp.rules[i].cond) /* the rules the compiler adds (TIOCSTI, keyctl) have conditions */
+            continue;
         int64_t nr = stk_syscall_nr(ir->seccomp.rules[i].syscall, stk_native_abi());
         if (nr >= 0)
             v[(*n)++] = nr;
