@@ -148,6 +148,11 @@ static void path_at(struct stk_learn *l, pid_t tid, int dirfd, uint64_t addr, un
         l->unread++;
         return;
     }
+    for (const char *c = abs; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) { /* no line of the policy could hold it */
+            l->unread++;
+            return;
+        }
     if (!stk_learn_paths_add(&l->paths, abs, rights))
         l->unread++;
 }

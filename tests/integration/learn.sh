@@ -139,6 +139,16 @@ if "$STK" learn -o "$T/bare.stk" -- true >/dev/null 2>"$T/bare.err" && "$STK" ch
 else
     fail learn_minimal_command "$(tail -5 "$T/bare.err")"
 fi
+# --base: the learned policy extends the base's last policy; --name names it
+printf 'include "groups.stk"\npolicy base {\n    seccomp {\n        default errno EACCES\n    }\n}\n' >"$T/base.stk"
+if "$STK" learn --base "$T/base.stk" --name small -o "$T/based.stk" -- true >/dev/null 2>"$T/based.err" &&
+    grep -q "^policy small extends base {" "$T/based.stk" && ! grep -q "default errno EPERM" "$T/based.stk" &&
+    "$STK" check "$T/based.stk" >/dev/null 2>&1 &&
+    "$STK" sim "$T/based.stk" ptrace 2>&1 | grep -q "errno EACCES"; then
+    pass learn_base_and_name
+else
+    fail learn_base_and_name "$(cat "$T/based.err" "$T/based.stk" 2>/dev/null | head -30)"
+fi
 if "$STK" learn --help | grep -q -- "--merge" && "$STK" help learn | grep -q -- "--base"; then
     pass learn_help
 else

@@ -30,6 +30,17 @@ static void doc_init(struct stk_learn_doc *d)
     d->obs.uid = 65534;
 }
 
+static void doc_free(struct stk_learn_doc *d)
+{
+    stk_learn_free(&d->obs);
+    for (size_t i = 0; i < d->nruns; i++)
+        free(d->runs[i]);
+    free(d->runs);
+    free(d->cmdline);
+    free(d->before);
+    free(d->after);
+}
+
 /* text -> a file; stockade check's verdict on it */
 static bool checks(const char *text, const char *path)
 {
@@ -125,6 +136,7 @@ TEST(learn_policy_conditions_and_landlock)
     CHECK_MSG(checks(t, "/tmp/stk-test-learn.stk"), "the learned policy does not pass check:\n%s", t);
     unlink("/tmp/stk-test-learn.stk");
     stk_buf_free(&b);
+    doc_free(&d);
 }
 
 TEST(learn_merge_keeps_outside_and_unites)
@@ -165,6 +177,8 @@ TEST(learn_merge_keeps_outside_and_unites)
     unlink(path);
     stk_buf_free(&b);
     stk_buf_free(&o);
+    doc_free(&d);
+    doc_free(&m);
 }
 
 int main(void)
