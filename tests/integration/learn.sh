@@ -139,6 +139,25 @@ if "$STK" learn -o "$T/bare.stk" -- true >/dev/null 2>"$T/bare.err" && "$STK" ch
 else
     fail learn_minimal_command "$(tail -5 "$T/bare.err")"
 fi
+# SIGINT to stockade: passed on to the command, and the policy still written
+if command -v python3 >/dev/null; then
+    "$STK" learn -o "$T/int.stk" -- python3 -c 'import signal, sys, time
+signal.signal(signal.SIGINT, lambda *a: sys.exit(7))
+open(sys.argv[1], "w").close()
+time.sleep(30)' "$T/int.ready" >/dev/null 2>"$T/int.err" &
+    ipid=$!
+    BG="$BG $ipid"
+    for i in $(seq 100); do [ -e "$T/int.ready" ] && break; sleep 0.1; done
+    kill -INT $ipid
+    wait $ipid
+    irc=$?
+    if [ $irc = 7 ] && grep -q "^#@ call rt_sigreturn" "$T/int.stk" && "$STK" check "$T/int.stk" >/dev/null 2>&1; then
+        pass learn_sigint_forwarded_policy_written
+    else
+        fail learn_sigint_forwarded_policy_written "exit $irc: $(tail -3 "$T/int.err")"
+    fi
+fi
+
 # --base: the learned policy extends the base's last policy; --name names it
 printf 'include "groups.stk"\npolicy base {\n    seccomp {\n        default errno EACCES\n    }\n}\n' >"$T/base.stk"
 if "$STK" learn --base "$T/base.stk" --name small -o "$T/based.stk" -- true >/dev/null 2>"$T/based.err" &&
