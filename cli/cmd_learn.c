@@ -144,9 +144,12 @@ static char *merged_name(const char *before_block_text)
     return n ? stk_xstrndup(p, n) : NULL;
 }
 
-/* The command's program, as the enforcer will find it (PATH), for its execute rule. */
+/* The command's program, as the enforcer will find it (PATH), for its execute
+ * rule; and /usr, where the dynamic loader and #! interpreters are on a
+ * merged-/usr system (the kernel opens them for the exec: no call shows them). */
 static void add_program(struct stk_learn *l, const char *cmd)
 {
+    stk_learn_paths_add(&l->paths, "/usr/lib", STK_LEARN_EXEC);
     char real[PATH_MAX];
     if (strchr(cmd, '/')) {
         if (realpath(cmd, real))
