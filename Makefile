@@ -29,7 +29,7 @@ MANDIR     ?= $(DATADIR)/man
 SYSCONFDIR ?= $(PREFIX)/etc
 POLICYDIR      := $(DATADIR)/stockade/policies
 SITEPOLICYDIR  := $(SYSCONFDIR)/stockade/policies
-PKGS     := libseccomp libcap json-c libselinux libapparmor
+PKGS     := libseccomp libcap json-c libselinux libapparmor yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wno-format-nonliteral
@@ -79,6 +79,9 @@ AUNIT_BINS := $(addprefix $(BUILD)/asan/tests/,$(UNIT_NAMES))
 TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
 # tests/integration/lib.sh holds the helpers the scripts source: not a test.
 INTEG_TESTS  := $(sort $(filter-out tests/integration/lib.sh,$(wildcard tests/integration/*.sh)))
+# tests/interop/*.sh run real container engines (crun, runc, podman, bwrap);
+# tests/interop/lib.sh is their helpers, not a test.
+INTEROP_TESTS := $(sort $(filter-out tests/interop/lib.sh,$(wildcard tests/interop/*.sh)))
 
 .PHONY: FORCE all check unit-check check-vm vm-check demo fuzz bench deps deps-test deps-bench deps-vm clang clean man
 .DELETE_ON_ERROR:
@@ -210,7 +213,7 @@ check: deps-test
 
 unit-check: all $(UNIT_BINS) $(AUNIT_BINS) $(TEST_HELPERS) man
 	@STK_BUILD=$(BUILD) STK_CC_CLANG=clang FUZZ_SECONDS=$(FUZZ_SECONDS) \
-	  bash tests/run-tests.sh $(UNIT_BINS) $(AUNIT_BINS) $(INTEG_TESTS)
+	  bash tests/run-tests.sh $(UNIT_BINS) $(AUNIT_BINS) $(INTEG_TESTS) $(INTEROP_TESTS)
 
 # ---- the real-kernel rig (tests/vm/, docs/vm.md) ------------------------------------
 # The guest also runs the unit tests that exercise the running kernel

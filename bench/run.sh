@@ -8,8 +8,10 @@
 #   learn.sh      redis-benchmark under `stockade learn` and the learned policy vs bare
 #   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail;
 #                 namespaces + filesystem view vs bwrap --unshare-all
+#   interop.sh    crun run /bin/true: no seccomp vs the OCI JSON export vs the
+#                 run.oci.seccomp_bpf_data annotation (interleaved)
 # Environment: STK_BUILD (default build), CC, SYSCALL_CALLS (1000000), SYSCALL_ROUNDS (7),
-# STARTUP_RUNS (200).
+# STARTUP_RUNS (200), INTEROP_RUNS (200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +48,9 @@ echo "== bench/reach_cost"
 echo
 echo "== bench/startup.sh"
 STK_BUILD=$BUILD bash bench/startup.sh "${STARTUP_RUNS:-200}"
+echo
+echo "== bench/interop.sh"
+STK_BUILD=$BUILD bash bench/interop.sh "${INTEROP_RUNS:-200}"
 echo
 echo "== bench/learn.sh"
 STK_BUILD=$BUILD bash bench/learn.sh

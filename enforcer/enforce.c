@@ -157,7 +157,7 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_seccomp_nnp_apply(b, e) < 0)
         goto out;
     /* 15. Landlock: the policy's rules, or the domain that only isolates */
-    if (stk_landlock_apply(r.ll, e) < 0 || stk_ptrace_isolation_apply(&r.isolate, r.sv.wanted, e) < 0)
+    if (stk_landlock_apply(r.ll, stk_report_logs_landlock(r.rep), e) < 0 || stk_ptrace_isolation_apply(&r.isolate, r.sv.wanted, e) < 0)
         goto out;
     /* 16. seccomp, last (with the reporter's listener under --report; with
      *     the exec hand-over's listener when the policy denies execveat) */

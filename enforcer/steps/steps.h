@@ -101,6 +101,9 @@ int stk_handover_failed(struct stk_handover *h);
 struct stk_writer;
 int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path, const struct stk_writer *w,
                        struct stk_supervisor *sv, struct stk_report **out, struct stk_err *e);
+/* Does the reporter read Landlock's denials from the audit log (then the
+ * enforcer's domain must log them: stk_landlock_apply)?  false for NULL. */
+bool stk_report_logs_landlock(const struct stk_report *r);
 
 /* ---- isolation --------------------------------------------------------------
  * ns.c: namespaces, uid/gid maps, hostname.  plan (before the fork) chooses
@@ -127,7 +130,10 @@ int stk_view_apply(const struct stk_bundle *b, const char *file_context, const s
  * drops reported on stderr); apply after no_new_privs, before seccomp. */
 struct stk_landlock_plan;
 int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out, struct stk_err *e);
-int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e);
+/* log: have the kernel log the command's denials to the audit subsystem
+ * (--report; Landlock ABI STK_LL_ABI_LOG and later, ignored before). */
+#define STK_LL_ABI_LOG 7
+int stk_landlock_apply(struct stk_landlock_plan *p, bool log, struct stk_err *e);
 void stk_landlock_plan_free(struct stk_landlock_plan *p);
 /* ptrace_isolation.c: keep the command from ptrace-mode access (/proc/PID/mem,
  * ptrace, process_vm_*) to processes outside its sandbox with a Landlock
