@@ -275,6 +275,22 @@ void stk_learn_landlock(const struct stk_learn_doc *doc, struct stk_buf *out)
             stk_buf_printf(out, "        %s %s\n", stmt[bit], line.data);
         stk_buf_free(&line);
     }
+    /* Landlock's IOCTL_DEV is not part of read: a device the command opened
+     * and then asked something (isatty's TCGETS on /dev/urandom) needs it;
+     * which descriptor an ioctl used is not recorded, so every device gets
+     * it once any ioctl was seen (the seccomp rule limits the requests) */
+    if (l->ioctls.n) {
+        struct stk_buf line = {0};
+        for (size_t i = 0; i < n; i++)
+            if (under(rs[i].path, "/dev") && strcmp(rs[i].path, "/dev") != 0 && !(rs[i].rights & 2)) { /* write has it */
+                stk_buf_puts(&line, line.len ? ", " : "");
+                stk_learn_put_path(&line, rs[i].path);
+            }
+        if (line.len)
+            stk_buf_printf(out, "        # device ioctls (the seccomp rule above limits the requests)\n"
+                                "        ioctl-dev %s\n", line.data);
+        stk_buf_free(&line);
+    }
     bool inet = false;
     for (size_t i = 0; i < l->sockets.n; i++)
         inet |= (l->sockets.v[i] >> 32) == 2 || (l->sockets.v[i] >> 32) == 10;
