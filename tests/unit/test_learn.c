@@ -114,6 +114,8 @@ TEST(learn_policy_conditions_and_landlock)
     stk_learn_paths_add(&d.obs.paths, "/tmp/x", STK_LEARN_MAKE);
     stk_learn_paths_add(&d.obs.paths, "/proc/self/status", STK_LEARN_READ);
     stk_learn_paths_add(&d.obs.paths, "/usr/bin/svc", STK_LEARN_EXEC);
+    stk_learn_paths_add(&d.obs.paths, "/dev/urandom", STK_LEARN_READ);
+    stk_learn_paths_add(&d.obs.paths, "/dev/null", STK_LEARN_WRITE);
     stk_learn_doc_add_run(&d);
     struct stk_buf b = {0};
     stk_learn_doc_write(&d, &b);
@@ -128,11 +130,13 @@ TEST(learn_policy_conditions_and_landlock)
     CHECK(strstr(t, "allow @io-event"));
     CHECK(!strstr(t, "execve"));            /* nothing executed after the start */
     CHECK(strstr(t, "capabilities none"));  /* not root */
-    CHECK_MSG(strstr(t, "read /proc, /srv/app/data, /usr\n"), "%s", strstr(t, "landlock {"));
-    CHECK(strstr(t, "write /srv/app/data, /tmp\n"));
+    CHECK_MSG(strstr(t, "read /dev/urandom, /proc, /srv/app/data, /usr\n"), "%s", strstr(t, "landlock {"));
+    CHECK(strstr(t, "write /dev/null, /srv/app/data, /tmp\n"));
     CHECK(!strstr(t, "write /\n") && !strstr(t, "write /,"));
     CHECK(strstr(t, "execute /usr\n"));
     CHECK(strstr(t, "bind tcp 8080"));
+    /* isatty() on a device read: Landlock wants IOCTL_DEV, which write has */
+    CHECK(strstr(t, "ioctl-dev /dev/urandom\n"));
     CHECK_MSG(checks(t, "/tmp/stk-test-learn.stk"), "the learned policy does not pass check:\n%s", t);
     unlink("/tmp/stk-test-learn.stk");
     stk_buf_free(&b);
