@@ -5,6 +5,7 @@
 #   syscall_cost  ns per getppid() under each filter, cached and argument-checked
 #   handover_cost what the exec hand-over (policies denying execveat) adds at start-up
 #   reach_cost    µs of the ptrace isolation domain and the new session keyring
+#   learn.sh      redis-benchmark under `stockade learn` and the learned policy vs bare
 #   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail;
 #                 namespaces + filesystem view vs bwrap --unshare-all
 #   interop.sh    crun run /bin/true: no seccomp vs the OCI JSON export vs the
@@ -55,3 +56,6 @@ echo "== bench/interop.sh"
 STK_BUILD=$BUILD bash bench/interop.sh "${INTEROP_RUNS:-200}"
 echo "== bench/services.sh"
 STK_BUILD=$BUILD bash bench/services.sh
+echo
+echo "== bench/learn.sh"
+STK_BUILD=$BUILD bash bench/learn.sh

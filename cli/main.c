@@ -22,6 +22,7 @@ static const char usage[] =
     "  test FILE...                  run the policies' test blocks (expect ...), for CI\n"
     "  compile FILE [-o OUT]         compile a policy: --emit=bundle|bpf|disasm\n"
     "  run [POLICY.stk] -- CMD...    confine CMD with the policy (default policy if none)\n"
+    "  learn [-o OUT] -- CMD...      run CMD under observation and write a policy for it\n"
     "  sim FILE SYSCALL [ARG...]     what the compiled filter does with one syscall\n"
     "  explain FILE                  how a policy's filter is built and how fast it is\n"
     "  inspect BUNDLE                print a compiled bundle\n"
@@ -43,7 +44,7 @@ static const struct {
     {"explain", stk_cmd_explain}, {"inspect", stk_cmd_inspect},
     {"show-default", stk_cmd_show_default}, {"test", stk_cmd_test},
     {"score", stk_cmd_score},     {"diff", stk_cmd_diff},
-    {"fmt", stk_cmd_fmt},
+    {"fmt", stk_cmd_fmt},         {"learn", stk_cmd_learn},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -10,6 +10,7 @@
 
 #include "steps/safe_path.h"
 #include "steps/steps.h"
+#include "supervise/report.h"
 
 extern char **environ;
 
@@ -91,7 +92,7 @@ static void run_release(struct run *r, char *const *caller_env)
 /* The steps, in order; returns only on failure (e filled).  Each line is one
  * step of docs/enforcer.md; any failure goes to the one exit below. */
 static int enforce(const struct stk_bundle *b, char *const argv[], char *const *caller_env, bool report,
-                   const char *report_path, struct stk_err *e)
+                   const char *report_path, struct stk_learn *learn, struct stk_err *e)
 {
     struct run r;
     run_init(&r);
@@ -113,6 +114,12 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_lsm_prepare(b, &r.sv, &r.lsm, e) < 0 || stk_cgroup_prepare(b, &r.sv, e) < 0 ||
         report_prepare(b, report, report_path, &r.ids, r.keep, &r.sv, &r.rep, e) < 0)
         goto out;
+    if (learn && !r.rep) {
+        stk_errf(e, "learn", "learning needs the policy's seccomp filter and its listener");
+        goto out;
+    }
+    if (r.rep)
+        r.rep->learn = learn; /* `stockade learn`: the reporter records instead */
     /* 5. namespaces: fork under a supervisor (clone3 with the namespace flags,
      *    into the cgroup) when a step needs one; otherwise stay in place
      *    (stk_ns_enter unshares them) */
@@ -179,7 +186,7 @@ int stk_enforce(const struct stk_bundle *b, char *const argv[], const struct stk
     }
     struct stk_err e = {0};
     char *const *env = opts && opts->envp ? opts->envp : environ;
-    enforce(b, argv, env, opts && opts->report, opts ? opts->report_path : NULL, &e);
+    enforce(b, argv, env, opts && opts->report, opts ? opts->report_path : NULL, opts ? opts->learn : NULL, &e);
     stk_err_report(&e, stderr);
     return e.status ? e.status : STK_EXIT_FAILURE;
 }

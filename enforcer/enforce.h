@@ -8,11 +8,14 @@
 
 #include "bundle/bundle.h"
 
+struct stk_learn;
+
 struct stk_enforce_opts {
     bool dry_run;        /* print the steps (stk_bundle_print) and return 0 */
     bool report;         /* report every blocked or logged syscall (steps.h: report.c) */
     const char *report_path; /* with report: append the reports to this file; NULL = stderr */
     char *const *envp;   /* the caller's environment; NULL = environ */
+    struct stk_learn *learn; /* `stockade learn` (with report): record every call, refuse none (supervise/learn.h) */
     FILE *out;           /* dry-run output; NULL = stdout */
 };
 

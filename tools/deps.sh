@@ -29,6 +29,9 @@ TEST_PKGS="$TEST_PKGS nginx-light memcached libmemcached-tools haproxy curl apac
 TEST_PKGS="$TEST_PKGS redis-server redis-tools postgresql-15 postgresql-client-15 openssh-server openssh-client"
 # benchmarks: peers measured in the same run; wrk loads the services (bench/services.sh)
 BENCH_PKGS="bubblewrap firejail hyperfine wrk"
+# learning (tests/integration/learn*.sh) uses the same services and clients
+# benchmarks: learning overhead on redis (bench/learn.sh) also needs bc
+BENCH_PKGS="$BENCH_PKGS redis-server redis-tools bc"
 # the QEMU rig (make check-vm): the emulator, the guest's shell, packing, the
 # SELinux policy compiler and .pp converter, the AppArmor parser, and the
 # static C library for the guest helper.  The kernel and the reference policy

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "bpf_interp.h"
+#include "supervise/learn.h"
 #include "supervise/report.h"
 #include "supervise/report_task.h"
 #include "steps/safe_path.h"
@@ -152,6 +153,10 @@ static void handle(struct stk_report *r)
             stk_warnf(STEP, "receiving a notification: %s", strerror(errno));
         return;
     }
+    if (r->learn && r->handed_over) { /* learning: the fast path (learn.c) */
+        stk_learn_handle(r->learn, r->listener, &req);
+        return;
+    }
     /* what the policy says: its own program on the very same data (registers:
      * the caller cannot change them while it waits) */
     uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
@@ -173,6 +178,10 @@ static void handle(struct stk_report *r)
             return;
         }
         ret = stk_bpf_run(r->prog_off, r->len, &req.data, NULL);
+    }
+    if (r->learn) {
+        stk_learn_handle(r->learn, r->listener, &req);
+        return;
     }
     struct stk_decision d;
     stk_report_decide(ret, &d);
@@ -350,6 +359,8 @@ static int on_socket(int fd, void *arg)
         return 1;
     }
     r->listener = got[0];
+    if (r->learn)
+        stk_learn_listener(r->listener);
     r->enforcer = sender; /* 0 if absent: then no exec is handed over (the enforcer fails closed) */
     r->killable = m.flags & STK_REPORT_KILLABLE;
     for (size_t i = 0; i < r->nexec_fd_insns; i++) {
@@ -420,7 +431,10 @@ static void summary(struct stk_report *r)
 static void on_cleanup(void *arg)
 {
     struct stk_report *r = arg;
-    if (r->started)
+    if (r->learn) {
+        if (r->started)
+            stk_learn_finish(r->learn); /* the policy writer; no summary */
+    } else if (r->started)
         summary(r);
     if (r->listener >= 0)
         close(r->listener);

@@ -142,8 +142,10 @@ struct stk_report_count {
 
 #define STK_REPORT_MAX_KINDS 256
 
+struct stk_learn;
 struct stk_report {
     struct stk_supervisor *sv;
+    struct stk_learn *learn; /* `stockade learn`: every call is recorded and let run (learn.h); no reports */
     int sock[2];          /* socketpair: [0] the supervisor's end, [1] the enforcer's (O_CLOEXEC) */
     int out_fd;           /* where reports go: 2, or the --report=FILE descriptor */
     bool own_out;         /* out_fd is ours to close */
