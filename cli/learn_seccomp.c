@@ -232,7 +232,9 @@ static void conditions(const struct stk_learn *l, struct stk_buf *out)
     if (seen(l, "clone") || seen(l, "clone3"))
         clone_rule(l, out);
     stk_buf_puts(out, "        # clone3 keeps its flags in memory, which a filter cannot read: ENOSYS sends\n"
-                      "        # libc to clone, whose flags the rule above checks\n        errno ENOSYS clone3\n");
+                      "        # libc to clone, whose flags the rule above checks; quiet: --report counts\n"
+                      "        # these expected refusals without a line each\n"
+                      "        errno ENOSYS clone3\n        quiet clone3\n");
     if (seen(l, "ioctl") && l->ioctls.n) {
         stk_buf_puts(out, "        # ioctl: the requests seen\n");
         in_list(out, "allow ioctl if request in (", "ioctl", 1, &l->ioctls);

@@ -3,7 +3,7 @@
 # redis-server driven by redis-benchmark (set, get, lpush, lpop) and nginx
 # (unprivileged port, our own configuration and directories) driven by ab.
 # Each is learned, then run confined by what was learned under --report with
-# the same workload: nothing reported (but clone3's deliberate ENOSYS), the
+# the same workload: nothing reported (clone3's deliberate ENOSYS is quiet), the
 # workload succeeds, the policy is tight.  redis' BGSAVE, missing from the
 # learning run, is reported by name, and --merge of a run with it passes.
 set -u
