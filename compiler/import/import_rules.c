@@ -5,7 +5,8 @@
  *   - rules are not ordered: an unconditional rule for a syscall wins over
  *     every conditional rule for it, wherever they stand;
  *   - conditional rules with one action are ORed, each one the AND of its
- *     comparisons, several comparisons on one argument ORed;
+ *     comparisons, except that runc and crun make every comparison a rule
+ *     of its own (ORed) when two of them are on the same argument;
  *   - a rule whose action is the default one changes nothing (runc skips it,
  *     libseccomp refuses it);
  *   - a name libseccomp does not know is dropped.
@@ -15,11 +16,29 @@
  * added first, crun and runc disagree on the order), conditional rules with
  * different actions (libseccomp's outcome then depends on its argument tree,
  * not on anything the profile says). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "import/import_int.h"
+
+static void warnf(struct stk_buf *warn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warnf(struct stk_buf *warn, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    if (!s)
+        return;
+    if (warn->len)
+        stk_buf_puts(warn, "\n");
+    stk_buf_puts(warn, s);
+    free(s);
+}
 
 static bool exists_here(const struct imp_profile *p, int sc)
 {
@@ -121,13 +140,9 @@ int stk_imp_plan(const struct imp_profile *p, struct imp_plan *plan, struct stk_
                 stk_buf_printf(&plan->notes, "# %s: %s (unconditional) wins over %s (conditional)\n",
                                stk_syscall_table[d->syscall].name, p->rules[d->first].origin,
                                a->conds[0]->origin);
-                if (!stk_action_eq(a->conds[0]->action, d->action)) {
-                    if (warn->len)
-                        stk_buf_puts(warn, "\n");
-                    stk_buf_printf(warn, "%s: the conditional rule of %s never applies: %s decides it unconditionally",
-                                   stk_syscall_table[d->syscall].name, a->conds[0]->origin,
-                                   p->rules[d->first].origin);
-                }
+                if (!stk_action_eq(a->conds[0]->action, d->action))
+                    warnf(warn, "%s: the conditional rule of %s never applies: %s decides it unconditionally",
+                          stk_syscall_table[d->syscall].name, a->conds[0]->origin, p->rules[d->first].origin);
             }
             free(a->conds);
         } else {
@@ -138,6 +153,20 @@ int stk_imp_plan(const struct imp_profile *p, struct imp_plan *plan, struct stk_
         }
         a->conds = NULL;
     }
+    /* the rules every stockade policy gets (docs/language.md section 9) */
+    struct stk_action eperm = {STK_ACT_ERRNO, 1}, keyctl = p->def;
+    bool trace = p->def.kind == STK_ACT_TRACE;
+    for (size_t j = 0; j < plan->n; j++) {
+        if (strcmp(stk_syscall_table[plan->d[j].syscall].name, "keyctl") == 0)
+            keyctl = plan->d[j].nconds ? (struct stk_action){STK_ACT_ALLOW, 0} : plan->d[j].action;
+        trace |= plan->d[j].action.kind == STK_ACT_TRACE;
+    }
+    if (!stk_action_eq(keyctl, eperm))
+        warnf(warn, "keyctl(KEYCTL_SESSION_TO_PARENT) fails with EPERM under every stockade policy; the profile "
+                    "decides it otherwise");
+    if (trace)
+        warnf(warn, "with trace rules stockade refuses seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) with EBUSY "
+                    "(docs/language.md, rules the compiler adds)");
     rc = 0;
 out:
     for (size_t i = 0; i < stk_syscall_count; i++)

@@ -147,47 +147,25 @@ static void one_cmp(struct stk_buf *b, const struct imp_profile *p, int sc, cons
     num(b, c->value);
 }
 
-/* One rule's condition: comparisons on one argument ORed, arguments ANDed. */
+/* One rule's condition.  runc and crun hand libseccomp a rule's comparisons
+ * as one rule (ANDed) when each is on a different argument, and as one rule
+ * per comparison (ORed) as soon as two are on the same argument. */
 static void rule_cond(struct stk_buf *b, const struct imp_profile *p, int sc, const struct imp_rule *r, bool nested)
 {
-    bool seen[6] = {0};
-    unsigned nargs = 0;
-    for (size_t i = 0; i < r->ncmps; i++)
-        if (!seen[r->cmps[i].index]) {
-            seen[r->cmps[i].index] = true;
-            nargs++;
-        }
-    memset(seen, 0, sizeof seen);
-    bool outer = nested && nargs > 1, firstarg = true;
-    if (outer)
+    bool seen[6] = {0}, repeated = false;
+    for (size_t i = 0; i < r->ncmps; i++) {
+        repeated |= seen[r->cmps[i].index];
+        seen[r->cmps[i].index] = true;
+    }
+    bool paren = nested && r->ncmps > 1;
+    if (paren)
         stk_buf_puts(b, "(");
     for (size_t i = 0; i < r->ncmps; i++) {
-        unsigned ix = r->cmps[i].index;
-        if (seen[ix])
-            continue;
-        seen[ix] = true;
-        size_t same = 0;
-        for (size_t k = i; k < r->ncmps; k++)
-            same += r->cmps[k].index == ix;
-        if (!firstarg)
-            stk_buf_puts(b, " && ");
-        firstarg = false;
-        bool paren = same > 1 && (nargs > 1 || nested);
-        if (paren)
-            stk_buf_puts(b, "(");
-        bool firstcmp = true;
-        for (size_t k = i; k < r->ncmps; k++) {
-            if (r->cmps[k].index != ix)
-                continue;
-            if (!firstcmp)
-                stk_buf_puts(b, " || ");
-            firstcmp = false;
-            one_cmp(b, p, sc, &r->cmps[k]);
-        }
-        if (paren)
-            stk_buf_puts(b, ")");
+        if (i)
+            stk_buf_puts(b, repeated ? " || " : " && ");
+        one_cmp(b, p, sc, &r->cmps[i]);
     }
-    if (outer)
+    if (paren)
         stk_buf_puts(b, ")");
 }
 

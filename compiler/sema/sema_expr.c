@@ -69,9 +69,9 @@ static bool is_argref(const char *name)
     return strncmp(name, "arg", 3) == 0 && name[3] >= '0' && name[3] <= '9';
 }
 
-/* regN (N 0..5): the N-th argument register as a whole, unsigned and as wide
- * as the ABI's registers whatever the signature says; what libseccomp and
- * the OCI runtimes compare (written by `stockade import`).  -1 otherwise. */
+/* regN (N 0..5): the N-th argument register as libseccomp and the OCI
+ * runtimes compare it, whatever the signature says: unsigned, 64 bits on the
+ * 64-bit ABIs but x32 (written by `stockade import`).  -1 otherwise. */
 static int regref(const char *name)
 {
     return strncmp(name, "reg", 3) == 0 && name[3] >= '0' && name[3] <= '5' && name[4] == '\0' ? name[3] - '0' : -1;
@@ -96,7 +96,7 @@ static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
         if (reg >= 0) {
             for (int a = 0; a < STK_ABI_COUNT; a++)
                 out->argno[a] = (int8_t)reg;
-            out->type = STK_ARG_ULONG;
+            out->type = STK_ARG_SCMP;
             out->mask = ~0ull;
             out->name = e->name;
             return true;
