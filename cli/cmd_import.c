@@ -4,6 +4,7 @@
  * (malformed, or meaning something the language cannot say exactly);
  * 2: usage or I/O error. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,8 +113,8 @@ static int write_output(const char *path, const struct stk_buf *out)
     return 0;
 }
 
-/* The output of `systemd-analyze syscall-filter` (the machine's groups). */
-static char *run_systemd_analyze(void)
+/* The output of `systemd-analyze ARG` (syscall-filter: the machine's groups). */
+static char *run_systemd_analyze(const char *arg)
 {
     int fd[2];
     if (pipe(fd) != 0)
@@ -128,7 +129,10 @@ static char *run_systemd_analyze(void)
         dup2(fd[1], 1);
         close(fd[0]);
         close(fd[1]);
-        execlp("systemd-analyze", "systemd-analyze", "--no-pager", "syscall-filter", (char *)NULL);
+        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (null >= 0)
+            dup2(null, 2);
+        execlp("systemd-analyze", "systemd-analyze", "--no-pager", arg, (char *)NULL);
         _exit(127);
     }
     close(fd[1]);
@@ -263,9 +267,19 @@ int stk_cmd_import(int argc, char **argv)
                 return rc;
             }
         } else {
-            gtext = run_systemd_analyze();
+            gtext = run_systemd_analyze("syscall-filter");
         }
         bool have = gtext && stk_import_sdgroups_parse(gtext, &groups);
+        if (have && groups_file) {
+            groups.version = stk_xasprintf("the groups in %s", groups_file);
+        } else if (have) {
+            char *v = run_systemd_analyze("--version");
+            if (v) {
+                v[strcspn(v, "\n")] = '\0';
+                groups.version = stk_xasprintf("%s (systemd-analyze syscall-filter)", v);
+                free(v);
+            }
+        }
         if (groups_file && !have) {
             fprintf(stderr, "stockade import: %s: no syscall group in it (expected `systemd-analyze syscall-filter`'s output)\n",
                     groups_file);
