@@ -15,7 +15,10 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "bpf_interp.h"
+#include "compile.h"
 #include "import/import_int.h"
+#include "seccomp/bpf_gen.h"
 
 #define IMP_MAX_DEPTH 32
 
@@ -449,6 +452,44 @@ static int read_profile(struct rd *r, json_object *top)
     return 0;
 }
 
+/* The import writes only policies that compile: anything else (a program
+ * over the kernel's 4096 instructions, say) is refused with the reason. */
+static int compiles(const struct stk_buf *text, char *err, size_t errlen)
+{
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_compile_opts opts = {0};
+    struct stk_policy_ir *ir = stk_compile_text("builtin:imported.stk", text->data, text->len, &opts, &ds);
+    int rc = 0;
+    if (!ir) {
+        const char *msg = "it does not compile";
+        for (size_t i = 0; i < ds.nd; i++)
+            if (ds.d[i].sev == STK_SEV_ERROR) {
+                msg = ds.d[i].message;
+                break;
+            }
+        snprintf(err, errlen, "the policy it means cannot be compiled: %s", msg);
+        rc = -1;
+    } else {
+        struct stk_bpf_prog prog = {0};
+        char gerr[256];
+        if (stk_bpf_generate(ir, &prog, gerr, sizeof gerr) != 0) {
+            snprintf(err, errlen, "the policy it means cannot be compiled: %s", gerr);
+            rc = -1;
+        } else if (prog.len > STK_BPF_MAXINSNS) {
+            snprintf(err, errlen,
+                     "the policy it means compiles to %zu instructions, over the kernel's limit of %u "
+                     "(too many argument conditions)",
+                     prog.len, STK_BPF_MAXINSNS);
+            rc = -1;
+        }
+        stk_bpf_prog_free(&prog);
+        stk_policy_ir_free(ir);
+    }
+    stk_diags_free(&ds);
+    return rc;
+}
+
 void stk_imp_profile_free(struct imp_profile *p)
 {
     for (size_t i = 0; i < p->nrules; i++)
@@ -509,8 +550,12 @@ int stk_import_oci(const char *json, size_t len, const struct stk_import_opts *o
     if (rc == 0) {
         struct imp_plan plan = {0};
         rc = stk_imp_plan(&p, &plan, warn, err, errlen);
-        if (rc == 0)
+        if (rc == 0) {
             stk_imp_write(&p, &plan, o, out);
+            rc = compiles(out, err, errlen);
+            if (rc != 0)
+                out->len = 0;
+        }
         stk_imp_plan_free(&plan);
     }
     stk_imp_profile_free(&p);

@@ -119,8 +119,8 @@ static void operand(struct stk_buf *b, const struct imp_profile *p, int sc, cons
             enum stk_arg_type t;
             if (stk_sig_arg(scname, (enum stk_abi)a, an, &t) != (int)c->index)
                 ok = false;
-            else if (!masked32 && t != STK_ARG_ULONG)
-                ok = false;
+            else if (!masked32 && (t != STK_ARG_ULONG || a == STK_ABI_X32))
+                ok = false; /* libseccomp compares 32 bits on x32 */
         }
         if (ok) {
             stk_buf_puts(b, an);

@@ -127,6 +127,15 @@ TEST(oci_architectures_list)
           "{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":21505,\"op\":\"SCMP_CMP_EQ\"}]}]}");
 }
 
+/* libseccomp takes x32 for a 32-bit ABI: a size_t compared on x86_64 on 64
+ * bits is compared on 32 on x32 */
+TEST(x32_compares_32_bits)
+{
+    small("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X32\"],"
+          "\"syscalls\":[{\"names\":[\"mmap\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":1,\"value\":65536,\"op\":\"SCMP_CMP_GT\"}]},"
+          "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":2,\"value\":4096,\"op\":\"SCMP_CMP_LE\"}]}]}");
+}
+
 int main(void)
 {
     RUN(docker_default_equiv);
@@ -137,5 +146,6 @@ int main(void)
     RUN(every_operator_on_64_bits);
     RUN(default_action_rules_and_unknown_names_change_nothing);
     RUN(oci_architectures_list);
+    RUN(x32_compares_32_bits);
     return test_summary();
 }
