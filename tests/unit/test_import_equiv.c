@@ -136,6 +136,38 @@ TEST(x32_compares_32_bits)
           "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":2,\"value\":4096,\"op\":\"SCMP_CMP_LE\"}]}]}");
 }
 
+/* regN in the language: the whole register, unsigned; reg6 is no register */
+TEST(regn_in_policies)
+{
+    static const char text[] = "policy p { seccomp { default allow\n arch x86_64, x32\n"
+                               " errno EPERM socket if reg0 < 38\n } }\n";
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_compile_opts opts = {0};
+    struct stk_policy_ir *ir = stk_compile_text("builtin:t.stk", text, sizeof text - 1, &opts, &ds);
+    CHECK(ir != NULL);
+    struct stk_bpf_prog prog = {0};
+    char err[128];
+    CHECK(stk_bpf_generate(ir, &prog, err, sizeof err) == 0);
+    int sc = stk_syscall_lookup("socket");
+    struct seccomp_data d = {.nr = stk_syscall_table[sc].nr[STK_ABI_X86_64], .arch = stk_abis[STK_ABI_X86_64].audit_arch};
+    d.args[0] = 2;
+    CHECK_U64(stk_bpf_run(prog.insns, prog.len, &d, NULL), SECCOMP_RET_ERRNO | 1);
+    d.args[0] = 0x100000002ull; /* x86_64: 64 bits, not < 38 */
+    CHECK_U64(stk_bpf_run(prog.insns, prog.len, &d, NULL), SECCOMP_RET_ALLOW);
+    d.nr = (int)(stk_syscall_table[sc].nr[STK_ABI_X32] + STK_X32_SYSCALL_BIT); /* x32: 32 bits */
+    CHECK_U64(stk_bpf_run(prog.insns, prog.len, &d, NULL), SECCOMP_RET_ERRNO | 1);
+    stk_bpf_prog_free(&prog);
+    stk_policy_ir_free(ir);
+    stk_diags_free(&ds);
+    static const char bad[] = "policy p { seccomp { default allow\n errno EPERM socket if reg6 < 38\n } }\n";
+    stk_diags_init(&ds);
+    ir = stk_compile_text("builtin:t.stk", bad, sizeof bad - 1, &opts, &ds);
+    CHECK(ir == NULL && ds.nerrors == 1);
+    CHECK_STR(ds.d[0].code, "unknown-name");
+    stk_diags_free(&ds);
+}
+
 int main(void)
 {
     RUN(docker_default_equiv);
@@ -147,5 +179,6 @@ int main(void)
     RUN(default_action_rules_and_unknown_names_change_nothing);
     RUN(oci_architectures_list);
     RUN(x32_compares_32_bits);
+    RUN(regn_in_policies);
     return test_summary();
 }
