@@ -83,8 +83,9 @@ static void map_limit(struct sd_ctx *x, struct unit_kv *kv, const char *res)
 static void map_caps(struct sd_ctx *x, struct unit_kv *kv, uint64_t *set, bool *given)
 {
     const char *v = kv->value;
-    if (!*v) {
-        *given = false;
+    if (!*v) { /* systemd: the empty string resets the set to empty */
+        *set = 0;
+        *given = true;
         kv->used = true;
         return;
     }
@@ -219,6 +220,8 @@ int stk_import_systemd(const char *text, size_t len, const struct stk_import_opt
             continue;
         }
         const char *k = kv->key;
+        if (strchr(kv->value, '%'))
+            stk_sd_warn(&x, kv, "'%s' holds a systemd specifier (%%...), which is not expanded", kv->value);
         if (strcmp(k, "User") == 0) {
             map_simple(&x, kv, "user");
             user = *kv->value ? kv->value : NULL;

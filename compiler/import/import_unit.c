@@ -176,7 +176,7 @@ char *stk_unit_quote(const char *s)
 {
     bool plain = *s != '\0';
     for (const char *c = s; *c && plain; c++)
-        plain = isalnum((unsigned char)*c) || strchr("_.:-/+@%", *c);
+        plain = isalnum((unsigned char)*c) || strchr("_.:-/", *c);
     if (plain && (isalpha((unsigned char)*s) || *s == '_' || *s == '/' || isdigit((unsigned char)*s)))
         return stk_xstrdup(s);
     struct stk_buf b = {0};

@@ -124,6 +124,17 @@ fi
 printf '[Service]\nSystemCallFilter=@nope\n' >"$T/nope.service"
 out=$("$S" import systemd "$T/nope.service" --syscall-groups "$G" 2>&1 >/dev/null)
 [ $? -eq 1 ] && has "$out" "@nope is not a group" && pass unknown_group || fail unknown_group "$out"
+# an empty CapabilityBoundingSet= empties the set of a root service
+# (systemd.exec(5)); a specifier is not expanded, and says so; a value with
+# '%' is quoted
+printf '[Service]\nCapabilityBoundingSet=CAP_CHOWN\nCapabilityBoundingSet=\nEnvironment=UNIT=%%n\n' >"$T/empty.service"
+if "$S" import systemd "$T/empty.service" -o "$T/empty.stk" 2>"$T/empty.err"; then
+    has "$(cat "$T/empty.err")" "systemd specifier" && has "$(cat "$T/empty.stk")" 'set UNIT="%n"' &&
+        pass specifier_warned || fail specifier_warned "$(cat "$T/empty.err")"
+    expect empty_bounding_set "$T/empty.stk" empty "expect capabilities {}"
+else
+    fail empty_bounding_set "$(cat "$T/empty.err")"
+fi
 printf '[Service]\nthis is not an assignment\n' >"$T/garbage.service"
 out=$("$S" import systemd "$T/garbage.service" 2>&1 >/dev/null)
 [ $? -eq 1 ] && has "$out" "line 2: expected Key=Value" && pass bad_unit || fail bad_unit "$out"
