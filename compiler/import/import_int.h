@@ -60,6 +60,11 @@ int stk_imp_plan(const struct imp_profile *p, struct imp_plan *plan, struct stk_
                  size_t errlen);
 void stk_imp_plan_free(struct imp_plan *plan);
 
+/* import_oci.c: every import writes only policies that compile; anything
+ * else (a program over the kernel's 4096 instructions, a path the language
+ * refuses) is refused with the compiler's reason.  0, or -1 with err. */
+int stk_imp_compiles(const struct stk_buf *text, char *err, size_t errlen);
+
 /* import_write.c */
 void stk_imp_write(const struct imp_profile *p, struct imp_plan *plan, const struct stk_import_opts *o,
                    struct stk_buf *out);

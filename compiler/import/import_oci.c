@@ -452,9 +452,7 @@ static int read_profile(struct rd *r, json_object *top)
     return 0;
 }
 
-/* The import writes only policies that compile: anything else (a program
- * over the kernel's 4096 instructions, say) is refused with the reason. */
-static int compiles(const struct stk_buf *text, char *err, size_t errlen)
+int stk_imp_compiles(const struct stk_buf *text, char *err, size_t errlen)
 {
     struct stk_diags ds;
     stk_diags_init(&ds);
@@ -552,7 +550,7 @@ int stk_import_oci(const char *json, size_t len, const struct stk_import_opts *o
         rc = stk_imp_plan(&p, &plan, warn, err, errlen);
         if (rc == 0) {
             stk_imp_write(&p, &plan, o, out);
-            rc = compiles(out, err, errlen);
+            rc = stk_imp_compiles(out, err, errlen);
             if (rc != 0)
                 out->len = 0;
         }

@@ -45,7 +45,4 @@ void stk_sd_write_isolation(struct sd_ctx *x, struct stk_buf *out);
 void stk_sd_write_seccomp(struct sd_ctx *x, struct stk_buf *out);
 void stk_sd_ctx_free(struct sd_ctx *x);
 
-/* import_write.c */
-char *stk_imp_policy_name(const char *source, const char *given);
-
 #endif

@@ -254,10 +254,15 @@ void stk_sd_write_isolation(struct sd_ctx *x, struct stk_buf *out)
                 struct stk_buf rest = {0};
                 const char *m = f->opts ? strstr(f->opts, "mode=") : NULL;
                 const char *s = f->opts ? strstr(f->opts, "size=") : NULL;
-                if (m)
-                    stk_buf_printf(&rest, " mode %.*s", (int)strspn(m + 5, "01234567"), m + 5);
-                if (s)
-                    stk_buf_printf(&rest, " size %.*s", (int)strspn(s + 5, "0123456789KMGkmg"), s + 5);
+                size_t mn = m ? strspn(m + 5, "01234567") : 0, sn = s ? strspn(s + 5, "0123456789") : 0;
+                if (s && sn && s[5 + sn] && strchr("KMGkmg", s[5 + sn]))
+                    sn++;
+                if (mn && mn <= 4)
+                    stk_buf_printf(&rest, " mode %.*s", (int)mn, m + 5);
+                if (sn && sn < 19)
+                    stk_buf_printf(&rest, " size %.*s", (int)sn, s + 5);
+                if ((m && !(mn && mn <= 4)) || (s && !(sn && sn < 19)))
+                    stk_sd_warn(x, NULL, "TemporaryFileSystem=%s: options '%s' mapped only in part", f->path, f->opts);
                 fs_line(out, "tmpfs", f->path, rest.data);
                 stk_buf_free(&rest);
             } else if (!f->readonly && !f->dest && !anyro) {

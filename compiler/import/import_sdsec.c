@@ -153,6 +153,10 @@ bool stk_sd_map_seccomp(struct sd_ctx *x, struct unit_kv *kv, char *err, size_t 
                 stk_sd_warn(x, kv, "architecture '%s' is not one stockade compiles for; left out", w[i]);
         }
         stk_unit_words_free(w, n);
+        bool any = false;
+        for (int a = 0; a < STK_ABI_COUNT; a++)
+            any |= x->abis[a];
+        x->arch_given = any; /* none stockade knows: as if unset */
     } else if (strcmp(k, "RestrictAddressFamilies") == 0) {
         map_af(x, kv);
     } else if (strcmp(k, "RestrictNamespaces") == 0) {

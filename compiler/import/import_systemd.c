@@ -5,6 +5,7 @@
  * warning.  The syscall filter is written by name: systemd's @groups are
  * resolved with this machine's systemd (import_sdfilter.c), whose version
  * the header names, since the groups change between versions. */
+#include <ctype.h>
 #include <linux/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 #include <string.h>
 #include <sys/capability.h>
 
-#include "import/import_unit.h"
+#include "import/import_int.h"
 #include "import/import_sd.h"
 
 static const char *const limits[][2] = {
@@ -220,7 +221,8 @@ int stk_import_systemd(const char *text, size_t len, const struct stk_import_opt
             continue;
         }
         const char *k = kv->key;
-        if (strchr(kv->value, '%'))
+        const char *pct = strchr(kv->value, '%');
+        if (pct && isalpha((unsigned char)pct[1]))
             stk_sd_warn(&x, kv, "'%s' holds a systemd specifier (%%...), which is not expanded", kv->value);
         if (strcmp(k, "User") == 0) {
             map_simple(&x, kv, "user");
@@ -304,6 +306,10 @@ int stk_import_systemd(const char *text, size_t len, const struct stk_import_opt
     }
     stk_buf_put(out, body.data, body.len);
     stk_buf_free(&body);
+    if (stk_imp_compiles(out, err, errlen) != 0) {
+        out->len = 0;
+        goto out;
+    }
     rc = 0;
 out:
     stk_sd_ctx_free(&x);

@@ -2,8 +2,8 @@
  * a seccomp profile (an input starting with '{' or '[', after blanks) or as
  * a systemd unit (anything else).  Invariants: the importer never crashes or
  * leaks; it either refuses with a message or writes a policy, and a policy
- * it writes from a profile compiles without errors (the import means
- * something the compiler accepts). */
+ * it writes compiles without errors (the import means something the
+ * compiler accepts). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0 && (!err[0] || out.len))
         abort(); /* a refusal says why and writes nothing */
     if (rc == 0)
-        compile_check(&out, json);
+        compile_check(&out, true);
     stk_buf_free(&out);
     stk_buf_free(&warn);
     return 0;

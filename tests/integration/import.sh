@@ -135,6 +135,17 @@ if "$S" import systemd "$T/empty.service" -o "$T/empty.stk" 2>"$T/empty.err"; th
 else
     fail empty_bounding_set "$(cat "$T/empty.err")"
 fi
+# values that do not map are warned about and left out; what is written compiles
+printf '[Service]\nTemporaryFileSystem=/x:mode=abc,size=zz\nSystemCallArchitectures=mips\nCPUQuota=0%%\nUMask=999\nLimitCPU=1h\n' >"$T/odd.service"
+if "$S" import systemd "$T/odd.service" -o "$T/odd.stk" 2>"$T/odd.err"; then
+    e=$(cat "$T/odd.err")
+    has "$e" "mapped only in part" && has "$e" "'mips' is not one stockade compiles for" &&
+        has "$e" "'0%' is not a whole percentage" && has "$e" "'999' is not an octal mask" &&
+        has "$e" "time units are not mapped" && ! has "$e" "specifier" && checks odd_values "$T/odd.stk" ||
+        fail odd_values "$e"
+else
+    fail odd_values "$(cat "$T/odd.err")"
+fi
 printf '[Service]\nthis is not an assignment\n' >"$T/garbage.service"
 out=$("$S" import systemd "$T/garbage.service" 2>&1 >/dev/null)
 [ $? -eq 1 ] && has "$out" "line 2: expected Key=Value" && pass bad_unit || fail bad_unit "$out"
