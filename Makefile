@@ -1,6 +1,8 @@
 # stockade — top-level Makefile.  All build output goes under build/.
 #   make            build build/stockade (and build/stockade-exec)
-#   make check      install missing packages, build, run every test (ASan/UBSan too)
+#   make check      install missing packages, build, run every test (ASan/UBSan too),
+#                   the confined real services of tests/services/ included
+#   make check-services  only those (build, then tests/services/*.sh)
 #   make check-vm   the real-kernel rig: boot Debian's kernel under QEMU (AppArmor, SELinux)
 #                   and run tests/vm/guest/*.sh inside (docs/vm.md)
 #   make demo       confine a real command with a shipped policy
@@ -29,7 +31,7 @@ MANDIR     ?= $(DATADIR)/man
 SYSCONFDIR ?= $(PREFIX)/etc
 POLICYDIR      := $(DATADIR)/stockade/policies
 SITEPOLICYDIR  := $(SYSCONFDIR)/stockade/policies
-PKGS     := libseccomp libcap json-c libselinux libapparmor
+PKGS     := libseccomp libcap json-c libselinux libapparmor yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wno-format-nonliteral
@@ -79,8 +81,14 @@ AUNIT_BINS := $(addprefix $(BUILD)/asan/tests/,$(UNIT_NAMES))
 TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
 # tests/integration/lib.sh holds the helpers the scripts source: not a test.
 INTEG_TESTS  := $(sort $(filter-out tests/integration/lib.sh,$(wildcard tests/integration/*.sh)))
+# tests/interop/*.sh run real container engines (crun, runc, podman, bwrap);
+# tests/interop/lib.sh is their helpers, not a test.
+INTEROP_TESTS := $(sort $(filter-out tests/interop/lib.sh,$(wildcard tests/interop/*.sh)))
+# tests/services: real services (nginx, memcached, ...) confined by
+# policies/services/ and driven by their own clients (lib.sh: the harness).
+SERVICE_TESTS := $(sort $(filter-out tests/services/lib.sh,$(wildcard tests/services/*.sh)))
 
-.PHONY: FORCE all check unit-check check-vm vm-check demo fuzz bench deps deps-test deps-bench deps-vm clang clean man
+.PHONY: FORCE all check check-services services-check unit-check check-vm vm-check demo fuzz bench deps deps-test deps-bench deps-vm clang clean man
 .DELETE_ON_ERROR:
 .SECONDARY: $(TESTLIB_OBJ) $(ATESTLIB_OBJ)
 
@@ -210,7 +218,13 @@ check: deps-test
 
 unit-check: all $(UNIT_BINS) $(AUNIT_BINS) $(TEST_HELPERS) man
 	@STK_BUILD=$(BUILD) STK_CC_CLANG=clang FUZZ_SECONDS=$(FUZZ_SECONDS) \
-	  bash tests/run-tests.sh $(UNIT_BINS) $(AUNIT_BINS) $(INTEG_TESTS)
+	  bash tests/run-tests.sh $(UNIT_BINS) $(AUNIT_BINS) $(INTEG_TESTS) $(INTEROP_TESTS) $(SERVICE_TESTS)
+
+check-services: deps-test
+	@$(MAKE) --no-print-directory services-check
+
+services-check: all $(TEST_HELPERS)
+	@STK_BUILD=$(BUILD) bash tests/run-tests.sh $(SERVICE_TESTS)
 
 # ---- the real-kernel rig (tests/vm/, docs/vm.md) ------------------------------------
 # The guest also runs the unit tests that exercise the running kernel

@@ -7,8 +7,13 @@
 #   reach_cost    µs of the ptrace isolation domain and the new session keyring
 #   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail;
 #                 namespaces + filesystem view vs bwrap --unshare-all
+#   interop.sh    crun run /bin/true: no seccomp vs the OCI JSON export vs the
+#                 run.oci.seccomp_bpf_data annotation (interleaved)
+#   services.sh   throughput of nginx, python3 http.server, memcached, haproxy confined by
+#                 policies/services/ vs unconfined, interleaved rounds (SVC_BENCH_* below)
 # Environment: STK_BUILD (default build), CC, SYSCALL_CALLS (1000000), SYSCALL_ROUNDS (7),
-# STARTUP_RUNS (200).
+# STARTUP_RUNS (200), INTEROP_RUNS (200), SVC_BENCH_ROUNDS (7), SVC_BENCH_SECONDS (3),
+# SVC_BENCH_ONLY (all four).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,3 +50,8 @@ echo "== bench/reach_cost"
 echo
 echo "== bench/startup.sh"
 STK_BUILD=$BUILD bash bench/startup.sh "${STARTUP_RUNS:-200}"
+echo
+echo "== bench/interop.sh"
+STK_BUILD=$BUILD bash bench/interop.sh "${INTEROP_RUNS:-200}"
+echo "== bench/services.sh"
+STK_BUILD=$BUILD bash bench/services.sh

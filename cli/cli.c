@@ -56,7 +56,8 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
         {"emit", required_argument, NULL, 'e'},   {"output", required_argument, NULL, 'o'},
         {"policy", required_argument, NULL, 'p'}, {"arch", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},         {"embed-lsm", no_argument, NULL, 'L'},
-        {"apparmor-features", required_argument, NULL, 'F'}, STK_CLI_DIAG_LOPTS, {NULL, 0, NULL, 0},
+        {"apparmor-features", required_argument, NULL, 'F'}, {"lossy", no_argument, NULL, 'Y'},
+        STK_CLI_DIAG_LOPTS, {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
     c->emit = "bundle";
@@ -91,6 +92,13 @@ int stk_cli_common(int argc, char **argv, const char *usage, struct stk_cli_comm
                 c->embed_lsm = true;
             else
                 c->apparmor_features = optarg;
+            break;
+        case 'Y':
+            if (strcmp(argv[0], "compile") != 0) {
+                fprintf(stderr, "stockade %s: --lossy is an option of `compile`\n", argv[0]);
+                return 2;
+            }
+            c->lossy = true;
             break;
         case 'p': c->opts.policy_name = optarg; break;
         case STK_OPT_FORMAT:

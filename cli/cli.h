@@ -28,6 +28,7 @@ struct stk_cli_common {
     const char *arch;
     bool embed_lsm;                /* compile --embed-lsm */
     const char *apparmor_features; /* compile --apparmor-features=FILE */
+    bool lossy;                    /* compile --lossy (exports) */
     struct stk_cli_diag_out diag;  /* --format, --sarif-root */
     int optind;
 };

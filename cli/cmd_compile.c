@@ -28,6 +28,14 @@ static const char compile_usage[] =
     "                  (load with semodule -i FILE.cil)\n"
     "  --emit=apparmor the AppArmor profile generated from the policy\n"
     "                  (load with apparmor_parser -r FILE)\n"
+    "  --emit=oci-seccomp  the OCI runtime-spec linux.seccomp JSON (crun, runc,\n"
+    "                  podman --security-opt seccomp=FILE), exact or refused\n"
+    "  --emit=oci-bpf  the program as base64 for crun's run.oci.seccomp_bpf_data\n"
+    "                  annotation\n"
+    "  --emit=k8s      Security Profiles Operator resources and a pod\n"
+    "                  securityContext as YAML (--emit=k8s-json: as JSON)\n"
+    "  --lossy         (exports) approximate what the format cannot say exactly,\n"
+    "                  each approximation a warning saying tighter or looser\n"
     "  --embed-lsm     (bundle) also carry the CIL module and the AppArmor profile\n"
     "                  compiled by apparmor_parser, which the enforcer then loads\n"
     "  --apparmor-features=FILE  the kernel features to compile the embedded\n"
@@ -169,14 +177,15 @@ int stk_cmd_compile(int argc, char **argv)
         return 2;
     }
     const char *src = argv[c.optind];
-    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor"};
+    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor",
+                                        "oci-seccomp", "oci-bpf", "k8s", "k8s-json"};
     int kind = -1;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 9; i++)
         if (strcmp(c.emit, kinds[i]) == 0)
             kind = i;
     if (kind < 0) {
-        fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil or apparmor)\n",
-                c.emit);
+        fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil, apparmor, "
+                        "oci-seccomp, oci-bpf, k8s or k8s-json)\n", c.emit);
         free(c.incs);
         return 2;
     }
@@ -185,8 +194,15 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
+    if (c.lossy && kind < 5) {
+        fprintf(stderr, "stockade compile: --lossy goes with --emit=oci-seccomp, oci-bpf, k8s or k8s-json\n");
+        free(c.incs);
+        return 2;
+    }
     /* --embed-lsm's errors (no LSM block, apparmor_parser) come from the pipeline */
     struct stk_pipeline_req req = {.apparmor_always = kind == 4,
+                                   .export_kind = kind >= 5 ? (enum stk_export_kind)(kind - 4) : STK_EXPORT_NONE,
+                                   .lossy = c.lossy,
                                    .embed_lsm = c.embed_lsm,
                                    .apparmor_features = c.apparmor_features};
     struct stk_pipeline_out b;
@@ -206,6 +222,9 @@ int stk_cmd_compile(int argc, char **argv)
     } else if (kind == 1) {
         stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
+    } else if (kind >= 5) {
+        stk_buf_put(&out, b.exported.data, b.exported.len);
+        outpath = stk_xstrdup(c.output ? c.output : "-");
     } else if (kind == 3 || kind == 4) {
         rc = emit_lsm_text(&b, kind == 3, &out);
         outpath = stk_xstrdup(c.output ? c.output : "-");

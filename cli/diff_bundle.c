@@ -217,8 +217,9 @@ static char *mount_str(const struct stk_bundle_mount *m)
     case STK_BFS_BIND:
         return stk_xasprintf("bind %s -> %s%s", m->src ? m->src : "?", m->path, m->readonly ? " (read-only)" : "");
     case STK_BFS_TMPFS:
-        return stk_xasprintf("tmpfs %s mode %04o size %llu", m->path, m->mode_set ? m->mode : 0,
-                             (unsigned long long)m->size);
+        return stk_xasprintf("tmpfs %s mode %04o size %llu%s%s%s%s", m->path, m->mode_set ? m->mode : 0,
+                             (unsigned long long)m->size, m->owner ? " owner " : "", m->owner ? m->owner : "",
+                             m->group ? " group " : "", m->group ? m->group : "");
     default: return stk_xasprintf("%s %s", stk_bfs_name(m->kind), m->path);
     }
 }

@@ -41,6 +41,8 @@
 #define STK_BUNDLE_MAX_FDS 4096u
 #define STK_BUNDLE_MAX_UNENFORCED 64u
 #define STK_BUNDLE_MAX_INSNS 4096u          /* BPF_MAXINSNS */
+#define STK_BUNDLE_MAX_QUIET 8192u          /* (arch, nr) pairs of the quiet calls */
+#define STK_SEMA_MAX_QUIET 1024u            /* syscalls a policy marks quiet (x the ABIs: under the above) */
 #define STK_BUNDLE_RLIMITS 16u              /* RLIMIT_* values 0..15 */
 
 enum stk_bundle_rec {
@@ -62,6 +64,8 @@ enum stk_bundle_rec {
     STK_REC_SECCOMP = 0x0010,      /* u32 audit arch, u32 flags, u32 ninsns, ninsns x insn,
                                     * u32 npatch, npatch x u32 instruction index */
     STK_REC_UNENFORCED = 0x0011,   /* str: a policy block this enforcer does not enforce */
+    STK_REC_REPORT_QUIET = 0x0012, /* u32 n, n x (u32 audit arch, u32 nr): calls --report does not print
+                                    * one by one when they are blocked with an errno or logged (`quiet`) */
     /* Ranges of the later parts, each decoded by its own reader
      * (bundle_read_*.c); the record types are listed in the part's header
      * (bundle_isolation.h, bundle_landlock.h, bundle_cgroup.h, bundle_lsm.h).

@@ -9,7 +9,9 @@
  *                      flags bit 0: outside is the caller's id (then outside is 0)
  *   0x0104 FILESYSTEM  str root ("" = the host's root, else an absolute path)                 once
  *   0x0105 MOUNT       u8 kind (STK_BFS_*), u8 flags (STK_BFSF_*), u16 0, u32 mode, u64 size,
- *                      str src (BIND only, else ""), str path                                  512
+ *                      str src (BIND only, else ""), str path,                                 512
+ *                      with STK_BFSF_OWNER (TMPFS only): str owner, str group (names or decimal
+ *                      ids, <= 256 bytes, "" = unchanged / the owner's primary group; not both "")
  * Paths are absolute and in normal form (no empty, '.' or '..' component, no
  * trailing '/').  MOUNT records come in the order they are applied: no entry
  * lies under the path of an entry that comes after it. */
@@ -61,6 +63,7 @@ enum stk_bundle_fs_kind {
 };
 #define STK_BFSF_READONLY 0x1u /* BIND */
 #define STK_BFSF_MODE 0x2u     /* TMPFS: mode is set (else 0) */
+#define STK_BFSF_OWNER 0x4u    /* TMPFS: owner and group strings follow the path */
 
 struct stk_bundle_idmap {
     uint32_t inside, outside, count;
@@ -73,6 +76,8 @@ struct stk_bundle_mount {
     bool mode_set;   /* TMPFS */
     uint32_t mode;   /* TMPFS, <= 07777 */
     uint64_t size;   /* TMPFS, bytes; 0 = the kernel's default */
+    const char *owner; /* TMPFS: user name or decimal uid its root is given to; NULL: unchanged */
+    const char *group; /* TMPFS: group name or gid; NULL: the owner's primary group (unchanged without owner) */
     const char *src; /* BIND: the host path; NULL otherwise */
     const char *path;
 };

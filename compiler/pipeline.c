@@ -50,6 +50,9 @@ static bool back_ends(struct stk_policy_ir *ir, const struct stk_pipeline_req *r
     free(owned);
     if (ds->nerrors > before)
         return false;
+    struct stk_export_req ex = {req->export_kind, req->lossy, &b->cil, &b->apparmor};
+    if (!stk_export(ir, &ex, ds, &b->exported))
+        return false;
     if (req->embed_lsm &&
         stk_lsm_embed(ir, req->apparmor_features ? req->apparmor_features : stk_lsm_embed_default_features(), err,
                       sizeof err) < 0) {
@@ -112,6 +115,7 @@ void stk_pipeline_out_free(struct stk_pipeline_out *b)
     stk_buf_free(&b->cil);
     stk_buf_free(&b->apparmor);
     stk_buf_free(&b->bundle);
+    stk_buf_free(&b->exported);
     memset(b, 0, sizeof *b);
 }
 

@@ -10,6 +10,7 @@
 
 #include "compile.h"
 #include "diag.h"
+#include "export/export.h"
 #include "ir/ir.h"
 #include "seccomp/bpf_gen.h"
 #include "util.h"
@@ -24,6 +25,8 @@ struct stk_pipeline_req {
     bool apparmor_always;    /* a profile even without an apparmor statement (compile --emit=apparmor) */
     bool embed_lsm;          /* compile --embed-lsm: CIL module and compiled profile into the bundle */
     const char *apparmor_features; /* for embed_lsm; NULL = stk_lsm_embed_default_features() */
+    enum stk_export_kind export_kind; /* compile --emit=oci-seccomp, oci-bpf, k8s (export/export.h) */
+    bool lossy;              /* compile --lossy: approximate what an export cannot say */
 };
 
 /* The outputs of one policy (not filled for every_policy). */
@@ -33,6 +36,7 @@ struct stk_pipeline_out {
     struct stk_buf cil;      /* the CIL module (policies with a selinux block) */
     struct stk_buf apparmor; /* the AppArmor profile (generated profiles, or apparmor_always) */
     struct stk_buf bundle;
+    struct stk_buf exported; /* the export asked for with export_kind */
 };
 
 /* Run every stage; diagnostics go to ds (back-end failures as errors at the

@@ -61,13 +61,14 @@ struct run {
     char **envp;
     struct stk_exec x;
     struct stk_handover *ho;
+    int xdir;    /* exec_name.c's directory until the exec takes it */
     bool sealed; /* the seccomp step began: no system call but the exec from here on */
 };
 
 static void run_init(struct run *r)
 {
     memset(r, 0, sizeof *r);
-    r->x.fd = -1;
+    r->x.fd = r->x.dir = r->xdir = -1;
     stk_supervise_init(&r->sv);
 }
 
@@ -76,6 +77,8 @@ static void run_release(struct run *r, char *const *caller_env)
     if (r->sealed)
         return; /* free() may trim the heap (brk) under the filter: the exit releases it all */
     stk_exec_free(&r->x);
+    if (r->xdir >= 0)
+        close(r->xdir);
     stk_env_free(r->envp, caller_env);
     /* before the fork: undo what the prepare steps made (cgroup leaf, sVirt
      * reservation, reporter); in the forked child: only its own descriptor */
@@ -131,6 +134,8 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_env_build(b, caller_env, &r.envp, e) < 0)
         goto out;
     stk_env_umask_apply(b);
+    if (via_fd && stk_exec_name_needed(argv[0], r.envp)) /* the name an exec by descriptor gets (exec_name.c) */
+        r.xdir = stk_exec_name_prepare(&r.ids);
     /* 9. supplementary groups, gid, uid; then a session keyring of the new user */
     if (stk_identity_apply(&r.ids, e) < 0 || stk_keyring_apply(e) < 0)
         goto out;
@@ -143,6 +148,8 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     /* 12. the executable, looked up and opened as the target user */
     if (stk_exec_locate(argv, r.envp, via_fd, &r.x, e) < 0)
         goto out;
+    stk_exec_name_link(&r.x, r.xdir);
+    r.xdir = -1;
     /* 13. LSM exec labels (SELinux/AppArmor), taking effect at the exec */
     if (stk_lsm_apply(r.lsm, e) < 0)
         goto out;
@@ -150,12 +157,12 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_seccomp_nnp_apply(b, e) < 0)
         goto out;
     /* 15. Landlock: the policy's rules, or the domain that only isolates */
-    if (stk_landlock_apply(r.ll, e) < 0 || stk_ptrace_isolation_apply(&r.isolate, r.sv.wanted, e) < 0)
+    if (stk_landlock_apply(r.ll, stk_report_logs_landlock(r.rep), e) < 0 || stk_ptrace_isolation_apply(&r.isolate, r.sv.wanted, e) < 0)
         goto out;
     /* 16. seccomp, last (with the reporter's listener under --report; with
      *     the exec hand-over's listener when the policy denies execveat) */
     r.sealed = true;
-    if (stk_seccomp_install(b, via_fd ? r.x.fd : -1, r.rep, &r.ho, e) < 0)
+    if (stk_seccomp_install(b, via_fd ? stk_exec_handover_fd(&r.x) : -1, r.rep, &r.ho, e) < 0)
         goto out;
     /* 17. exec: returns only on failure */
     stk_exec_run(&r.x, r.envp, r.ho, e);

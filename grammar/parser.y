@@ -240,6 +240,7 @@ arg:
     | ASSIGN     { $$ = stk_word_make(STK_W_ASSIGN, $1.name, @1); $$.value = $1.value; }
     | IN         { $$ = stk_word_make(STK_W_NAME, stk_xstrdup("in"), @1); }
     | NOT        { $$ = stk_word_make(STK_W_NAME, stk_xstrdup("not"), @1); }
+    | GROUP      { $$ = stk_word_make(STK_W_NAME, stk_xstrdup("group"), @1); }
     ;
 
 sblock:

@@ -41,7 +41,7 @@ dev_changes() {
 dev_before=$(dev_snapshot)
 for t in "$@"; do
     # the integration scripts' shared helpers, not a test (a glob may pass it)
-    case "$t" in */integration/lib.sh) continue ;; esac
+    case "$t" in */integration/lib.sh | */interop/lib.sh | */services/lib.sh) continue ;; esac
     name=$(basename "$t")
     case "$t" in */asan/*) name="asan/$name" ;; esac
     log="$log_dir/${name//\//_}.log"

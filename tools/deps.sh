@@ -6,8 +6,9 @@ set -eu
 
 # build: compiler, parser generators, libraries found with pkg-config; the
 # static stockade-exec links libselinux.a (with libpcre2-8.a) and libapparmor.a;
+# libyaml-dev: the Kubernetes export writes YAML with its emitter;
 # dpkg-dev and debhelper build the Debian package (dpkg-buildpackage, docs/install.md)
-BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-dev libselinux1-dev libpcre2-dev libapparmor-dev dpkg-dev debhelper"
+BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-dev libselinux1-dev libpcre2-dev libapparmor-dev libyaml-dev dpkg-dev debhelper"
 # tests: the clang build and libFuzzer, man page tool, real peers and tools used by tests
 # (python3-jsonschema: the SARIF output is validated against the official schema)
 # systemd: systemd-analyze security --offline, compared with stockade score (docs/score.md)
@@ -17,9 +18,17 @@ BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-d
 # lintian, man-db (man renders the installed page), with the build's dpkg-dev, debhelper;
 # zsh: the zsh completion is run (tests/integration/install.sh);
 # python3-yaml: the CI files are parsed and run (tests/integration/ci_snippets.sh)
-TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor lintian man-db zsh"
-# benchmarks: peers measured in the same run
-BENCH_PKGS="bubblewrap firejail hyperfine"
+# real container engines (tests/interop/): crun, runc, podman, bubblewrap on a
+# busybox-static root file system (a static probe links libc6-dev's libc.a)
+TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor lintian man-db zsh crun runc podman bubblewrap busybox-static libc6-dev"
+# real services confined by policies/services/ and their clients (tests/services/):
+# nginx-light, memcached + libmemcached-tools, haproxy; curl and ab (apache2-utils)
+TEST_PKGS="$TEST_PKGS nginx-light memcached libmemcached-tools haproxy curl apache2-utils"
+# and redis (redis-benchmark is in redis-tools), PostgreSQL 15 (pgbench is in
+# postgresql-15 itself, psql in its client), OpenSSH's sshd and ssh
+TEST_PKGS="$TEST_PKGS redis-server redis-tools postgresql-15 postgresql-client-15 openssh-server openssh-client"
+# benchmarks: peers measured in the same run; wrk loads the services (bench/services.sh)
+BENCH_PKGS="bubblewrap firejail hyperfine wrk"
 # the QEMU rig (make check-vm): the emulator, the guest's shell, packing, the
 # SELinux policy compiler and .pp converter, the AppArmor parser, and the
 # static C library for the guest helper.  The kernel and the reference policy

@@ -63,6 +63,33 @@ bool stk_bundle_write_exec_restricted(const struct stk_seccomp *s)
     return stk_seccomp_restricts(s, "execve") || stk_seccomp_restricts(s, "execveat");
 }
 
+
+/* `quiet`: the seccomp numbers of the quiet calls on every ABI the filter
+ * lets in (STK_REC_REPORT_QUIET), for --report. */
+static void write_quiet(struct stk_bwriter *w, const struct stk_policy_ir *ir, const struct stk_bpf_prog *prog)
+{
+    const struct stk_seccomp *sc = &ir->seccomp;
+    if (!prog || !prog->len || !sc->nquiet)
+        return;
+    uint32_t n = 0;
+    for (size_t i = 0; i < sc->nquiet; i++)
+        for (int a = 0; a < STK_ABI_COUNT; a++)
+            n += sc->abis[a] && stk_syscall_nr(sc->quiet[i], (enum stk_abi)a) >= 0;
+    if (!n)
+        return;
+    stk_bw_begin(w, STK_REC_REPORT_QUIET);
+    stk_bw_u32(w, n);
+    for (size_t i = 0; i < sc->nquiet; i++)
+        for (int a = 0; a < STK_ABI_COUNT; a++) {
+            int64_t nr = stk_syscall_nr(sc->quiet[i], (enum stk_abi)a);
+            if (!sc->abis[a] || nr < 0)
+                continue;
+            stk_bw_u32(w, stk_abis[a].audit_arch);
+            stk_bw_u32(w, (uint32_t)nr);
+        }
+    stk_bw_end(w);
+}
+
 void stk_bundle_write(const struct stk_policy_ir *ir, const struct stk_bpf_prog *prog, struct stk_buf *out)
 {
     size_t start = out->len;
@@ -158,6 +185,7 @@ void stk_bundle_write(const struct stk_policy_ir *ir, const struct stk_bpf_prog 
 
     for (size_t i = 0; i < ir->nunenforced; i++)
         stk_bw_rec_str(&w, STK_REC_UNENFORCED, ir->unenforced[i]);
+    write_quiet(&w, ir, prog);
 
     size_t total = out->len - start;
     set_le(out, start + 16, total, 8);

@@ -49,12 +49,18 @@ void stk_bundle_write_isolation(struct stk_bwriter *w, const struct stk_policy_i
         const struct stk_fs_entry *e = &x->fs_entries[i];
         stk_bw_begin(w, STK_REC_MOUNT);
         stk_bw_u8(w, (uint8_t)e->kind);
-        stk_bw_u8(w, (uint8_t)((e->readonly ? STK_BFSF_READONLY : 0) | (e->mode_set ? STK_BFSF_MODE : 0)));
+        bool owned = e->kind == STK_FS_TMPFS && (e->owner || e->group);
+        stk_bw_u8(w, (uint8_t)((e->readonly ? STK_BFSF_READONLY : 0) | (e->mode_set ? STK_BFSF_MODE : 0) |
+                               (owned ? STK_BFSF_OWNER : 0)));
         stk_bw_u16(w, 0);
         stk_bw_u32(w, e->mode_set ? e->mode : 0);
         stk_bw_u64(w, e->size);
         stk_bw_str(w, e->kind == STK_FS_BIND ? e->src : "");
         stk_bw_str(w, e->path);
+        if (owned) {
+            stk_bw_str(w, e->owner ? e->owner : "");
+            stk_bw_str(w, e->group ? e->group : "");
+        }
         stk_bw_end(w);
     }
 }

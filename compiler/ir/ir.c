@@ -119,6 +119,7 @@ void stk_policy_ir_free(struct stk_policy_ir *p)
     for (size_t i = 0; i < p->seccomp.nrules; i++)
         stk_cond_free(p->seccomp.rules[i].cond);
     free(p->seccomp.rules);
+    free(p->seccomp.quiet);
     stk_isolation_ir_free(&p->iso);
     stk_landlock_ir_free(&p->landlock);
     stk_cgroup_ir_free(&p->cgroup);

@@ -92,6 +92,8 @@ struct stk_seccomp {
     bool block_tiocsti;           /* ioctl(TIOCSTI/TIOCLINUX) -> EPERM ahead of every rule */
     struct stk_rule *rules;       /* first match wins, in this order */
     size_t nrules, caprules;
+    int *quiet;                   /* `quiet`: syscalls whose errno/log outcomes --report counts but does not print */
+    size_t nquiet, capquiet;
 };
 
 /* True if the policy does not unconditionally allow the named syscall (the

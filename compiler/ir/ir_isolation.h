@@ -35,7 +35,7 @@ struct stk_idmap_ir {
 
 enum stk_fs_kind {
     STK_FS_BIND,     /* src -> path, recursive bind (readonly: made read-only recursively) */
-    STK_FS_TMPFS,    /* a fresh tmpfs at path (size, mode) */
+    STK_FS_TMPFS,    /* a fresh tmpfs at path (size, mode, owner, group) */
     STK_FS_PROC,     /* a fresh procfs at path */
     STK_FS_DEV,      /* a minimal /dev at path (always /dev) */
     STK_FS_READONLY, /* what is at path is made read-only, recursively */
@@ -51,6 +51,8 @@ struct stk_fs_entry {
     uint64_t size;    /* TMPFS: bytes, 0 = the kernel's default */
     bool mode_set;    /* TMPFS */
     uint32_t mode;    /* TMPFS: <= 07777 */
+    char *owner;      /* TMPFS: the user (name or number) its root belongs to, NULL unchanged */
+    char *group;      /* TMPFS: its group, NULL: the owner's primary group (or unchanged without owner) */
     struct stk_loc loc;      /* the entry's first word */
     struct stk_loc path_loc; /* the destination as written */
 };

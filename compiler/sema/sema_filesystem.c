@@ -2,7 +2,7 @@
  *
  *   root PATH                      the view's root (default: the host's root)
  *   bind SRC [DEST] [readonly]     recursive bind of a host path
- *   tmpfs PATH [size N] [mode M]   a fresh tmpfs
+ *   tmpfs PATH [size N] [mode M] [owner U] [group G]   a fresh tmpfs (its root owned by U:G)
  *   proc [PATH]                    a fresh procfs (default /proc)
  *   dev minimal                    /dev with null zero full random urandom tty
  *   readonly PATH, ...             make what is there read-only, recursively
@@ -29,6 +29,8 @@ void stk_fs_entry_free(struct stk_fs_entry *e)
 {
     free(e->src);
     free(e->path);
+    free(e->owner);
+    free(e->group);
 }
 
 /* mounts and masks share a key per path; readonly entries have their own */
@@ -178,9 +180,26 @@ static bool tmpfs_mode(struct stk_unit *u, const struct stk_word *w, uint32_t *m
     return true;
 }
 
+/* `owner U` / `group G`: a name (resolved by the enforcer) or a number */
+static bool tmpfs_id(struct stk_unit *u, const struct stk_word *w, bool user, char **out)
+{
+    uint64_t v;
+    if ((w->kind != STK_W_NAME && w->kind != STK_W_NUMBER && w->kind != STK_W_STRING) || !w->text[0] ||
+        (w->kind == STK_W_NUMBER && (!stk_parse_int(w->text, &v) || v >= 0xffffffffu || w->text[0] == '-'))) {
+        stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", w->loc, user ? "e.g. owner redis" : "e.g. group 999",
+                 "'%s' is not a %s name or number", w->text, user ? "user" : "group");
+        return false;
+    }
+    if (!stk_sema_fits(u, "too-long", w->loc, user ? "user name" : "group name", strlen(w->text),
+                       STK_BUNDLE_MAX_NAME))
+        return false;
+    *out = stk_xstrdup(w->text);
+    return true;
+}
+
 static void e_tmpfs(struct stk_unit *u, struct fs_block *b, const struct stk_stmt *s)
 {
-    if (!stk_sema_want_args(u, s, 1, 5))
+    if (!stk_sema_want_args(u, s, 1, 9))
         return;
     const struct stk_word *pw = &s->args.v[0];
     if (!fs_path(u, pw, false, "tmpfs"))
@@ -189,26 +208,31 @@ static void e_tmpfs(struct stk_unit *u, struct fs_block *b, const struct stk_stm
     bool ok = true, have_size = false;
     for (size_t i = 1; i < s->args.n; i++) {
         const struct stk_word *o = &s->args.v[i];
-        bool is_size = strcmp(o->text, "size") == 0, is_mode = strcmp(o->text, "mode") == 0;
-        if (!is_size && !is_mode) {
-            static const char *const opts[] = {"size", "mode"};
-            stk_sema_suggest(u, "bad-arguments", o->loc, "tmpfs option", o->text, opts, 2);
+        static const char *const opts[] = {"size", "mode", "owner", "group"};
+        int which = -1;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(o->text, opts[k]) == 0)
+                which = k;
+        if (which < 0) {
+            stk_sema_suggest(u, "bad-arguments", o->loc, "tmpfs option", o->text, opts, 4);
             ok = false;
             break;
         }
-        if ((is_size && have_size) || (is_mode && e.mode_set)) {
+        if ((which == 0 && have_size) || (which == 1 && e.mode_set) || (which == 2 && e.owner) ||
+            (which == 3 && e.group)) {
             stk_error(u->ds, "bad-arguments", o->loc, "'%s' is given twice", o->text);
             ok = false;
             break;
         }
         if (i + 1 == s->args.n) {
-            stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", o->loc,
-                     is_size ? "e.g. size 64M" : "e.g. mode 1777", "'%s' needs a value", o->text);
+            static const char *const eg[] = {"e.g. size 64M", "e.g. mode 1777", "e.g. owner redis",
+                                             "e.g. group redis"};
+            stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", o->loc, eg[which], "'%s' needs a value", o->text);
             ok = false;
             break;
         }
         const struct stk_word *v = &s->args.v[++i];
-        if (is_size) {
+        if (which == 0) {
             have_size = true;
             if (v->kind != STK_W_NUMBER || !stk_parse_size(v->text, &e.size) || e.size == 0) {
                 stk_diag(u->ds, STK_SEV_ERROR, "bad-arguments", v->loc, "e.g. 64M, 512K or 1G",
@@ -216,16 +240,21 @@ static void e_tmpfs(struct stk_unit *u, struct fs_block *b, const struct stk_stm
                 ok = false;
                 break;
             }
-        } else {
+        } else if (which == 1) {
             if (!tmpfs_mode(u, v, &e.mode)) {
                 ok = false;
                 break;
             }
             e.mode_set = true;
+        } else if (!tmpfs_id(u, v, which == 2, which == 2 ? &e.owner : &e.group)) {
+            ok = false;
+            break;
         }
     }
-    if (!ok)
+    if (!ok) {
+        stk_fs_entry_free(&e);
         return;
+    }
     e.path = stk_xstrdup(pw->text);
     add_entry(u, b, e);
 }

@@ -10,6 +10,7 @@
 
 #include "edit_distance.h"
 #include "seccomp/bpf_gen.h"
+#include "bundle_format.h"
 #include "consts.h"
 #include "sema/sema.h"
 #include "sema/sema_shadow.h"
@@ -341,6 +342,48 @@ static void arch_directive(struct stk_unit *u, struct stk_seccomp *sc, const str
     memcpy(sc->abis, abis, sizeof abis);
 }
 
+/* `quiet NAME, @group, ...`: calls --report counts but does not print one by
+ * one when the policy blocks them with an errno or logs them (kills are
+ * always printed).  Blocks add to each other's lists. */
+static void push_quiet(struct stk_unit *u, struct stk_seccomp *sc, int id, struct stk_loc loc)
+{
+    for (size_t i = 0; i < sc->nquiet; i++)
+        if (sc->quiet[i] == id)
+            return;
+    if (!stk_sema_count_ok(u, loc, sc->nquiet + 1, STK_SEMA_MAX_QUIET, "quiet syscalls"))
+        return;
+    STK_PUSH(sc->quiet, sc->nquiet, sc->capquiet, id);
+}
+
+static void quiet_directive(struct stk_unit *u, struct stk_seccomp *sc, const struct stk_stmt *s)
+{
+    if (s->args.n == 0) {
+        stk_error(u->ds, "bad-arguments", s->loc, "expected 'quiet SYSCALL, ...' (names or @groups)");
+        return;
+    }
+    for (size_t i = 0; i < s->args.n; i++) {
+        const struct stk_word *w = &s->args.v[i];
+        if (w->kind == STK_W_GROUP) {
+            struct stk_group_sym *g = stk_unit_group(u, w->text);
+            if (!g) {
+                stk_sema_unknown_group(u, w->text, w->loc);
+                continue;
+            }
+            if (!stk_group_expand(u, g))
+                continue;
+            for (size_t j = 0; j < g->nmembers; j++)
+                push_quiet(u, sc, g->members[j].syscall, w->loc);
+            continue;
+        }
+        int id = stk_syscall_lookup(w->text);
+        if (id < 0) {
+            stk_sema_unknown_syscall(u, w->text, w->loc);
+            continue;
+        }
+        push_quiet(u, sc, id, w->loc);
+    }
+}
+
 struct seen {
     bool set_default, set_arch, set_newer, set_tiocsti;
     bool had_default; /* a default statement was written (valid or not): no missing-default cascade */
@@ -368,6 +411,8 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
             arch_directive(u, sc, s);
             seen->set_arch = true;
         }
+    } else if (strcmp(s->name, "quiet") == 0) {
+        quiet_directive(u, sc, s);
     } else if (strcmp(s->name, "tiocsti") == 0) {
         if (s->args.n != 1 || (strcmp(s->args.v[0].text, "allow") != 0 && strcmp(s->args.v[0].text, "block") != 0)) {
             stk_error(u->ds, "bad-arguments", s->loc, "expected 'tiocsti block' or 'tiocsti allow'");
@@ -376,7 +421,7 @@ static void seccomp_directive(struct stk_unit *u, struct stk_seccomp *sc, const 
             seen->set_tiocsti = true;
         }
     } else {
-        const char *known[] = {"default", "arch", "newer_syscalls", "tiocsti", "allow", "log", "errno",
+        const char *known[] = {"default", "arch", "newer_syscalls", "tiocsti", "quiet", "allow", "log", "errno",
                                "trap", "trace", "notify", "kill-thread", "kill-process", "kill"};
         const char *best = stk_closest_name(s->name, known, sizeof known / sizeof known[0]);
         char *hint = best ? stk_xasprintf("did you mean '%s'?", best)

@@ -77,6 +77,11 @@ struct stk_bundle {
     const char **unenforced; /* policy blocks this enforcer cannot enforce: it refuses to run */
     size_t nunenforced;
 
+    struct stk_bundle_quiet {
+        uint32_t arch, nr;    /* seccomp_data.arch, .nr */
+    } *quiet;                 /* `quiet`: --report counts, does not print, these calls' errno/log outcomes */
+    size_t nquiet;
+
     unsigned char *raw; /* private copy of the bundle; the strings above point into it */
 };
 

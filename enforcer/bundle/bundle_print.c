@@ -185,6 +185,15 @@ static void print_seccomp(const struct stk_bundle *b, int *step, FILE *out)
         fputs("none\n", out);
 }
 
+/* `quiet`: a note under the seccomp step (it changes only --report) */
+static void print_quiet(const struct stk_bundle *b, FILE *out)
+{
+    if (b->nquiet)
+        fprintf(out, "    with --report: %zu quiet call number%s (blocked with an errno or logged: counted in the "
+                     "summary, not printed)\n",
+                b->nquiet, b->nquiet == 1 ? "" : "s");
+}
+
 void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
 {
     int step = 0;
@@ -205,5 +214,6 @@ void stk_bundle_print(const struct stk_bundle *b, char *const argv[], FILE *out)
     fprintf(out, "%2d. no_new_privs: %s\n", ++step, b->no_new_privs ? "on" : "off (left as inherited)");
     print_landlock(b, &step, out);
     print_seccomp(b, &step, out);
+    print_quiet(b, out);
     fprintf(out, "%2d. exec%s\n", ++step, exec_via_fd(b) ? "veat(descriptor, \"\", AT_EMPTY_PATH)" : "ve");
 }

@@ -345,6 +345,27 @@ static int rec_unenforced(struct stk_bcur *c, struct stk_bundle *b)
                        "unenforced blocks");
 }
 
+static int rec_quiet(struct stk_bcur *c, struct stk_bundle *b)
+{
+    uint32_t n;
+    if (stk_bc_u32(c, &n, "quiet calls") < 0)
+        return -1;
+    if (n == 0 || n > STK_BUNDLE_MAX_QUIET)
+        return stk_errf(c->e, STEP, "invalid number of quiet calls: %u (1 to %u)", n, STK_BUNDLE_MAX_QUIET);
+    if (stk_bc_need(c, (size_t)n * 8, "quiet calls") < 0)
+        return -1;
+    b->quiet = calloc(n, sizeof *b->quiet);
+    if (!b->quiet)
+        return stk_errnof(c->e, STEP, ENOMEM, "decoding the quiet calls");
+    for (uint32_t i = 0; i < n; i++) {
+        b->quiet[i].arch = (uint32_t)stk_bc_le(c->p, 4);
+        b->quiet[i].nr = (uint32_t)stk_bc_le(c->p + 4, 4);
+        c->p += 8;
+    }
+    b->nquiet = n;
+    return 0;
+}
+
 /* The readers of the records below 32, by type; "repeats" marks the types
  * that may occur more than once (every other one is a singleton). */
 static const struct {
@@ -366,6 +387,7 @@ static const struct {
     [STK_REC_KEEP_FDS] = {rec_keep_fds, false},
     [STK_REC_SECCOMP] = {read_seccomp, false},
     [STK_REC_UNENFORCED] = {rec_unenforced, true},
+    [STK_REC_REPORT_QUIET] = {rec_quiet, false},
 };
 
 static int read_record(struct stk_bcur *c, uint16_t type, struct stk_bundle *b, uint32_t *seen)
@@ -537,6 +559,7 @@ void stk_bundle_free(struct stk_bundle *b)
     free(b->seccomp.insns);
     free(b->seccomp.exec_fd_insns);
     free(b->unenforced);
+    free(b->quiet);
     stk_bundle_free_isolation(b);
     stk_bundle_free_landlock(b);
     stk_bundle_free_cgroup(b);

@@ -141,7 +141,9 @@ static int read_mount(struct stk_bcur *c, struct stk_bundle *b)
     if (kind >= STK_BFS_KINDS)
         return stk_errf(c->e, STEP, "unknown filesystem entry kind %u", kind);
     const char *kn = stk_bfs_name(kind);
-    uint8_t allowed = kind == STK_BFS_BIND ? STK_BFSF_READONLY : kind == STK_BFS_TMPFS ? STK_BFSF_MODE : 0;
+    uint8_t allowed = kind == STK_BFS_BIND    ? STK_BFSF_READONLY
+                      : kind == STK_BFS_TMPFS ? STK_BFSF_MODE | STK_BFSF_OWNER
+                                              : 0;
     if (flags & ~allowed)
         return stk_errf(c->e, STEP, "%s entry with invalid flags 0x%x", kn, flags);
     if (zero)
@@ -154,6 +156,13 @@ static int read_mount(struct stk_bcur *c, struct stk_bundle *b)
         return -1;
     if (kind != STK_BFS_BIND && *src)
         return stk_errf(c->e, STEP, "%s entry with a source", kn);
+    const char *owner = "", *group = "";
+    if ((flags & STK_BFSF_OWNER) &&
+        (stk_bc_str(c, &owner, STK_BUNDLE_MAX_NAME, false, "tmpfs owner") < 0 ||
+         stk_bc_str(c, &group, STK_BUNDLE_MAX_NAME, false, "tmpfs group") < 0))
+        return -1;
+    if ((flags & STK_BFSF_OWNER) && !*owner && !*group)
+        return stk_errf(c->e, STEP, "tmpfs entry %s: an owner flag without owner or group", path);
     if (kind == STK_BFS_BIND && strcmp(src, "/") == 0)
         return stk_errf(c->e, STEP, "bind entry with \"/\" as its source");
     if (kind != STK_BFS_READONLY && strcmp(path, "/") == 0)
@@ -166,6 +175,8 @@ static int read_mount(struct stk_bcur *c, struct stk_bundle *b)
         .mode_set = flags & STK_BFSF_MODE,
         .mode = mode,
         .size = size,
+        .owner = *owner ? owner : NULL,
+        .group = *group ? group : NULL,
         .src = kind == STK_BFS_BIND ? src : NULL,
         .path = path,
     };
@@ -323,6 +334,10 @@ static void print_mount(const struct stk_bundle_mount *m, FILE *out)
             fprintf(out, " size %llu", (unsigned long long)m->size);
         if (m->mode_set)
             fprintf(out, " mode %04o", m->mode);
+        if (m->owner)
+            fprintf(out, " owner %s", m->owner);
+        if (m->group)
+            fprintf(out, " group %s", m->group);
         fputs(" (nosuid, nodev)\n", out);
         return;
     case STK_BFS_PROC:

@@ -199,7 +199,7 @@ static int unwrap_script(struct stk_exec *x, bool readable, struct stk_err *e)
 int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct stk_exec *x, struct stk_err *e)
 {
     memset(x, 0, sizeof *x);
-    x->fd = -1;
+    x->fd = x->dir = -1;
     x->via_fd = via_fd;
     if (!argv || !argv[0])
         return fail(e, STK_EXIT_FAILURE, 0, "no command given");
@@ -207,6 +207,8 @@ int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct 
     bool readable;
     if (locate(argv[0], envp, x, &readable, e) < 0)
         return -1;
+    const char *slash = strrchr(x->path, '/');
+    x->name = slash ? slash + 1 : x->path;
     if (via_fd)
         return unwrap_script(x, readable, e);
     return 0;
@@ -216,7 +218,9 @@ void stk_exec_free(struct stk_exec *x)
 {
     if (x->fd >= 0)
         close(x->fd);
-    x->fd = -1;
+    if (x->dir >= 0)
+        close(x->dir);
+    x->fd = x->dir = -1;
     for (size_t i = 0; i < x->nowned; i++)
         free(x->owned[i]);
     x->nowned = 0;
@@ -226,7 +230,9 @@ void stk_exec_free(struct stk_exec *x)
 
 int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e)
 {
-    if (x->via_fd)
+    if (x->via_fd && x->dir >= 0) /* exec_name.c: x->name -> /proc/self/fd/x->fd */
+        syscall(SYS_execveat, x->dir, x->name, x->argv, envp, AT_EMPTY_PATH);
+    else if (x->via_fd)
         syscall(SYS_execveat, x->fd, "", x->argv, envp, AT_EMPTY_PATH);
     else
         execve(x->path, x->argv, envp);

@@ -169,6 +169,46 @@ static int resolve_group(const char *name, gid_t *gid, struct stk_err *e)
     return 0;
 }
 
+/* A tmpfs owner: user and group as the `user`/`group` statements take them
+ * (a group omitted: the user's primary group; user NULL: uid stays -1). */
+int stk_identity_owner(const char *user, const char *group, uid_t *uid, gid_t *gid, const char *what,
+                       struct stk_err *e)
+{
+    *uid = (uid_t)-1;
+    *gid = (gid_t)-1;
+    gid_t primary = (gid_t)-1;
+    if (user) {
+        uint32_t v;
+        int r = parse_id(user, &v) ? find_user(NULL, true, (uid_t)v, uid, &primary)
+                                   : find_user(user, false, 0, uid, &primary);
+        if (r == ENOENT && !parse_id(user, &v))
+            return stk_errf(e, STEP, "%s: unknown user \"%s\"", what, user);
+        if (r == ENOENT) {
+            *uid = (uid_t)v;
+            if (!group)
+                return stk_errf(e, STEP, "%s: uid %s has no passwd entry to take a primary group from; give a group",
+                                what, user);
+        } else if (r) {
+            return stk_errnof(e, STEP, r, "%s: looking up user \"%s\"", what, user);
+        }
+    }
+    if (group) {
+        uint32_t v;
+        if (parse_id(group, &v)) {
+            *gid = (gid_t)v;
+            return 0;
+        }
+        int r = find_group(group, gid);
+        if (r == ENOENT)
+            return stk_errf(e, STEP, "%s: unknown group \"%s\"", what, group);
+        if (r)
+            return stk_errnof(e, STEP, r, "%s: looking up group \"%s\"", what, group);
+        return 0;
+    }
+    *gid = primary;
+    return 0;
+}
+
 int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e)
 {
     memset(ids, 0, sizeof *ids);

@@ -210,7 +210,7 @@ static int add_path(int rfd, const struct stk_bundle_ll_path *r, uint64_t handle
     return rc;
 }
 
-int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e)
+int stk_landlock_apply(struct stk_landlock_plan *p, bool log, struct stk_err *e)
 {
     if (!p)
         return 0;
@@ -232,7 +232,12 @@ int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e)
         if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_NET_PORT, &a, 0) < 0)
             rc = stk_errnof(e, STEP, errno, "adding the rule for tcp port %u", ll->ports[i].port);
     }
-    if (rc == 0 && syscall(SYS_landlock_restrict_self, rfd, 0) < 0) {
+    /* LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON: the denials of the command (a
+     * new exec) are logged too, for --report (report_landlock.c); and
+     * LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF: not those of domains the
+     * command makes itself, which the report would take for the policy's */
+    unsigned flags = log && p->abi >= STK_LL_ABI_LOG ? (1u << 1 | 1u << 2) : 0;
+    if (rc == 0 && syscall(SYS_landlock_restrict_self, rfd, flags) < 0) {
         int err = errno;
         rc = stk_errnof(e, STEP, err, "landlock_restrict_self%s",
                         err == EPERM ? " (needs no_new_privs or CAP_SYS_ADMIN)" : "");

@@ -25,6 +25,10 @@ extern bool stk_identity_use_nss;
 int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
 int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e);
 void stk_identity_free(struct stk_ids *ids);
+/* the ids a tmpfs is given (`tmpfs PATH owner U group G`; NULL: not given);
+ * what names the entry in the messages */
+int stk_identity_owner(const char *user, const char *group, uid_t *uid, gid_t *gid, const char *what,
+                       struct stk_err *e);
 
 /* keyring.c: replace the caller's session keyring (which the command would
  * otherwise still possess after the uid change) with a new empty one owned
@@ -58,6 +62,8 @@ struct stk_exec {
     int fd;       /* open on path, O_CLOEXEC */
     char **argv;  /* argv passed (rewritten for a #! script when exec'ing by descriptor) */
     bool via_fd;  /* execveat(fd, "", AT_EMPTY_PATH): the policy restricts execve or execveat */
+    const char *name; /* the last component of the command's path as located (a script's, not its interpreter's) */
+    int dir;      /* exec_name.c: a private directory holding name -> /proc/self/fd/fd, or -1 */
     void *owned[STK_EXEC_MAX_OWNED]; /* what stk_exec_free releases */
     size_t nowned;
 };
@@ -65,6 +71,14 @@ struct stk_handover;
 /* x is zeroed first (fd -1); stk_exec_free releases it whether or not this succeeded. */
 int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct stk_exec *x, struct stk_err *e);
 void stk_exec_free(struct stk_exec *x);
+/* exec_name.c: a private directory for the command's name (before the
+ * identity changes; -1 when it cannot be made), then the link in it (as the
+ * command's user, after stk_exec_locate; dir is x's or closed), and the
+ * descriptor the exec goes through (the hand-over's dirfd) */
+bool stk_exec_name_needed(const char *cmd, char *const envp[]);
+int stk_exec_name_prepare(const struct stk_ids *ids);
+void stk_exec_name_link(struct stk_exec *x, int dir);
+int stk_exec_handover_fd(const struct stk_exec *x);
 /* returns only on failure; ho: the exec hand-over in progress (NULL: none) */
 int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e);
 
@@ -101,6 +115,9 @@ int stk_handover_failed(struct stk_handover *h);
 struct stk_writer;
 int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path, const struct stk_writer *w,
                        struct stk_supervisor *sv, struct stk_report **out, struct stk_err *e);
+/* Does the reporter read Landlock's denials from the audit log (then the
+ * enforcer's domain must log them: stk_landlock_apply)?  false for NULL. */
+bool stk_report_logs_landlock(const struct stk_report *r);
 
 /* ---- isolation --------------------------------------------------------------
  * ns.c: namespaces, uid/gid maps, hostname.  plan (before the fork) chooses
@@ -127,7 +144,10 @@ int stk_view_apply(const struct stk_bundle *b, const char *file_context, const s
  * drops reported on stderr); apply after no_new_privs, before seccomp. */
 struct stk_landlock_plan;
 int stk_landlock_plan(const struct stk_bundle *b, struct stk_landlock_plan **out, struct stk_err *e);
-int stk_landlock_apply(struct stk_landlock_plan *p, struct stk_err *e);
+/* log: have the kernel log the command's denials to the audit subsystem
+ * (--report; Landlock ABI STK_LL_ABI_LOG and later, ignored before). */
+#define STK_LL_ABI_LOG 7
+int stk_landlock_apply(struct stk_landlock_plan *p, bool log, struct stk_err *e);
 void stk_landlock_plan_free(struct stk_landlock_plan *p);
 /* ptrace_isolation.c: keep the command from ptrace-mode access (/proc/PID/mem,
  * ptrace, process_vm_*) to processes outside its sandbox with a Landlock

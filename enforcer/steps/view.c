@@ -273,7 +273,7 @@ static int do_tmpfs(struct stk_view *v, const struct stk_bundle_mount *m)
     snprintf(size, sizeof size, "%llu", (unsigned long long)m->size);
     snprintf(mode, sizeof mode, "%o", m->mode);
     return mount_new(v, m, "tmpfs", m->size ? size : NULL, m->mode_set ? mode : NULL,
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, stk_view_remember);
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, stk_view_tmpfs_done);
 }
 
 static int do_proc(struct stk_view *v, const struct stk_bundle_mount *m)
@@ -464,7 +464,7 @@ static int build(struct stk_view *v)
     const struct stk_bundle_isolation *x = v->x;
     if (!getcwd(v->cwd, sizeof v->cwd))
         v->cwd[0] = '\0'; /* gone or too long: the command starts in / */
-    if (open_host(v) < 0)
+    if (open_host(v) < 0 || stk_view_resolve_owners(v) < 0)
         return -1;
     if (!x->root) {
         /* The host's root: the namespace's own copy of the host's mounts
@@ -587,6 +587,7 @@ int stk_view_apply(const struct stk_bundle *b, const char *file_context, const s
     if (v->mountinfo >= 0)
         close(v->mountinfo);
     stk_safe_writer_free(&writer);
+    free(v->owner);
     free(src);
     free(tree);
     free(keepdev);

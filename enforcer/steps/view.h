@@ -37,6 +37,11 @@ struct stk_view {
     const char *file_context; /* SELinux label for the tmpfs mounts (lsm.c), NULL without */
     char cwd[4096];          /* the caller's working directory, restored inside the view if it exists there */
     const struct stk_writer *writer; /* the command, for the host paths the policy names (safe_path.h) */
+    struct stk_view_owner {
+        bool set;
+        uid_t uid;
+        gid_t gid;
+    } *owner;                /* per entry: a tmpfs's owner (view_tmpfs.c), NULL when no entry has one */
 };
 
 /* "stockade: mount: ENTRY: MESSAGE[: strerror(err)]"; m NULL: "building the view".  Returns -1. */
@@ -90,6 +95,11 @@ int stk_view_setattr(struct stk_view *v, int mnt, unsigned set, bool recursive, 
 /* view_proc.c: after the entries: every procfs in the view, wherever it
  * came from (under_id: only mounts beneath that mount id, -1 for all) */
 int stk_view_harden_all_proc(struct stk_view *v, int under_id);
+
+/* view_tmpfs.c: the owners of the tmpfs entries, looked up while the view is the host's;
+ * the done step of a tmpfs (its owner set, then remembered as ours) */
+int stk_view_resolve_owners(struct stk_view *v);
+int stk_view_tmpfs_done(struct stk_view *v, int mnt, const struct stk_bundle_mount *m);
 
 /* view_dev.c: open the host's device nodes (before the view changes), then build /dev */
 int stk_view_open_devices(struct stk_view *v, const struct stk_bundle_mount *m);

@@ -116,6 +116,31 @@ static void count(struct stk_report *r, uint32_t arch, uint32_t nr, const char *
     k->n = 1;
 }
 
+void stk_report_emit(struct stk_report *r, const char *line)
+{
+    out_line(r, line);
+}
+
+void stk_report_tally(struct stk_report *r, uint32_t arch, uint32_t nr, const char *kind)
+{
+    count(r, arch, nr, kind);
+}
+
+bool stk_report_logs_landlock(const struct stk_report *r)
+{
+    return r && r->landlock_logged;
+}
+
+/* Is the call one the policy marks `quiet`?  (A handful of numbers: a
+ * linear search.) */
+static bool is_quiet(const struct stk_report *r, const struct seccomp_data *d)
+{
+    for (size_t i = 0; i < r->nquiet; i++)
+        if (r->quiet[i].arch == d->arch && r->quiet[i].nr == (uint32_t)d->nr)
+            return true;
+    return false;
+}
+
 /* ---- one notification ---------------------------------------------------------------- */
 
 static void handle(struct stk_report *r)
@@ -235,6 +260,12 @@ static void handle(struct stk_report *r)
     if (!alive)
         snprintf(result, sizeof result, "not answered: the caller is gone");
 
+    char kind[sizeof result + 32];
+    bool quiet = (d.verdict == STK_V_ERRNO || d.verdict == STK_V_CONTINUE) && is_quiet(r, &req.data);
+    snprintf(kind, sizeof kind, "%s (%s%s)", result, why, quiet ? ", quiet" : "");
+    count(r, req.data.arch, (uint32_t)req.data.nr, kind);
+    if (quiet)
+        return; /* `quiet`: counted in the summary, not printed */
     char call[1024], line[1400];
     stk_report_format_call(call, sizeof call, &req.data, ptrs);
     char who[48];
@@ -244,9 +275,6 @@ static void handle(struct stk_report *r)
         snprintf(who, sizeof who, "pid %d", (int)req.pid);
     snprintf(line, sizeof line, "stockade: report: %s (%s): %s -> %s (%s)\n", who, t.name, call, result, why);
     out_line(r, line);
-    char kind[sizeof result + 32];
-    snprintf(kind, sizeof kind, "%s (%s)", result, why);
-    count(r, req.data.arch, (uint32_t)req.data.nr, kind);
 }
 
 /* ---- supervisor hooks --------------------------------------------------------------- */
@@ -430,6 +458,8 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
     r->out_fd = STDERR_FILENO;
     r->len = s->len;
     r->exec_fd_insns = s->exec_fd_insns;
+    r->quiet = b->quiet; /* the bundle outlives the supervisor's work */
+    r->nquiet = b->nquiet;
     r->nexec_fd_insns = s->nexec_fd_insns;
     r->prog = calloc(s->len, sizeof *r->prog);
     r->prog_off = calloc(s->len, sizeof *r->prog_off);
@@ -478,6 +508,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         on_cleanup(r);
         return -1;
     }
+    /* Landlock's denials, from the audit log: its clean-up runs before ours
+     * (the reverse order), so its last lines come before the summary */
+    if (stk_report_ll_prepare(r, b, e) < 0)
+        return -1; /* the clean-up hook owns r */
     /* the enforcer's end: closed by the supervisor and, in a pid namespace,
      * by the init, which would otherwise hold it for the whole run */
     if (stk_supervise_child_side(&r->sock[1], e) < 0)

@@ -94,6 +94,20 @@ void stk_report_format_call(char *buf, size_t len, const struct seccomp_data *d,
  * ("..." appended; also when cut is true: the string went on). */
 void stk_report_quote(char *buf, size_t len, const char *s, size_t n, size_t max, bool cut);
 
+/* The argument of the call that is a socket address the kernel reads (bind's
+ * and connect's addr, sendto's dest_addr, not accept's, which it writes),
+ * -1 if none or NULL; *len_i gets the argument that holds its length. */
+int stk_report_sockaddr_arg(const struct seccomp_data *d, unsigned *len_i);
+
+/* raw[0..n): a socket address as the caller passed it (cut: it went on),
+ * shown as `{AF_INET, 127.0.0.1:8080}`, `{AF_INET6, [::1]:443}`,
+ * `{AF_UNIX, "/run/x.sock"}`, `{AF_UNIX, @"abstract"}`, `{AF_NETLINK, pid=0,
+ * groups=0x1}`, `{AF_PACKET}` (report_sockaddr.c). */
+void stk_report_format_sockaddr(char *buf, size_t len, const unsigned char *raw, size_t n, bool cut);
+
+/* AF_INET, ...: an address family's name, NULL if unknown. */
+const char *stk_report_family_name(uint64_t v);
+
 /* "EPERM" (or "errno 4000" style "4000" when the value has no name). */
 const char *stk_report_errno_name(int err, char *buf, size_t len);
 
@@ -147,6 +161,20 @@ struct stk_report {
     unsigned long other; /* events beyond STK_REPORT_MAX_KINDS distinct kinds */
     unsigned long dropped; /* report lines not written: the output blocked (a stopped terminal, a full pipe) */
     bool stalled;          /* the last write timed out: later lines are dropped at once until one goes through */
+    bool landlock_logged;  /* the supervisor reads Landlock's audit records (report_landlock.c) */
+    const struct stk_bundle_quiet *quiet; /* `quiet` calls: counted, not printed (errno and log outcomes) */
+    size_t nquiet;
 };
+
+/* report.c: one report line, written as every other (never blocking); one
+ * reported event counted for the summary. */
+void stk_report_emit(struct stk_report *r, const char *line);
+void stk_report_tally(struct stk_report *r, uint32_t arch, uint32_t nr, const char *kind);
+
+/* report_landlock.c: under --report, read the kernel's audit records of the
+ * Landlock denials of the domain the enforcer creates (Linux 6.15, root),
+ * or say once why they are not reported.  Called by stk_report_prepare. */
+struct stk_bundle;
+int stk_report_ll_prepare(struct stk_report *r, const struct stk_bundle *b, struct stk_err *e);
 
 #endif

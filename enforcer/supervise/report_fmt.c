@@ -291,6 +291,11 @@ static const char *family_name(uint64_t v)
 #undef F
 }
 
+const char *stk_report_family_name(uint64_t v)
+{
+    return family_name(v);
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -359,6 +364,21 @@ unsigned stk_report_string_args(const struct seccomp_data *d)
             d->args[i] != 0)
             mask |= 1u << i;
     return mask;
+}
+
+int stk_report_sockaddr_arg(const struct seccomp_data *d, unsigned *len_i)
+{
+    int abi = abi_of(d->arch, (uint32_t)d->nr);
+    const struct stk_sig *sig = sig_of(name_on(abi, (uint32_t)d->nr), abi);
+    for (unsigned i = 0; sig && i + 1 < sig->nargs && i + 1 < 6; i++)
+        if (sig->args[i].type == STK_ARG_ULONG &&
+            (strcmp(sig->args[i].name, "addr") == 0 || strcmp(sig->args[i].name, "dest_addr") == 0) &&
+            strcmp(sig->args[i + 1].name, "addrlen") == 0 && sig->args[i + 1].type == STK_ARG_INT &&
+            d->args[i] != 0) { /* a length by value: an address the kernel reads, not one it writes */
+            *len_i = i + 1;
+            return (int)i;
+        }
+    return -1;
 }
 
 void stk_report_quote(char *buf, size_t len, const char *s, size_t n, size_t max, bool cut)

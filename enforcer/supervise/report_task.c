@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -151,10 +152,11 @@ void task_kill_call(const struct stk_report *r, const struct task *t, uint64_t i
  * caller's other threads could change).  Unreadable ones stay numbers. */
 void task_read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 * STR_MAX], const char *ptrs[6])
 {
-    unsigned mask = stk_report_string_args(d);
+    unsigned mask = stk_report_string_args(d), len_i = 0;
+    int sa = stk_report_sockaddr_arg(d, &len_i);
     for (int i = 0; i < 6; i++)
         ptrs[i] = NULL;
-    if (!mask)
+    if (!mask && sa < 0)
         return;
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/mem", (int)tid);
@@ -185,6 +187,18 @@ void task_read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 *
         size_t len = end ? (size_t)(end - raw) : n;
         stk_report_quote(strs[i], sizeof strs[i], raw, len, STR_MAX, !end);
         ptrs[i] = strs[i];
+    }
+    if (sa >= 0) {
+        /* the socket address, as many bytes as the call says (the kernel
+         * takes at most a sockaddr_storage) */
+        int32_t alen = (int32_t)(uint32_t)d->args[len_i];
+        unsigned char raw[sizeof(struct sockaddr_storage)];
+        size_t want = alen < 0 || (size_t)alen > sizeof raw ? sizeof raw : (size_t)alen;
+        ssize_t r = want ? pread(fd, raw, want, (off_t)d->args[sa]) : 0;
+        if (r >= 0 && (size_t)r == want) {
+            stk_report_format_sockaddr(strs[sa], sizeof strs[sa], raw, want, alen < 0 || (size_t)alen > sizeof raw);
+            ptrs[sa] = strs[sa];
+        }
     }
     close(fd);
 }

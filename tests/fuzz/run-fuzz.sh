@@ -10,6 +10,7 @@
 # Seeds: tests/fuzz/corpus/NAME/* if that directory exists, plus for
 #   fuzz_parser  the shipped policies (policies/*.stk, policies/examples/*.stk)
 #   fuzz_bundle  bundles compiled from the shipped policies (needs build/stockade)
+#   fuzz_report  audit records and socket addresses (tests/fuzz/corpus/fuzz_report)
 # Everything built or found goes under ${STK_BUILD:-build}/fuzz/:
 #   obj/ objects, bin/ fuzzers, corpus/NAME (grows across runs), logs/NAME.log,
 #   artifacts/NAME-crash-... (reproducers: run bin/fuzz_NAME FILE to replay).
@@ -47,7 +48,7 @@ if ! make --no-print-directory -s BUILD="$B" $GEN_SRC >"$F/logs/make.log" 2>&1; 
     exit 1
 fi
 
-PKGS="libseccomp libcap json-c libselinux libapparmor"
+PKGS="libseccomp libcap json-c libselinux libapparmor yaml-0.1"
 # shellcheck disable=SC2046
 CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
         -fno-sanitize-recover=undefined -Wall -Wextra -Wno-unused-function -Wno-sign-compare

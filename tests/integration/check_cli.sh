@@ -29,7 +29,7 @@ crashed() {
 }
 
 # ---- shipped policies -----------------------------------------------------------
-shipped=$(ls policies/*.stk policies/examples/*.stk 2>/dev/null)
+shipped=$(ls policies/*.stk policies/examples/*.stk policies/services/*.stk 2>/dev/null)
 if [ -z "$shipped" ]; then
     fail shipped_policies_clean "no policies found"
 else

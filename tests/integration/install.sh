@@ -67,6 +67,7 @@ expected="/usr/bin/stockade
 /usr/share/man/man5/stockade.stk.5
 $(for f in policies/*.stk; do echo "/usr/share/stockade/policies/${f##*/}"; done)
 $(for f in policies/examples/*.stk; do echo "/usr/share/stockade/policies/examples/${f##*/}"; done)
+$(for f in policies/services/*.stk; do echo "/usr/share/stockade/policies/services/${f##*/}"; done)
 /usr/share/vim/vimfiles/ftdetect/stk.vim
 /usr/share/vim/vimfiles/ftplugin/stk.vim
 /usr/share/vim/vimfiles/syntax/stk.vim
@@ -88,7 +89,7 @@ fi
 # ---- the installed programs, run from elsewhere -------------------------------------------------
 mkdir "$T/elsewhere"
 bad=""
-for f in "$R"/usr/share/stockade/policies/examples/*.stk; do
+for f in "$R"/usr/share/stockade/policies/examples/*.stk "$R"/usr/share/stockade/policies/services/*.stk; do
     (cd "$T/elsewhere" && "$R/usr/bin/stockade" check "$f" >/dev/null 2>"$T/err") || bad="$bad ${f##*/}: $(head -3 "$T/err")"
 done
 if [ -z "$bad" ]; then pass installed_examples_check; else fail installed_examples_check "$bad"; fi
@@ -96,7 +97,8 @@ if [ -z "$bad" ]; then pass installed_examples_check; else fail installed_exampl
     "$R/usr/bin/stockade-exec" --dry-run "$T/elsewhere/ex.bundle" -- true >/dev/null 2>&1 &&
     pass installed_compile_exec_dry_run || fail installed_compile_exec_dry_run "$(cat "$T/err")"
 # The shipped policy tests (stockade test) pass where they are installed.
-tfiles=$(ls "$R"/usr/share/stockade/policies/*.test.stk "$R"/usr/share/stockade/policies/examples/*.test.stk 2>/dev/null)
+tfiles=$(ls "$R"/usr/share/stockade/policies/*.test.stk "$R"/usr/share/stockade/policies/examples/*.test.stk \
+    "$R"/usr/share/stockade/policies/services/*.test.stk 2>/dev/null)
 if [ -z "$tfiles" ]; then
     skip installed_policy_tests "no *.test.stk files are shipped"
 elif (cd "$T/elsewhere" && "$R/usr/bin/stockade" test $tfiles >"$T/out" 2>&1); then

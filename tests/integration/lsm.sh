@@ -291,7 +291,7 @@ rc=$?
 [ $rc -eq 1 ] && has "$out" "has no selinux block" && pass cil_needs_selinux_block || fail cil_needs_selinux_block "rc=$rc $out"
 out=$("$STK" compile --emit=nonsense "$T/aa.stk" 2>&1)
 rc=$?
-[ $rc -eq 2 ] && has "$out" "bundle, bpf, disasm, selinux-cil or apparmor" && pass emit_kinds_listed ||
+[ $rc -eq 2 ] && has "$out" "bundle, bpf, disasm, selinux-cil, apparmor, oci-seccomp" && pass emit_kinds_listed ||
     fail emit_kinds_listed "rc=$rc $out"
 
 # the static enforcer carries libselinux and libapparmor (no shared libraries)

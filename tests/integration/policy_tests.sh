@@ -22,7 +22,7 @@ run() {
 }
 
 # ---- every shipped policy has tests, and they pass --------------------------------
-tests=$(ls policies/*.test.stk policies/examples/*.test.stk)
+tests=$(ls policies/*.test.stk policies/examples/*.test.stk policies/services/*.test.stk)
 run test $tests
 if [ "$rc" -eq 0 ] && has "$err" " 0 failed" && ! has "$out" "FAIL"; then
     pass shipped_tests_pass
@@ -30,7 +30,7 @@ else
     fail shipped_tests_pass "rc=$rc $(tail -c 600 <<<"$out$err")"
 fi
 missing=""
-for f in policies/*.stk policies/examples/*.stk; do
+for f in policies/*.stk policies/examples/*.stk policies/services/*.stk; do
     case $f in *.test.stk) continue ;; esac
     for p in $(sed -n 's/^policy \([A-Za-z0-9_.:-]*\).*/\1/p' "$f"); do
         grep -qE "^test [^ ]+ for $p \{" $tests || missing="$missing $p"

@@ -1,5 +1,5 @@
 /* import_equiv_harness.h — `stockade import` of a seccomp profile against
- * libseccomp's compilation of the same profile (tests/unit/lib/oci_peer.c):
+ * libseccomp's compilation of the same profile (tests/unit/lib/docker_peer.c):
  * both programs run in common/bpf_interp over every syscall number of an
  * ABI × argument vectors built from the profile's constants, upper-half junk
  * included.  Used by test_import_equiv.c. */
@@ -13,7 +13,7 @@
 #include "bpf_interp.h"
 #include "compile.h"
 #include "import/import.h"
-#include "lib/oci_peer.h"
+#include "lib/docker_peer.h"
 #include "seccomp/bpf_gen.h"
 #include "testlib.h"
 
@@ -191,7 +191,7 @@ static void equiv_check(const char *json, enum stk_abi abi, uint64_t caps, unsig
     struct sock_filter *b = NULL;
     size_t blen = 0;
     char err[256];
-    CHECK_MSG(stk_oci_peer_build(json, caps, goarch_of(abi), kmaj, kmin, &b, &blen, err, sizeof err) == 0,
+    CHECK_MSG(stk_docker_peer_build(json, caps, goarch_of(abi), kmaj, kmin, &b, &blen, err, sizeof err) == 0,
               "libseccomp: %s", err);
     struct vals vs = {0};
     vals_build(&vs, json);

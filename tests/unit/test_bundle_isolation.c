@@ -82,6 +82,12 @@ static void r_end(struct raw *r)
     r->nrec++;
 }
 
+/* the last record grew after r_end: its length again */
+static void r_end_again(struct raw *r)
+{
+    bh_put_le(r->d + r->rec_at + 4, r->len - r->rec_at - STK_BUNDLE_REC_HEADER_LEN, 4);
+}
+
 static void r_ns(struct raw *r, uint32_t ns, uint32_t flags)
 {
     r_begin(r, STK_REC_NAMESPACES);
@@ -528,6 +534,52 @@ TEST(every_truncation_of_an_isolation_bundle_is_rejected)
     CHECK(n > 100);
 }
 
+/* a tmpfs /x MOUNT record with flags, then the owner and group strings */
+static void owner_mount(struct raw *r, uint8_t flags, const char *owner, const char *group)
+{
+    one_mount(r, STK_BFS_TMPFS, flags, 0, 0, 0, "", "/x");
+    r_str(r, owner);
+    r_str(r, group);
+    r_end_again(r);
+}
+
+/* `tmpfs PATH owner U group G`: flag bit 2 and two strings after the path */
+TEST(tmpfs_owner)
+{
+    struct stk_bundle *b = read_policy("policy p {\n"
+                                       "    namespaces mount\n"
+                                       "    filesystem {\n"
+                                       "        tmpfs /run/a owner redis mode 0700\n"
+                                       "        tmpfs /run/b owner 999 group 998\n"
+                                       "        tmpfs /run/c group adm\n"
+                                       "        tmpfs /run/d\n"
+                                       "    }\n"
+                                       "}\n");
+    const struct stk_bundle_isolation *x = &b->iso;
+    CHECK_INT(x->nmounts, 4);
+    CHECK_STR(x->mounts[0].owner, "redis");
+    CHECK(x->mounts[0].group == NULL);
+    CHECK_STR(x->mounts[1].owner, "999");
+    CHECK_STR(x->mounts[1].group, "998");
+    CHECK(x->mounts[2].owner == NULL);
+    CHECK_STR(x->mounts[2].group, "adm");
+    CHECK(x->mounts[3].owner == NULL && x->mounts[3].group == NULL);
+    CHECK_CONTAINS(print_of(b), "/run/a mode 0700 owner redis (nosuid, nodev)");
+    stk_bundle_free(b);
+
+    struct raw r;
+    owner_mount(&r, STK_BFSF_OWNER, "redis", "");
+    ACCEPTS(&r);
+    one_mount(&r, STK_BFS_TMPFS, STK_BFSF_OWNER, 0, 0, 0, "", "/x"); /* the flag without its strings */
+    REJECTS(&r, "tmpfs owner");
+    owner_mount(&r, 0, "redis", ""); /* strings without the flag: bytes left over */
+    REJECTS(&r, "");
+    owner_mount(&r, STK_BFSF_OWNER, "", "");
+    REJECTS(&r, "an owner flag without owner or group");
+    one_mount(&r, STK_BFS_BIND, STK_BFSF_OWNER, 0, 0, 0, "/a", "/x"); /* only a tmpfs has an owner */
+    REJECTS(&r, "bind entry with invalid flags 0x4");
+}
+
 int main(void)
 {
     RUN(roundtrip_isolation);
@@ -542,6 +594,7 @@ int main(void)
     RUN(reject_mount_fields);
     RUN(reject_mount_order_and_duplicates);
     RUN(reject_too_many_mounts);
+    RUN(tmpfs_owner);
     RUN(every_truncation_of_an_isolation_bundle_is_rejected);
     return test_summary();
 }

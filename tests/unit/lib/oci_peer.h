@@ -1,17 +1,17 @@
-/* oci_peer.h — an OCI/Docker seccomp profile compiled by libseccomp, the way
- * Docker resolves it and runc/crun hand it to libseccomp (test-only: the
- * peer that `stockade import` is proven against). */
+/* oci_peer.h — load an OCI runtime-spec seccomp JSON the way crun 1.8 and
+ * runc 1.1 do (libseccomp), for the differential tests of the export. */
 #ifndef STK_OCI_PEER_H
 #define STK_OCI_PEER_H
 
 #include <linux/filter.h>
 #include <stddef.h>
-#include <stdint.h>
 
-/* json: the profile; caps: bit n = capability n held; goarch: Docker's
- * spelling of the machine ("amd64"); kmajor.kminor: the kernel for
- * minKernel.  Returns 0 and a malloc'd program, or -1 with err. */
-int stk_oci_peer_build(const char *json, uint64_t caps, const char *goarch, unsigned kmajor, unsigned kminor,
-                       struct sock_filter **out, size_t *len, char *err, size_t errlen);
+/* Build the filter a runtime would install for the `linux.seccomp` object in
+ * json: seccomp_init(defaultAction), every listed architecture added, and for
+ * each entry and name one seccomp_rule_add_array with the entry's arguments;
+ * names libseccomp does not know are skipped, as crun does by default.
+ * Returns 0 and a malloc'd program, or -1 with the reason (a rule the
+ * runtime would refuse included). */
+int stk_oci_peer_build(const char *json, struct sock_filter **out, size_t *len, char *err, size_t errlen);
 
 #endif
