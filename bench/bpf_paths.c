@@ -25,6 +25,13 @@
  * same N values as N rules `allow ioctl if request == V`, N = 10, 100, 1000:
  * mean and longest path over every value and every value + 1 (a miss).
  *
+ * Then large policies (issue #16): 1,000, 5,000 and 10,000 rules `allow SC if
+ * ARG == V` over five syscalls (a fifth of the values each, default errno
+ * EPERM): stockade's stacked filters (how many, how long, the path through
+ * all of them, as the kernel runs them) against libseccomp optimize 2's one
+ * program (which the kernel refuses past 4096 instructions), over every
+ * value and every value + 1; the decisions of both are compared.
+ *
  * Usage: bpf_paths [POLICY_DIR]   (default bench/policies) */
 #include <linux/audit.h>
 #include <linux/seccomp.h>
@@ -35,6 +42,7 @@
 
 #include "seccomp/bpf_gen.h"
 #include "bpf_interp.h"
+#include "bpf_stack.h"
 #include "seccomp/bpf_layout.h"
 #include "lib/libseccomp_peer.h"
 #include "pipeline.h"
@@ -325,6 +333,95 @@ static int value_sets(void)
     return rc;
 }
 
+static const struct {
+    const char *sc;
+    int nr, arg;
+} large_sc[5] = {{"ioctl", 16, 1}, {"fcntl", 72, 1}, {"setsockopt", 54, 2}, {"getsockopt", 55, 2}, {"fchown", 93, 1}};
+
+static int large_policies(void)
+{
+    printf("\nlarge policies: N rules `allow SC if ARG == V` on 5 syscalls (N/5 values each), every value and\n"
+           "value + 1; stockade's stacked filters (the path through all of them) vs libseccomp optimize 2\n");
+    printf("%-6s %8s %9s %7s %5s %10s %9s %5s %9s\n", "rules", "filters", "insns", "mean", "max", "lsc insns",
+           "lsc mean", "max", "mean/opt2");
+    static const size_t sizes[] = {1000, 5000, 10000};
+    int rc = 0;
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si], per = n / 5;
+        struct stk_buf t = {0};
+        stk_buf_puts(&t, "policy large { seccomp { default errno EPERM\n");
+        for (size_t s = 0; s < 5; s++)
+            for (size_t i = 0; i < per; i++)
+                stk_buf_printf(&t, "allow %s if arg%d == %zu\n", large_sc[s].sc, large_sc[s].arg,
+                               0x10000 + i * 6 + s);
+        stk_buf_puts(&t, "} }\n");
+        struct stk_diags ds;
+        stk_diags_init(&ds);
+        struct stk_policy_ir *ir = stk_compile_text("large.stk", t.data, t.len, NULL, &ds);
+        stk_diags_free(&ds);
+        stk_buf_free(&t);
+        struct stk_bpf_prog ours;
+        char err[512];
+        if (!ir || stk_bpf_generate(ir, &ours, err, sizeof err) != 0) {
+            printf("%-6zu stockade: %s\n", n, ir ? err : "does not compile");
+            rc = 1;
+            if (ir)
+                stk_policy_ir_free(ir);
+            continue;
+        }
+        /* libseccomp gets the rule list without the built-in rules (as above) */
+        struct stk_policy_ir copy = *ir;
+        size_t skip = 0;
+        while (skip < copy.seccomp.nrules && copy.seccomp.rules[skip].loc.file == 0)
+            skip++;
+        copy.seccomp.rules += skip;
+        copy.seccomp.nrules -= skip;
+        struct sock_filter *lp = NULL;
+        size_t llen = 0;
+        bool have_lsc = stk_libseccomp_build(&copy, 2, &lp, &llen, err, sizeof err) == 0;
+        if (!have_lsc)
+            printf("       libseccomp: %s\n", err);
+        unsigned long total = 0, ltotal = 0, count = 0;
+        unsigned mx = 0, lmx = 0, differ = 0;
+        for (size_t s = 0; s < 5; s++)
+            for (size_t i = 0; i < 2 * per; i++) {
+                struct seccomp_data d = {.nr = large_sc[s].nr, .arch = AUDIT_ARCH_X86_64};
+                d.args[large_sc[s].arg] = 0x10000 + (i / 2) * 6 + s + (i % 2);
+                unsigned ex = 0, lex = 0;
+                uint32_t r = stk_bpf_stack_run(ours.filters, ours.nfilters, &d, &ex);
+                total += ex, count++;
+                mx = ex > mx ? ex : mx;
+                if (have_lsc) {
+                    differ += stk_bpf_run(lp, llen, &d, &lex) != r;
+                    ltotal += lex;
+                    lmx = lex > lmx ? lex : lmx;
+                }
+            }
+        size_t insns = 0;
+        for (size_t f = 0; f < ours.nfilters; f++)
+            insns += ours.filters[f].len;
+        double m = (double)total / (double)count, lm = have_lsc ? (double)ltotal / (double)count : 0;
+        char lins[32] = "n/a", lmean[16] = "n/a", lmax[16] = "n/a", ratio[16] = "n/a";
+        if (have_lsc) {
+            snprintf(lins, sizeof lins, "%zu%s", llen, llen > 4096 ? "*" : "");
+            snprintf(lmean, sizeof lmean, "%.2f", lm);
+            snprintf(lmax, sizeof lmax, "%u", lmx);
+            snprintf(ratio, sizeof ratio, "%.3fx", m / lm);
+        }
+        printf("%-6zu %8zu %9zu %7.2f %5u %10s %9s %5s %9s\n", n, ours.nfilters, insns, m, mx, lins, lmean, lmax,
+               ratio);
+        if (differ) {
+            printf("       %u decisions differ between stockade and libseccomp\n", differ);
+            rc = 1;
+        }
+        free(lp);
+        stk_bpf_prog_free(&ours);
+        stk_policy_ir_free(ir);
+    }
+    printf("  * over 4096 instructions: the kernel refuses libseccomp's program (one filter)\n");
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "bench/policies";
@@ -427,6 +524,8 @@ int main(int argc, char **argv)
     if (disagreements)
         rc = 1;
     if (value_sets() != 0)
+        rc = 1;
+    if (large_policies() != 0)
         rc = 1;
     return rc;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# startup.sh — what confining a program costs at start-up: `stockade run` and
+# startup.sh — what confining a program costs at start-up: `stockade run`
+# (compiling each time, and with the bundle from its cache) and
 # `stockade-exec` around /bin/true against bare /bin/true and the peers
 # (`bwrap --ro-bind / / /bin/true`, `firejail --noprofile /bin/true`), all in
 # one hyperfine run (so they share the machine's state), medians compared.
@@ -52,7 +53,14 @@ add "bare" "$TRUE"
 # exec wrapper), and the stockade binary starting without doing anything.
 if [ -x "$OUT/exec_floor" ]; then add "exec floor" "$OUT/exec_floor $TRUE"; fi
 add "stockade -V" "$BUILD/stockade --version"
-add "stockade run" "$BUILD/stockade run $POLICY -- $TRUE"
+# run cold: compiles every time; run cached: the bundle from the run cache
+# (cli/run_cache.h), in a directory of the benchmark's own, filled first
+export STOCKADE_CACHE_DIR=$(cd "$OUT" && pwd)/run-cache
+rm -rf "$STOCKADE_CACHE_DIR"
+mkdir -m 1777 -p "$STOCKADE_CACHE_DIR"
+add "run cold" "$BUILD/stockade run --no-cache $POLICY -- $TRUE"
+"$BUILD/stockade" run "$POLICY" -- "$TRUE"
+add "run cached" "$BUILD/stockade run $POLICY -- $TRUE"
 add "stockade-exec" "$BUILD/stockade-exec $BUNDLE -- $TRUE"
 if command -v bwrap >/dev/null; then add "bwrap" "bwrap --ro-bind / / $TRUE"; else notes+=("bwrap skipped: not installed"); fi
 if command -v firejail >/dev/null; then add "firejail" "firejail --noprofile $TRUE"; else notes+=("firejail skipped: not installed"); fi
@@ -86,6 +94,11 @@ sexec=$(jq -r '.results[] | select(.command == "stockade-exec") | .median' "$JSO
 if [ -n "$floor" ] && [ -n "$sexec" ]; then
     printf 'one extra execve of a static binary costs %.2f ms here (%.2fx bare); stockade-exec adds %.2f ms on top\n' \
         "$(jq -n "($floor - $bare) * 1000")" "$(jq -n "$floor / $bare")" "$(jq -n "($sexec - $floor) * 1000")"
+fi
+cached=$(jq -r '.results[] | select(.command == "run cached") | .median' "$JSON")
+if [ -n "$floor" ] && [ -n "$sexec" ] && [ -n "$cached" ]; then
+    printf 'ratios (this run): stockade-exec / exec floor %.3f (target <= 1.15); run cached / stockade-exec %.3f (target <= 1.10)\n' \
+        "$(jq -n "$sexec / $floor")" "$(jq -n "$cached / $sexec")"
 fi
 echo "targets (not asserted): stockade run <= 1.30x bare, stockade-exec <= 1.15x bare"
 median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median' "$JSON"; }

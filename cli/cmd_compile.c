@@ -22,7 +22,8 @@ static const char compile_usage[] =
     "options:\n"
     "  --emit=bundle   (default) a versioned, checksummed bundle for `stockade-exec`\n"
     "  --emit=bpf      the raw seccomp program: native-endian struct sock_filter[],\n"
-    "                  exactly what seccomp(SECCOMP_SET_MODE_FILTER) takes\n"
+    "                  exactly what seccomp(SECCOMP_SET_MODE_FILTER) takes (a policy\n"
+    "                  split into stacked filters: refused, use the bundle)\n"
     "  --emit=disasm   a readable listing of the seccomp program\n"
     "  --emit=selinux-cil  a SELinux CIL module for the policy's selinux block\n"
     "                  (load with semodule -i FILE.cil)\n"
@@ -177,13 +178,13 @@ int stk_cmd_compile(int argc, char **argv)
         return 2;
     }
     const char *src = argv[c.optind];
-    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor",
-                                        "oci-seccomp", "oci-bpf", "k8s", "k8s-json"};
+    static const char *const kinds[] = {"bundle", "bpf", "disasm", "selinux-cil", "apparmor"};
     int kind = -1;
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < 5; i++)
         if (strcmp(c.emit, kinds[i]) == 0)
             kind = i;
-    if (kind < 0) {
+    enum stk_export_kind export_kind = stk_export_kind_by_name(c.emit); /* compiler/export/ */
+    if (kind < 0 && export_kind == STK_EXPORT_NONE) {
         fprintf(stderr, "stockade compile: unknown --emit '%s' (bundle, bpf, disasm, selinux-cil, apparmor, "
                         "oci-seccomp, oci-bpf, k8s or k8s-json)\n", c.emit);
         free(c.incs);
@@ -194,14 +195,14 @@ int stk_cmd_compile(int argc, char **argv)
         free(c.incs);
         return 2;
     }
-    if (c.lossy && kind < 5) {
+    if (c.lossy && export_kind == STK_EXPORT_NONE) {
         fprintf(stderr, "stockade compile: --lossy goes with --emit=oci-seccomp, oci-bpf, k8s or k8s-json\n");
         free(c.incs);
         return 2;
     }
     /* --embed-lsm's errors (no LSM block, apparmor_parser) come from the pipeline */
     struct stk_pipeline_req req = {.apparmor_always = kind == 4,
-                                   .export_kind = kind >= 5 ? (enum stk_export_kind)(kind - 4) : STK_EXPORT_NONE,
+                                   .export_kind = export_kind,
                                    .lossy = c.lossy,
                                    .embed_lsm = c.embed_lsm,
                                    .apparmor_features = c.apparmor_features};
@@ -219,10 +220,14 @@ int stk_cmd_compile(int argc, char **argv)
         else
             stk_buf_put(&out, b.bundle.data, b.bundle.len);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bundle");
+    } else if (kind == 1 && prog->nfilters > 1) {
+        fprintf(stderr, "stockade compile: the policy needs %zu stacked seccomp filters (%zu instructions, over "
+                        "4096): --emit=bpf writes one program; use --emit=bundle\n", prog->nfilters, prog->len);
+        rc = 1;
     } else if (kind == 1) {
         stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
-    } else if (kind >= 5) {
+    } else if (export_kind != STK_EXPORT_NONE) {
         stk_buf_put(&out, b.exported.data, b.exported.len);
         outpath = stk_xstrdup(c.output ? c.output : "-");
     } else if (kind == 3 || kind == 4) {
@@ -237,7 +242,13 @@ int stk_cmd_compile(int argc, char **argv)
             rc = 2;
         } else {
             fprintf(m, "; policy %s: %zu instructions\n", ir->name, prog->len);
-            stk_bpf_disasm(m, prog->insns, prog->len);
+            if (prog->nfilters == 1)
+                stk_bpf_disasm(m, prog->insns, prog->len);
+            for (size_t f = 0; prog->nfilters > 1 && f < prog->nfilters; f++) {
+                fprintf(m, "; stacked filter %zu of %zu (installed in this order): %zu instructions\n", f + 1,
+                        prog->nfilters, prog->filters[f].len);
+                stk_bpf_disasm(m, prog->filters[f].insns, prog->filters[f].len);
+            }
             fclose(m);
             stk_buf_put(&out, text, tlen);
             free(text);
@@ -247,7 +258,7 @@ int stk_cmd_compile(int argc, char **argv)
     if (rc == 0)
         rc = write_output(outpath, out.data ? out.data : "", out.len);
     bool quiet = c.diag.fmt != STK_DIAG_TEXT; /* standard error carries JSON or SARIF only */
-    if (rc == 0 && strcmp(outpath, "-") != 0 && kind < 3 && !quiet)
+    if (rc == 0 && strcmp(outpath, "-") != 0 && kind >= 0 && kind < 3 && !quiet)
         fprintf(stderr, "stockade: wrote %s (%zu bytes, %zu seccomp instructions)\n", outpath, out.len, prog->len);
     else if (rc == 0 && strcmp(outpath, "-") != 0 && !quiet)
         fprintf(stderr, "stockade: wrote %s (%zu bytes)\n", outpath, out.len);

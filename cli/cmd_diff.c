@@ -181,8 +181,14 @@ int stk_diff_compare(const struct stk_bundle *a, const struct stk_bundle *b, str
 {
     struct stk_diff_seccomp s;
     const struct stk_bundle_seccomp *x = &a->seccomp, *y = &b->seccomp;
-    if (stk_diff_seccomp_run(x->present ? x->insns : NULL, x->present ? x->len : 0, y->present ? y->insns : NULL,
-                             y->present ? y->len : 0, &s, err, errlen) < 0) {
+    if ((x->present && x->nfilters != 1) || (y->present && y->nfilters != 1)) {
+        snprintf(err, errlen, "a policy split into stacked seccomp filters (over 4096 instructions) cannot be "
+                              "compared yet");
+        return -1;
+    }
+    const struct stk_bpf_filter *fx = x->present ? &x->filters[0] : NULL, *fy = y->present ? &y->filters[0] : NULL;
+    if (stk_diff_seccomp_run(fx ? fx->insns : NULL, fx ? fx->len : 0, fy ? fy->insns : NULL, fy ? fy->len : 0, &s,
+                             err, errlen) < 0) {
         stk_diff_seccomp_free(&s);
         return -1;
     }
@@ -191,7 +197,7 @@ int stk_diff_compare(const struct stk_bundle *a, const struct stk_bundle *b, str
     /* Two identical programs decide every input alike: nothing was sampled
      * that could differ, so the comparison is exact after all. */
     if (d->approximate && x->present == y->present &&
-        (!x->present || (x->len == y->len && memcmp(x->insns, y->insns, x->len * sizeof *x->insns) == 0)))
+        (!x->present || (fx->len == fy->len && memcmp(fx->insns, fy->insns, fx->len * sizeof *fx->insns) == 0)))
         d->approximate = false;
     stk_diff_bundles(a, b, d);
     return 0;

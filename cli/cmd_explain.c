@@ -62,7 +62,18 @@ int stk_cmd_explain(int argc, char **argv)
            s->present ? "filter" : "no seccomp block (only the built-in rules)",
            stk_action_str(s->def, b1, sizeof b1), stk_action_str(s->newer, b2, sizeof b2), nw, nw == 1 ? "" : "s",
            s->nrules, s->nrules == 1 ? "" : "s");
-    printf("  program: %zu instructions (limit %d)\n", prog.len, STK_BPF_MAX_INSNS);
+    if (prog.nfilters > 1) {
+        printf("  program: %zu instructions, over the kernel's %d for one filter: split into %zu stacked filters "
+               "(each decides its own syscalls and allows the others; the kernel applies the most restrictive "
+               "answer) of",
+               prog.len, STK_BPF_MAX_INSNS, prog.nfilters);
+        for (size_t i = 0; i < prog.nfilters; i++)
+            printf("%s %zu", i ? "," : "", prog.filters[i].len);
+        printf(" instructions; %zu of the kernel's %u per process\n",
+               stk_bpf_stack_path_len(prog.filters, prog.nfilters), STK_BPF_MAX_PATH_INSNS);
+    } else {
+        printf("  program: %zu instructions (limit %d), 1 filter\n", prog.len, STK_BPF_MAX_INSNS);
+    }
     struct stk_layout lay;
     stk_layout_build(ir, &lay);
     for (int a = 0; a < STK_ABI_COUNT; a++) {
@@ -77,7 +88,7 @@ int stk_cmd_explain(int argc, char **argv)
         for (int64_t nr = 0; nr <= (int64_t)max + 16; nr++, n++) {
             struct seccomp_data d = {.nr = (int)((uint32_t)nr + stk_abis[a].nr_offset), .arch = stk_abis[a].audit_arch};
             unsigned ex = 0;
-            uint32_t r = stk_bpf_run(prog.insns, prog.len, &d, &ex);
+            uint32_t r = stk_bpf_stack_run(prog.filters, prog.nfilters, &d, &ex);
             total += ex;
             if (ex > maxp)
                 maxp = ex;
@@ -87,7 +98,7 @@ int stk_cmd_explain(int argc, char **argv)
             nsys++;
             if (r == SECCOMP_RET_ALLOW)
                 allowed++;
-            if (abi != STK_ABI_X32 && stk_bpf_cacheable(prog.insns, prog.len, d.arch, (uint32_t)d.nr))
+            if (abi != STK_ABI_X32 && stk_bpf_stack_cacheable(prog.filters, prog.nfilters, d.arch, (uint32_t)d.nr))
                 cached++;
         }
         printf("  %s: %zu syscalls known; %zu allowed for zero arguments, %zu of them cached by the kernel "

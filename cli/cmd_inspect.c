@@ -48,12 +48,17 @@ int stk_cmd_inspect(int argc, char **argv)
         return 1;
     }
     stk_bundle_print(b, NULL, stdout);
-    if (bpf && b->seccomp.present) {
-        printf("\nseccomp program (exec descriptor sites:");
-        for (size_t i = 0; i < b->seccomp.nexec_fd_insns; i++)
-            printf(" %u", b->seccomp.exec_fd_insns[i]);
+    for (size_t f = 0; bpf && b->seccomp.present && f < b->seccomp.nfilters; f++) {
+        const struct stk_bpf_filter *p = &b->seccomp.filters[f];
+        if (b->seccomp.nfilters > 1)
+            printf("\nseccomp filter %zu of %zu, installed %s (exec descriptor sites:", f + 1, b->seccomp.nfilters,
+                   f == 0 ? "first" : f + 1 == b->seccomp.nfilters ? "last" : "next");
+        else
+            printf("\nseccomp program (exec descriptor sites:");
+        for (size_t i = 0; i < p->nexec_fd_insns; i++)
+            printf(" %u", p->exec_fd_insns[i]);
         printf(")\n");
-        stk_bpf_disasm(stdout, b->seccomp.insns, b->seccomp.len);
+        stk_bpf_disasm(stdout, p->insns, p->len);
     }
     stk_bundle_free(b);
     return 0;

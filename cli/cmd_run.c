@@ -14,6 +14,7 @@
 #include "enforce.h"
 #include "err.h"
 #include "pipeline.h"
+#include "run_cache.h"
 #include "steps/steps.h"
 #include "util.h"
 
@@ -34,6 +35,9 @@ static const char run_usage[] =
     "                     parent (see stockade(1))\n"
     "  --policy NAME      which policy of the file (default: the last one defined)\n"
     "  -I DIR             also look for included files in DIR\n"
+    "  --no-cache         compile the policy even if the cache has its bundle (the\n"
+    "                     cache: /var/cache/stockade for root, else\n"
+    "                     $XDG_CACHE_HOME/stockade; $STOCKADE_CACHE_DIR/UID if set)\n"
     STK_CLI_DIAG_USAGE
     "                     (JSON and SARIF go to standard error)\n"
     "  -h, --help         show this help\n"
@@ -76,6 +80,35 @@ static int degrade_default_caps(struct stk_bundle *b)
     return 0;
 }
 
+/* Compile into *buf; a policy without diagnostics goes into the cache. */
+static bool compile(const char *path, const struct stk_compile_opts *copts, const struct stk_cli_diag_out *dout,
+                    struct stk_run_cache *cache, struct stk_buf *buf)
+{
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    /* the built-in default policy is taken as it is (no --policy, no -I) */
+    struct stk_pipeline_req req = {.path = path, .opts = path ? copts : NULL};
+    struct stk_pipeline_out bld;
+    bool ok = stk_pipeline(&req, &ds, &bld);
+    if (stk_cli_diag_print(&ds, dout, stderr, -1) != 0)
+        ok = false;
+    bool quiet = ds.nd == 0;
+    stk_diags_free(&ds);
+    if (!ok) {
+        if (dout->fmt == STK_DIAG_TEXT) /* JSON and SARIF stay parseable; the exit status says it */
+            fprintf(stderr, "stockade: compile: %s has errors; nothing was executed\n",
+                    path ? path : "the built-in default policy");
+        stk_pipeline_out_free(&bld);
+        return false;
+    }
+    *buf = bld.bundle;
+    bld.bundle = (struct stk_buf){0};
+    stk_pipeline_out_free(&bld);
+    if (quiet) /* warnings are shown at every run: such a policy is compiled every time */
+        stk_run_cache_put(cache, buf);
+    return true;
+}
+
 int stk_cmd_run(int argc, char **argv)
 {
     static const struct option lopts[] = {
@@ -83,10 +116,11 @@ int stk_cmd_run(int argc, char **argv)
         {"report", optional_argument, NULL, 'r'},
         {"policy", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
+        {"no-cache", no_argument, NULL, 'C'},
         STK_CLI_DIAG_LOPTS,
         {NULL, 0, NULL, 0},
     };
-    bool dry_run = false, report = false;
+    bool dry_run = false, report = false, no_cache = false;
     struct stk_cli_diag_out dout = {STK_DIAG_TEXT, NULL};
     const char *report_path = NULL;
     struct stk_compile_opts copts = {0};
@@ -118,6 +152,7 @@ int stk_cmd_run(int argc, char **argv)
         }
         switch (c) {
         case 'n': dry_run = true; break;
+        case 'C': no_cache = true; break;
         case 'r':
             report = true;
             report_path = optarg;
@@ -183,26 +218,14 @@ int stk_cmd_run(int argc, char **argv)
     /* compile: every stage, bundle included (always with a seccomp filter:
      * without a seccomp block it still refuses the terminal-injection
      * ioctls TIOCSTI/TIOCLINUX, exactly as `compile` does) */
-    struct stk_diags ds;
-    stk_diags_init(&ds);
-    /* the built-in default policy is taken as it is (no --policy, no -I) */
-    struct stk_pipeline_req req = {.path = path, .opts = path ? &copts : NULL};
-    struct stk_pipeline_out bld;
-    bool ok = stk_pipeline(&req, &ds, &bld);
-    if (stk_cli_diag_print(&ds, &dout, stderr, -1) != 0)
-        ok = false;
-    stk_diags_free(&ds);
+    struct stk_run_cache cache; /* run_cache.h: a bundle compiled before, verified */
+    stk_run_cache_begin(&cache, path, &copts, no_cache);
+    struct stk_buf buf = {0};
+    bool ok = stk_run_cache_get(&cache, &buf) || compile(path, &copts, &dout, &cache, &buf);
+    stk_run_cache_end(&cache);
     free(incs);
-    if (!ok) {
-        if (dout.fmt == STK_DIAG_TEXT) /* JSON and SARIF stay parseable; the exit status says it */
-            fprintf(stderr, "stockade: compile: %s has errors; nothing was executed\n",
-                    path ? path : "the built-in default policy");
-        stk_pipeline_out_free(&bld);
+    if (!ok)
         return STK_EXIT_FAILURE;
-    }
-    struct stk_buf buf = bld.bundle;
-    bld.bundle = (struct stk_buf){0};
-    stk_pipeline_out_free(&bld);
 
     /* from here on exactly what stockade-exec does */
     struct stk_bundle *b;

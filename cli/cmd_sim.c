@@ -100,13 +100,18 @@ int stk_cmd_sim(int argc, char **argv)
         return 1;
     const struct stk_bpf_prog *prog = &b.prog;
     unsigned executed = 0;
-    uint32_t r = stk_bpf_run(prog->insns, prog->len, &d, &executed);
+    /* the filters as installed, combined as the kernel combines them */
+    uint32_t r = stk_bpf_stack_run(prog->filters, prog->nfilters, &d, &executed);
     uint32_t want = stk_ref_decide(b.ir, &d);
     char buf[64];
     const char *name = stk_syscall_name_by_nr(abi, (uint32_t)d.nr);
     printf("%s: %s\n", name ? name : scname, stk_action_str(stk_action_from_ret(r), buf, sizeof buf));
-    printf("  executed %u of %zu instructions; the kernel %s cache this syscall\n", executed, prog->len,
-           stk_bpf_cacheable(prog->insns, prog->len, d.arch, (uint32_t)d.nr) &&
+    size_t total = 0;
+    for (size_t i = 0; i < prog->nfilters; i++)
+        total += prog->filters[i].len;
+    printf("  executed %u of %zu instructions%s; the kernel %s cache this syscall\n", executed, total,
+           prog->nfilters > 1 ? " (in all the stacked filters)" : "",
+           stk_bpf_stack_cacheable(prog->filters, prog->nfilters, d.arch, (uint32_t)d.nr) &&
                    !(abi == STK_ABI_X32)
                ? "can"
                : "cannot");

@@ -33,7 +33,7 @@ static bool run_call(const struct stk_expect *x, const struct stk_bundle *b, enu
         d.args[reg] = v;
     }
     unsigned executed = 0;
-    *ret = b->seccomp.present ? stk_bpf_run(b->seccomp.insns, b->seccomp.len, &d, &executed) : SECCOMP_RET_ALLOW;
+    *ret = b->seccomp.present ? stk_bpf_stack_run(b->seccomp.filters, b->seccomp.nfilters, &d, &executed) : SECCOMP_RET_ALLOW;
     return true;
 }
 

@@ -20,7 +20,7 @@
 
 #define STK_BUNDLE_MAGIC "STKBNDL\n"
 #define STK_BUNDLE_MAGIC_LEN 8
-#define STK_BUNDLE_VERSION 2u
+#define STK_BUNDLE_VERSION 3u
 #define STK_BUNDLE_HEADER_LEN 32u
 #define STK_BUNDLE_REC_HEADER_LEN 8u
 #define STK_BUNDLE_CRC_OFFSET 28u
@@ -40,7 +40,9 @@
 #define STK_BUNDLE_MAX_ENV 4096u            /* env keep + env set entries, each */
 #define STK_BUNDLE_MAX_FDS 4096u
 #define STK_BUNDLE_MAX_UNENFORCED 64u
-#define STK_BUNDLE_MAX_INSNS 4096u          /* BPF_MAXINSNS */
+#define STK_BUNDLE_MAX_INSNS 4096u          /* BPF_MAXINSNS, per filter */
+#define STK_BUNDLE_MAX_FILTERS 64u          /* seccomp filters in one bundle */
+#define STK_BUNDLE_MAX_FILTER_PATH 32768u  /* sum of (filter length + 4): the kernel's MAX_INSNS_PER_PATH */
 #define STK_BUNDLE_MAX_QUIET 8192u          /* (arch, nr) pairs of the quiet calls */
 #define STK_SEMA_MAX_QUIET 1024u            /* syscalls a policy marks quiet (x the ABIs: under the above) */
 #define STK_BUNDLE_RLIMITS 16u              /* RLIMIT_* values 0..15 */
@@ -61,8 +63,9 @@ enum stk_bundle_rec {
     STK_REC_UMASK = 0x000c,        /* u32 mode <= 0777 */
     STK_REC_KEEP_FDS = 0x000d,     /* u8 all, u8[3] 0, u32 n, n x u32 fd */
     /* seccomp (version 1) */
-    STK_REC_SECCOMP = 0x0010,      /* u32 audit arch, u32 flags, u32 ninsns, ninsns x insn,
-                                    * u32 npatch, npatch x u32 instruction index */
+    STK_REC_SECCOMP = 0x0010,      /* u32 audit arch, u32 flags, u32 nfilters, then per filter (in the
+                                    * order of installation): u32 ninsns, ninsns x insn, u32 npatch,
+                                    * npatch x u32 instruction index (version 3) */
     STK_REC_UNENFORCED = 0x0011,   /* str: a policy block this enforcer does not enforce */
     STK_REC_REPORT_QUIET = 0x0012, /* u32 n, n x (u32 audit arch, u32 nr): calls --report does not print
                                     * one by one when they are blocked with an errno or logged (`quiet`) */

@@ -12,7 +12,22 @@ struct stk_compile_opts {
     const char *policy_name;  /* which policy of the file; NULL = the last one defined in it */
     const char **include_dirs; /* searched after the including file's directory, before the built-in library */
     size_t ninclude_dirs;
+    /* Told of every file the policy's text comes from, as it is loaded (the
+     * run cache, cli/run_cache.c): from = the including file's path as
+     * shown (NULL: the main file), name = as written after `include` (the
+     * main file: its path), path = what was read (NULL: a built-in library
+     * file), and the text (NULL: a file already loaded, included again).
+     * NULL: nobody is told. */
+    void (*on_source)(void *ctx, const char *from, const char *name, const char *path, const char *text,
+                      size_t len);
+    void *on_source_ctx;
 };
+
+/* Where `include "name"` in the file from (NULL: none) resolves with opts:
+ * a malloc'd path to read, or NULL with *builtin set to the built-in library
+ * file's name (NULL: nowhere). */
+char *stk_compile_find_include(const struct stk_compile_opts *opts, const char *from, const char *name,
+                               const char **builtin);
 
 struct stk_unit;
 /* Load path ("-" = stdin; NULL = the built-in default policy) into u. */

@@ -39,6 +39,14 @@ dev_changes() {
     diff <(grep '^mount ' <<<"$1") <(grep '^mount ' <<<"$2") | sed -n 's/^< /mount removed: /p; s/^> /mount added: /p'
 }
 dev_before=$(dev_snapshot)
+# `stockade run` caches compiled policies (cli/run_cache.h): the tests' cache
+# is a directory of their own (sticky, like /tmp: each uid makes its own
+# below it), removed at the end, never /var/cache/stockade or a ~/.cache.
+if [ -z "${STOCKADE_CACHE_DIR:-}" ]; then
+    STOCKADE_CACHE_DIR=$(mktemp -d /tmp/stk-test-cache.XXXXXX) && chmod 1777 "$STOCKADE_CACHE_DIR" || exit 1
+    export STOCKADE_CACHE_DIR
+    trap 'rm -rf "$STOCKADE_CACHE_DIR"' EXIT
+fi
 for t in "$@"; do
     # the integration scripts' shared helpers, not a test (a glob may pass it)
     case "$t" in */integration/lib.sh | */interop/lib.sh | */services/lib.sh) continue ;; esac

@@ -16,6 +16,8 @@ _Static_assert(STK_BUNDLE_EXEC_FD_PLACEHOLDER == STK_EXEC_FD_PLACEHOLDER,
                "the bundle and the code generator must agree on the exec descriptor placeholder");
 _Static_assert(STK_BUNDLE_EXEC_HANDOVER_RET == (SECCOMP_RET_USER_NOTIF | STK_EXEC_HANDOVER_DATA),
                "the bundle and the compiler must agree on the exec hand-over rule's return");
+_Static_assert(STK_BUNDLE_MAX_FILTER_PATH == STK_BPF_MAX_PATH_INSNS && STK_BUNDLE_MAX_INSNS == STK_BPF_MAX_INSNS,
+               "the bundle and the code generator must agree on the kernel's filter limits");
 _Static_assert(STK_RLIMIT_COUNT == STK_BUNDLE_RLIMITS, "rlimit table sizes differ");
 /* The record count follows from the per-list bounds sema keeps: at most 32
  * process singletons, an rlimit each, the env lists, the unenforced blocks,
@@ -161,20 +163,24 @@ void stk_bundle_write(const struct stk_policy_ir *ir, const struct stk_bpf_prog 
         stk_bw_end(&w);
     }
 
-    if (prog && prog->len) {
+    if (prog && prog->nfilters) {
         stk_bw_begin(&w, STK_REC_SECCOMP);
         stk_bw_u32(&w, stk_abis[stk_native_abi()].audit_arch);
         stk_bw_u32(&w, stk_bundle_write_exec_restricted(&ir->seccomp) ? STK_SECCOMP_EXEC_RESTRICTED : 0);
-        stk_bw_u32(&w, (uint32_t)prog->len);
-        for (size_t i = 0; i < prog->len; i++) {
-            stk_bw_u16(&w, prog->insns[i].code);
-            stk_bw_u8(&w, prog->insns[i].jt);
-            stk_bw_u8(&w, prog->insns[i].jf);
-            stk_bw_u32(&w, prog->insns[i].k);
+        stk_bw_u32(&w, (uint32_t)prog->nfilters);
+        for (size_t f = 0; f < prog->nfilters; f++) {
+            const struct stk_bpf_filter *p = &prog->filters[f];
+            stk_bw_u32(&w, (uint32_t)p->len);
+            for (size_t i = 0; i < p->len; i++) {
+                stk_bw_u16(&w, p->insns[i].code);
+                stk_bw_u8(&w, p->insns[i].jt);
+                stk_bw_u8(&w, p->insns[i].jf);
+                stk_bw_u32(&w, p->insns[i].k);
+            }
+            stk_bw_u32(&w, (uint32_t)p->nexec_fd_insns);
+            for (size_t i = 0; i < p->nexec_fd_insns; i++)
+                stk_bw_u32(&w, p->exec_fd_insns[i]);
         }
-        stk_bw_u32(&w, (uint32_t)prog->nexec_fd_insns);
-        for (size_t i = 0; i < prog->nexec_fd_insns; i++)
-            stk_bw_u32(&w, prog->exec_fd_insns[i]);
         stk_bw_end(&w);
     }
 

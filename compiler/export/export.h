@@ -20,6 +20,9 @@
 
 enum stk_export_kind { STK_EXPORT_NONE, STK_EXPORT_OCI_SECCOMP, STK_EXPORT_OCI_BPF, STK_EXPORT_K8S, STK_EXPORT_K8S_JSON };
 
+/* --emit=oci-seccomp, oci-bpf, k8s, k8s-json; STK_EXPORT_NONE for any other name. */
+enum stk_export_kind stk_export_kind_by_name(const char *name);
+
 struct stk_export_req {
     enum stk_export_kind kind;
     bool lossy;                 /* approximate what cannot be exact (warnings say how) */

@@ -163,6 +163,16 @@ bool stk_export_oci_bpf(const struct stk_policy_ir *ir, bool lossy, struct stk_d
     return ok;
 }
 
+enum stk_export_kind stk_export_kind_by_name(const char *name)
+{
+    static const char *const names[] = {[STK_EXPORT_OCI_SECCOMP] = "oci-seccomp", [STK_EXPORT_OCI_BPF] = "oci-bpf",
+                                        [STK_EXPORT_K8S] = "k8s", [STK_EXPORT_K8S_JSON] = "k8s-json"};
+    for (size_t i = 1; i < sizeof names / sizeof *names; i++)
+        if (strcmp(name, names[i]) == 0)
+            return (enum stk_export_kind)i;
+    return STK_EXPORT_NONE;
+}
+
 bool stk_export(const struct stk_policy_ir *ir, const struct stk_export_req *req, struct stk_diags *ds,
                 struct stk_buf *out)
 {

@@ -111,7 +111,7 @@ static bool already_loaded(struct stk_unit *u, const char *real)
 }
 
 /* Find an include: returns a malloc'd path to read, or sets *builtin. */
-static char *find_include(struct stk_unit *u, const char *from, const char *name,
+static char *find_include(const struct stk_compile_opts *opts, const char *from, const char *name,
                           const struct stk_embedded_file **builtin)
 {
     *builtin = NULL;
@@ -125,8 +125,8 @@ static char *find_include(struct stk_unit *u, const char *from, const char *name
             return cand;
         free(cand);
     }
-    for (size_t i = 0; u->opts && i < u->opts->ninclude_dirs; i++) {
-        char *cand = stk_xasprintf("%s/%s", u->opts->include_dirs[i], name);
+    for (size_t i = 0; opts && i < opts->ninclude_dirs; i++) {
+        char *cand = stk_xasprintf("%s/%s", opts->include_dirs[i], name);
         if (access(cand, F_OK) == 0)
             return cand;
         free(cand);
@@ -142,6 +142,23 @@ static char *find_include(struct stk_unit *u, const char *from, const char *name
     }
     *builtin = stk_embedded_find(name);
     return NULL;
+}
+
+char *stk_compile_find_include(const struct stk_compile_opts *opts, const char *from, const char *name,
+                               const char **builtin)
+{
+    const struct stk_embedded_file *b;
+    char *path = find_include(opts, from, name, &b);
+    *builtin = b ? b->name : NULL;
+    return path;
+}
+
+static void tell_source(struct stk_unit *u, const char *from, const char *name, const char *path, uint32_t f)
+{
+    if (!u->opts || !u->opts->on_source)
+        return;
+    const struct stk_source *s = f ? stk_diags_source(u->ds, f) : NULL;
+    u->opts->on_source(u->opts->on_source_ctx, from, name, path, s ? s->text : NULL, s ? s->len : 0);
 }
 
 /* "did you mean": the closest name among the files in one search directory
@@ -221,7 +238,7 @@ static void do_include(struct stk_unit *u, const struct stk_source *from, const 
                  "includes nest more than %d files deep", STK_MAX_INCLUDE_DEPTH);
         return;
     }
-    char *path = find_include(u, from->path, it->name, &builtin);
+    char *path = find_include(u->opts, from->path, it->name, &builtin);
     char *real = NULL;
     if (path)
         real = realpath(path, NULL);
@@ -241,12 +258,19 @@ static void do_include(struct stk_unit *u, const struct stk_source *from, const 
     }
     if (on_stack(u, real)) {
         stk_error(u->ds, "include-cycle", it->name_loc, "include cycle: '%s' includes itself", it->name);
-    } else if (!already_loaded(u, real)) {
+    } else if (already_loaded(u, real)) {
+        tell_source(u, from->path, it->name, builtin ? NULL : path, 0); /* the same file again: no text */
+    } else {
         uint32_t f;
+        /* adding a source may move the sources (and *from) */
+        char *from_path = stk_xstrdup(from->path);
         if (builtin)
             f = register_text(u, real, real, builtin->data, builtin->len);
         else
             f = read_source(u, path, it->name_loc);
+        if (f)
+            tell_source(u, from_path, it->name, builtin ? NULL : path, f);
+        free(from_path);
         if (f) {
             /* read_source took realpath(path); make sure it is the one we checked */
             load_source(u, f);
@@ -350,11 +374,12 @@ static bool load_source(struct stk_unit *u, uint32_t file)
     bool main_file = u->nfiles == 0;
     STK_PUSH(u->files, u->nfiles, u->capfiles, ast);
     STK_PUSH(u->stack, u->nstack, u->capstack, file);
-    const struct stk_source *src = stk_diags_source(u->ds, file);
-    /* Includes first, so the included definitions come before this file's. */
+    /* Includes first, so the included definitions come before this file's.
+     * (The source is looked up for each: an include adds sources, which may
+     * move them.) */
     for (size_t i = 0; i < ast->nitems; i++)
         if (ast->items[i]->kind == STK_I_INCLUDE)
-            do_include(u, src, ast->items[i]);
+            do_include(u, stk_diags_source(u->ds, file), ast->items[i]);
     u->nstack--;
     define_symbols(u, ast, main_file);
     return true;
@@ -366,6 +391,7 @@ bool stk_unit_load_file(struct stk_unit *u, const char *path)
     uint32_t f = read_source(u, path, none);
     if (!f)
         return false;
+    tell_source(u, NULL, path, path, f);
     return load_source(u, f);
 }
 

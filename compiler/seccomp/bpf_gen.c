@@ -22,6 +22,7 @@
 
 #include "seccomp/bpf_layout.h"
 #include "seccomp/bpf_set.h"
+#include "seccomp/bpf_split.h"
 #include "util.h"
 
 #define OFF_NR 0u
@@ -501,12 +502,12 @@ static label gen_subprogram(struct gen *g, const struct stk_policy_ir *ir, const
     return entry;
 }
 
-int stk_bpf_generate(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char *err, size_t errlen)
+void stk_bpf_gen_filter(const struct stk_policy_ir *ir, const uint8_t *own, struct stk_bpf_filter *out)
 {
     memset(out, 0, sizeof *out);
     struct gen g = {0};
     struct stk_layout lay;
-    stk_layout_build(ir, &lay);
+    stk_layout_build_owned(ir, own, &lay);
 
     label kill = ret(&g, SECCOMP_RET_KILL_PROCESS);
     label *entries = stk_xcalloc(lay.narch ? lay.narch : 1, sizeof *entries);
@@ -519,31 +520,61 @@ int stk_bpf_generate(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, c
     free(entries);
     stk_layout_free(&lay);
 
-    int rc = 0;
-    if (g.n > STK_BPF_MAX_INSNS) {
-        snprintf(err, errlen, "seccomp program too large: %zu instructions, the kernel's limit is %d; "
-                              "use groups of unconditional rules or fewer argument conditions",
-                 g.n, STK_BPF_MAX_INSNS);
-        rc = -1;
-    } else {
-        out->len = g.n;
-        out->insns = stk_xcalloc(g.n, sizeof *out->insns);
-        for (size_t i = 0; i < g.n; i++)
-            out->insns[i] = g.code[g.n - 1 - i];
-        out->nexec_fd_insns = g.npatch;
-        out->exec_fd_insns = stk_xcalloc(g.npatch ? g.npatch : 1, sizeof *out->exec_fd_insns);
-        for (size_t i = 0; i < g.npatch; i++)
-            out->exec_fd_insns[i] = (uint32_t)(g.n - 1 - g.patch[i]);
-    }
+    out->len = g.n;
+    out->insns = stk_xcalloc(g.n, sizeof *out->insns);
+    for (size_t i = 0; i < g.n; i++)
+        out->insns[i] = g.code[g.n - 1 - i];
+    out->nexec_fd_insns = g.npatch;
+    out->exec_fd_insns = stk_xcalloc(g.npatch ? g.npatch : 1, sizeof *out->exec_fd_insns);
+    for (size_t i = 0; i < g.npatch; i++)
+        out->exec_fd_insns[i] = (uint32_t)(g.n - 1 - g.patch[i]);
     free(g.code);
     free(g.rets);
     free(g.patch);
-    return rc;
+}
+
+void stk_bpf_filter_free(struct stk_bpf_filter *f)
+{
+    free(f->insns);
+    free(f->exec_fd_insns);
+    memset(f, 0, sizeof *f);
+}
+
+int stk_bpf_generate(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    struct stk_bpf_filter whole;
+    stk_bpf_gen_filter(ir, NULL, &whole);
+    out->insns = whole.insns;
+    out->len = whole.len;
+    out->exec_fd_insns = whole.exec_fd_insns;
+    out->nexec_fd_insns = whole.nexec_fd_insns;
+    if (whole.len <= STK_BPF_MAX_INSNS) {
+        /* one filter: the whole program */
+        out->filters = stk_xcalloc(1, sizeof *out->filters);
+        struct stk_bpf_filter *f = &out->filters[0];
+        f->len = whole.len;
+        f->insns = stk_xcalloc(whole.len, sizeof *f->insns);
+        memcpy(f->insns, whole.insns, whole.len * sizeof *f->insns);
+        f->nexec_fd_insns = whole.nexec_fd_insns;
+        f->exec_fd_insns = stk_xcalloc(whole.nexec_fd_insns ? whole.nexec_fd_insns : 1, sizeof *f->exec_fd_insns);
+        memcpy(f->exec_fd_insns, whole.exec_fd_insns, whole.nexec_fd_insns * sizeof *f->exec_fd_insns);
+        out->nfilters = 1;
+        return 0;
+    }
+    if (stk_bpf_split(ir, out, err, errlen) < 0) {
+        stk_bpf_prog_free(out);
+        return -1;
+    }
+    return 0;
 }
 
 void stk_bpf_prog_free(struct stk_bpf_prog *p)
 {
     free(p->insns);
     free(p->exec_fd_insns);
+    for (size_t i = 0; i < p->nfilters; i++)
+        stk_bpf_filter_free(&p->filters[i]);
+    free(p->filters);
     memset(p, 0, sizeof *p);
 }

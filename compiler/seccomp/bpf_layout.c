@@ -42,6 +42,7 @@ struct builder {
     size_t **by_syscall; /* rule indices per syscall id */
     size_t *nby;
     struct stk_segments *segs;
+    const uint8_t *own; /* NULL: every syscall */
     uint64_t win_lo, win_hi; /* numbers that weigh by count */
 };
 
@@ -62,6 +63,10 @@ static struct stk_leaf leaf_for(struct builder *b, int sc, enum stk_abi abi)
 {
     const struct stk_seccomp *s = &b->ir->seccomp;
     struct stk_leaf leaf = {.kind = STK_LEAF_RET, .ret = stk_action_ret(s->def), .abi = abi, .syscall = sc};
+    if (b->own && !b->own[(size_t)abi * stk_syscall_count + (size_t)sc]) {
+        leaf.ret = SECCOMP_RET_ALLOW; /* another filter of the stack decides it */
+        return leaf;
+    }
     size_t *conds = NULL, nconds = 0, cap = 0;
     for (size_t i = 0; i < b->nby[sc]; i++) {
         const struct stk_rule *r = &s->rules[b->by_syscall[sc][i]];
@@ -165,9 +170,14 @@ static void fill_abi(struct builder *b, enum stk_abi abi, uint32_t base, uint32_
 
 void stk_layout_build(const struct stk_policy_ir *ir, struct stk_layout *out)
 {
+    stk_layout_build_owned(ir, NULL, out);
+}
+
+void stk_layout_build_owned(const struct stk_policy_ir *ir, const uint8_t *own, struct stk_layout *out)
+{
     memset(out, 0, sizeof *out);
     const struct stk_seccomp *s = &ir->seccomp;
-    struct builder b = {.ir = ir};
+    struct builder b = {.ir = ir, .own = own};
     b.by_syscall = stk_xcalloc(stk_syscall_count, sizeof *b.by_syscall);
     b.nby = stk_xcalloc(stk_syscall_count, sizeof *b.nby);
     size_t *caps = stk_xcalloc(stk_syscall_count, sizeof *caps);

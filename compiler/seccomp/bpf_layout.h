@@ -43,6 +43,11 @@ struct stk_layout {
 };
 
 void stk_layout_build(const struct stk_policy_ir *ir, struct stk_layout *out);
+/* The same for one filter of a split policy (bpf_split.c): a known syscall of
+ * ABI a that own[a * stk_syscall_count + id] does not mark is allowed (another
+ * filter decides it); numbers no syscall has are decided as in the whole
+ * program, identically in every filter.  own NULL: every syscall. */
+void stk_layout_build_owned(const struct stk_policy_ir *ir, const uint8_t *own, struct stk_layout *out);
 void stk_layout_free(struct stk_layout *l);
 bool stk_layout_leaf_eq(const struct stk_leaf *a, const struct stk_leaf *b);
 

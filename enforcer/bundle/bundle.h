@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf_stack.h"
 #include "bundle_cgroup.h"
 #include "bundle_format.h"
 #include "bundle_isolation.h"
@@ -27,14 +28,16 @@ struct stk_bundle_env {
     const char *name, *value;
 };
 
+/* The seccomp filters, installed in order (filters[0] first).  Each filter:
+ * insns validated like the kernel's checker; exec_fd_insns the indices of
+ * instructions whose k is STK_EXEC_FD_PLACEHOLDER (in the last filter only). */
 struct stk_bundle_seccomp {
     bool present;
     uint32_t audit_arch;       /* the native ABI the program's exec rule was emitted for */
     uint32_t flags;            /* STK_SECCOMP_* */
-    struct sock_filter *insns; /* len instructions, validated like the kernel's checker */
-    size_t len;
-    uint32_t *exec_fd_insns;   /* indices of instructions whose k is STK_EXEC_FD_PLACEHOLDER */
-    size_t nexec_fd_insns;
+    struct stk_bpf_filter *filters;
+    size_t nfilters;           /* 1..STK_BUNDLE_MAX_FILTERS when present */
+    size_t nexec_fd_insns;     /* over all the filters */
 };
 
 struct stk_bundle {

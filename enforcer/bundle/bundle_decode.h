@@ -37,6 +37,8 @@ int stk_bc_push(void *arrp, size_t *n, size_t esz, size_t max, const void *val, 
  * b (the cursor covers exactly the payload; the caller checks nothing is
  * left).  check: cross-record validation once every record is read.  free:
  * release what read allocated.  print: the part's dry-run lines. */
+int stk_bundle_read_seccomp(struct stk_bcur *c, struct stk_bundle *b);
+void stk_bundle_free_seccomp(struct stk_bundle *b);
 int stk_bundle_read_isolation(struct stk_bcur *c, uint16_t type, struct stk_bundle *b);
 int stk_bundle_check_isolation(const struct stk_bundle *b, struct stk_err *e);
 void stk_bundle_free_isolation(struct stk_bundle *b);

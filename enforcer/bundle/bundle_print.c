@@ -177,10 +177,19 @@ static void print_seccomp(const struct stk_bundle *b, int *step, FILE *out)
 {
     fprintf(out, "%2d. seccomp: ", ++*step);
     if (b->seccomp.present)
-        fprintf(out, "filter of %zu instructions for arch 0x%08x, %zu exec descriptor site%s, %s\n",
-                b->seccomp.len, b->seccomp.audit_arch, b->seccomp.nexec_fd_insns,
-                b->seccomp.nexec_fd_insns == 1 ? "" : "s",
+    {
+        size_t total = 0;
+        for (size_t i = 0; i < b->seccomp.nfilters; i++)
+            total += b->seccomp.filters[i].len;
+        if (b->seccomp.nfilters == 1)
+            fprintf(out, "filter of %zu instructions", total);
+        else
+            fprintf(out, "%zu stacked filters of %zu instructions in all (the policy is larger than one filter; "
+                         "each filter decides its own syscalls and allows the others)", b->seccomp.nfilters, total);
+        fprintf(out, " for arch 0x%08x, %zu exec descriptor site%s, %s\n", b->seccomp.audit_arch,
+                b->seccomp.nexec_fd_insns, b->seccomp.nexec_fd_insns == 1 ? "" : "s",
                 exec_via_fd(b) && b->seccomp.nexec_fd_insns ? "with the hand-over listener" : "TSYNC");
+    }
     else
         fputs("none\n", out);
 }

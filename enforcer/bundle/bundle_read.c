@@ -21,77 +21,6 @@ static bool env_name_ok(const char *s)
     return *s && !strchr(s, '=');
 }
 
-/* ---- BPF program check (the rules of the kernel's seccomp checker) ---------- */
-static int check_bpf(const struct sock_filter *f, size_t len, struct stk_err *e)
-{
-    if (len == 0 || len > STK_BUNDLE_MAX_INSNS)
-        return stk_errf(e, STEP, "seccomp program has %zu instructions (1 to %u allowed)", len,
-                        STK_BUNDLE_MAX_INSNS);
-    for (size_t i = 0; i < len; i++) {
-        uint16_t code = f[i].code;
-        uint32_t k = f[i].k;
-        size_t left = len - i - 1; /* instructions after this one */
-        switch (code) {
-        case BPF_LD | BPF_W | BPF_ABS:
-            if (k >= sizeof(struct seccomp_data) || (k & 3))
-                return stk_errf(e, STEP, "seccomp instruction %zu: load outside seccomp_data (offset %u)", i, k);
-            break;
-        case BPF_LD | BPF_W | BPF_LEN:
-        case BPF_LDX | BPF_W | BPF_LEN:
-        case BPF_LD | BPF_IMM:
-        case BPF_LDX | BPF_IMM:
-        case BPF_MISC | BPF_TAX:
-        case BPF_MISC | BPF_TXA:
-        case BPF_RET | BPF_K:
-        case BPF_RET | BPF_A:
-        case BPF_ALU | BPF_ADD | BPF_K: case BPF_ALU | BPF_ADD | BPF_X:
-        case BPF_ALU | BPF_SUB | BPF_K: case BPF_ALU | BPF_SUB | BPF_X:
-        case BPF_ALU | BPF_MUL | BPF_K: case BPF_ALU | BPF_MUL | BPF_X:
-        case BPF_ALU | BPF_DIV | BPF_X:
-        case BPF_ALU | BPF_AND | BPF_K: case BPF_ALU | BPF_AND | BPF_X:
-        case BPF_ALU | BPF_OR | BPF_K: case BPF_ALU | BPF_OR | BPF_X:
-        case BPF_ALU | BPF_XOR | BPF_K: case BPF_ALU | BPF_XOR | BPF_X:
-        case BPF_ALU | BPF_LSH | BPF_X:
-        case BPF_ALU | BPF_RSH | BPF_X:
-        case BPF_ALU | BPF_NEG:
-            break;
-        case BPF_ALU | BPF_DIV | BPF_K:
-            if (k == 0)
-                return stk_errf(e, STEP, "seccomp instruction %zu: division by zero", i);
-            break;
-        case BPF_ALU | BPF_LSH | BPF_K:
-        case BPF_ALU | BPF_RSH | BPF_K:
-            if (k >= 32)
-                return stk_errf(e, STEP, "seccomp instruction %zu: shift by %u", i, k);
-            break;
-        case BPF_LD | BPF_MEM:
-        case BPF_LDX | BPF_MEM:
-        case BPF_ST:
-        case BPF_STX:
-            if (k >= BPF_MEMWORDS)
-                return stk_errf(e, STEP, "seccomp instruction %zu: scratch memory index %u", i, k);
-            break;
-        case BPF_JMP | BPF_JA:
-            if (k >= left)
-                return stk_errf(e, STEP, "seccomp instruction %zu: jump out of the program", i);
-            break;
-        case BPF_JMP | BPF_JEQ | BPF_K: case BPF_JMP | BPF_JEQ | BPF_X:
-        case BPF_JMP | BPF_JGE | BPF_K: case BPF_JMP | BPF_JGE | BPF_X:
-        case BPF_JMP | BPF_JGT | BPF_K: case BPF_JMP | BPF_JGT | BPF_X:
-        case BPF_JMP | BPF_JSET | BPF_K: case BPF_JMP | BPF_JSET | BPF_X:
-            if (f[i].jt >= left || f[i].jf >= left)
-                return stk_errf(e, STEP, "seccomp instruction %zu: jump out of the program", i);
-            break;
-        default:
-            return stk_errf(e, STEP, "seccomp instruction %zu: opcode 0x%04x is not allowed in seccomp filters",
-                            i, code);
-        }
-    }
-    if (BPF_CLASS(f[len - 1].code) != BPF_RET)
-        return stk_errf(e, STEP, "seccomp program does not end with a return");
-    return 0;
-}
-
 uint32_t stk_native_audit_arch(void)
 {
 #if defined(__x86_64__) && defined(__ILP32__)
@@ -109,69 +38,6 @@ uint32_t stk_native_audit_arch(void)
 #else
 #error "unsupported architecture"
 #endif
-}
-
-static int read_seccomp(struct stk_bcur *c, struct stk_bundle *b)
-{
-    struct stk_bundle_seccomp *s = &b->seccomp;
-    uint32_t n;
-    if (stk_bc_u32(c, &s->audit_arch, "seccomp record") < 0 || stk_bc_u32(c, &s->flags, "seccomp record") < 0 ||
-        stk_bc_u32(c, &n, "seccomp record") < 0)
-        return -1;
-    if (s->audit_arch != stk_native_audit_arch())
-        return stk_errf(c->e, STEP, "seccomp program was compiled for architecture 0x%08x, this machine is 0x%08x",
-                        s->audit_arch, stk_native_audit_arch());
-    if (s->flags & ~STK_SECCOMP_FLAGS_KNOWN)
-        return stk_errf(c->e, STEP, "seccomp record has unknown flags 0x%x", s->flags);
-    if (n == 0 || n > STK_BUNDLE_MAX_INSNS)
-        return stk_errf(c->e, STEP, "seccomp program has %u instructions (1 to %u allowed)", n,
-                        STK_BUNDLE_MAX_INSNS);
-    if (stk_bc_need(c, (size_t)n * 8, "seccomp program") < 0)
-        return -1;
-    s->insns = calloc(n, sizeof *s->insns);
-    if (!s->insns)
-        return stk_errnof(c->e, STEP, ENOMEM, "decoding the seccomp program");
-    s->len = n;
-    for (uint32_t i = 0; i < n; i++) {
-        s->insns[i].code = (uint16_t)stk_bc_le(c->p, 2);
-        s->insns[i].jt = c->p[2];
-        s->insns[i].jf = c->p[3];
-        s->insns[i].k = (uint32_t)stk_bc_le(c->p + 4, 4);
-        c->p += 8;
-    }
-    if (check_bpf(s->insns, s->len, c->e) < 0)
-        return -1;
-    uint32_t np;
-    if (stk_bc_u32(c, &np, "seccomp record") < 0)
-        return -1;
-    if (np > n)
-        return stk_errf(c->e, STEP, "seccomp record lists %u exec descriptor sites for %u instructions", np, n);
-    if (np) {
-        if (stk_bc_need(c, (size_t)np * 4, "seccomp exec descriptor sites") < 0)
-            return -1;
-        s->exec_fd_insns = calloc(np, sizeof *s->exec_fd_insns);
-        if (!s->exec_fd_insns)
-            return stk_errnof(c->e, STEP, ENOMEM, "decoding the seccomp program");
-    }
-    s->nexec_fd_insns = np;
-    for (uint32_t i = 0; i < np; i++) {
-        uint32_t at = (uint32_t)stk_bc_le(c->p, 4);
-        c->p += 4;
-        if (at >= n)
-            return stk_errf(c->e, STEP, "exec descriptor site %u is outside the program", at);
-        const struct sock_filter *f = &s->insns[at];
-        if (BPF_CLASS(f->code) != BPF_JMP || BPF_SRC(f->code) != BPF_K || BPF_OP(f->code) == BPF_JA ||
-            f->k != STK_BUNDLE_EXEC_FD_PLACEHOLDER)
-            return stk_errf(c->e, STEP, "exec descriptor site %u is not a comparison with the placeholder", at);
-        s->exec_fd_insns[i] = at;
-    }
-    /* flag set without a site: the policy lets execveat through itself (only
-     * execve is restricted); the enforcer's execveat needs no hand-over */
-    if (np && !(s->flags & STK_SECCOMP_EXEC_RESTRICTED))
-        return stk_errf(c->e, STEP, "the seccomp program has an exec hand-over rule but the policy does not "
-                                    "restrict exec");
-    s->present = true;
-    return 0;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -385,7 +251,7 @@ static const struct {
     [STK_REC_WORKDIR] = {rec_workdir, false},
     [STK_REC_UMASK] = {rec_umask, false},
     [STK_REC_KEEP_FDS] = {rec_keep_fds, false},
-    [STK_REC_SECCOMP] = {read_seccomp, false},
+    [STK_REC_SECCOMP] = {stk_bundle_read_seccomp, false},
     [STK_REC_UNENFORCED] = {rec_unenforced, true},
     [STK_REC_REPORT_QUIET] = {rec_quiet, false},
 };
@@ -515,8 +381,13 @@ int stk_bundle_load(const char *path, struct stk_bundle **out, struct stk_err *e
         close(fd);
         return stk_errf(e, STEP, "%s: not a regular file", path);
     }
-    /* read up to one byte more than the limit to tell "oversized" */
+    /* read up to one byte more than the file's size (a file that grows
+     * meanwhile is then refused: its header's length no longer matches), at
+     * most one byte more than the limit to tell "oversized"; a buffer of the
+     * file's size, not of the limit: no 4 MiB mapping at every start */
     size_t cap = STK_BUNDLE_MAX_LEN + 1, len = 0;
+    if (st.st_size >= 0 && (uint64_t)st.st_size < STK_BUNDLE_MAX_LEN)
+        cap = (size_t)st.st_size + 1;
     unsigned char *buf = malloc(cap);
     if (!buf) {
         close(fd);
@@ -556,8 +427,7 @@ void stk_bundle_free(struct stk_bundle *b)
     free(b->env_keep);
     free(b->env_set);
     free(b->keep_fds);
-    free(b->seccomp.insns);
-    free(b->seccomp.exec_fd_insns);
+    stk_bundle_free_seccomp(b);
     free(b->unenforced);
     free(b->quiet);
     stk_bundle_free_isolation(b);

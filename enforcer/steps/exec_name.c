@@ -64,18 +64,37 @@ static bool kernel_names_by_entry(void)
     return major > 6 || (major == 6 && minor >= 14);
 }
 
-/* what a lookup of cmd finds is a symbolic link or a #! script (as far as the enforcer can tell now) */
+/* what a lookup of cmd finds is a symbolic link or a #! script (as far as
+ * the enforcer can tell now).  This runs before the identity changes, with
+ * the caller's privileges, on a path the command's user may control: only a
+ * regular file is opened, never through a symbolic link (one swapped in
+ * after the lstat), and it must be the file the lstat saw.  Opening anything
+ * else as root has effects (a FIFO's writer released, a device armed). */
 static bool looks_renamed(const char *path)
 {
-    struct stat st;
+    struct stat st, fst;
     if (lstat(path, &st) < 0)
         return false;
     if (S_ISLNK(st.st_mode))
         return true;
     if (!S_ISREG(st.st_mode))
         return false; /* never opened: a device node could act on an open */
-    char head[2];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+    /* O_PATH first: opening it does nothing to the file, whatever it is by
+     * now (a FIFO or a device swapped in after the lstat); only the regular
+     * file seen above is then opened for reading, through the descriptor */
+    int pfd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+    if (pfd < 0)
+        return false;
+    bool got = fstat(pfd, &fst) == 0;
+    if (!got || fst.st_dev != st.st_dev || fst.st_ino != st.st_ino || !S_ISREG(fst.st_mode)) {
+        bool link = got && S_ISLNK(fst.st_mode); /* a symbolic link by now */
+        close(pfd);
+        return link;
+    }
+    char head[2], self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
+    int fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    close(pfd);
     if (fd < 0)
         return false;
     bool script = read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';

@@ -32,11 +32,25 @@ static int install_error(int err, struct stk_err *e)
     return stk_errnof(e, "seccomp", err, "seccomp(SECCOMP_SET_MODE_FILTER)");
 }
 
+static int install_failed(const struct stk_bundle_seccomp *s, size_t i, int err, struct stk_err *e)
+{
+    if (err == ENOMEM && s->nfilters > 1)
+        return stk_errf(e, "seccomp", "seccomp filter %zu of %zu: the kernel counts at most 32768 instructions "
+                                      "over all the filters of a process (each filter's length + 4), those it "
+                                      "inherited included (%s)", i + 1, s->nfilters, strerror(err));
+    if (s->nfilters > 1 && err != EACCES)
+        return stk_errf(e, "seccomp", "seccomp filter %zu of %zu: seccomp(SECCOMP_SET_MODE_FILTER): %s", i + 1,
+                        s->nfilters, strerror(err));
+    return install_error(err, e);
+}
+
 /* The policy denies execveat: install with a listener that a helper thread
  * (created first, so without the filter) holds for the enforcer's own exec
- * (handover.c).  No TSYNC: the helper must stay outside the filter, and the
- * kernel refuses TSYNC with NEW_LISTENER; the process has no other thread. */
-static int install_handover(const struct stk_bundle_seccomp *s, const struct sock_fprog *prog, int exec_fd,
+ * (handover.c).  No TSYNC: the helper must stay outside the filters, and the
+ * kernel refuses TSYNC with NEW_LISTENER; the process has no other thread.
+ * A split policy's filters go in in order; the last one has the hand-over
+ * rule (bpf_split.h) and gets the listener. */
+static int install_handover(const struct stk_bundle_seccomp *s, const struct sock_fprog *progs, int exec_fd,
                             struct stk_handover **ho, struct stk_err *e)
 {
     /* Until the exec, no process without CAP_SYS_PTRACE may reach the
@@ -48,7 +62,14 @@ static int install_handover(const struct stk_bundle_seccomp *s, const struct soc
     struct stk_handover *h = stk_handover_start(exec_fd, s->audit_arch, e);
     if (!h)
         return -1;
-    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+    size_t last = s->nfilters - 1;
+    for (size_t i = 0; i < last; i++)
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &progs[i]) < 0) {
+            int err = errno;
+            stk_handover_cancel(h);
+            return install_failed(s, i, err, e);
+        }
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &progs[last]);
     if (fd < 0) {
         int err = errno;
         stk_handover_cancel(h); /* no filter: the thread ends, system calls are still ours */
@@ -63,7 +84,7 @@ static int install_handover(const struct stk_bundle_seccomp *s, const struct soc
                                           "intercepts system calls; the kernel allows one per filter chain): "
                                           "run stockade outside it, or let the policy allow execveat "
                                           "(seccomp(NEW_LISTENER): %s)", strerror(err));
-        return install_error(err, e);
+        return install_failed(s, last, err, e);
     }
     /* from here on no system call but the exec */
     stk_handover_arm(h, (int)fd);
@@ -78,41 +99,51 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
     *ho = NULL;
     if (!s->present)
         return 0;
-    struct sock_filter *insns = calloc(s->len, sizeof *insns);
-    if (!insns)
+    /* Every filter copied and patched before the first is installed: once
+     * one is, the enforcer makes no system call but seccomp(2) and the exec
+     * (nothing is freed either: free() may trim the heap; the exec releases
+     * it).  The hand-over rule: k = the descriptor number (or the
+     * placeholder, which no descriptor has, when the command is exec'd by
+     * path). */
+    struct sock_fprog *progs = calloc(s->nfilters, sizeof *progs);
+    if (!progs)
         return stk_errnof(e, "seccomp", ENOMEM, "copying the program");
-    memcpy(insns, s->insns, s->len * sizeof *insns);
-    /* the exec hand-over rule: k = the descriptor number (or the placeholder,
-     * which no descriptor has, when the command is exec'd by path) */
-    for (size_t i = 0; i < s->nexec_fd_insns; i++)
-        insns[s->exec_fd_insns[i]].k = exec_fd >= 0 ? (uint32_t)exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
-    struct sock_fprog prog = {(unsigned short)s->len, insns};
+    for (size_t f = 0; f < s->nfilters; f++) {
+        const struct stk_bpf_filter *src = &s->filters[f];
+        struct sock_filter *insns = calloc(src->len, sizeof *insns);
+        if (!insns)
+            return stk_errnof(e, "seccomp", ENOMEM, "copying the program");
+        memcpy(insns, src->insns, src->len * sizeof *insns);
+        for (size_t i = 0; i < src->nexec_fd_insns; i++)
+            insns[src->exec_fd_insns[i]].k = exec_fd >= 0 ? (uint32_t)exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
+        progs[f] = (struct sock_fprog){(unsigned short)src->len, insns};
+    }
     if (report) {
         /* --report: every action but allow notifies the supervisor, which
          * answers as the policy says (report.c, report_child.c); the guard
-         * in front refuses the command listeners of its own */
+         * in front refuses the command listeners of its own.  A split
+         * policy: the kernel allows one listener per filter chain, so only
+         * the last filter (every syscall without argument conditions, exec
+         * and seccomp: bpf_split.h) notifies; the others are installed as
+         * they are, and what they decide is enforced, not reported
+         * (stk_report_prepare says so). */
+        size_t last = s->nfilters - 1;
         struct sock_filter *copy;
         size_t copy_len;
-        int r = stk_report_notifying_copy(insns, s->len, &copy, &copy_len, e);
-        free(insns);
-        if (r < 0)
+        if (stk_report_notifying_copy(progs[last].filter, progs[last].len, &copy, &copy_len, e) < 0)
             return -1;
-        prog.len = (unsigned short)copy_len;
-        prog.filter = copy;
-        /* copy is not freed: after the install the enforcer makes no system
-         * call but the exec, and free() may trim the heap (brk); the exec
-         * releases it */
-        return stk_report_install(report, &prog, exec_fd, e);
+        struct sock_fprog prog = {(unsigned short)copy_len, copy};
+        return stk_report_install(report, progs, last, &prog, exec_fd, e);
     }
     if (exec_fd >= 0 && s->nexec_fd_insns)
-        return install_handover(s, &prog, exec_fd, ho, e); /* insns kept, as above */
-    /* TSYNC: every thread of the process gets the filter (a no-op with one thread) */
-    long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
-    int err = errno;
-    free(insns);
-    if (r > 0)
-        return stk_errf(e, "seccomp", "thread %ld could not be synchronized to the filter", r);
-    if (r < 0)
-        return install_error(err, e);
+        return install_handover(s, progs, exec_fd, ho, e);
+    /* TSYNC: every thread of the process gets the filters (a no-op with one thread) */
+    for (size_t f = 0; f < s->nfilters; f++) {
+        long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &progs[f]);
+        if (r > 0)
+            return stk_errf(e, "seccomp", "thread %ld could not be synchronized to the filter", r);
+        if (r < 0)
+            return install_failed(s, f, errno, e);
+    }
     return 0;
 }

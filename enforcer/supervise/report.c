@@ -385,7 +385,9 @@ static void summary(struct stk_report *r)
 {
     char line[512];
     if (r->total == 0) {
-        out_line(r, "stockade: report: summary: no call was blocked or logged\n");
+        out_line(r, r->landlock_incomplete ? "stockade: report: summary: no call reported (Landlock denials may be "
+                                             "missing: see above)\n"
+                                           : "stockade: report: summary: no call was blocked or logged\n");
         return;
     }
     snprintf(line, sizeof line, "stockade: report: summary: %lu call%s reported\n", r->total,
@@ -445,8 +447,17 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         stk_warnf(STEP, "the policy has no seccomp filter: there is nothing to report");
         return 0;
     }
-    for (size_t i = 0; i < s->len; i++)
-        if (s->insns[i].code == (BPF_RET | BPF_A))
+    /* A split policy: the last filter notifies (it decides every syscall
+     * without argument conditions, exec and seccomp); the kernel allows one
+     * listener per filter chain, so the calls the others decide are
+     * enforced without a report. */
+    const struct stk_bpf_filter *f = &s->filters[s->nfilters - 1];
+    if (s->nfilters > 1)
+        stk_warnf(STEP, "the policy is split into %zu stacked seccomp filters and the kernel allows one "
+                        "notification listener per process: the calls decided by argument conditions in the "
+                        "first %zu filters are enforced but not reported", s->nfilters, s->nfilters - 1);
+    for (size_t i = 0; i < f->len; i++)
+        if (f->insns[i].code == (BPF_RET | BPF_A))
             return stk_errf(e, STEP, "seccomp instruction %zu returns a computed action; --report cannot rewrite "
                                      "this program", i);
     struct stk_report *r = calloc(1, sizeof *r);
@@ -456,21 +467,21 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
     r->sock[0] = r->sock[1] = -1;
     r->listener = -1;
     r->out_fd = STDERR_FILENO;
-    r->len = s->len;
-    r->exec_fd_insns = s->exec_fd_insns;
+    r->len = f->len;
+    r->exec_fd_insns = f->exec_fd_insns;
+    r->nexec_fd_insns = f->nexec_fd_insns;
     r->quiet = b->quiet; /* the bundle outlives the supervisor's work */
     r->nquiet = b->nquiet;
-    r->nexec_fd_insns = s->nexec_fd_insns;
-    r->prog = calloc(s->len, sizeof *r->prog);
-    r->prog_off = calloc(s->len, sizeof *r->prog_off);
+    r->prog = calloc(f->len, sizeof *r->prog);
+    r->prog_off = calloc(f->len, sizeof *r->prog_off);
     if (!r->prog || !r->prog_off) {
         free(r->prog);
         free(r->prog_off);
         free(r);
         return stk_errnof(e, STEP, ENOMEM, "copying the program");
     }
-    memcpy(r->prog, s->insns, s->len * sizeof *r->prog);
-    memcpy(r->prog_off, s->insns, s->len * sizeof *r->prog_off);
+    memcpy(r->prog, f->insns, f->len * sizeof *r->prog);
+    memcpy(r->prog_off, f->insns, f->len * sizeof *r->prog_off);
     if (path) {
         /* as the caller, in the caller's view, before anything changes; not
          * through a link the command could have planted (safe_path.h) */

@@ -113,11 +113,14 @@ const char *stk_report_errno_name(int err, char *buf, size_t len);
 
 /* ---- child side (report_child.c) -------------------------------------------- */
 struct stk_report;
-/* Install prog with a listener and hand the listener (and exec_fd, so the
- * supervisor evaluates the same patched program) to the supervisor.  On
- * return 0 the filter is in place and the supervisor holds the only copy of
- * the listener; the caller must make no system call other than the exec. */
-int stk_report_install(struct stk_report *r, const struct sock_fprog *prog, int exec_fd, struct stk_err *e);
+/* Install the nbefore filters of a split policy (as they are: the kernel
+ * allows one listener per filter chain), then prog with a listener, and
+ * hand the listener (and exec_fd, so the supervisor evaluates the same
+ * patched program) to the supervisor.  On return 0 the filters are in place
+ * and the supervisor holds the only copy of the listener; the caller must
+ * make no system call other than the exec. */
+int stk_report_install(struct stk_report *r, const struct sock_fprog *before, size_t nbefore,
+                       const struct sock_fprog *prog, int exec_fd, struct stk_err *e);
 
 /* ---- shared between report.c and report_child.c ------------------------------ */
 /* The message on the socket, with the listener as SCM_RIGHTS: the exec
@@ -162,6 +165,7 @@ struct stk_report {
     unsigned long dropped; /* report lines not written: the output blocked (a stopped terminal, a full pipe) */
     bool stalled;          /* the last write timed out: later lines are dropped at once until one goes through */
     bool landlock_logged;  /* the supervisor reads Landlock's audit records (report_landlock.c) */
+    bool landlock_incomplete; /* ... and some were lost before it read them */
     const struct stk_bundle_quiet *quiet; /* `quiet` calls: counted, not printed (errno and log outcomes) */
     size_t nquiet;
 };

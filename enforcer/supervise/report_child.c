@@ -88,7 +88,8 @@ static inline void relax(void)
 #endif
 }
 
-int stk_report_install(struct stk_report *r, const struct sock_fprog *prog, int exec_fd, struct stk_err *e)
+int stk_report_install(struct stk_report *r, const struct sock_fprog *before, size_t nbefore,
+                       const struct sock_fprog *prog, int exec_fd, struct stk_err *e)
 {
     if (r->own_out && r->out_fd >= 0) {
         close(r->out_fd); /* the supervisor's; close-on-exec anyway */
@@ -104,6 +105,15 @@ int stk_report_install(struct stk_report *r, const struct sock_fprog *prog, int 
     int pe = stk_handover_thread(&t, handover_main, &h, false); /* it sends one message */
     if (pe)
         return stk_errnof(e, STEP, pe, "--report: starting the hand-over thread");
+    /* a split policy's other filters, after the helper started (it stays
+     * outside them); they never decide seccomp(2) itself (bpf_split.h) */
+    for (size_t i = 0; i < nbefore; i++)
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &before[i]) < 0) {
+            int err = errno;
+            atomic_store_explicit(&h.listener, -2, memory_order_release);
+            pthread_join(t, NULL);
+            return stk_errnof(e, STEP, err, "seccomp filter %zu of %zu", i + 1, nbefore + 1);
+        }
     unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
     long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
     if (fd < 0 && errno == EINVAL) {
@@ -116,7 +126,7 @@ int stk_report_install(struct stk_report *r, const struct sock_fprog *prog, int 
         h.flags |= STK_REPORT_KILLABLE; /* no system call: plain memory */
     if (fd < 0) {
         int err = errno;
-        /* no filter: system calls are still ours */
+        /* no filter with a listener: the helper's system calls are still its own */
         atomic_store_explicit(&h.listener, -2, memory_order_release);
         pthread_join(t, NULL);
         if (err == EACCES)

@@ -65,6 +65,7 @@ struct stk_report_ll {
     unsigned long kernel_denials[LL_MAX_DOMAINS];
     size_t ndomains;
     unsigned long reported;
+    unsigned long overflows; /* ENOBUFS: the kernel dropped records for this socket */
     unsigned age;
     struct ll_event ev[LL_MAX_EVENTS];
 };
@@ -193,8 +194,14 @@ static int drain(struct stk_report_ll *l)
         ssize_t n = recv(l->fd, u.buf, sizeof u.buf, MSG_DONTWAIT);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && errno == ENOBUFS) {
+            /* records were lost: maybe a domain's first record, which makes
+             * the domain ours; then no end count could tell (on_cleanup) */
+            l->overflows++;
+            continue;
+        }
         if (n <= 0)
-            return got; /* EAGAIN; ENOBUFS: records were lost (the end count says so) */
+            return got; /* EAGAIN */
         got = 1;
         size_t off = 0, len = (size_t)n;
         while (len - off >= NLMSG_HDRLEN) {
@@ -256,6 +263,12 @@ static void on_cleanup(void *arg)
                      "lost or rate-limited\n",
                      kernel - l->reported, kernel - l->reported == 1 ? "" : "s");
             stk_report_emit(l->r, line);
+        } else if (l->overflows && !(all_gone(l) && kernel == l->reported)) {
+            /* the records that were dropped may be the only ones of the
+             * command's domain: nothing else would say it had denials */
+            l->r->landlock_incomplete = true;
+            stk_report_emit(l->r, "stockade: report: Landlock denials may be missing: the kernel's audit records "
+                                  "came faster than the reporter read them (its socket overflowed)\n");
         }
     }
     close(l->fd);
@@ -322,7 +335,8 @@ int stk_report_ll_prepare(struct stk_report *r, const struct stk_bundle *b, stru
     }
     /* the kernel's queue of records must not overflow while the command runs */
     int sz = 1 << 20;
-    (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof sz) < 0) /* past net.core.rmem_max: CAP_NET_ADMIN */
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
     struct stk_report_ll *l = calloc(1, sizeof *l);
     if (!l) {
         close(fd);

@@ -48,6 +48,20 @@ comm_is script_name stk-script "$STK" run "$T/denyve.stk" -- "$T/bin/stk-script"
 comm_is plain_binary cat "$STK" run "$T/deny.stk" -- "$CAT" /proc/self/comm
 if [ "$(id -u)" -eq 0 ]; then
     comm_is symlink_changed_user stk-linked-cat "$STK" run "$T/user.stk" -- "$T/bin/stk-linked-cat" /proc/self/comm
+    # the name check runs before the identity changes (as root here): it
+    # never opens what is not a regular file.  A FIFO only root may open:
+    # opening it for reading would release the writer waiting on it.
+    mkfifo -m 600 "$T/bin/stk-fifo"
+    ( exec 3>"$T/bin/stk-fifo"; echo released >"$T/fifo-writer" ) &
+    writer=$!
+    "$STK" run "$T/user.stk" -- "$T/bin/stk-fifo" >/dev/null 2>&1; rc=$?
+    sleep 0.3
+    if [ $rc -ne 0 ] && [ ! -e "$T/fifo-writer" ]; then
+        pass name_check_opens_no_fifo
+    else
+        fail name_check_opens_no_fifo "rc=$rc; the FIFO was opened as root: $(cat "$T/fifo-writer" 2>/dev/null)"
+    fi
+    kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
     comm_is symlink_in_view stk-linked-cat "$STK" run "$T/view.stk" -- "$T/bin/stk-linked-cat" /proc/self/comm
     # no /proc in the view: the link cannot lead to the open file; the exec by
     # descriptor still runs the command (under the kernel's name)

@@ -35,6 +35,7 @@ struct filter_spec {
 
 static struct sock_filter insns[16];
 static uint32_t sites[1];
+static struct stk_bpf_filter one_filter;
 
 static inline struct stk_bpf_prog make_filter(const struct filter_spec *s)
 {
@@ -62,7 +63,8 @@ static inline struct stk_bpf_prog make_filter(const struct filter_spec *s)
     };
     memcpy(insns, f, sizeof f);
     sites[0] = 5;
-    return (struct stk_bpf_prog){insns, sizeof f / sizeof f[0], sites, s->deny_exec ? 1 : 0};
+    one_filter = (struct stk_bpf_filter){insns, sizeof f / sizeof f[0], sites, s->deny_exec ? 1 : 0};
+    return (struct stk_bpf_prog){insns, sizeof f / sizeof f[0], sites, s->deny_exec ? 1 : 0, &one_filter, 1};
 #else
     (void)s;
     return (struct stk_bpf_prog){0};

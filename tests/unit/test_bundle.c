@@ -19,9 +19,10 @@ static struct sock_filter test_insns[] = {
 };
 static uint32_t test_sites[] = {1};
 
+static struct stk_bpf_filter test_filter = {test_insns, sizeof test_insns / sizeof test_insns[0], test_sites, 1};
 static struct stk_bpf_prog test_prog(void)
 {
-    return (struct stk_bpf_prog){test_insns, sizeof test_insns / sizeof test_insns[0], test_sites, 1};
+    return (struct stk_bpf_prog){test_insns, test_filter.len, test_sites, 1, &test_filter, 1};
 }
 
 static struct stk_rule deny_execve;
@@ -143,10 +144,11 @@ TEST(roundtrip_full)
     CHECK_INT(b->keep_fds[1], 7);
     CHECK(b->seccomp.present);
     CHECK(b->seccomp.flags & STK_SECCOMP_EXEC_RESTRICTED);
-    CHECK_INT(b->seccomp.len, 4);
-    CHECK(memcmp(b->seccomp.insns, test_insns, sizeof test_insns) == 0);
+    CHECK_INT(b->seccomp.nfilters, 1);
+    CHECK_INT(b->seccomp.filters[0].len, 4);
+    CHECK(memcmp(b->seccomp.filters[0].insns, test_insns, sizeof test_insns) == 0);
     CHECK_INT(b->seccomp.nexec_fd_insns, 1);
-    CHECK_INT(b->seccomp.exec_fd_insns[0], 1);
+    CHECK_INT(b->seccomp.filters[0].exec_fd_insns[0], 1);
     CHECK_INT(b->nunenforced, 1);
     CHECK_STR(b->unenforced[0], "landlock");
     stk_bundle_free(b);
@@ -232,7 +234,7 @@ TEST(printer_shows_every_step)
     char *argv[] = {"nginx", "-g", "daemon off;", NULL};
     stk_bundle_print(b, argv, f);
     fclose(f);
-    CHECK_CONTAINS(text, "policy web (bundle format 2)");
+    CHECK_CONTAINS(text, "policy web (bundle format 3)");
     CHECK_CONTAINS(text, "REFUSE to run: not enforced by this build: landlock");
     CHECK_CONTAINS(text, "user nobody group nogroup supplementary groups adm 42");
     CHECK_CONTAINS(text, "nofile 1024 4096");
@@ -452,6 +454,7 @@ static size_t seccomp_payload(unsigned char *p, uint32_t arch, uint32_t flags, c
     size_t n = 0;
     bh_put_le(p + n, arch, 4), n += 4;
     bh_put_le(p + n, flags, 4), n += 4;
+    bh_put_le(p + n, 1, 4), n += 4; /* one filter (test_bundle_seccomp.c: several) */
     bh_put_le(p + n, len, 4), n += 4;
     for (size_t i = 0; i < len; i++) {
         bh_put_le(p + n, f[i].code, 2);

@@ -192,7 +192,7 @@ TEST(shipped_policies_export_or_refuse)
     CHECK(glob("policies/*.stk", 0, NULL, &g) == 0);
     CHECK(glob("policies/*/*.stk", GLOB_APPEND, NULL, &g) == 0);
     const char *incs[] = {"policies"};
-    struct stk_compile_opts o = {NULL, incs, 1};
+    struct stk_compile_opts o = {.include_dirs = incs, .ninclude_dirs = 1};
     size_t exported = 0, refused = 0, compared = 0;
     char refused_names[512] = "";
     for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -368,7 +368,7 @@ TEST(oci_bpf_matches_reference)
     glob_t g;
     CHECK(glob("policies/*/*.stk", 0, NULL, &g) == 0);
     const char *incs[] = {"policies"};
-    struct stk_compile_opts o = {NULL, incs, 1};
+    struct stk_compile_opts o = {.include_dirs = incs, .ninclude_dirs = 1};
     size_t exported = 0;
     static unsigned char prog[STK_BPF_MAXINSNS * sizeof(struct sock_filter)];
     for (size_t i = 0; i < g.gl_pathc; i++) {

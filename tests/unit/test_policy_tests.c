@@ -80,9 +80,10 @@ TEST(seccomp_verdict_comes_from_the_program)
      * allow, so only an evaluation of the program itself notices. */
     CHECK(bundle->seccomp.present);
     size_t patched = 0;
-    for (size_t i = 0; i < bundle->seccomp.len; i++)
-        if (BPF_CLASS(bundle->seccomp.insns[i].code) == BPF_RET && bundle->seccomp.insns[i].k == SECCOMP_RET_ALLOW) {
-            bundle->seccomp.insns[i].k = SECCOMP_RET_KILL_PROCESS;
+    struct stk_bpf_filter *f = &bundle->seccomp.filters[0];
+    for (size_t i = 0; i < f->len; i++)
+        if (BPF_CLASS(f->insns[i].code) == BPF_RET && f->insns[i].k == SECCOMP_RET_ALLOW) {
+            f->insns[i].k = SECCOMP_RET_KILL_PROCESS;
             patched++;
         }
     CHECK(patched > 0);
