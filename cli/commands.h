@@ -15,5 +15,6 @@ int stk_cmd_score(int argc, char **argv);
 int stk_cmd_diff(int argc, char **argv);
 int stk_cmd_fmt(int argc, char **argv);
 int stk_cmd_learn(int argc, char **argv); /* cmd_learn.c */
+int stk_cmd_import(int argc, char **argv); /* cmd_import.c */
 
 #endif

@@ -29,6 +29,7 @@ static const char usage[] =
     "  score FILE...                 exposure score 0-10 per policy: --threshold=N\n"
     "  diff OLD NEW                  what changed between two policies or bundles\n"
     "  fmt [--check|-w] FILE|DIR...  lay out policy files the canonical way\n"
+    "  import FILE.json | systemd UNIT  a seccomp profile or a systemd unit as a policy\n"
     "  show-default                  print the built-in default policy\n"
     "  help [COMMAND]                help for a command\n"
     "\n"
@@ -45,6 +46,7 @@ static const struct {
     {"show-default", stk_cmd_show_default}, {"test", stk_cmd_test},
     {"score", stk_cmd_score},     {"diff", stk_cmd_diff},
     {"fmt", stk_cmd_fmt},         {"learn", stk_cmd_learn},
+    {"import", stk_cmd_import},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

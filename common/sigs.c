@@ -85,6 +85,10 @@ unsigned stk_arg_width(enum stk_arg_type type, enum stk_abi abi)
     case STK_ARG_LONG:
     case STK_ARG_ULONG:
         break;
+    case STK_ARG_SCMP: /* libseccomp takes x32 for a 32-bit ABI */
+        if (abi == STK_ABI_X32)
+            return 32;
+        break;
     }
     /* Unknown ABI: assume the wider register, never the narrower. */
     if ((unsigned)abi >= STK_ABI_COUNT)

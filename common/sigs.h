@@ -15,6 +15,8 @@ enum stk_arg_type {
     STK_ARG_UINT,  /* 32-bit unsigned: compared on the low word only */
     STK_ARG_LONG,  /* register-sized signed (64 bits on 64-bit ABIs) */
     STK_ARG_ULONG, /* register-sized unsigned: size_t, pointers, unsigned long, u64 */
+    STK_ARG_SCMP,  /* a policy's regN: the register as libseccomp compares it, unsigned,
+                    * 64 bits on x86_64, aarch64, riscv64, 32 on i386, arm and x32 */
 };
 
 /* Names are stored in place, not pointed to (no relocations at start-up:

@@ -69,6 +69,14 @@ static bool is_argref(const char *name)
     return strncmp(name, "arg", 3) == 0 && name[3] >= '0' && name[3] <= '9';
 }
 
+/* regN (N 0..5): the N-th argument register as libseccomp and the OCI
+ * runtimes compare it, whatever the signature says: unsigned, 64 bits on the
+ * 64-bit ABIs but x32 (written by `stockade import`).  -1 otherwise. */
+static int regref(const char *name)
+{
+    return strncmp(name, "reg", 3) == 0 && name[3] >= '0' && name[3] <= '5' && name[4] == '\0' ? name[3] - '0' : -1;
+}
+
 static void check_fits(struct ctx *x, const struct val *arg, uint64_t c, struct stk_loc loc);
 
 static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
@@ -84,6 +92,15 @@ static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
         }
         return true;
     case STK_E_NAME: {
+        int reg = regref(e->name);
+        if (reg >= 0) {
+            for (int a = 0; a < STK_ABI_COUNT; a++)
+                out->argno[a] = (int8_t)reg;
+            out->type = STK_ARG_SCMP;
+            out->mask = ~0ull;
+            out->name = e->name;
+            return true;
+        }
         enum stk_abi native = stk_native_abi();
         enum stk_arg_type type;
         int n = stk_sig_arg(x->scname, native, e->name, &type);
