@@ -19,8 +19,10 @@
 
 #include "export/export_yaml.h"
 #include "lsm/emit_lsm.h"
+#include "syscalls.h"
 
 #define SPO_API "security-profiles-operator.x-k8s.io/v1"
+#define BIT63 (1ULL << 63)
 
 struct k8s {
     const struct stk_policy_ir *ir;
@@ -72,6 +74,123 @@ static json_object *get(json_object *o, const char *key)
     return json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
+/* Where the rules of syscall name were written (the policy when none is). */
+static struct stk_loc rule_loc(const struct stk_policy_ir *ir, const char *name)
+{
+    int sc = stk_syscall_lookup(name);
+    for (size_t i = 0; sc >= 0 && i < ir->seccomp.nrules; i++)
+        if (ir->seccomp.rules[i].syscall == sc && ir->seccomp.rules[i].cond)
+            return ir->seccomp.rules[i].loc;
+    return ir->loc;
+}
+
+/* One comparison (arg & mask) == datum of the OCI JSON in the operator's
+ * int64 numbers.  Exact when the same set has such a form: a full mask is
+ * SCMP_CMP_EQ, the top bit alone (64-bit ABIs only) is LE or GT 2^63-1.
+ * Otherwise, with lossy, bit 63 is left out of the mask: a wider set (*drop
+ * when nothing is left to compare).  0: exact, 1: widened, -1: refused. */
+static int int64_arg(json_object *a, bool lossy, bool wide_abis, bool *drop)
+{
+    uint64_t m = json_object_get_uint64(get(a, "value"));
+    uint64_t d = get(a, "valueTwo") ? json_object_get_uint64(get(a, "valueTwo")) : 0;
+    if (m <= (uint64_t)INT64_MAX && d <= (uint64_t)INT64_MAX)
+        return 0;
+    const char *op = NULL;
+    uint64_t v = 0;
+    if (m == UINT64_MAX && d <= (uint64_t)INT64_MAX)
+        op = "SCMP_CMP_EQ", v = d;
+    else if (m == BIT63 && wide_abis)
+        op = d ? "SCMP_CMP_GT" : "SCMP_CMP_LE", v = (uint64_t)INT64_MAX;
+    if (op) {
+        json_object_object_add(a, "op", json_object_new_string(op));
+        json_object_object_add(a, "value", json_object_new_uint64(v));
+        json_object_object_del(a, "valueTwo");
+        return 0;
+    }
+    if (!lossy)
+        return -1;
+    *drop = (m & ~BIT63) == 0;
+    json_object_object_add(a, "value", json_object_new_uint64(m & ~BIT63));
+    json_object_object_add(a, "valueTwo", json_object_new_uint64(d & ~BIT63));
+    return 1;
+}
+
+struct k8s_cube {
+    uint64_t m[6], d[6]; /* (arg i & m[i]) == d[i]; no comparison: mask 0 */
+};
+
+static struct k8s_cube rule_cube(json_object *e)
+{
+    struct k8s_cube c = {0};
+    json_object *args = get(e, "args");
+    for (size_t j = 0; args && j < json_object_array_length(args); j++) {
+        json_object *a = json_object_array_get_idx(args, j);
+        int i = json_object_get_int(get(a, "index"));
+        if (i >= 0 && i < 6) {
+            c.m[i] = json_object_get_uint64(get(a, "value"));
+            c.d[i] = get(a, "valueTwo") ? json_object_get_uint64(get(a, "valueTwo")) : 0;
+        }
+    }
+    return c;
+}
+
+/* True when the union of set[0..n) holds all of c (false also when the
+ * budget of splits runs out: then the caller approximates). */
+static bool cube_covered(struct k8s_cube c, const struct k8s_cube *set, size_t n, int *budget)
+{
+    if (--*budget < 0)
+        return false;
+    const struct k8s_cube *cut = NULL;
+    for (size_t i = 0; i < n; i++) {
+        bool meets = true, holds = true;
+        for (int a = 0; a < 6; a++) {
+            meets &= ((c.d[a] ^ set[i].d[a]) & c.m[a] & set[i].m[a]) == 0;
+            holds &= (set[i].m[a] & ~c.m[a]) == 0;
+        }
+        if (meets && holds)
+            return true;
+        if (meets && !cut)
+            cut = &set[i];
+    }
+    if (!cut)
+        return false;
+    int a = 0;
+    while (!(cut->m[a] & ~c.m[a]))
+        a++;
+    uint64_t bit = cut->m[a] & ~c.m[a];
+    bit &= -bit;
+    struct k8s_cube lo = c, hi = c;
+    lo.m[a] |= bit, hi.m[a] |= bit, hi.d[a] |= bit;
+    return cube_covered(lo, set, n, budget) && cube_covered(hi, set, n, budget);
+}
+
+/* True when rule n of sys with argument idx changed to the cube (cm, cd)
+ * (and the arguments in wid already compared without bit 63) is given the
+ * same action by the rules for the syscall: leaving bit 63 out of that
+ * argument then adds no value the export did not already give that action
+ * (the rules are disjoint boxes, all MASKED_EQ). */
+static bool covered(json_object *sys, size_t n, const bool wid[6], int idx, uint64_t cm, uint64_t cd)
+{
+    json_object *e = json_object_array_get_idx(sys, n);
+    size_t len = json_object_array_length(sys), k = 0;
+    struct k8s_cube c = rule_cube(e), *set = stk_xcalloc(len ? len : 1, sizeof *set);
+    for (int a = 0; a < 6; a++)
+        if (wid[a])
+            c.m[a] &= ~BIT63, c.d[a] &= ~BIT63;
+    c.m[idx] = cm, c.d[idx] = cd;
+    for (size_t i = 0; i < len; i++) {
+        json_object *o = json_object_array_get_idx(sys, i);
+        if (json_object_equal(get(o, "names"), get(e, "names")) &&
+            json_object_equal(get(o, "action"), get(e, "action")) &&
+            json_object_equal(get(o, "errnoRet"), get(e, "errnoRet")))
+            set[k++] = rule_cube(o);
+    }
+    int budget = 1 << 14;
+    bool ok = cube_covered(c, set, k, &budget);
+    free(set);
+    return ok;
+}
+
 /* The SeccompProfile spec from the OCI JSON: the operator's v1 has no
  * defaultErrnoRet (a default errno is EPERM) and 64-bit signed numbers. */
 static json_object *seccomp_spec(struct k8s *k, const char *oci)
@@ -88,24 +207,55 @@ static json_object *seccomp_spec(struct k8s *k, const char *oci)
                  json_object_get_int(ret));
         k->ok = false;
     }
-    json_object *sys = get(root, "syscalls");
+    bool wide_abis = true; /* no 32-bit ABI, whose arguments have no bit 63 */
+    json_object *arch = get(root, "architectures");
+    for (size_t i = 0; arch && i < json_object_array_length(arch); i++) {
+        const char *n = json_object_get_string(json_object_array_get_idx(arch, i));
+        wide_abis &= strcmp(n, "SCMP_ARCH_X86") && strcmp(n, "SCMP_ARCH_ARM");
+    }
+    json_object *sys = get(root, "syscalls"), *orig_root = json_tokener_parse(oci), *orig = get(orig_root, "syscalls");
+    const char *said = NULL;
     for (size_t i = 0; sys && i < json_object_array_length(sys); i++) {
-        json_object *args = get(json_object_array_get_idx(sys, i), "args");
+        json_object *e = json_object_array_get_idx(sys, i), *args = get(e, "args");
+        const char *name = json_object_get_string(json_object_array_get_idx(get(e, "names"), 0));
+        const char *action = json_object_get_string(get(e, "action"));
+        bool wid[6] = {false};
         for (size_t j = 0; args && j < json_object_array_length(args); j++) {
             json_object *a = json_object_array_get_idx(args, j);
-            const char *keys[] = {"value", "valueTwo"};
-            for (int q = 0; q < 2; q++)
-                if (get(a, keys[q]) && json_object_get_uint64(get(a, keys[q])) > (uint64_t)INT64_MAX) {
-                    stk_diag(k->ds, STK_SEV_ERROR, "not-exportable", k->ir->loc,
-                             "compare 64-bit arguments below 2^63 only",
-                             "k8s: the SeccompProfile needs %s %#llx, above the operator's 64-bit signed numbers",
-                             keys[q], (unsigned long long)json_object_get_uint64(get(a, keys[q])));
-                    k->ok = false;
-                    json_object_put(root);
-                    return NULL;
-                }
+            bool drop = false;
+            uint64_t m = json_object_get_uint64(get(a, "value"));
+            uint64_t d = get(a, "valueTwo") ? json_object_get_uint64(get(a, "valueTwo")) : 0;
+            int idx = json_object_get_int(get(a, "index"));
+            bool exact = (m & BIT63) && idx >= 0 && idx < 6 && covered(orig, i, wid, idx, m, d ^ BIT63);
+            int r = int64_arg(a, k->lossy || exact, wide_abis, &drop);
+            if (r > 0 && idx >= 0 && idx < 6)
+                wid[idx] = true;
+            r = exact && r > 0 ? 0 : r;
+            if (r < 0) {
+                stk_diag(k->ds, STK_SEV_ERROR, "not-exportable", rule_loc(k->ir, name),
+                         "export with --lossy to compare without bit 63, or compare 64-bit arguments below 2^63",
+                         "k8s: '%s' needs the mask %#llx and value %#llx, above the operator's 64-bit signed "
+                         "numbers",
+                         name, (unsigned long long)json_object_get_uint64(get(a, "value")),
+                         (unsigned long long)json_object_get_uint64(get(a, "valueTwo")));
+                k->ok = false;
+                json_object_put(orig_root);
+                json_object_put(root);
+                return NULL;
+            }
+            if (r > 0 && (!said || strcmp(said, name))) {
+                bool allow = !strcmp(action, "SCMP_ACT_ALLOW") || !strcmp(action, "SCMP_ACT_LOG");
+                stk_diag(k->ds, STK_SEV_WARNING, "lossy-export", rule_loc(k->ir, name), NULL,
+                         "k8s: %s: '%s' compares argument %d without its bit 63 (the operator's numbers are "
+                         "signed 64-bit): more values get %s",
+                         allow ? "looser" : "tighter", name, json_object_get_int(get(a, "index")), action);
+                said = name;
+            }
+            if (drop)
+                json_object_array_del_idx(args, j--, 1);
         }
     }
+    json_object_put(orig_root);
     json_object *spec = json_object_new_object();
     const char *keep[] = {"defaultAction", "architectures", "syscalls"};
     for (int i = 0; i < 3; i++)
