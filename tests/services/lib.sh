@@ -40,9 +40,21 @@
 #                               reports no blocked or logged call except the
 #                               summary entries listed as EXPECTED (whole
 #                               "CALL -> RESULT (WHY)" texts, e.g. "clone3 ->
-#                               errno ENOSYS (blocked)": calls the policy
-#                               refuses on purpose and the program handles;
-#                               each must be justified where it is listed)
+#                               errno ENOSYS (blocked, quiet)": calls the
+#                               policy refuses on purpose and the program
+#                               handles; each must be justified where it is
+#                               listed).  Landlock's refusals are accepted
+#                               one path at a time, never by their summary
+#                               entry: an EXPECTED of the form of a report
+#                               line's end, 'CALL -> errno EACCES (landlock:
+#                               RIGHTS "PATH")', a bash pattern (* and [..]
+#                               in PATH for a pid or a thread id), accepts
+#                               the report lines it matches; the summary's
+#                               Landlock entries pass only if every Landlock
+#                               line was accepted and they count no more
+#                               denials than there are lines.  Denials the
+#                               report could not name ("not reported", "may
+#                               be missing") always fail
 #   svc_log_clean NAME FILE     PASS NAME if FILE has no "Permission denied",
 #                               "Operation not permitted" or "Read-only file
 #                               system" (Landlock and read-only mounts refuse
@@ -203,21 +215,39 @@ svc_report_entries() {
 }
 
 svc_report_clean() {
-    local name=$1 report=$2 entries e x bad=
+    local name=$1 report=$2 entries e x n bad= lines=0 counted=0
     shift 2
     if ! grep -q '^stockade: report: summary: ' "$report"; then
         fail "$name" "the report has no summary (the supervisor did not finish): $(tail -n 3 "$report")"
         return
     fi
+    if grep -q '^stockade: report: .*Landlock denial.* \(not reported\|may be missing\)' "$report"; then
+        bad="$bad; $(grep -m 1 'Landlock denial' "$report")"
+    fi
+    # Landlock's refusals, each by its path: 'CALL -> errno EACCES (landlock: RIGHTS "PATH")'
+    while IFS= read -r e; do
+        [ -n "$e" ] || continue
+        lines=$((lines + 1))
+        for x in "$@"; do
+            case "$x" in *"(landlock: "*) [[ $e == $x ]] && continue 2 ;; esac
+        done
+        bad="$bad; $e"
+    done < <(sed -n 's/^stockade: report: pid [0-9][0-9]* (.*): \([^ ]* -> errno [A-Z]* (landlock: .*)\)$/\1/p' "$report")
     entries=$(svc_report_entries "$report")
     while IFS= read -r e; do
         [ -n "$e" ] || continue
         case "$e" in "other calls"*|"report lines dropped"*) bad="$bad; $e"; continue ;; esac
+        # Landlock's: its lines were judged above, one by one
+        case "$e" in *" -> errno "*" (landlock "*) continue ;; esac
         for x in "$@"; do
             [ "$e" = "$x" ] && continue 2
         done
         bad="$bad; $e"
     done <<<"$entries"
+    for n in $(sed -n 's/^stockade: report: *\([0-9][0-9]*\)  .* -> errno .* (landlock .*)$/\1/p' "$report"); do
+        counted=$((counted + n))
+    done
+    [ "$counted" -eq "$lines" ] || bad="$bad; the summary counts $counted Landlock denials, the report names $lines"
     if [ -n "$bad" ]; then
         fail "$name" "the policy blocked or logged calls of the real workload:${bad#;} (first lines: $(grep -v ' summary\|^stockade: report: *[0-9]' "$report" | head -n 3))"
     else
