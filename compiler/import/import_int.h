@@ -38,6 +38,9 @@ struct imp_profile {
 /* import_oci.c */
 void stk_imp_profile_free(struct imp_profile *p);
 
+/* A warning for the import's report: one line added to warn (import_rules.c). */
+void stk_import_warn(struct stk_buf *warn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* import_rules.c: per syscall, what libseccomp decides. */
 struct imp_decision {
     int syscall;               /* index in stk_syscall_table */

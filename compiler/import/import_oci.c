@@ -40,22 +40,6 @@ static int fail(struct rd *r, const char *fmt, ...)
     return -1;
 }
 
-static void warnf(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warnf(struct rd *r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    if (!s)
-        return;
-    if (r->warn->len)
-        stk_buf_puts(r->warn, "\n");
-    stk_buf_puts(r->warn, s);
-    free(s);
-}
 
 /* ---- architectures -------------------------------------------------------- */
 static const struct {
@@ -180,7 +164,7 @@ static int read_action(struct rd *r, json_object *v, json_object *ret, const cha
             if (ret && !json_object_is_type(ret, json_type_null) && read_errno(r, ret, where, &a->data) < 0)
                 return -1;
         } else if (ret && !json_object_is_type(ret, json_type_null)) {
-            warnf(r, "%s: errnoRet ignored with %s", where, s);
+            stk_import_warn(r->warn, "%s: errnoRet ignored with %s", where, s);
         }
         return 0;
     }
@@ -439,9 +423,9 @@ static int read_profile(struct rd *r, json_object *top)
         return -1;
     if (json_object_object_get_ex(top, "flags", &flags) && json_object_is_type(flags, json_type_array) &&
         json_object_array_length(flags) > 0)
-        warnf(r, "'flags' (SECCOMP_FILTER_FLAG_...) are not imported: stockade installs its filter its own way");
+        stk_import_warn(r->warn, "'flags' (SECCOMP_FILTER_FLAG_...) are not imported: stockade installs its filter its own way");
     if (json_object_object_get_ex(top, "listenerPath", &lp) && json_object_is_type(lp, json_type_string))
-        warnf(r, "'listenerPath' is not imported (no SCMP_ACT_NOTIFY rule can be)");
+        stk_import_warn(r->warn, "'listenerPath' is not imported (no SCMP_ACT_NOTIFY rule can be)");
     if (json_object_object_get_ex(top, "syscalls", &sys) && !json_object_is_type(sys, json_type_null)) {
         if (!json_object_is_type(sys, json_type_array))
             return fail(r, "'syscalls' must be an array");

@@ -23,8 +23,7 @@
 
 #include "import/import_int.h"
 
-static void warnf(struct stk_buf *warn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warnf(struct stk_buf *warn, const char *fmt, ...)
+void stk_import_warn(struct stk_buf *warn, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -141,7 +140,7 @@ int stk_imp_plan(const struct imp_profile *p, struct imp_plan *plan, struct stk_
                                stk_syscall_table[d->syscall].name, p->rules[d->first].origin,
                                a->conds[0]->origin);
                 if (!stk_action_eq(a->conds[0]->action, d->action))
-                    warnf(warn, "%s: the conditional rule of %s never applies: %s decides it unconditionally",
+                    stk_import_warn(warn, "%s: the conditional rule of %s never applies: %s decides it unconditionally",
                           stk_syscall_table[d->syscall].name, a->conds[0]->origin, p->rules[d->first].origin);
             }
             free(a->conds);
@@ -162,10 +161,10 @@ int stk_imp_plan(const struct imp_profile *p, struct imp_plan *plan, struct stk_
         trace |= plan->d[j].action.kind == STK_ACT_TRACE;
     }
     if (!stk_action_eq(keyctl, eperm))
-        warnf(warn, "keyctl(KEYCTL_SESSION_TO_PARENT) fails with EPERM under every stockade policy; the profile "
+        stk_import_warn(warn, "keyctl(KEYCTL_SESSION_TO_PARENT) fails with EPERM under every stockade policy; the profile "
                     "decides it otherwise");
     if (trace)
-        warnf(warn, "with trace rules stockade refuses seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) with EBUSY "
+        stk_import_warn(warn, "with trace rules stockade refuses seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) with EBUSY "
                     "(docs/language.md, rules the compiler adds)");
     rc = 0;
 out:
