@@ -57,7 +57,8 @@ cat "$tmp/page"
 kill "$srv" && wait "$srv" 2>/dev/null || true
 srv=""
 echo "the server's output (python's threads try clone3 first, which web.stk answers"
-echo "with ENOSYS so that glibc falls back to clone, whose flags the filter can check):"
+echo "with ENOSYS so that glibc falls back to clone, whose flags the filter can check;"
+echo "the policy marks that refusal quiet: counted in the summary, not printed each time):"
 sed 's/^/    /' "$tmp/server.log"
 
 bold "5. What the policy blocks, reported as it happens (--report)"

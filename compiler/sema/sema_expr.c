@@ -79,6 +79,20 @@ static int regref(const char *name)
 
 static void check_fits(struct ctx *x, const struct val *arg, uint64_t c, struct stk_loc loc);
 
+/* `mode & 07000` reads as C would not: a leading zero is decimal here
+ * (docs/language.md), so the policy compares with 7000, not 0o7000.  Said
+ * once per place (the sink drops repeats for the other syscalls of a rule). */
+static void leading_zero(struct ctx *x, const struct stk_expr *e)
+{
+    const char *t = e->name + (e->name[0] == '-');
+    if (t[0] != '0' || t[1] < '0' || t[1] > '9')
+        return;
+    char *hint = stk_xasprintf("write 0o%s for octal, or leave the zero out for decimal", t + 1);
+    stk_diag(x->u->ds, STK_SEV_WARNING, "leading-zero", e->loc, hint,
+             "'%s' is the decimal number %s: a leading zero does not mean octal", e->name, t + strspn(t, "0_"));
+    free(hint);
+}
+
 static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
 {
     memset(out, 0, sizeof *out);
@@ -90,6 +104,7 @@ static bool value(struct ctx *x, const struct stk_expr *e, struct val *out)
             stk_error(x->u->ds, "bad-number", e->loc, "'%s' is not a valid number", e->name);
             return false;
         }
+        leading_zero(x, e);
         return true;
     case STK_E_NAME: {
         int reg = regref(e->name);

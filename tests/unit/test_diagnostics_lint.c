@@ -10,6 +10,18 @@
 
 /* ==== flag-equality ========================================================= */
 
+TEST(diag_leading_zero_is_decimal)
+{
+    /* `mode & 07000` is 7000, not the setuid/setgid/sticky bits: said once for the rule */
+    CHECK(compile_rules("        allow chmod, fchmod if mode & 07000 == 0\n"));
+    EXPECT_WARN("leading-zero", 4, 39, "'07000' is the decimal number 7000: a leading zero does not mean octal",
+                "write 0o7000 for octal, or leave the zero out for decimal");
+    EXPECT_COUNTS(0, 1);
+    /* 0, 0o, 0x and plain decimals are quiet */
+    CHECK(compile_rules("        allow chmod if mode & 0o7000 == 0 && mode != 0x10 && mode != 0 && mode != 10\n"));
+    EXPECT_COUNTS(0, 0);
+}
+
 TEST(diag_flag_equality_socket_type)
 {
     /* the hint of the Landlock UDP error used to propose exactly this */
@@ -245,6 +257,7 @@ int main(void)
 {
     if (harness_setup())
         return 1;
+    RUN(diag_leading_zero_is_decimal);
     RUN(diag_flag_equality_socket_type);
     RUN(diag_flag_equality_polarity);
     RUN(diag_flag_equality_lists_and_positions);
