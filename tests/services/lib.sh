@@ -161,7 +161,9 @@ svc_start() {
     # No job control in a script: the background job is in our process
     # group, so setsid makes it a group leader without forking and $! is
     # stockade itself.
-    setsid env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+    # (the environment is cleared but for the test's run cache: tests/run-tests.sh
+    # points it into a temporary directory, never the host's /var/cache/stockade)
+    setsid env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 ${STOCKADE_CACHE_DIR:+"STOCKADE_CACHE_DIR=$STOCKADE_CACHE_DIR"} \
         "$STK" run --report="$report" "$policy" -- "$@" >"$T/svc.out" 2>"$T/svc.err" </dev/null &
     SVC_PID=$!
 }
@@ -270,7 +272,7 @@ svc_probe_run() {
     local pol=$1
     shift
     : >"$T/probe.rep"
-    pout=$(cd / && timeout 30 env -i PATH=/usr/bin:/bin "$STK" run --report="$T/probe.rep" "$pol" -- "$@" 2>"$T/probe.err" </dev/null)
+    pout=$(cd / && timeout 30 env -i PATH=/usr/bin:/bin ${STOCKADE_CACHE_DIR:+"STOCKADE_CACHE_DIR=$STOCKADE_CACHE_DIR"} "$STK" run --report="$T/probe.rep" "$pol" -- "$@" 2>"$T/probe.err" </dev/null)
     prc=$?
     prep=$(cat "$T/probe.rep" "$T/probe.err")
 }
