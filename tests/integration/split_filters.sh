@@ -83,4 +83,38 @@ else fail split_report_runs "rc=$rc $out"; fi
 out=$("$S" diff "$T/big.bundle" "$T/big.bundle" 2>&1); rc=$?
 if [ $rc -ne 0 ] && has "$out" "stacked seccomp filters"; then pass split_diff_refused
 else fail split_diff_refused "rc=$rc $out"; fi
+# inherited filters that leave room for the first filter but not the last
+# (the kernel's 32768-instruction budget over all of a process's filters,
+# each counted as its length + 4): the enforcer must fail closed, 125 and the
+# seccomp step named, and the command must not run with only some filters in
+OB=${STK_BUILD:-build}/tests/helpers/outer_bigfilter
+if [ -x "$OB" ]; then
+    lens=$("$S" inspect --bpf "$T/big.bundle" | awk '/^seccomp filter/{n++} /^ *[0-9]+:/{c[n]++} END{print c[1]+0, c[n]+0}')
+    read -r l1 llast <<<"$lens"
+    # room left after COUNT outer filters of 4096: 32768 - COUNT*4100; pick
+    # COUNT so that the first filter fits and the rest do not
+    count=""
+    for c in 1 2 3 4 5 6 7; do
+        room=$((32768 - c * 4100))
+        [ $room -ge $((l1 + 4)) ] && [ $room -lt $((l1 + llast + 8)) ] && count=$c
+    done
+    if [ -z "$count" ] || [ "$l1" -eq 0 ]; then
+        fail split_budget_setup "no outer filter count fits (filter lengths: $lens)"
+    else
+        XA=$(realpath "$X"); SA=$(realpath "$S")
+        for mode in exec report run; do
+            rm -f "$T/ran"
+            case $mode in
+            exec) out=$("$OB" "$count" 4096 "$XA" "$T/big.bundle" -- "$BB" sh -c "echo RAN >$T/ran" 2>&1); rc=$? ;;
+            report) out=$("$OB" "$count" 4096 "$XA" --report "$T/big.bundle" -- "$BB" sh -c "echo RAN >$T/ran" 2>&1); rc=$? ;;
+            run) out=$("$OB" "$count" 4096 "$SA" run "$T/big.stk" -- "$BB" sh -c "echo RAN >$T/ran" 2>&1); rc=$? ;;
+            esac
+            if [ $rc -eq 125 ] && [ ! -e "$T/ran" ] && has "$out" "seccomp: " && has "$out" "Cannot allocate memory"; then
+                pass "split_budget_fails_closed_$mode"
+            else fail "split_budget_fails_closed_$mode" "rc=$rc ran=$([ -e "$T/ran" ] && echo yes || echo no) $out"; fi
+        done
+    fi
+else
+    fail split_budget_setup "$OB not built"
+fi
 exit 0
