@@ -26,6 +26,10 @@ struct stk_bpf_prog {
      * the enforcer at run time (see docs/enforcer.md, "the final execve"). */
     uint32_t *exec_fd_insns;
     size_t nexec_fd_insns;
+    /* The xor instructions of the hand-over's secret block (k =
+     * STK_SECRET_PLACEHOLDER(i % 4)), four per block, in word order. */
+    uint32_t *secret_insns;
+    size_t nsecret_insns;
     struct stk_bpf_filter *filters;
     size_t nfilters;
 };

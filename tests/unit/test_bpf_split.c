@@ -315,7 +315,7 @@ static struct stk_bpf_filter ret_filter(int slot, uint32_t ret)
     p[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1);
     p[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret);
     p[3] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    return (struct stk_bpf_filter){p, 4, NULL, 0};
+    return (struct stk_bpf_filter){p, 4, NULL, 0, NULL, 0};
 }
 
 /* The combination rule the proof relies on, checked against the kernel:

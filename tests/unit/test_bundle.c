@@ -19,10 +19,11 @@ static struct sock_filter test_insns[] = {
 };
 static uint32_t test_sites[] = {1};
 
-static struct stk_bpf_filter test_filter = {test_insns, sizeof test_insns / sizeof test_insns[0], test_sites, 1};
+static struct stk_bpf_filter test_filter = {test_insns, sizeof test_insns / sizeof test_insns[0], test_sites, 1,
+                                            NULL, 0};
 static struct stk_bpf_prog test_prog(void)
 {
-    return (struct stk_bpf_prog){test_insns, test_filter.len, test_sites, 1, &test_filter, 1};
+    return (struct stk_bpf_prog){test_insns, test_filter.len, test_sites, 1, NULL, 0, &test_filter, 1};
 }
 
 static struct stk_rule deny_execve;
