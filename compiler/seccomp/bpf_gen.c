@@ -566,6 +566,17 @@ void stk_bpf_gen_filter(const struct stk_policy_ir *ir, const uint8_t *own, stru
     free(g.secret);
 }
 
+struct sock_filter *stk_bpf_without_secret(const struct sock_filter *insns, size_t len, const uint32_t *sites,
+                                           size_t nsites)
+{
+    struct sock_filter *c = stk_xcalloc(len ? len : 1, sizeof *c);
+    memcpy(c, insns, len * sizeof *c);
+    /* word 3's xor, then `or x`, then the block's jeq */
+    for (size_t i = STK_SECRET_WORDS - 1; i < nsites; i += STK_SECRET_WORDS)
+        c[sites[i] + 2].jt = c[sites[i] + 2].jf;
+    return c;
+}
+
 void stk_bpf_filter_free(struct stk_bpf_filter *f)
 {
     free(f->insns);

@@ -44,6 +44,13 @@ struct stk_bpf_prog {
 int stk_bpf_generate(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char *err, size_t errlen);
 void stk_bpf_prog_free(struct stk_bpf_prog *p);
 
+/* A copy of insns in which every hand-over secret block (sites: the xor
+ * instructions, four per block) never matches: its final jeq jumps to the
+ * false branch.  For a program installed without the enforcer, which would
+ * otherwise allow the placeholders (--emit=bpf). */
+struct sock_filter *stk_bpf_without_secret(const struct sock_filter *insns, size_t len, const uint32_t *sites,
+                                           size_t nsites);
+
 /* The program of one filter: own as for stk_layout_build_owned (NULL: the
  * whole policy); no length limit. */
 void stk_bpf_gen_filter(const struct stk_policy_ir *ir, const uint8_t *own, struct stk_bpf_filter *out);

@@ -56,22 +56,24 @@ refused run_execveat_absolute_path_refused $? "$out"
 has "$out" "Seccomp: 2" || fail run_started_under_filter "$out"
 # the policy's own answer for every shape: EPERM, not the ENOSYS of a
 # notification nobody answers
-grep -qx "execat-scan: all refused, errno=1" <<<"$out" && pass run_execveat_gets_policy_errno \
+grep -q "execat-scan: all refused, errno=1$" <<<"$out" && pass run_execveat_gets_policy_errno \
     || fail run_execveat_gets_policy_errno "$(grep execat <<<"$out")"
 
 # the placeholders of the secret in the ignored register bits, every dirfd:
 # refused with the policy's errno, under run, run --report, stockade-exec and
 # stockade-exec --report
 secret_refused() { # name, rc, output
-    if [ "$2" -eq 0 ] && grep -qx "execat-secret: all refused, errno=1" <<<"$3" && ! has "$3" "BYPASSED"; then
+    if [ "$2" -eq 0 ] && grep -q "execat-secret: all refused, errno=1$" <<<"$3" && ! has "$3" "BYPASSED"; then
         pass "$1"
     else
         fail "$1" "rc=$2: $(grep -v 'report: pid' <<<"$3" | head -c 2000)"
     fi
 }
+# (stdout apart from the report: 2,210 report lines through the same pipe
+# sometimes cost the probe's own line)
 for mode in "" --report; do
-    out=$("$STK" run $mode "$T/noexec.stk" -- "$PROBE" execat-secret /bin/echo 2>&1)
-    secret_refused "run_placeholder_secret_refused${mode:+_report}" $? "$out"
+    out=$("$STK" run $mode "$T/noexec.stk" -- "$PROBE" execat-secret /bin/echo 2>"$T/secret.err")
+    secret_refused "run_placeholder_secret_refused${mode:+_report}" $? "$out"$'\n'"$(grep -v 'report: pid' "$T/secret.err")"
 done
 
 out=$("$STK" run --report "$T/noexec.stk" -- "$PROBE" execat-scan /bin/echo exec /bin/true 2>&1)
@@ -93,12 +95,14 @@ if "$STK" compile -o "$T/noexec.bundle" "$T/noexec.stk" >/dev/null 2>&1; then
     out=$("$EXEC" --report "$T/noexec.bundle" -- "$PROBE" execat-scan /bin/echo 2>&1)
     refused exec_bundle_report_execveat_absolute_path_refused $? "$out"
     for mode in "" --report; do
-        out=$("$EXEC" $mode "$T/noexec.bundle" -- "$PROBE" execat-secret /bin/echo 2>&1)
-        secret_refused "exec_bundle_placeholder_secret_refused${mode:+_report}" $? "$out"
+        out=$("$EXEC" $mode "$T/noexec.bundle" -- "$PROBE" execat-secret /bin/echo 2>"$T/secret.err")
+        secret_refused "exec_bundle_placeholder_secret_refused${mode:+_report}" $? \
+            "$out"$'\n'"$(grep -v 'report: pid' "$T/secret.err")"
+        # --report: the placeholder tries are reported as the policy's errno
+        [ -n "$mode" ] || continue
+        out=$(cat "$T/secret.err")
+        n=$(grep -c 'execveat(.*) -> errno EPERM (blocked)' <<<"$out")
     done
-    # --report: the placeholder tries are reported as the policy's errno
-    out=$("$EXEC" --report "$T/noexec.bundle" -- "$PROBE" execat-secret /bin/echo 2>&1)
-    n=$(grep -c 'execveat(.*) -> errno EPERM (blocked)' <<<"$out")
     if [ "$n" -ge 2200 ] && ! has "$out" "-> allowed"; then
         pass exec_bundle_report_placeholder_secret_reported
     else
@@ -144,13 +148,40 @@ else
     skip pidns_execveat_absolute_path_refused "needs root (namespaces without a user namespace)"
 fi
 
+# --emit=bpf is installed by someone else (bwrap --seccomp), never patched:
+# its secret blocks never match, so the public placeholders exec nothing
+# (they did, through bwrap, before the blocks were disarmed in that output)
+cat >"$T/noexecat.stk" <<'POL'
+policy noexecat {
+    seccomp {
+        default allow
+        errno EPERM execveat
+    }
+}
+POL
+if ! command -v bwrap >/dev/null 2>&1; then
+    skip emit_bpf_placeholder_secret_refused "bwrap is not installed (tools/deps.sh installs it)"
+elif ! "$STK" compile --emit=bpf -o "$T/noexecat.bpf" "$T/noexecat.stk" >/dev/null 2>&1; then
+    fail emit_bpf_placeholder_secret_refused "compile --emit=bpf failed"
+elif ! bwrap --ro-bind / / --dev /dev --proc /proc -- /bin/true 2>/dev/null; then
+    skip emit_bpf_placeholder_secret_refused "bwrap cannot run here"
+else
+    out=$(bwrap --ro-bind / / --dev /dev --proc /proc --seccomp 9 9<"$T/noexecat.bpf" -- "$PROBE" status execat-secret /bin/echo 2>&1)
+    rc=$?
+    if has "$out" "Seccomp: 2"; then
+        secret_refused emit_bpf_placeholder_secret_refused $rc "$out"
+    else
+        fail emit_bpf_placeholder_secret_refused "not under the filter: rc=$rc $out"
+    fi
+fi
+
 # A listener of the command's own that answers CONTINUE for execveat: the
 # hand-over rule no longer notifies, so there is no USER_NOTIF tie for it to
 # win; the policy's EPERM outranks its answer.  (The listener itself is no
 # longer refused: the built-in EBUSY rule is there only for notify/trace.)
 out=$("$STK" run "$T/noexec.stk" -- "$PROBE" listen 322 execat-scan /bin/echo execat-secret /bin/echo 2>&1)
 rc=$?
-if has "$out" "listen 322: ok" && grep -qx "execat-secret: all refused, errno=1" <<<"$out"; then
+if has "$out" "listen 322: ok" && grep -q "execat-secret: all refused, errno=1$" <<<"$out"; then
     refused own_listener_refused $rc "$out"
 else
     fail own_listener_refused "rc=$rc: $out"
@@ -236,7 +267,7 @@ fi
 for mode in "" --report; do
     out=$("$STK" run $mode "$T/noexec.stk" -- "$PROBE" memfd-exec /bin/echo 2>&1)
     rc=$?
-    if [ $rc -eq 0 ] && grep -qx "memfd-exec: all refused, errno=1" <<<"$out" && ! has "$out" "BYPASSED" \
+    if [ $rc -eq 0 ] && grep -q "memfd-exec: all refused, errno=1$" <<<"$out" && ! has "$out" "BYPASSED" \
         && { [ -z "$mode" ] || has "$out" "summary: 8 calls reported"; }; then
         pass "memfd_exec_refused${mode:+_report}"
     else
