@@ -51,6 +51,13 @@ void stk_bpf_prog_free(struct stk_bpf_prog *p);
 struct sock_filter *stk_bpf_without_secret(const struct sock_filter *insns, size_t len, const uint32_t *sites,
                                            size_t nsites);
 
+/* A copy of insns in which every block of the hand-over secret's shape
+ * (found by its shape, not by a site list) is jumped over to its false
+ * branch: for tools that analyse a program and cannot follow the block's
+ * X register (stockade diff); the result decides as the installed program
+ * does for every call without the run's secret. */
+struct sock_filter *stk_bpf_secret_skipped(const struct sock_filter *insns, size_t len);
+
 /* The program of one filter: own as for stk_layout_build_owned (NULL: the
  * whole policy); no length limit. */
 void stk_bpf_gen_filter(const struct stk_policy_ir *ir, const uint8_t *own, struct stk_bpf_filter *out);

@@ -72,3 +72,34 @@ void stk_bpf_prog_free(struct stk_bpf_prog *p)
     free(p->filters);
     memset(p, 0, sizeof *p);
 }
+
+/* The shape of a secret block starting at i (bpf_gen.c, gen_secret), the
+ * constants whatever they are. */
+static bool secret_block_at(const struct sock_filter *p, size_t len, size_t i)
+{
+    static const uint16_t shape[15] = {
+        BPF_LD | BPF_W | BPF_ABS, BPF_ALU | BPF_XOR | BPF_K, BPF_MISC | BPF_TAX,
+        BPF_LD | BPF_W | BPF_ABS, BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_OR | BPF_X, BPF_MISC | BPF_TAX,
+        BPF_LD | BPF_W | BPF_ABS, BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_OR | BPF_X, BPF_MISC | BPF_TAX,
+        BPF_LD | BPF_W | BPF_ABS, BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_OR | BPF_X, BPF_JMP | BPF_JEQ | BPF_K};
+    if (len < 15 || i > len - 15)
+        return false;
+    for (size_t k = 0; k < 15; k++)
+        if (p[i + k].code != shape[k])
+            return false;
+    return p[i].k == 16 + 8 * 5 && p[i + 3].k == 20 + 8 * 5 && p[i + 7].k == 20 && p[i + 11].k == 20 + 8 * 4 &&
+           p[i + 14].k == 0;
+}
+
+struct sock_filter *stk_bpf_secret_skipped(const struct sock_filter *insns, size_t len)
+{
+    struct sock_filter *c = stk_xcalloc(len ? len : 1, sizeof *c);
+    memcpy(c, insns, len * sizeof *c);
+    for (size_t i = 0; i < len; i++)
+        if (secret_block_at(c, len, i)) {
+            size_t to = i + 15 + c[i + 14].jf; /* the block's false branch */
+            c[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t)(to - i - 1), 0, 0);
+            i += 14;
+        }
+    return c;
+}
