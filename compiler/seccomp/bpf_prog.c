@@ -13,7 +13,8 @@ struct sock_filter *stk_bpf_without_secret(const struct sock_filter *insns, size
                                            size_t nsites)
 {
     struct sock_filter *c = stk_xcalloc(len ? len : 1, sizeof *c);
-    memcpy(c, insns, len * sizeof *c);
+    if (len)
+        memcpy(c, insns, len * sizeof *c);
     /* word 3's xor, then `or x`, then the block's jeq */
     for (size_t i = STK_SECRET_WORDS - 1; i < nsites; i += STK_SECRET_WORDS)
         c[sites[i] + 2].jt = c[sites[i] + 2].jf;
@@ -94,7 +95,8 @@ static bool secret_block_at(const struct sock_filter *p, size_t len, size_t i)
 struct sock_filter *stk_bpf_secret_skipped(const struct sock_filter *insns, size_t len)
 {
     struct sock_filter *c = stk_xcalloc(len ? len : 1, sizeof *c);
-    memcpy(c, insns, len * sizeof *c);
+    if (len)
+        memcpy(c, insns, len * sizeof *c);
     for (size_t i = 0; i < len; i++)
         if (secret_block_at(c, len, i)) {
             size_t to = i + 15 + c[i + 14].jf; /* the block's false branch */
