@@ -440,4 +440,16 @@ else
     no diff_split_value_removed_sarif "rc=$rc $(cat "$tmp/repo/err") got: $got"
 fi
 
+# too big to compare: refused (exit 2) with the reason, naming the stacks
+{
+    sed '$d' "$tmp/big.stk" | sed '$d'
+    printf '        allow prctl if arg0 in (%s) && arg1 in (%s)\n    }\n}\n' "$(seq -s ', ' 1 3 3000)" "$(seq -s ', ' 1 3 3300)"
+} >"$tmp/huge.stk"
+run "$tmp/huge.stk" "$tmp/huge.stk"
+if [ "$rc" -eq 2 ] && grep -qE '^stockade diff: seccomp: the stacked seccomp filters \([0-9]+ old, [0-9]+ new\) split their inputs into more than 1048576 cells: too many to compare$' <<<"$err"; then
+    ok diff_split_too_big
+else
+    no diff_split_too_big "rc=$rc $err"
+fi
+
 exit $fail
