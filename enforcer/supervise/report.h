@@ -143,6 +143,7 @@ struct stk_report_count {
 #define STK_REPORT_MAX_KINDS 256
 
 struct stk_learn;
+struct stk_report_split;
 struct stk_report {
     struct stk_supervisor *sv;
     struct stk_learn *learn; /* `stockade learn`: every call is recorded and let run (learn.h); no reports */
@@ -170,6 +171,7 @@ struct stk_report {
     bool landlock_incomplete; /* ... and some were lost before it read them */
     const struct stk_bundle_quiet *quiet; /* `quiet` calls: counted, not printed (errno and log outcomes) */
     size_t nquiet;
+    struct stk_report_split *split; /* a policy split into stacked filters (report_split.h), else NULL */
 };
 
 /* report.c: one report line, written as every other (never blocking); one
