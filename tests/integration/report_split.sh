@@ -109,6 +109,20 @@ sysa 170 0: ret=-1 errno=1"
     else fail "report_split_no_warning_$mode" "$err"; fi
 done
 
+# Fail closed: once the supervisor is gone (the command exited, a
+# background process lives on) the listener is closed, and every call of
+# the early syscall fails with ENOSYS (38), allowed value or not; the last
+# filter's allowed values still run
+rm -f "$T/late"
+"$X" --report "$T/split.bundle" -- /bin/sh -c "( sleep 0.3; \"$RP\" sysa $E -1 $((eb + 3)) sysa $E -1 $((eb + 6)) sysa $L -1 $((lb + 9)) >\"$T/late\" ) & exit 0" 2>/dev/null
+for _ in $(seq 1 50); do [ -s "$T/late" ] && break; sleep 0.1; done
+sleep 0.1
+late=$(cat "$T/late" 2>/dev/null)
+if [ "$late" = "sysa $E $((eb + 3)): ret=-1 errno=38
+sysa $E $((eb + 6)): ret=-1 errno=38
+sysa $L $((lb + 9)): ret=-1 errno=9" ]; then pass report_split_supervisor_gone_enosys
+else fail report_split_supervisor_gone_enosys "[$late]"; fi
+
 # a kill in an earlier filter: the process is killed (SIGKILL under
 # --report, docs/enforcer.md) and the kill is reported; the call after it
 # never runs
