@@ -31,7 +31,8 @@
  * policy's own program returns for it. */
 enum stk_verdict {
     STK_V_ERRNO,   /* reply: the call fails with errno `err` (policy: errno N; also trace, notify: ENOSYS) */
-    STK_V_CONTINUE,/* reply: let the call run (policy: log; allow never reaches the supervisor) */
+    STK_V_CONTINUE,/* reply: let the call run (policy: log; allow reaches the supervisor only through a split
+                     policy's prefix, answered before: report_split.h) */
     STK_V_KILL,    /* kill the process (policy: kill-process, kill-thread, unknown actions) */
     STK_V_TRAP,    /* policy: trap: fail with ENOSYS and send SIGSYS to the thread (or kill, see report.c) */
 };
