@@ -11,6 +11,9 @@
  *                   notifying copy of the program, the install with
  *                   SECCOMP_FILTER_FLAG_NEW_LISTENER and the hand-over of the
  *                   listener to the supervisor.
+ *   report_split.c  a policy split into stacked filters: the earlier ones
+ *                   installed allowing, the last one notifying their calls
+ *                   too, decided with the original stack (report_split.h).
  *   report_fmt.c    pure parts (unit-tested): what the policy's action means
  *                   under --report, syscall names and arguments, the report
  *                   line. */
