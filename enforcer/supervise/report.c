@@ -33,6 +33,7 @@
 #include "bpf_interp.h"
 #include "supervise/learn.h"
 #include "supervise/report.h"
+#include "supervise/report_split.h"
 #include "supervise/report_task.h"
 #include "steps/safe_path.h"
 #include "syscalls.h"
@@ -159,7 +160,7 @@ static void handle(struct stk_report *r)
     }
     /* what the policy says: its own program on the very same data (registers:
      * the caller cannot change them while it waits) */
-    uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
+    uint32_t ret = stk_report_split_run(r, r->prog, &req.data);
     if (ret == STK_BUNDLE_EXEC_HANDOVER_RET) {
         /* the exec hand-over rule (docs/enforcer.md): the first call it
          * matches, from the enforcer's thread (its pid came with the
@@ -177,10 +178,15 @@ static void handle(struct stk_report *r)
             r->handed_over = rc == 0 || errno != ENOENT;
             return;
         }
-        ret = stk_bpf_run(r->prog_off, r->len, &req.data, NULL);
+        ret = stk_report_split_run(r, r->prog_off, &req.data);
     }
     if (r->learn) {
         stk_learn_handle(r->learn, r->listener, &req);
+        return;
+    }
+    if (r->split && (ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW) {
+        /* a split policy's prefix asked; the filters allow this call */
+        task_respond(r, req.id, 0, true);
         return;
     }
     struct stk_decision d;
@@ -445,6 +451,7 @@ static void on_cleanup(void *arg)
         close(r->out_fd);
     free(r->prog);
     free(r->prog_off);
+    stk_report_split_free(r->split);
     free(r);
 }
 
@@ -461,15 +468,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         stk_warnf(STEP, "the policy has no seccomp filter: there is nothing to report");
         return 0;
     }
-    /* A split policy: the last filter notifies (it decides every syscall
-     * without argument conditions, exec and seccomp); the kernel allows one
-     * listener per filter chain, so the calls the others decide are
-     * enforced without a report. */
+    /* A split policy: the last filter notifies (the kernel allows one
+     * listener per filter chain), also for the calls the others decide
+     * (report_split.h). */
     const struct stk_bpf_filter *f = &s->filters[s->nfilters - 1];
-    if (s->nfilters > 1)
-        stk_warnf(STEP, "the policy is split into %zu stacked seccomp filters and the kernel allows one "
-                        "notification listener per process: the calls decided by argument conditions in the "
-                        "first %zu filters are enforced but not reported", s->nfilters, s->nfilters - 1);
     for (size_t i = 0; i < f->len; i++)
         if (f->insns[i].code == (BPF_RET | BPF_A))
             return stk_errf(e, STEP, "seccomp instruction %zu returns a computed action; --report cannot rewrite "
@@ -516,6 +518,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
     /* the table by number that names the calls, built now rather than at
      * the first report in the supervisor */
     (void)stk_syscall_name_by_nr(stk_native_abi(), 0);
+    if (stk_report_split_prepare(s, &r->split, e) < 0) {
+        on_cleanup(r);
+        return -1;
+    }
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) < 0) {
         int err = errno;
         on_cleanup(r);
