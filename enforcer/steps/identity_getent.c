@@ -239,36 +239,6 @@ static int collect(const struct stk_identity_getent *g, pid_t pid, int fd, char 
 }
 
 static int lookup(const struct stk_identity_getent *g, bool group, const char *db, const char *name, bool by_id,
-                  uint32_t id, struct stk_identity_entry *ent, const char *what, struct stk_err *e);
-
-int stk_identity_getent(const struct stk_identity_getent *g, bool group, const char *name, bool by_id,
-                        uint32_t id, struct stk_identity_entry *ent, struct stk_err *e)
-{
-    const char *db = group ? "group" : "passwd";
-    char key[16], what[STK_BUNDLE_MAX_NAME + 64];
-    if (by_id) {
-        snprintf(key, sizeof key, "%u", (unsigned)id);
-        name = key;
-        snprintf(what, sizeof what, "%s %u", group ? "gid" : "uid", (unsigned)id);
-    } else {
-        snprintf(what, sizeof what, "%s \"%.*s\"", group ? "group" : "user", (int)STK_BUNDLE_MAX_NAME, name);
-        const char *why = bad_key(name);
-        if (why)
-            return stk_errf(e, STEP, "%s is not in %s, and %s is not looked up in the name services", what,
-                            group ? "/etc/group" : "/etc/passwd", why);
-    }
-    /* a caller's ignored SIGCHLD (kept across its exec of us) would reap
-     * the child before we can read its status: the default while it runs */
-    struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
-    if (sigaction(SIGCHLD, &dfl, &old) < 0)
-        return stk_errnof(e, STEP, errno, "%s: sigaction(SIGCHLD)", what);
-    int r = lookup(g, group, db, name, by_id, id, ent, what, e);
-    if (sigaction(SIGCHLD, &old, NULL) < 0 && r >= 0)
-        r = stk_errnof(e, STEP, errno, "%s: sigaction(SIGCHLD)", what);
-    return r;
-}
-
-static int lookup(const struct stk_identity_getent *g, bool group, const char *db, const char *name, bool by_id,
                   uint32_t id, struct stk_identity_entry *ent, const char *what, struct stk_err *e)
 {
     pid_t pid = 0;
@@ -303,5 +273,32 @@ static int lookup(const struct stk_identity_getent *g, bool group, const char *d
         }
     }
     free(buf);
+    return r;
+}
+
+int stk_identity_getent(const struct stk_identity_getent *g, bool group, const char *name, bool by_id,
+                        uint32_t id, struct stk_identity_entry *ent, struct stk_err *e)
+{
+    const char *db = group ? "group" : "passwd";
+    char key[16], what[STK_BUNDLE_MAX_NAME + 64];
+    if (by_id) {
+        snprintf(key, sizeof key, "%u", (unsigned)id);
+        name = key;
+        snprintf(what, sizeof what, "%s %u", group ? "gid" : "uid", (unsigned)id);
+    } else {
+        snprintf(what, sizeof what, "%s \"%.*s\"", group ? "group" : "user", (int)STK_BUNDLE_MAX_NAME, name);
+        const char *why = bad_key(name);
+        if (why)
+            return stk_errf(e, STEP, "%s is not in %s, and %s is not looked up in the name services", what,
+                            group ? "/etc/group" : "/etc/passwd", why);
+    }
+    /* a caller's ignored SIGCHLD (kept across its exec of us) would reap
+     * the child before we can read its status: the default while it runs */
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+    if (sigaction(SIGCHLD, &dfl, &old) < 0)
+        return stk_errnof(e, STEP, errno, "%s: sigaction(SIGCHLD)", what);
+    int r = lookup(g, group, db, name, by_id, id, ent, what, e);
+    if (sigaction(SIGCHLD, &old, NULL) < 0 && r >= 0)
+        r = stk_errnof(e, STEP, errno, "%s: sigaction(SIGCHLD)", what);
     return r;
 }
