@@ -110,12 +110,15 @@ int stk_identity_name(bool group, uint32_t id, char *name, size_t cap, struct st
 }
 
 /* A user by name, or by uid when the name is a number: 0 found (uid and
- * primary gid), 1 not found, -1 error. */
-static int find_user(const char *user, uid_t *uid, gid_t *gid, struct stk_err *e)
+ * primary gid), 1 not found, -1 error.  A number needs no lookup when the
+ * primary group is not wanted (need_gid false): 1 at once. */
+static int find_user(const char *user, bool need_gid, uid_t *uid, gid_t *gid, struct stk_err *e)
 {
     struct stk_identity_entry ent;
     uint32_t v;
     bool by_id = parse_id(user, &v);
+    if (by_id && !need_gid)
+        return 1;
     int r = find(false, user, by_id, by_id ? v : 0, &ent, e);
     if (r == 0) {
         *uid = (uid_t)ent.id;
@@ -165,7 +168,7 @@ int stk_identity_owner(const char *user, const char *group, uid_t *uid, gid_t *g
     gid_t primary = (gid_t)-1;
     if (user) {
         uint32_t v;
-        int r = find_user(user, uid, &primary, e);
+        int r = find_user(user, !group, uid, &primary, e);
         if (r < 0)
             return with_what(e, what);
         if (r == 1 && !parse_id(user, &v))
@@ -196,7 +199,7 @@ int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct
     bool have_user_gid = false;
     if (b->user) {
         uint32_t v;
-        int r = find_user(b->user, &ids->uid, &user_gid, e);
+        int r = find_user(b->user, !b->group, &ids->uid, &user_gid, e);
         if (r < 0)
             return -1;
         if (r == 1 && !parse_id(b->user, &v))
