@@ -64,15 +64,16 @@ EXEC_STATIC_LIBS := -l:libcap.a -l:libselinux.a -l:libpcre2-8.a -l:libapparmor.a
 # Either way user and group names the files lack are resolved through the
 # host's getent, never through NSS in the process (enforcer/steps/identity.c).
 # The ASan builds and the test programs stay dynamic.
+# The objects are position-independent either way (-fPIE), so a change of
+# LINK only relinks.
 LINK ?= static
+STOCKADE_CFLAGS := -fPIE
 ifeq ($(LINK),static)
 STOCKADE_LDMODE := -static-pie
 STOCKADE_LIBS   := $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
-STOCKADE_CFLAGS := -fPIE
 else ifeq ($(LINK),shared)
 STOCKADE_LDMODE :=
 STOCKADE_LIBS   := $(PKG_LIBS)
-STOCKADE_CFLAGS :=
 else
 $(error LINK=$(LINK): use LINK=static (the default) or LINK=shared)
 endif

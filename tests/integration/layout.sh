@@ -15,7 +15,9 @@
 #   exec_static   stockade-exec is a static program; stockade_static: so is
 #                 stockade, a static PIE (unless built with LINK=shared);
 #   *_no_nss      neither calls glibc's NSS (getpwnam, getgrgid, getaddrinfo,
-#                 ...): names go through getent (enforcer/steps/identity.c).
+#                 ...): names go through getent (enforcer/steps/identity.c);
+#   link_*        `make LINK=static` links stockade -static-pie, `LINK=shared`
+#                 dynamically, anything else is refused (make -n).
 # STK_LAYOUT_ROOT checks another tree (default: this one); STK_BUILD is the
 # build directory of the programs (relative to the tree checked).
 set -u
@@ -214,4 +216,15 @@ for prog in "$B/stockade" "$B/stockade-exec"; do
         pass "${name}_no_nss"
     fi
 done
+# ---- LINK: how the Makefile links stockade in each mode (make -n) --------------------------------
+link_cmd() { make -s -n BUILD="$B" LINK="$1" -W cli/main.c "$B/stockade" 2>&1 | grep -E -- "-o $B/stockade( |$)"; }
+cmd=$(link_cmd static)
+if has "$cmd" "-static-pie" && has "$cmd" "-lseccomp" && has "$cmd" "-z,now"; then pass link_static_pie
+else fail link_static_pie "LINK=static: $cmd"; fi
+cmd=$(link_cmd shared)
+if [ -n "$cmd" ] && ! has "$cmd" "-static" && has "$cmd" "-lseccomp" && has "$cmd" "-z,now"; then pass link_shared
+else fail link_shared "LINK=shared: $cmd"; fi
+out=$(make -s -n BUILD="$B" LINK=dynamic "$B/stockade" 2>&1)
+if [ $? -ne 0 ] && has "$out" "LINK=static (the default) or LINK=shared"; then pass link_unknown_refused
+else fail link_unknown_refused "LINK=dynamic: $out"; fi
 [ "$fails" -eq 0 ]
