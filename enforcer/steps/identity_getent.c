@@ -171,6 +171,7 @@ static int collect(const struct stk_identity_getent *g, pid_t pid, int fd, char 
 {
     long long deadline = now_ms() + g->timeout_ms;
     bool eof = false, too_long = false;
+    long nap_ns = 100000;
     *len = 0;
     for (;;) {
         long long left = deadline - now_ms();
@@ -215,8 +216,12 @@ static int collect(const struct stk_identity_getent *g, pid_t pid, int fd, char 
                             g->timeout_ms % 1000 ? "ms" : "s");
         }
         if (eof) {
-            struct timespec ts = {0, 1000000};
+            /* its output closed: it is exiting; wait for that a little
+             * longer each time (0.1 ms, doubling up to 10 ms) */
+            struct timespec ts = {0, nap_ns};
             nanosleep(&ts, NULL);
+            if (nap_ns < 10000000)
+                nap_ns *= 2;
         }
     }
     if (too_long) {
