@@ -10,8 +10,9 @@
  *
  *   learn.c       per call: classify by number (a table built once), count,
  *                 and for the calls whose arguments matter, record them.
- *   learn_mem.c   the task's memory and /proc links: strings, sockaddrs,
- *                 clone_args, open_how; relative paths made absolute.
+ *   learn_mem.c   the task's /proc links: relative paths made absolute (its
+ *                 memory, strings, sockaddrs, clone_args, open_how: read
+ *                 through task_mem.c, --report's reader too).
  *   learn_set.c   the small sets the recorder and the writer share (a
  *                 set of numbers; paths with rights, hashed).
  *
@@ -107,11 +108,6 @@ void stk_learn_listener(int listener);
 void stk_learn_finish(struct stk_learn *l);
 
 /* ---- learn_mem.c ------------------------------------------------------------- */
-/* Reads up to len bytes at addr of task tid into buf; the number read (short
- * at an unreadable page), -1 if nothing. */
-ssize_t stk_learn_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
-/* The C string at addr (at most len-1 bytes, NUL-terminated); false if unreadable. */
-bool stk_learn_mem_string(pid_t tid, uint64_t addr, char *buf, size_t len);
 /* The absolute path of path as task tid meant it, relative to dirfd
  * (AT_FDCWD: its working directory), lexically normalised (no ., .., //);
  * false when the base cannot be read. */
