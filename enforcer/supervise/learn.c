@@ -20,6 +20,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "supervise/learn.h"
 #include "supervise/task_mem.h"
 #include "syscalls.h"
@@ -140,6 +141,21 @@ bool stk_learn_count(struct stk_learn *l, uint32_t arch, uint32_t nr, unsigned l
 
 /* ---- paths ------------------------------------------------------------------------- */
 
+/* path into the table; says once that the table is full (learn.h: its
+ * bounds), from when on the policy's file rules are incomplete (the writer
+ * says so in the policy).  False only when out of memory. */
+static bool add_path(struct stk_learn *l, const char *path, unsigned rights)
+{
+    unsigned long before = l->paths.dropped;
+    if (!stk_learn_paths_add(&l->paths, path, rights))
+        return false;
+    if (before == 0 && l->paths.dropped)
+        stk_warnf("learn", "the command named more than %u distinct paths (or %u MiB of them): new paths are no "
+                  "longer recorded (calls still are), so the learned policy's file rules will be incomplete",
+                  STK_LEARN_PATHS_MAX, STK_LEARN_PATHS_BYTES >> 20);
+    return true;
+}
+
 /* The task that made the call, and its memory (task_mem.h; -1 unreadable). */
 struct caller {
     pid_t tid;
@@ -163,7 +179,7 @@ static void path_at(struct stk_learn *l, const struct caller *c, int dirfd, uint
             l->unread++;
             return;
         }
-    if (!stk_learn_paths_add(&l->paths, abs, rights))
+    if (!add_path(l, abs, rights))
         l->unread++;
 }
 
@@ -207,7 +223,7 @@ static void sockaddr_seen(struct stk_learn *l, const struct caller *c, uint64_t 
             memcpy(p, un->sun_path, n < sizeof un->sun_path ? n : sizeof un->sun_path);
             p[n < sizeof un->sun_path ? n : sizeof un->sun_path] = '\0';
             if (stk_learn_mem_abspath(c->tid, AT_FDCWD, p, abs, sizeof abs))
-                stk_learn_paths_add(&l->paths, abs, STK_LEARN_MAKE);
+                add_path(l, abs, STK_LEARN_MAKE);
         }
     }
 }
