@@ -1,7 +1,8 @@
 /* supervise.c — fork once and stay as the command's supervisor (supervise.h).
  * The parent is deliberately small: it blocks the signals it forwards, reads
  * them from a signalfd, reaps, serves the poll hooks, and exits with the
- * child's status after the clean-up hooks ran. */
+ * child's status after the clean-up hooks ran; the child itself is reaped
+ * last, so that its pid stays its own until then. */
 #include "supervise/supervise.h"
 
 #include <errno.h>

@@ -4,7 +4,8 @@
  * reporting (the seccomp listener), releasing an sVirt level.  Those steps
  * register hooks here; enforce.c then forks once with stk_supervise_fork().
  * The parent forwards signals, reaps, runs the clean-ups and exits with the
- * command's status (128+N if it died of signal N).  Without any of those
+ * command's status (128+N if it died of signal N); the command is reaped
+ * after the clean-ups (stk_supervise_release).  Without any of those
  * needs the enforcer execs in place and never forks. */
 #ifndef STK_SUPERVISE_H
 #define STK_SUPERVISE_H
