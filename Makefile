@@ -54,6 +54,29 @@ AOBJ     := $(BUILD)/asan/obj
 # stockade-exec is static: libcap, libselinux (with libpcre2-8) and libapparmor
 # as archives (Debian ships them in the -dev packages).
 EXEC_STATIC_LIBS := -l:libcap.a -l:libselinux.a -l:libpcre2-8.a -l:libapparmor.a
+# How stockade is linked (docs/install.md):
+#   LINK=static  (default) a static PIE, every library and glibc included:
+#                it starts as fast as stockade-exec (no dynamic loader), and
+#                keeps address-space randomisation;
+#   LINK=shared  dynamically, against the system's shared libraries, for
+#                distributions that want a library update to reach stockade
+#                without a rebuild (slower to start: docs/performance.md).
+# Either way user and group names the files lack are resolved through the
+# host's getent, never through NSS in the process (enforcer/steps/identity.c).
+# The ASan builds and the test programs stay dynamic.
+# The objects are position-independent either way (-fPIE), so a change of
+# LINK only relinks.
+LINK ?= static
+STOCKADE_CFLAGS := -fPIE
+ifeq ($(LINK),static)
+STOCKADE_LDMODE := -static-pie
+STOCKADE_LIBS   := $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
+else ifeq ($(LINK),shared)
+STOCKADE_LDMODE :=
+STOCKADE_LIBS   := $(PKG_LIBS)
+else
+$(error LINK=$(LINK): use LINK=static (the default) or LINK=shared)
+endif
 
 # ---- sources ------------------------------------------------------------------
 COMMON_SRC   := $(wildcard common/*.c)
@@ -142,11 +165,11 @@ $(OBJ)/tests/%.o $(AOBJ)/tests/%.o: LAYER_INC = $(INC_ALL) -Itests/unit
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(STK_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(STOCKADE_CFLAGS) $(STK_CFLAGS) -c -o $@ $<
 
 $(OBJ)/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(STK_CFLAGS) -Wno-unused-function -Wno-sign-compare -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(STOCKADE_CFLAGS) $(STK_CFLAGS) -Wno-unused-function -Wno-sign-compare -c -o $@ $<
 
 $(AOBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -167,8 +190,13 @@ $(BUILD)/asan/libstockade.a: $(ALIB_OBJ)
 # ---- programs --------------------------------------------------------------------
 # Full RELRO with eager binding: the GOT is read-only, and no symbol is
 # resolved (with a copy-on-write fault) in each process the enforcer forks.
-$(BUILD)/stockade: $(OBJ)/cli/main.o $(BUILD)/libstockade.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,-z,relro,-z,now -o $@ $^ $(PKG_LIBS)
+# LINK (above) picks static PIE or shared; a change of it relinks.
+$(GEN)/link_mode: FORCE | $(GEN)
+	@echo '$(LINK) $(STOCKADE_LDMODE) $(STOCKADE_LIBS)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(BUILD)/stockade: $(OBJ)/cli/main.o $(BUILD)/libstockade.a $(GEN)/link_mode
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STOCKADE_LDMODE) -Wl,-z,relro,-z,now -o $@ $(OBJ)/cli/main.o $(BUILD)/libstockade.a $(STOCKADE_LIBS)
 
 # The enforcer links common/ (the generated syscall and signature tables name
 # the calls it reports) as an archive: only the members it uses are linked.

@@ -22,9 +22,11 @@ static const char diff_usage[] =
     "\n"
     "Compare two policies (.stk files, compiled) or two bundles and print what\n"
     "changed as the kernel and the enforcer will see it: per architecture and\n"
-    "syscall the argument regions whose seccomp decision changed, and changes to\n"
-    "identity, no_new_privs, capabilities, rlimits, environment, descriptors,\n"
-    "namespaces, the filesystem view, Landlock, cgroup limits and LSM labels.\n"
+    "syscall the argument regions whose seccomp decision changed (for a policy\n"
+    "split into stacked filters, the stack's decision, combined as the kernel\n"
+    "combines them), and changes to identity, no_new_privs, capabilities,\n"
+    "rlimits, environment, descriptors, namespaces, the filesystem view,\n"
+    "Landlock, cgroup limits and LSM labels.\n"
     "Each change is loosened (+, the command may do more), tightened (-) or\n"
     "changed (~).  Seccomp actions are ordered kill-process < kill-thread < trap <\n"
     "errno < user-notif < trace < log < allow; errno EPERM -> errno EACCES is\n"
@@ -176,28 +178,36 @@ static void print_diff(const struct stk_diff *d, const char *fmt, const char *a,
            cnt[STK_DIFF_CHANGED], d->approximate ? " (approximate: some masked arguments were sampled)" : "");
 }
 
+/* Whether two stacks are the same filters, instruction for instruction. */
+static bool same_stack(const struct stk_bundle_seccomp *x, const struct stk_bundle_seccomp *y)
+{
+    if (x->present != y->present || (x->present && x->nfilters != y->nfilters))
+        return false;
+    for (size_t i = 0; x->present && i < x->nfilters; i++) {
+        const struct stk_bpf_filter *f = &x->filters[i], *g = &y->filters[i];
+        if (f->len != g->len || memcmp(f->insns, g->insns, f->len * sizeof *f->insns) != 0)
+            return false;
+    }
+    return true;
+}
+
 int stk_diff_compare(const struct stk_bundle *a, const struct stk_bundle *b, struct stk_diff *d, char *err,
                      size_t errlen)
 {
     struct stk_diff_seccomp s;
     const struct stk_bundle_seccomp *x = &a->seccomp, *y = &b->seccomp;
-    if ((x->present && x->nfilters != 1) || (y->present && y->nfilters != 1)) {
-        snprintf(err, errlen, "a policy split into stacked seccomp filters (over 4096 instructions) cannot be "
-                              "compared yet");
-        return -1;
-    }
-    const struct stk_bpf_filter *fx = x->present ? &x->filters[0] : NULL, *fy = y->present ? &y->filters[0] : NULL;
-    if (stk_diff_seccomp_run(fx ? fx->insns : NULL, fx ? fx->len : 0, fy ? fy->insns : NULL, fy ? fy->len : 0, &s,
-                             err, errlen) < 0) {
+    /* each side's stack of filters (one unless the policy was split), combined
+     * as the kernel combines them; no seccomp record: no filter */
+    if (stk_diff_seccomp_run_stacks(x->filters, x->present ? x->nfilters : 0, y->filters,
+                                    y->present ? y->nfilters : 0, &s, err, errlen) < 0) {
         stk_diff_seccomp_free(&s);
         return -1;
     }
     stk_diff_seccomp_items(&s, d);
     stk_diff_seccomp_free(&s);
-    /* Two identical programs decide every input alike: nothing was sampled
+    /* Two identical stacks decide every input alike: nothing was sampled
      * that could differ, so the comparison is exact after all. */
-    if (d->approximate && x->present == y->present &&
-        (!x->present || (fx->len == fy->len && memcmp(fx->insns, fy->insns, fx->len * sizeof *fx->insns) == 0)))
+    if (d->approximate && same_stack(x, y))
         d->approximate = false;
     stk_diff_bundles(a, b, d);
     return 0;

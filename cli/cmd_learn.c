@@ -11,9 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +213,6 @@ static int run(struct stk_learn_doc *doc, char **argv)
     }
     doc->obs.done = write_policy;
     doc->obs.done_arg = doc;
-    stk_identity_use_nss = true;
     struct stk_enforce_opts opts = {.report = true, .learn = &doc->obs};
     rc = stk_enforce(b, argv, &opts); /* returns only when nothing was executed */
     stk_bundle_free(b);
@@ -299,10 +296,13 @@ int stk_cmd_learn(int argc, char **argv)
             return fprintf(stderr, "stockade: learn: %s: %s\n", target, strerror(errno)), STK_EXIT_FAILURE;
         doc.out_name = target;
     }
-    struct passwd *pw = getpwuid(doc.obs.uid);
-    struct group *gr = getgrgid(doc.obs.gid);
-    snprintf(doc.user, sizeof doc.user, "%s", pw ? pw->pw_name : "");
-    snprintf(doc.group, sizeof doc.group, "%s", gr ? gr->gr_name : "");
+    /* the names as the enforcer finds them (the files, then getent); any
+     * failure: the number, which the learned policy can use as well */
+    struct stk_err ne = {0};
+    if (stk_identity_name(false, (uint32_t)doc.obs.uid, doc.user, sizeof doc.user, &ne) != 0)
+        doc.user[0] = '\0';
+    if (stk_identity_name(true, (uint32_t)doc.obs.gid, doc.group, sizeof doc.group, &ne) != 0)
+        doc.group[0] = '\0';
     if (!doc.user[0] || strspn(doc.user, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(doc.user))
         snprintf(doc.user, sizeof doc.user, "%u", (unsigned)doc.obs.uid);
     if (!doc.group[0] || strspn(doc.group, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(doc.group))

@@ -240,7 +240,6 @@ int stk_cmd_run(int argc, char **argv)
         stk_bundle_free(b);
         return STK_EXIT_FAILURE;
     }
-    stk_identity_use_nss = true; /* a dynamic binary: NSS works here */
     struct stk_enforce_opts opts = {.dry_run = dry_run, .report = report, .report_path = report_path};
     rc = stk_enforce(b, argv + i, &opts);
     stk_bundle_free(b);

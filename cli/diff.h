@@ -1,11 +1,14 @@
 /* diff.h — `stockade diff`: what changed between two compiled policies.
  *
- * diff_seccomp.c  exact symbolic comparison of two seccomp programs: the
- *                 32-bit words of seccomp_data are split into cells at every
- *                 constant the programs compare them with (bit patterns for
- *                 masked words), both programs run on one representative of
- *                 each reachable cell, and cells where the decisions differ
+ * diff_seccomp.c  exact symbolic comparison of two stacks of seccomp
+ *                 programs (a policy split into stacked filters has several):
+ *                 the 32-bit words of seccomp_data are split into cells at
+ *                 every constant the programs compare them with (bit patterns
+ *                 for masked words), both stacks run on one representative of
+ *                 each reachable cell (combined as the kernel combines stacked
+ *                 filters, bpf_stack.h), and cells where the decisions differ
  *                 are merged into regions.
+ * diff_scan.c     its forward pass: the cells of the word read next.
  * diff_regions.c  regions -> readable items (ABI, syscall, argument names).
  * diff_bundle.c   the rest of the bundle: identity, capabilities, ...
  * diff_sarif.c    the changes as a SARIF log (--format=sarif).
@@ -19,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "bpf_stack.h"
 
 /* Direction of a change, ordered: "loosened" is what --fail-on gates. */
 enum stk_diff_dir { STK_DIFF_TIGHTENED, STK_DIFF_CHANGED, STK_DIFF_LOOSENED };
@@ -72,6 +77,26 @@ struct stk_diff_region {
     uint8_t *set[STK_DIFF_WORDS]; /* bitsets over the word's cells */
 };
 
+/* The forward pass (diff_scan.c): boundaries, mask bits and masked
+ * equalities that the comparisons of a program make on one word. */
+struct stk_diff_preds {
+    uint32_t *b; /* boundaries */
+    size_t nb, capb;
+    uint32_t mask;
+    struct stk_diff_key *keys; /* masked equalities, for approximate cells */
+    size_t nkeys, capkeys;
+};
+/* Add to wp what program p compares word want with (-1: none), following
+ * only the branches taken where the word of a jump is fixed (fixed[w] >= 0:
+ * its value is val[w]).  Returns 0, or -1 with err set for an instruction the
+ * comparison cannot follow (see stk_diff_seccomp_run). */
+int stk_diff_scan(const struct sock_filter *p, size_t len, const int64_t *fixed, const uint32_t *val, int want,
+                  struct stk_diff_preds *wp, char *err, size_t errlen);
+/* The partition wp makes (takes wp's boundaries, or its keys when it must be
+ * approximate: then *approx is set). */
+void stk_diff_scan_cells(struct stk_diff_preds *wp, struct stk_diff_cells *c, bool *approx);
+void stk_diff_scan_free(struct stk_diff_preds *wp);
+
 struct stk_diff_seccomp {
     struct stk_diff_cells **tabs; /* every partition made, owned here */
     size_t ntabs, captabs;
@@ -81,10 +106,16 @@ struct stk_diff_seccomp {
     bool approximate;
 };
 
-/* Compare two programs (either may be empty: no filter = allow everything).
- * Returns 0, or -1 with err set (an instruction outside what the analysis
- * supports: only loads of seccomp_data words, AND/XOR with constants,
- * jumps with constants and constant returns). */
+/* Compare two stacks of filters, a[0..na) and b[0..nb) each installed in
+ * that order (na or nb 0: no filter, allow everything): the regions where
+ * the combined decisions (stk_bpf_stack_run) differ.  Returns 0, or -1 with
+ * err set: an instruction outside what the analysis supports (only loads of
+ * seccomp_data words, AND/XOR with constants, jumps with constants and
+ * constant returns; the filter is named when a stack has several), or more
+ * than 2^20 boxes to evaluate (too big to compare). */
+int stk_diff_seccomp_run_stacks(const struct stk_bpf_filter *a, size_t na, const struct stk_bpf_filter *b,
+                                size_t nb, struct stk_diff_seccomp *out, char *err, size_t errlen);
+/* The same for one program per side (either may be empty: no filter). */
 int stk_diff_seccomp_run(const struct sock_filter *a, size_t alen, const struct sock_filter *b, size_t blen,
                          struct stk_diff_seccomp *out, char *err, size_t errlen);
 void stk_diff_seccomp_free(struct stk_diff_seccomp *s);

@@ -176,8 +176,11 @@ void stk_learn_doc_add_run(struct stk_learn_doc *doc)
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     double secs = (double)(l->end.tv_sec - l->start.tv_sec) + (double)(l->end.tv_nsec - l->start.tv_nsec) / 1e9;
-    char *run = stk_xasprintf("%s %.1fs uid=%u processes=%lu calls=%lu execs=%lu unread=%lu: %s", when, secs,
-                              (unsigned)l->uid, l->processes, l->total, l->execs, l->unread, doc->cmdline);
+    char dropped[48] = "";
+    if (l->paths.dropped)
+        snprintf(dropped, sizeof dropped, " paths-dropped=%lu", l->paths.dropped);
+    char *run = stk_xasprintf("%s %.1fs uid=%u processes=%lu calls=%lu execs=%lu unread=%lu%s: %s", when, secs,
+                              (unsigned)l->uid, l->processes, l->total, l->execs, l->unread, dropped, doc->cmdline);
     STK_PUSH(doc->runs, doc->nruns, doc->capruns, run);
 }
 
@@ -203,6 +206,9 @@ static void header(const struct stk_learn_doc *doc, struct stk_buf *o)
     if (l->unread)
         stk_buf_printf(o, "# %lu argument%s could not be read from the command's memory.\n", l->unread,
                        l->unread == 1 ? "" : "s");
+    if (l->paths.dropped)
+        stk_buf_printf(o, "# The file rules are INCOMPLETE: %lu distinct paths were not recorded (see landlock).\n",
+                       l->paths.dropped);
     for (size_t i = 0; i < l->nother; i++) {
         uint32_t nr = l->other[i].nr;
         const char *abi = abi_name(l->other[i].arch, &nr);

@@ -255,8 +255,12 @@ void stk_learn_landlock(const struct stk_learn_doc *doc, struct stk_buf *out)
     siblings(&rs, &n, &cap);
     qsort(rs, n, sizeof *rs, by_path); /* a stable order: learned files diff well */
     static const char *const stmt[] = {"read", "write", "execute"};
-    stk_buf_printf(out, "\n    # files: %zu paths seen, collapsed to directories (docs/learn.md)\n    landlock {\n",
-                   l->paths.n);
+    stk_buf_printf(out, "\n    # files: %zu paths seen, collapsed to directories (docs/learn.md)\n", l->paths.n);
+    if (l->paths.dropped)
+        stk_buf_printf(out, "    # INCOMPLETE: %lu more distinct paths were not recorded (the recorder keeps %u paths,\n"
+                            "    # %u MiB of names): files the command used are missing from these rules.\n",
+                       l->paths.dropped, STK_LEARN_PATHS_MAX, STK_LEARN_PATHS_BYTES >> 20);
+    stk_buf_puts(out, "    landlock {\n");
     for (unsigned bit = 0; bit < 3; bit++) {
         struct stk_buf line = {0};
         for (size_t i = 0; i < n; i++) {

@@ -4,11 +4,13 @@
 # Installing needs root; without it, prints the command to run and fails.
 set -eu
 
-# build: compiler, parser generators, libraries found with pkg-config; the
-# static stockade-exec links libselinux.a (with libpcre2-8.a) and libapparmor.a;
+# build: compiler, parser generators, libraries found with pkg-config; both
+# programs are static (stockade a static PIE unless LINK=shared): they link
+# glibc's libc.a (libc6-dev) and the archives of the -dev packages,
+# libselinux.a with libsepol.a and libpcre2-8.a (pkg-config --static);
 # libyaml-dev: the Kubernetes export writes YAML with its emitter;
 # dpkg-dev and debhelper build the Debian package (dpkg-buildpackage, docs/install.md)
-BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-dev libselinux1-dev libpcre2-dev libapparmor-dev libyaml-dev dpkg-dev debhelper"
+BUILD_PKGS="gcc make pkg-config flex bison libc6-dev libseccomp-dev libcap-dev libjson-c-dev libselinux1-dev libsepol-dev libpcre2-dev libapparmor-dev libyaml-dev dpkg-dev debhelper"
 # tests: the clang build and libFuzzer, man page tool, real peers and tools used by tests
 # (python3-jsonschema: the SARIF output is validated against the official schema)
 # systemd: systemd-analyze security --offline, compared with stockade score (docs/score.md)
@@ -18,9 +20,11 @@ BUILD_PKGS="gcc make pkg-config flex bison libseccomp-dev libcap-dev libjson-c-d
 # lintian, man-db (man renders the installed page), with the build's dpkg-dev, debhelper;
 # zsh: the zsh completion is run (tests/integration/install.sh);
 # python3-yaml: the CI files are parsed and run (tests/integration/ci_snippets.sh)
+# libnss-extrausers: a real name service that only getent sees, for names the
+# files lack (tests/integration/identity_nss.sh; enabled only in a mount namespace)
 # real container engines (tests/interop/): crun, runc, podman, bubblewrap on a
 # busybox-static root file system (a static probe links libc6-dev's libc.a)
-TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor lintian man-db zsh crun runc podman bubblewrap busybox-static libc6-dev"
+TEST_PKGS="clang libclang-rt-14-dev scdoc libcap2-bin procps iproute2 util-linux python3 python3-jsonschema python3-yaml libnss-extrausers jq file bzip2 systemd secilc policycoreutils selinux-policy-default apparmor lintian man-db zsh crun runc podman bubblewrap busybox-static libc6-dev"
 # real services confined by policies/services/ and their clients (tests/services/):
 # nginx-light, memcached + libmemcached-tools, haproxy; curl and ab (apache2-utils)
 TEST_PKGS="$TEST_PKGS nginx-light memcached libmemcached-tools haproxy curl apache2-utils"

@@ -77,6 +77,22 @@ static void bin_own(const struct unit *u, size_t nu, size_t k, uint8_t *own)
         own[u[i].id] = u[i].bin == k;
 }
 
+/* Room the last filter keeps free for --report (enforcer/supervise): the
+ * listener guard (at most 16 instructions) and the prefix that notifies the
+ * syscalls the earlier filters own (per ABI 4, per syscall at most 3 — an
+ * upper bound with every conditional unit counted).  Without it the packing
+ * fills the last filter to within a few instructions of 4096 and --report
+ * refuses the policy.  Only kept when it fits: a last filter that needs the
+ * room for its own rules gets the whole 4096 (and --report says why it
+ * cannot notify). */
+static size_t report_reserve(const struct stk_policy_ir *ir, size_t nu)
+{
+    size_t nabi = 0;
+    for (int a = 0; a < STK_ABI_COUNT; a++)
+        nabi += ir->seccomp.abis[a];
+    return 16 + 2 + 4 * nabi + 3 * nu;
+}
+
 static int too_large(const struct stk_bpf_prog *out, char *err, size_t errlen, const char *why)
 {
     snprintf(err, errlen,
@@ -110,11 +126,16 @@ int stk_bpf_split(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char
     }
     qsort(u, nu, sizeof *u, cmp_cost);
     /* first fit, largest first; bin 0 holds the unconditional syscalls and the pinned units */
-    size_t load[MAX_BINS] = {0}, nbins = 1;
+    size_t load[MAX_BINS] = {0}, nbins = 1, limit[MAX_BINS];
     for (size_t i = 0; i < nu; i++)
         u[i].bin = pinned(u[i].id) ? 0 : SIZE_MAX;
     bin_own(u, nu, 0, own);
     load[0] = gen_len(ir, own);
+    size_t reserve = report_reserve(ir, nu);
+    for (size_t k = 0; k < MAX_BINS; k++)
+        limit[k] = STK_BPF_MAX_INSNS;
+    if (reserve < STK_BPF_MAX_INSNS && load[0] <= STK_BPF_MAX_INSNS - reserve)
+        limit[0] = STK_BPF_MAX_INSNS - reserve;
     for (size_t k = 1; k < MAX_BINS; k++)
         load[k] = empty;
     for (;;) {
@@ -122,7 +143,7 @@ int stk_bpf_split(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char
             if (u[i].bin != SIZE_MAX)
                 continue;
             size_t k = 0;
-            while (k < MAX_BINS && load[k] + u[i].cost > STK_BPF_MAX_INSNS)
+            while (k < MAX_BINS && load[k] + u[i].cost > limit[k])
                 k++;
             if (k == MAX_BINS) {
                 snprintf(why, sizeof why, "it would need more than %d filters", MAX_BINS);
@@ -140,12 +161,12 @@ int stk_bpf_split(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char
         for (size_t k = 0; k < nbins; k++) {
             bin_own(u, nu, k, own);
             load[k] = gen_len(ir, own);
-            if (load[k] <= STK_BPF_MAX_INSNS)
+            if (load[k] <= limit[k])
                 continue;
             for (size_t i = 0; i < nu && !moved; i++)
                 if (u[i].bin == k && !pinned(u[i].id)) {
                     u[i].bin = SIZE_MAX;
-                    load[k] = STK_BPF_MAX_INSNS + 1; /* full until measured again */
+                    load[k] = limit[k] + 1; /* full until measured again */
                     moved = true;
                 }
             if (!moved) {

@@ -58,10 +58,21 @@ static int fsmount_(int fd, unsigned flags, unsigned attrs)
 static bool kernel_names_by_entry(void)
 {
     struct utsname u;
-    unsigned major = 0, minor = 0;
-    if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+    if (uname(&u) < 0)
         return false;
-    return major > 6 || (major == 6 && minor >= 14);
+    /* "MAJOR.MINOR..." read by hand: sscanf's first call in a process costs
+     * more than the rest of this check (docs/performance.md) */
+    const char *p = u.release;
+    unsigned v[2] = {0, 0};
+    for (int i = 0; i < 2; i++, p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        for (; *p >= '0' && *p <= '9' && v[i] < 100000; p++)
+            v[i] = v[i] * 10 + (unsigned)(*p - '0');
+        if (i == 0 && *p != '.')
+            return false;
+    }
+    return v[0] > 6 || (v[0] == 6 && v[1] >= 14);
 }
 
 /* what a lookup of cmd finds is a symbolic link or a #! script (as far as

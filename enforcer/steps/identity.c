@@ -1,18 +1,20 @@
 /* identity.c — user/group names to ids (resolved before anything changes),
  * then supplementary groups, setresgid, setresuid.
  *
- * Names are looked up in /etc/passwd and /etc/group, parsed here: the static
- * build/stockade-exec cannot use glibc's NSS safely (a static glibc dlopens
- * the host's NSS modules, which are linked against the shared glibc; with
- * nss_systemd that crashes).  `stockade run` (dynamic) also asks NSS
- * (getpwnam_r/getgrnam_r) for names the files do not have, when the caller
- * sets stk_identity_use_nss.  Numeric ids always work. */
+ * Names (and ids, for a user's primary group or `stockade learn`'s names)
+ * are looked up in /etc/passwd and /etc/group, parsed here; what the files
+ * lack is asked of the host's name services through its getent program
+ * (identity_getent.c), never through glibc's NSS in this process: both
+ * programs are static, and a static glibc cannot load the host's NSS
+ * modules safely (they are linked against the shared glibc; nss_systemd
+ * crashes it).  A failed lookup (getent missing, hung, or printing
+ * something else than the entry asked for) is an error, never a guess.
+ * Numeric ids always work without a lookup. */
 #include "steps/steps.h"
 
 #include <errno.h>
-#include <grp.h>
+#include <grp.h> /* setgroups */
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,20 +40,19 @@ static bool parse_id(const char *s, uint32_t *out)
     return true;
 }
 
-bool stk_identity_use_nss;
-
-/* Look a name (or, for passwd, a uid) up in an /etc file: fields split on ':'.
+/* Look a name (or an id) up in an /etc file: fields split on ':'.
  * passwd: name:pw:uid:gid:...  group: name:pw:gid:...
- * Returns 0 found, ENOENT not found, or an errno. */
-static int files_lookup(const char *file, const char *name, bool by_id, uint32_t id, uint32_t *id_out,
-                        uint32_t *gid_out)
+ * Returns 0 found (ent filled), 1 not found, -1 with e filled. */
+static int files_lookup(bool group, const char *name, bool by_id, uint32_t id, struct stk_identity_entry *ent,
+                        struct stk_err *e)
 {
+    const char *file = group ? "/etc/group" : "/etc/passwd";
     FILE *f = fopen(file, "re");
     if (!f)
-        return errno == ENOENT ? ENOENT : errno;
+        return errno == ENOENT ? 1 : stk_errnof(e, STEP, errno, "%s", file);
     char *line = NULL;
     size_t cap = 0;
-    int r = ENOENT;
+    int r = 1;
     while (getline(&line, &cap, f) > 0) {
         char *fields[4] = {0};
         char *p = line;
@@ -72,101 +73,89 @@ static int files_lookup(const char *file, const char *name, bool by_id, uint32_t
         uint32_t v, g = 0;
         if (!parse_id(fields[2], &v))
             continue;
-        if (gid_out && (n < 4 || !parse_id(fields[3], &g)))
+        if (!group && (n < 4 || !parse_id(fields[3], &g)))
             continue;
         if (by_id ? v != id : strcmp(fields[0], name) != 0)
             continue;
-        *id_out = v;
-        if (gid_out)
-            *gid_out = g;
+        snprintf(ent->name, sizeof ent->name, "%s", fields[0]);
+        ent->id = v;
+        ent->gid = g;
         r = 0;
         break;
     }
-    int err = ferror(f) ? EIO : 0;
+    if (r && ferror(f))
+        r = stk_errnof(e, STEP, EIO, "reading %s", file);
     free(line);
     fclose(f);
-    return r == 0 ? 0 : err ? err : ENOENT;
-}
-
-/* A lookup through NSS with the reentrant calls, the buffer doubled while it
- * is too small: a group by name (uid_out unused), or a user by name or uid
- * (gid_out gets the primary group).  Returns 0 found, ENOENT not found, or an
- * errno. */
-static int nss_lookup(bool group, const char *name, bool by_uid, uid_t uid, uid_t *uid_out, gid_t *gid_out)
-{
-    size_t len = 16384;
-    char *buf = malloc(len);
-    for (;;) {
-        if (!buf)
-            return ENOMEM;
-        struct passwd pw, *pw_res = NULL;
-        struct group gr, *gr_res = NULL;
-        int r;
-        if (group)
-            r = getgrnam_r(name, &gr, buf, len, &gr_res);
-        else
-            r = by_uid ? getpwuid_r(uid, &pw, buf, len, &pw_res) : getpwnam_r(name, &pw, buf, len, &pw_res);
-        if (r == ERANGE && len < (1u << 24)) {
-            len *= 2;
-            char *nb = realloc(buf, len);
-            if (!nb)
-                free(buf);
-            buf = nb;
-            continue;
-        }
-        bool found = r == 0 && (group ? gr_res != NULL : pw_res != NULL);
-        if (found && group) {
-            *gid_out = gr.gr_gid;
-        } else if (found) {
-            *uid_out = pw.pw_uid;
-            *gid_out = pw.pw_gid;
-        }
-        free(buf);
-        return r ? r : found ? 0 : ENOENT;
-    }
-}
-
-/* Returns 0 found, ENOENT not found, or an errno. */
-static int find_user(const char *name, bool by_uid, uid_t uid, uid_t *uid_out, gid_t *gid_out)
-{
-    uint32_t u, g;
-    int r = files_lookup("/etc/passwd", name, by_uid, (uint32_t)uid, &u, &g);
-    if (r == 0) {
-        *uid_out = (uid_t)u;
-        *gid_out = (gid_t)g;
-        return 0;
-    }
-    if (r == ENOENT && stk_identity_use_nss)
-        return nss_lookup(false, name, by_uid, uid, uid_out, gid_out);
     return r;
 }
 
-static int find_group(const char *name, gid_t *gid_out)
+/* The files, then the host's name services.  0 found, 1 not found, -1 error. */
+static int find(bool group, const char *name, bool by_id, uint32_t id, struct stk_identity_entry *ent,
+                struct stk_err *e)
 {
-    uint32_t g;
-    int r = files_lookup("/etc/group", name, false, 0, &g, NULL);
-    if (r == 0) {
-        *gid_out = (gid_t)g;
-        return 0;
-    }
-    if (r == ENOENT && stk_identity_use_nss)
-        return nss_lookup(true, name, false, 0, NULL, gid_out);
+    int r = files_lookup(group, name, by_id, id, ent, e);
+    if (r == 1)
+        r = stk_identity_getent(&stk_identity_getent_host, group, name, by_id, id, ent, e);
     return r;
 }
 
-static int resolve_group(const char *name, gid_t *gid, struct stk_err *e)
+int stk_identity_name(bool group, uint32_t id, char *name, size_t cap, struct stk_err *e)
+{
+    struct stk_identity_entry ent;
+    int r = find(group, NULL, true, id, &ent, e);
+    if (r == 0)
+        snprintf(name, cap, "%s", ent.name);
+    return r;
+}
+
+/* A user by name, or by uid when the name is a number: 0 found (uid and
+ * primary gid), 1 not found, -1 error.  A number needs no lookup when the
+ * primary group is not wanted (need_gid false): 1 at once. */
+static int find_user(const char *user, bool need_gid, uid_t *uid, gid_t *gid, struct stk_err *e)
+{
+    struct stk_identity_entry ent;
+    uint32_t v;
+    bool by_id = parse_id(user, &v);
+    if (by_id && !need_gid)
+        return 1;
+    int r = find(false, user, by_id, by_id ? v : 0, &ent, e);
+    if (r == 0) {
+        *uid = (uid_t)ent.id;
+        *gid = (gid_t)ent.gid;
+    }
+    return r;
+}
+
+/* A group by name; a number is the gid itself. */
+static int find_group(const char *name, gid_t *gid, struct stk_err *e)
 {
     uint32_t v;
     if (parse_id(name, &v)) {
         *gid = (gid_t)v;
         return 0;
     }
-    int r = find_group(name, gid);
-    if (r == ENOENT)
+    struct stk_identity_entry ent;
+    int r = find(true, name, false, 0, &ent, e);
+    if (r == 0)
+        *gid = (gid_t)ent.id;
+    return r;
+}
+
+static int resolve_group(const char *name, gid_t *gid, struct stk_err *e)
+{
+    int r = find_group(name, gid, e);
+    if (r == 1)
         return stk_errf(e, STEP, "unknown group \"%s\"", name);
-    if (r)
-        return stk_errnof(e, STEP, r, "looking up group \"%s\"", name);
-    return 0;
+    return r;
+}
+
+/* The error of a lookup, prefixed with what it was for. */
+static int with_what(struct stk_err *e, const char *what)
+{
+    char msg[sizeof e->msg];
+    memcpy(msg, e->msg, sizeof msg);
+    return stk_errf(e, STEP, "%s: %s", what, msg);
 }
 
 /* A tmpfs owner: user and group as the `user`/`group` statements take them
@@ -179,30 +168,24 @@ int stk_identity_owner(const char *user, const char *group, uid_t *uid, gid_t *g
     gid_t primary = (gid_t)-1;
     if (user) {
         uint32_t v;
-        int r = parse_id(user, &v) ? find_user(NULL, true, (uid_t)v, uid, &primary)
-                                   : find_user(user, false, 0, uid, &primary);
-        if (r == ENOENT && !parse_id(user, &v))
+        int r = find_user(user, !group, uid, &primary, e);
+        if (r < 0)
+            return with_what(e, what);
+        if (r == 1 && !parse_id(user, &v))
             return stk_errf(e, STEP, "%s: unknown user \"%s\"", what, user);
-        if (r == ENOENT) {
+        if (r == 1) {
             *uid = (uid_t)v;
             if (!group)
                 return stk_errf(e, STEP, "%s: uid %s has no passwd entry to take a primary group from; give a group",
                                 what, user);
-        } else if (r) {
-            return stk_errnof(e, STEP, r, "%s: looking up user \"%s\"", what, user);
         }
     }
     if (group) {
-        uint32_t v;
-        if (parse_id(group, &v)) {
-            *gid = (gid_t)v;
-            return 0;
-        }
-        int r = find_group(group, gid);
-        if (r == ENOENT)
+        int r = find_group(group, gid, e);
+        if (r < 0)
+            return with_what(e, what);
+        if (r == 1)
             return stk_errf(e, STEP, "%s: unknown group \"%s\"", what, group);
-        if (r)
-            return stk_errnof(e, STEP, r, "%s: looking up group \"%s\"", what, group);
         return 0;
     }
     *gid = primary;
@@ -216,19 +199,14 @@ int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct
     bool have_user_gid = false;
     if (b->user) {
         uint32_t v;
-        int r;
-        if (parse_id(b->user, &v)) {
-            ids->uid = (uid_t)v;
-            r = find_user(NULL, true, (uid_t)v, &ids->uid, &user_gid);
-        } else {
-            r = find_user(b->user, false, 0, &ids->uid, &user_gid);
-            if (r == ENOENT)
-                return stk_errf(e, STEP, "unknown user \"%s\"", b->user);
-        }
-        if (r == 0)
-            have_user_gid = true;
-        else if (r != ENOENT)
-            return stk_errnof(e, STEP, r, "looking up user \"%s\"", b->user);
+        int r = find_user(b->user, !b->group, &ids->uid, &user_gid, e);
+        if (r < 0)
+            return -1;
+        if (r == 1 && !parse_id(b->user, &v))
+            return stk_errf(e, STEP, "unknown user \"%s\"", b->user);
+        if (r == 1)
+            ids->uid = (uid_t)v; /* a uid without an entry: fine with a group */
+        have_user_gid = r == 0;
         ids->set_uid = true;
     }
     if (b->group) {

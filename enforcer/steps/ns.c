@@ -25,6 +25,7 @@
 #include <linux/capability.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -37,19 +38,24 @@
 #define STK_NS_SQUASH_ID 65534u /* nobody, nogroup; the kernel's overflow id */
 
 /* One enforcer run per process: the plan lives here between plan and enter. */
-static struct {
+static struct ns_plan {
     uint64_t flags;       /* CLONE_NEW* wanted, cgroup excluded */
     bool parent_writes;   /* the supervisor writes the maps (attach hook) */
     bool deny_setgroups;  /* /proc/PID/setgroups gets "deny" before the gid map */
-    char uid_map[STK_BIDMAP_MAX * 36];
-    char gid_map[STK_BIDMAP_MAX * 36];
     struct stk_bundle_idmap uid_self, gid_self; /* the default maps */
     const struct stk_bundle_idmap *uids, *gids; /* the maps in effect (with the caller's ids) */
     size_t nuids, ngids;
     uid_t caller_uid;
     gid_t caller_gid;
     bool squash_uid, squash_gid; /* a root caller's default map: 0 -> STK_NS_SQUASH_ID */
+    /* last: the map texts (24 KB), written only when a user namespace is
+     * made (map_text) and read only then, so not cleared at every start
+     * (PLAN_RESET): clearing them touched six fresh pages, a page fault
+     * each, in every run */
+    char uid_map[STK_BIDMAP_MAX * 36];
+    char gid_map[STK_BIDMAP_MAX * 36];
 } plan;
+#define PLAN_RESET offsetof(struct ns_plan, uid_map)
 
 static const struct {
     uint32_t bit;
@@ -146,7 +152,7 @@ int stk_ns_plan(const struct stk_bundle *b, struct stk_supervisor *sv, uint64_t 
 {
     const struct stk_bundle_isolation *x = &b->iso;
     *clone_flags = 0;
-    memset(&plan, 0, sizeof plan);
+    memset(&plan, 0, PLAN_RESET);
     if (!x->present)
         return 0;
     for (size_t i = 0; i < sizeof ns_flags / sizeof ns_flags[0]; i++)

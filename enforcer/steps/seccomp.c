@@ -3,6 +3,7 @@
  * setresuid, capset, chdir, ...). */
 #include "steps/steps.h"
 #include "supervise/report.h"
+#include "supervise/report_split.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -82,14 +83,14 @@ int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_repo
          * answers as the policy says (report.c, report_child.c); the guard
          * in front refuses the command listeners of its own.  A split
          * policy: the kernel allows one listener per filter chain, so only
-         * the last filter (every syscall without argument conditions, exec
-         * and seccomp: bpf_split.h) notifies; the others are installed as
-         * they are, and what they decide is enforced, not reported
-         * (stk_report_prepare says so). */
+         * the last filter notifies, also for the calls the others decide,
+         * which are installed allowing everything (report_split.h). */
         size_t last = s->nfilters - 1;
         struct sock_filter *copy;
         size_t copy_len;
         if (stk_report_notifying_copy(progs[last].filter, progs[last].len, &copy, &copy_len, e) < 0)
+            return -1;
+        if (stk_report_split_copies(report, progs, last, &copy, &copy_len, e) < 0)
             return -1;
         struct sock_fprog prog = {(unsigned short)copy_len, copy};
         return stk_report_install(report, progs, last, &prog, exec_fd, e);

@@ -19,8 +19,10 @@ struct stk_ids {
     gid_t *groups;
     size_t ngroups;
 };
-/* Also ask NSS for names /etc/passwd and /etc/group lack (dynamic binaries only). */
-extern bool stk_identity_use_nss;
+/* Looked up in /etc/passwd and /etc/group, then (for what they lack) through
+ * the host's getent (identity_getent.c).  stk_identity_name: the name of a
+ * uid or gid (`stockade learn`); 0 found, 1 none, -1 with e filled. */
+int stk_identity_name(bool group, uint32_t id, char *name, size_t cap, struct stk_err *e);
 int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
 int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e);
 void stk_identity_free(struct stk_ids *ids);
@@ -28,6 +30,22 @@ void stk_identity_free(struct stk_ids *ids);
  * what names the entry in the messages */
 int stk_identity_owner(const char *user, const char *group, uid_t *uid, gid_t *gid, const char *what,
                        struct stk_err *e);
+
+/* identity_getent.c: one passwd or group entry from the program prog (the
+ * host's: stk_identity_getent_host; tests give another), killed after
+ * timeout_ms.  By name, or by id (by_id).  0 found (ent filled), 1 no such
+ * entry, -1 any other outcome (e filled: the enforcer fails closed). */
+struct stk_identity_getent {
+    const char *prog;
+    int timeout_ms;
+};
+extern const struct stk_identity_getent stk_identity_getent_host;
+struct stk_identity_entry {
+    char name[STK_BUNDLE_MAX_NAME + 1];
+    uint32_t id, gid; /* gid: a user's primary group */
+};
+int stk_identity_getent(const struct stk_identity_getent *g, bool group, const char *name, bool by_id,
+                        uint32_t id, struct stk_identity_entry *ent, struct stk_err *e);
 
 /* keyring.c: replace the caller's session keyring (which the command would
  * otherwise still possess after the uid change) with a new empty one owned

@@ -5,8 +5,8 @@
  * a table of "kinds" built once; only the calls whose arguments the
  * policy writer uses (opens, execs, sockets, clone, ioctl, prctl,
  * personality, mmap/mprotect, bind/connect, the calls that create or
- * remove names) read anything more, and a path read from memory costs one
- * process_vm_readv.  Then the call is let run (CONTINUE): learning refuses
+ * remove names) read anything more: the task's memory, opened once for the
+ * call (task_mem.c).  Then the call is let run (CONTINUE): learning refuses
  * nothing. */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "supervise/learn.h"
+#include "supervise/task_mem.h"
 #include "syscalls.h"
 
 enum kind {
@@ -139,12 +141,36 @@ bool stk_learn_count(struct stk_learn *l, uint32_t arch, uint32_t nr, unsigned l
 
 /* ---- paths ------------------------------------------------------------------------- */
 
-/* The path argument at addr, relative to dirfd, into rights. */
-static void path_at(struct stk_learn *l, pid_t tid, int dirfd, uint64_t addr, unsigned rights)
+/* path into the table; says once that the table is full (learn.h: its
+ * bounds), from when on the policy's file rules are incomplete (the writer
+ * says so in the policy).  False only when out of memory. */
+static bool add_path(struct stk_learn *l, const char *path, unsigned rights)
+{
+    unsigned long before = l->paths.dropped;
+    if (!stk_learn_paths_add(&l->paths, path, rights))
+        return false;
+    if (before == 0 && l->paths.dropped)
+        stk_warnf("learn", "the command named more than %u distinct paths (or %u MiB of them): new paths are no "
+                  "longer recorded (calls still are), so the learned policy's file rules will be incomplete",
+                  STK_LEARN_PATHS_MAX, STK_LEARN_PATHS_BYTES >> 20);
+    return true;
+}
+
+/* The task that made the call, and its memory (task_mem.h; -1 unreadable). */
+struct caller {
+    pid_t tid;
+    int mem;
+};
+
+/* The path argument at addr, relative to dirfd, into rights.  Only a whole
+ * path counts: one cut at an unreadable page or past PATH_MAX is no name
+ * the kernel would have taken. */
+static void path_at(struct stk_learn *l, const struct caller *c, int dirfd, uint64_t addr, unsigned rights)
 {
     char raw[4096], abs[4096];
-    if (!stk_learn_mem_string(tid, addr, raw, sizeof raw) || !raw[0] ||
-        !stk_learn_mem_abspath(tid, dirfd, raw, abs, sizeof abs)) {
+    bool complete;
+    if (stk_task_mem_string(c->mem, addr, raw, sizeof raw, &complete) <= 0 || !complete ||
+        !stk_learn_mem_abspath(c->tid, dirfd, raw, abs, sizeof abs)) {
         l->unread++;
         return;
     }
@@ -153,7 +179,7 @@ static void path_at(struct stk_learn *l, pid_t tid, int dirfd, uint64_t addr, un
             l->unread++;
             return;
         }
-    if (!stk_learn_paths_add(&l->paths, abs, rights))
+    if (!add_path(l, abs, rights))
         l->unread++;
 }
 
@@ -174,12 +200,12 @@ static unsigned open_rights(uint64_t flags)
 
 /* ---- sockets ------------------------------------------------------------------------ */
 
-static void sockaddr_seen(struct stk_learn *l, pid_t tid, uint64_t addr, uint64_t len, bool bind)
+static void sockaddr_seen(struct stk_learn *l, const struct caller *c, uint64_t addr, uint64_t len, bool bind)
 {
     struct sockaddr_storage sa;
     memset(&sa, 0, sizeof sa);
     size_t want = len < sizeof sa ? (size_t)len : sizeof sa;
-    if (want < sizeof(sa_family_t) || stk_learn_mem_read(tid, addr, &sa, want) < (ssize_t)sizeof(sa_family_t)) {
+    if (want < sizeof(sa_family_t) || stk_task_mem_read(c->mem, addr, &sa, want) < 0) {
         l->unread++;
         return;
     }
@@ -196,52 +222,52 @@ static void sockaddr_seen(struct stk_learn *l, pid_t tid, uint64_t addr, uint64_
             char p[sizeof un->sun_path + 1], abs[4096];
             memcpy(p, un->sun_path, n < sizeof un->sun_path ? n : sizeof un->sun_path);
             p[n < sizeof un->sun_path ? n : sizeof un->sun_path] = '\0';
-            if (stk_learn_mem_abspath(tid, AT_FDCWD, p, abs, sizeof abs))
-                stk_learn_paths_add(&l->paths, abs, STK_LEARN_MAKE);
+            if (stk_learn_mem_abspath(c->tid, AT_FDCWD, p, abs, sizeof abs))
+                add_path(l, abs, STK_LEARN_MAKE);
         }
     }
 }
 
 /* ---- one call ----------------------------------------------------------------------- */
 
-static void args(struct stk_learn *l, pid_t tid, unsigned k, const uint64_t *a)
+static void args(struct stk_learn *l, const struct caller *c, unsigned k, const uint64_t *a)
 {
     switch ((enum kind)k) {
     case K_PLAIN: break;
-    case K_OPEN: path_at(l, tid, AT_FDCWD, a[0], open_rights(a[1])); break;
-    case K_OPENAT: path_at(l, tid, (int)a[0], a[1], open_rights(a[2])); break;
+    case K_OPEN: path_at(l, c, AT_FDCWD, a[0], open_rights(a[1])); break;
+    case K_OPENAT: path_at(l, c, (int)a[0], a[1], open_rights(a[2])); break;
     case K_OPENAT2: {
         uint64_t flags = 0;
-        if (stk_learn_mem_read(tid, a[2], &flags, sizeof flags) != (ssize_t)sizeof flags)
+        if (stk_task_mem_read(c->mem, a[2], &flags, sizeof flags) < 0)
             l->unread++;
-        path_at(l, tid, (int)a[0], a[1], open_rights(flags));
+        path_at(l, c, (int)a[0], a[1], open_rights(flags));
         break;
     }
-    case K_CREAT: path_at(l, tid, AT_FDCWD, a[0], STK_LEARN_MAKE | STK_LEARN_WRITE); break;
+    case K_CREAT: path_at(l, c, AT_FDCWD, a[0], STK_LEARN_MAKE | STK_LEARN_WRITE); break;
     case K_EXECVE:
         l->execs++;
-        path_at(l, tid, AT_FDCWD, a[0], STK_LEARN_EXEC);
+        path_at(l, c, AT_FDCWD, a[0], STK_LEARN_EXEC);
         break;
     case K_EXECVEAT:
         l->execs++;
-        path_at(l, tid, (int)a[0], a[1], STK_LEARN_EXEC);
+        path_at(l, c, (int)a[0], a[1], STK_LEARN_EXEC);
         break;
-    case K_MAKE0: path_at(l, tid, AT_FDCWD, a[0], STK_LEARN_MAKE); break;
-    case K_MAKEAT1: path_at(l, tid, (int)a[0], a[1], STK_LEARN_MAKE); break;
+    case K_MAKE0: path_at(l, c, AT_FDCWD, a[0], STK_LEARN_MAKE); break;
+    case K_MAKEAT1: path_at(l, c, (int)a[0], a[1], STK_LEARN_MAKE); break;
     case K_MAKE01:
-        path_at(l, tid, AT_FDCWD, a[0], STK_LEARN_MAKE);
-        path_at(l, tid, AT_FDCWD, a[1], STK_LEARN_MAKE);
+        path_at(l, c, AT_FDCWD, a[0], STK_LEARN_MAKE);
+        path_at(l, c, AT_FDCWD, a[1], STK_LEARN_MAKE);
         break;
     case K_MAKEAT13:
-        path_at(l, tid, (int)a[0], a[1], STK_LEARN_MAKE);
-        path_at(l, tid, (int)a[2], a[3], STK_LEARN_MAKE);
+        path_at(l, c, (int)a[0], a[1], STK_LEARN_MAKE);
+        path_at(l, c, (int)a[2], a[3], STK_LEARN_MAKE);
         break;
-    case K_SYMLINK: path_at(l, tid, AT_FDCWD, a[1], STK_LEARN_MAKE); break;
-    case K_SYMLINKAT: path_at(l, tid, (int)a[1], a[2], STK_LEARN_MAKE); break;
-    case K_TRUNCATE: path_at(l, tid, AT_FDCWD, a[0], STK_LEARN_WRITE); break;
+    case K_SYMLINK: path_at(l, c, AT_FDCWD, a[1], STK_LEARN_MAKE); break;
+    case K_SYMLINKAT: path_at(l, c, (int)a[1], a[2], STK_LEARN_MAKE); break;
+    case K_TRUNCATE: path_at(l, c, AT_FDCWD, a[0], STK_LEARN_WRITE); break;
     case K_SOCKET: stk_learn_set_add(&l->sockets, (uint64_t)(uint32_t)a[0] << 32 | (a[1] & 0xf)); break;
-    case K_BIND: sockaddr_seen(l, tid, a[1], a[2], true); break;
-    case K_CONNECT: sockaddr_seen(l, tid, a[1], a[2], false); break;
+    case K_BIND: sockaddr_seen(l, c, a[1], a[2], true); break;
+    case K_CONNECT: sockaddr_seen(l, c, a[1], a[2], false); break;
     case K_CLONE:
         /* the kernel reads the low 32 bits (language.md) */
         l->clone_flags |= a[0] & 0xffffffffu;
@@ -253,7 +279,7 @@ static void args(struct stk_learn *l, pid_t tid, unsigned k, const uint64_t *a)
          * can (the learned policy answers clone3 ENOSYS; libc falls back to
          * clone, whose flags its rule checks: these are those flags) */
         uint64_t flags = 0;
-        if (stk_learn_mem_read(tid, a[0], &flags, sizeof flags) != (ssize_t)sizeof flags) {
+        if (stk_task_mem_read(c->mem, a[0], &flags, sizeof flags) < 0) {
             l->unread++;
             break;
         }
@@ -282,8 +308,14 @@ void stk_learn_handle(struct stk_learn *l, int listener, const struct seccomp_no
     uint32_t nr = (uint32_t)d->nr;
     if (d->arch == native_arch && nr < STK_LEARN_NR_MAX) {
         l->counts[nr]++;
-        if (kinds[nr] != K_PLAIN)
-            args(l, (pid_t)req->pid, kinds[nr], (const uint64_t *)d->args);
+        if (kinds[nr] != K_PLAIN) {
+            struct caller c = {(pid_t)req->pid, -1};
+            if (kinds[nr] < K_SOCKET || kinds[nr] == K_BIND || kinds[nr] == K_CONNECT || kinds[nr] == K_CLONE3)
+                c.mem = stk_task_mem_open(c.tid); /* the kinds that read its memory */
+            args(l, &c, kinds[nr], (const uint64_t *)d->args);
+            if (c.mem >= 0)
+                close(c.mem);
+        }
     } else {
         stk_learn_count(l, d->arch, nr, 1);
     }

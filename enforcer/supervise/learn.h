@@ -10,8 +10,9 @@
  *
  *   learn.c       per call: classify by number (a table built once), count,
  *                 and for the calls whose arguments matter, record them.
- *   learn_mem.c   the task's memory and /proc links: strings, sockaddrs,
- *                 clone_args, open_how; relative paths made absolute.
+ *   learn_mem.c   the task's /proc links: relative paths made absolute (its
+ *                 memory, strings, sockaddrs, clone_args, open_how: read
+ *                 through task_mem.c, --report's reader too).
  *   learn_set.c   the small sets the recorder and the writer share (a
  *                 set of numbers; paths with rights, hashed).
  *
@@ -48,13 +49,24 @@ void stk_learn_set_free(struct stk_learn_set *s);
 #define STK_LEARN_MAKE 8u    /* something was created, removed or renamed in this directory */
 #define STK_LEARN_EXEC 16u   /* executed */
 
-/* Paths with rights: open addressing on the path string. */
+/* Paths with rights: open addressing on the path string.  Bounded: a
+ * command that names millions of distinct files (a crawler, a fuzzer, an
+ * attack on the recorder) must not make the supervisor grow without end. */
+#define STK_LEARN_PATHS_MAX 65536u          /* distinct paths kept */
+#define STK_LEARN_PATHS_BYTES (4u << 20)    /* bytes of their names, NULs included: the
+                                             * policy (data lines) stays well under the
+                                             * 16 MiB a policy file may have */
 struct stk_learn_paths {
     char **key;
     unsigned *rights;
     size_t cap, n;
+    size_t bytes;          /* of the names kept */
+    unsigned long dropped; /* new paths not kept once a bound was reached */
 };
-/* Adds rights to path (copied); false only when out of memory. */
+/* Adds rights to path (copied); a path not yet in the table once it holds
+ * STK_LEARN_PATHS_MAX paths or STK_LEARN_PATHS_BYTES of names is counted in
+ * dropped instead (rights of paths kept are still added).  False only when
+ * out of memory. */
 bool stk_learn_paths_add(struct stk_learn_paths *p, const char *path, unsigned rights);
 void stk_learn_paths_free(struct stk_learn_paths *p);
 
@@ -107,11 +119,6 @@ void stk_learn_listener(int listener);
 void stk_learn_finish(struct stk_learn *l);
 
 /* ---- learn_mem.c ------------------------------------------------------------- */
-/* Reads up to len bytes at addr of task tid into buf; the number read (short
- * at an unreadable page), -1 if nothing. */
-ssize_t stk_learn_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
-/* The C string at addr (at most len-1 bytes, NUL-terminated); false if unreadable. */
-bool stk_learn_mem_string(pid_t tid, uint64_t addr, char *buf, size_t len);
 /* The absolute path of path as task tid meant it, relative to dirfd
  * (AT_FDCWD: its working directory), lexically normalised (no ., .., //);
  * false when the base cannot be read. */

@@ -1,6 +1,7 @@
 /* learn_set.c — the recorder's sets (learn.h): numbers in insertion order,
  * and paths with rights in a hash table (a service opens thousands of files,
- * most of them many times: the lookup must not grow with them). */
+ * most of them many times: the lookup must not grow with them), bounded in
+ * paths and bytes (past the bounds, new paths are only counted). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +74,8 @@ static bool grow(struct stk_learn_paths *p)
 
 bool stk_learn_paths_add(struct stk_learn_paths *p, const char *path, unsigned rights)
 {
-    if (2 * (p->n + 1) > p->cap && !grow(p))
+    /* no growth once full: the table holds 2 * STK_LEARN_PATHS_MAX slots by then */
+    if (p->n < STK_LEARN_PATHS_MAX && 2 * (p->n + 1) > p->cap && !grow(p))
         return false;
     size_t j = hash(path) & (p->cap - 1);
     while (p->key[j]) {
@@ -83,11 +85,17 @@ bool stk_learn_paths_add(struct stk_learn_paths *p, const char *path, unsigned r
         }
         j = (j + 1) & (p->cap - 1);
     }
+    size_t len = strlen(path) + 1;
+    if (p->n >= STK_LEARN_PATHS_MAX || len > STK_LEARN_PATHS_BYTES - p->bytes) {
+        p->dropped++;
+        return true;
+    }
     p->key[j] = strdup(path);
     if (!p->key[j])
         return false;
     p->rights[j] = rights;
     p->n++;
+    p->bytes += len;
     return true;
 }
 

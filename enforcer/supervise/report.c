@@ -33,6 +33,7 @@
 #include "bpf_interp.h"
 #include "supervise/learn.h"
 #include "supervise/report.h"
+#include "supervise/report_split.h"
 #include "supervise/report_task.h"
 #include "steps/safe_path.h"
 #include "syscalls.h"
@@ -161,7 +162,12 @@ static void handle(struct stk_report *r)
      * the caller cannot change them while it waits).  The enforcer's own exec
      * never comes here: the installed program allows it on the run's secret;
      * in this copy the secret never matches (stk_report_prepare). */
-    uint32_t ret = stk_bpf_run(r->prog, r->len, &req.data, NULL);
+    uint32_t ret = stk_report_split_run(r, r->prog, &req.data);
+    if (r->split && (ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW) {
+        /* a split policy's prefix asked; the filters allow this call */
+        task_respond(r, req.id, 0, true);
+        return;
+    }
     struct stk_decision d;
     stk_report_decide(ret, &d);
 
@@ -420,6 +426,7 @@ static void on_cleanup(void *arg)
     if (r->own_out)
         close(r->out_fd);
     free(r->prog);
+    stk_report_split_free(r->split);
     free(r);
 }
 
@@ -436,15 +443,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         stk_warnf(STEP, "the policy has no seccomp filter: there is nothing to report");
         return 0;
     }
-    /* A split policy: the last filter notifies (it decides every syscall
-     * without argument conditions, exec and seccomp); the kernel allows one
-     * listener per filter chain, so the calls the others decide are
-     * enforced without a report. */
+    /* A split policy: the last filter notifies (the kernel allows one
+     * listener per filter chain), also for the calls the others decide
+     * (report_split.h). */
     const struct stk_bpf_filter *f = &s->filters[s->nfilters - 1];
-    if (s->nfilters > 1)
-        stk_warnf(STEP, "the policy is split into %zu stacked seccomp filters and the kernel allows one "
-                        "notification listener per process: the calls decided by argument conditions in the "
-                        "first %zu filters are enforced but not reported", s->nfilters, s->nfilters - 1);
     for (size_t i = 0; i < f->len; i++)
         if (f->insns[i].code == (BPF_RET | BPF_A))
             return stk_errf(e, STEP, "seccomp instruction %zu returns a computed action; --report cannot rewrite "
@@ -495,6 +497,10 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
     /* the table by number that names the calls, built now rather than at
      * the first report in the supervisor */
     (void)stk_syscall_name_by_nr(stk_native_abi(), 0);
+    if (stk_report_split_prepare(s, &r->split, e) < 0) {
+        on_cleanup(r);
+        return -1;
+    }
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) < 0) {
         int err = errno;
         on_cleanup(r);

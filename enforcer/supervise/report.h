@@ -11,6 +11,9 @@
  *                   notifying copy of the program, the install with
  *                   SECCOMP_FILTER_FLAG_NEW_LISTENER and the hand-over of the
  *                   listener to the supervisor.
+ *   report_split.c  a policy split into stacked filters: the earlier ones
+ *                   installed allowing, the last one notifying their calls
+ *                   too, decided with the original stack (report_split.h).
  *   report_fmt.c    pure parts (unit-tested): what the policy's action means
  *                   under --report, syscall names and arguments, the report
  *                   line. */
@@ -31,7 +34,8 @@
  * policy's own program returns for it. */
 enum stk_verdict {
     STK_V_ERRNO,   /* reply: the call fails with errno `err` (policy: errno N; also trace, notify: ENOSYS) */
-    STK_V_CONTINUE,/* reply: let the call run (policy: log; allow never reaches the supervisor) */
+    STK_V_CONTINUE,/* reply: let the call run (policy: log; allow reaches the supervisor only through a split
+                     policy's prefix, answered before: report_split.h) */
     STK_V_KILL,    /* kill the process (policy: kill-process, kill-thread, unknown actions) */
     STK_V_TRAP,    /* policy: trap: fail with ENOSYS and send SIGSYS to the thread (or kill, see report.c) */
 };
@@ -143,6 +147,7 @@ struct stk_report_count {
 #define STK_REPORT_MAX_KINDS 256
 
 struct stk_learn;
+struct stk_report_split;
 struct stk_report {
     struct stk_supervisor *sv;
     struct stk_learn *learn; /* `stockade learn`: every call is recorded and let run (learn.h); no reports */
@@ -169,6 +174,7 @@ struct stk_report {
     bool landlock_incomplete; /* ... and some were lost before it read them */
     const struct stk_bundle_quiet *quiet; /* `quiet` calls: counted, not printed (errno and log outcomes) */
     size_t nquiet;
+    struct stk_report_split *split; /* a policy split into stacked filters (report_split.h), else NULL */
 };
 
 /* report.c: one report line, written as every other (never blocking); one

@@ -64,6 +64,7 @@ struct stk_report_ll {
     bool gone[LL_MAX_DOMAINS];
     unsigned long kernel_denials[LL_MAX_DOMAINS];
     size_t ndomains;
+    bool closed; /* the command's pid was released: no domain becomes ours any more */
     unsigned long reported;
     unsigned long overflows; /* ENOBUFS: the kernel dropped records for this socket */
     unsigned age;
@@ -153,7 +154,7 @@ static void record(struct stk_report_ll *l, int type, const char *text, size_t n
         /* the creator is the enforcer: the forked child, or the process
          * that sent the listener (in a pid namespace, the init's child) */
         const struct stk_report *r = l->r;
-        if (rec.allocated && rec.pid > 0 && ((pid_t)rec.pid == r->child || (pid_t)rec.pid == r->enforcer) &&
+        if (rec.allocated && rec.pid > 0 && !l->closed && ((pid_t)rec.pid == r->child || (pid_t)rec.pid == r->enforcer) &&
             ours(l, rec.domain) < 0 && l->ndomains < LL_MAX_DOMAINS)
             l->domain[l->ndomains++] = rec.domain;
         int d = ours(l, rec.domain);
@@ -239,17 +240,30 @@ static bool all_gone(const struct stk_report_ll *l)
     return l->ndomains > 0;
 }
 
-/* The command has ended: the kernel logs each domain's end (with its count
- * of denials) once its last task is gone; wait a little for those. */
+/* The command has ended, and the supervisor still holds its pid (a zombie:
+ * supervise.c), so a domain record naming that pid as its creator is ours.
+ * First read, with the pid held, what the kernel logged before the end:
+ * until no record came for LL_QUIET_MS (kauditd delivers them a little
+ * later), at most LL_DRAIN_MS.  Then no new domain is taken for ours, and
+ * the pid is released: the kernel logs each domain's end (with its count of
+ * denials) only once its last task is freed; wait a little for those. */
 static void on_cleanup(void *arg)
 {
     struct stk_report_ll *l = arg;
     if (l->r->started) {
         long start = now_ms(), last = start;
-        while (!all_gone(l) && now_ms() - start < LL_DRAIN_MS && (l->ndomains > 0 || now_ms() - last < LL_QUIET_MS)) {
+        while (now_ms() - start < LL_DRAIN_MS && now_ms() - last < LL_QUIET_MS) {
             struct pollfd p = {.fd = l->fd, .events = POLLIN};
             if (poll(&p, 1, 20) > 0 && drain(l))
                 last = now_ms();
+        }
+        l->closed = true;
+        stk_supervise_release(l->r->sv);
+        start = now_ms();
+        while (l->ndomains > 0 && !all_gone(l) && now_ms() - start < LL_DRAIN_MS) {
+            struct pollfd p = {.fd = l->fd, .events = POLLIN};
+            if (poll(&p, 1, 20) > 0)
+                drain(l);
         }
         for (size_t i = 0; i < LL_MAX_EVENTS; i++)
             flush(l, &l->ev[i]);

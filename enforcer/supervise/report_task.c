@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "supervise/report_task.h"
+#include "supervise/task_mem.h"
 
 #define STEP "report"
 
@@ -158,34 +159,18 @@ void task_read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 *
         ptrs[i] = NULL;
     if (!mask && sa < 0)
         return;
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/mem", (int)tid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = stk_task_mem_open(tid);
     if (fd < 0)
         return;
     for (int i = 0; i < 6; i++) {
         if (!(mask & (1u << i)))
             continue;
-        char raw[STR_MAX + 1];
-        size_t n = 0;
-        uint64_t addr = d->args[i];
-        bool nul = false;
-        while (n < sizeof raw && !nul) {
-            /* page by page: the string may end just before an unmapped page */
-            size_t want = 4096 - (size_t)((addr + n) & 4095);
-            if (want > sizeof raw - n)
-                want = sizeof raw - n;
-            ssize_t r = pread(fd, raw + n, want, (off_t)(addr + n));
-            if (r <= 0)
-                break;
-            nul = memchr(raw + n, '\0', (size_t)r) != NULL;
-            n += (size_t)r;
-        }
-        char *end = memchr(raw, '\0', n);
-        if (!end && n == 0)
+        char raw[STR_MAX + 2];
+        bool complete;
+        ssize_t len = stk_task_mem_string(fd, d->args[i], raw, sizeof raw, &complete);
+        if (len < 0)
             continue;
-        size_t len = end ? (size_t)(end - raw) : n;
-        stk_report_quote(strs[i], sizeof strs[i], raw, len, STR_MAX, !end);
+        stk_report_quote(strs[i], sizeof strs[i], raw, (size_t)len, STR_MAX, !complete);
         ptrs[i] = strs[i];
     }
     if (sa >= 0) {
@@ -194,8 +179,7 @@ void task_read_strings(pid_t tid, const struct seccomp_data *d, char strs[6][2 *
         int32_t alen = (int32_t)(uint32_t)d->args[len_i];
         unsigned char raw[sizeof(struct sockaddr_storage)];
         size_t want = alen < 0 || (size_t)alen > sizeof raw ? sizeof raw : (size_t)alen;
-        ssize_t r = want ? pread(fd, raw, want, (off_t)d->args[sa]) : 0;
-        if (r >= 0 && (size_t)r == want) {
+        if (want == 0 || stk_task_mem_read(fd, d->args[sa], raw, want) == 0) {
             stk_report_format_sockaddr(strs[sa], sizeof strs[sa], raw, want, alen < 0 || (size_t)alen > sizeof raw);
             ptrs[sa] = strs[sa];
         }

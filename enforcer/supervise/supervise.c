@@ -1,7 +1,8 @@
 /* supervise.c — fork once and stay as the command's supervisor (supervise.h).
  * The parent is deliberately small: it blocks the signals it forwards, reads
  * them from a signalfd, reaps, serves the poll hooks, and exits with the
- * child's status after the clean-up hooks ran. */
+ * child's status after the clean-up hooks ran; the child itself is reaped
+ * last, so that its pid stays its own until then. */
 #include "supervise/supervise.h"
 
 #include <errno.h>
@@ -142,6 +143,66 @@ static int drop_privileges(const struct stk_supervisor *sv, struct stk_err *e)
     return stk_supervise_lockdown(sv->keep_caps | 1ull << CAP_KILL, sv->role, e);
 }
 
+void stk_supervise_release(struct stk_supervisor *sv)
+{
+    if (sv->child <= 0 || sv->reaped)
+        return;
+    while (waitpid(sv->child, NULL, 0) < 0 && errno == EINTR)
+        ;
+    sv->reaped = true;
+}
+
+/* The wait status of an exit that waitid reported. */
+static int wait_status_of(const siginfo_t *si)
+{
+    if (si->si_code == CLD_EXITED)
+        return (si->si_status & 0xff) << 8;
+    return (si->si_status & 0x7f) | (si->si_code == CLD_DUMPED ? 0x80 : 0);
+}
+
+/* On SIGCHLD: reap every child that has ended but the command, whose end
+ * only sets *status (true).  The command stays a zombie until the
+ * supervisor is done (the last reports drained, the clean-ups run): its pid
+ * cannot be handed to another process meanwhile, and the Landlock report
+ * knows the command's domain by its creator's pid (report_landlock.c).  As
+ * the init of a pid namespace, orphans are ours: each is reaped by its own
+ * pid once a look without reaping (WNOWAIT) has named it. */
+static bool reap(struct stk_supervisor *sv, int *status)
+{
+    for (;;) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0) {
+            if (errno == EINTR)
+                continue;
+            return false; /* ECHILD */
+        }
+        pid_t p = si.si_pid;
+        if (p == 0)
+            return false; /* no child has ended */
+        if (si.si_code == CLD_TRAPPED || si.si_code == CLD_STOPPED) {
+            /* Only a tracee's stops reach a wait without WSTOPPED: the
+             * process made us its tracer (PTRACE_TRACEME).  Taking the stop
+             * for an exit would end the supervision early (report,
+             * clean-ups) with the command still running; we cannot resume
+             * it (no ptrace here): kill it.  The stop is taken off the
+             * queue (WSTOPPED alone never reaps an exit). */
+            stk_warnf(STEP, "pid %d made the supervisor its tracer (PTRACE_TRACEME); killing it", (int)p);
+            kill(p, SIGKILL);
+            siginfo_t stop;
+            while (waitid(P_PID, (id_t)p, &stop, WSTOPPED | WNOHANG) < 0 && errno == EINTR)
+                ;
+            continue;
+        }
+        if (p == sv->child) {
+            *status = stk_supervise_exit_status(wait_status_of(&si));
+            return true; /* held: reaped by supervise() at the very end */
+        }
+        while (waitpid(p, NULL, WNOHANG) < 0 && errno == EINTR)
+            ;
+    }
+}
+
 /* The parent's loop; never returns. */
 static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
 {
@@ -176,25 +237,8 @@ static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
         if (r != (ssize_t)sizeof si)
             continue;
         if (si.ssi_signo == SIGCHLD) {
-            int ws;
-            pid_t p;
-            /* reap everything: as the init of a pid namespace, orphans are ours */
-            while ((p = waitpid(-1, &ws, WNOHANG)) > 0) {
-                if (WIFSTOPPED(ws)) {
-                    /* Only a tracee's stops reach a wait without WUNTRACED:
-                     * the process made us its tracer (PTRACE_TRACEME).  Taking
-                     * the stop for an exit would end the supervision early
-                     * (report, clean-ups) with the command still running;
-                     * we cannot resume it (no ptrace here): kill it. */
-                    stk_warnf(STEP, "pid %d made the supervisor its tracer (PTRACE_TRACEME); killing it", (int)p);
-                    kill(p, SIGKILL);
-                    continue;
-                }
-                if (p == sv->child) {
-                    status = stk_supervise_exit_status(ws);
-                    done = true;
-                }
-            }
+            if (reap(sv, &status))
+                done = true;
         } else if (si.ssi_code != SI_KERNEL) {
             kill(sv->child, (int)si.ssi_signo);
         }
@@ -207,6 +251,7 @@ static _Noreturn void supervise(struct stk_supervisor *sv, int sfd)
                 break;
     }
     run_cleanups(sv);
+    stk_supervise_release(sv); /* only now may the command's pid go back to the kernel */
     fflush(NULL);
     _exit(status);
 }
@@ -283,6 +328,7 @@ int stk_supervise_fork(struct stk_supervisor *sv, uint64_t clone_flags, struct s
             kill(pid, SIGKILL);
             while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                 ;
+            sv->reaped = true;
             run_cleanups(sv);
             stk_err_report(e, stderr);
             fflush(NULL);

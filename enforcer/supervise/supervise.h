@@ -4,7 +4,8 @@
  * reporting (the seccomp listener), releasing an sVirt level.  Those steps
  * register hooks here; enforce.c then forks once with stk_supervise_fork().
  * The parent forwards signals, reaps, runs the clean-ups and exits with the
- * command's status (128+N if it died of signal N).  Without any of those
+ * command's status (128+N if it died of signal N); the command is reaped
+ * after the clean-ups (stk_supervise_release).  Without any of those
  * needs the enforcer execs in place and never forks. */
 #ifndef STK_SUPERVISE_H
 #define STK_SUPERVISE_H
@@ -47,6 +48,7 @@ struct stk_supervisor {
 
     /* private to supervise.c */
     pid_t child;
+    bool reaped; /* the command's zombie is gone (stk_supervise_release) */
 };
 
 /* An empty supervisor (nothing wanted, cgroup_fd -1). */
@@ -76,6 +78,14 @@ int stk_supervise_fork(struct stk_supervisor *sv, uint64_t clone_flags, struct s
  * the cgroup leaf already made) and close cgroup_fd.  No-op in the child
  * and when nothing was registered. */
 void stk_supervise_abandon(struct stk_supervisor *sv);
+
+/* The command has ended, and its pid is held (a zombie, not reaped) while
+ * the poll hooks are drained and the clean-up hooks run, so that no other
+ * process can get its pid meanwhile.  A clean-up hook that needs the
+ * command's last reference gone (the kernel logs a Landlock domain's end
+ * only once its tasks are freed) releases it with this, once it no longer
+ * trusts the pid; no-op when already released or there is no command. */
+void stk_supervise_release(struct stk_supervisor *sv);
 
 /* Exit status for a wait status: the code, or 128+N for signal N. */
 int stk_supervise_exit_status(int wstatus);

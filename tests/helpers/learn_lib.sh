@@ -24,15 +24,21 @@ start() {
     bg=$!
     BG="$BG $bg"
 }
-# stop: SIGTERM to stockade (which passes it on), wait up to 10 s
+# stop: SIGTERM to stockade (which passes it on), wait up to 30 s (a service
+# shutting down while learned, on a loaded machine, is slow; killing it
+# early loses its shutdown calls from the learned policy, and the verify run
+# then reports them).  A SIGKILL is said on stderr and in $T/killed.
 stop() {
     local i
     kill -TERM "$bg" 2>/dev/null
-    for i in $(seq 100); do
+    for i in $(seq 300); do
         kill -0 "$bg" 2>/dev/null || break
         sleep 0.1
     done
-    kill -KILL "$bg" 2>/dev/null
+    if kill -0 "$bg" 2>/dev/null; then
+        echo "# learn_lib: pid $bg still running 30 s after SIGTERM: killed" | tee -a "$T/killed" >&2
+        kill -KILL "$bg" 2>/dev/null
+    fi
     wait "$bg" 2>/dev/null
 }
 # service NAME PORT WORKLOAD learn|verify [learn options] -- CMD...

@@ -4,6 +4,7 @@
  *   trap-sys NR       with a SIGSYS handler installed: "trap sys NR: ret=R errno=E sigsys=N sync=S code=C"
  *                     (S: the handler had run when the call returned; C: its si_code)
  *   sys NR            syscall NR: "sys NR: ret=R errno=E"
+ *   sysa NR A0 A1     syscall NR with arguments A0, A1 (then 0): "sysa NR A1: ret=R errno=E"
  *   sys-loop N NR     syscall NR N times: "sys-loop NR: N calls, last errno=E"
  *   fork-sys NR       syscall NR in a child: "fork sys NR: pid=P ret=R errno=E", then "fork status: S"
  *   block-sigsys      block SIGSYS in this thread: "block-sigsys: ok"
@@ -85,6 +86,13 @@ int main(int argc, char **argv)
             errno = 0;
             long r = syscall(nr, 0, 0, 0, 0, 0, 0);
             printf("sys %ld: ret=%ld errno=%d\n", nr, r, r < 0 ? errno : 0);
+        } else if (!strcmp(a, "sysa") && i + 3 < argc) {
+            long nr = strtol(argv[i + 1], NULL, 0), a0 = strtol(argv[i + 2], NULL, 0);
+            long a1 = strtol(argv[i + 3], NULL, 0);
+            i += 3;
+            errno = 0;
+            long r = syscall(nr, a0, a1, 0, 0, 0, 0);
+            printf("sysa %ld %ld: ret=%ld errno=%d\n", nr, a1, r, r < 0 ? errno : 0);
         } else if (!strcmp(a, "sys-loop") && i + 2 < argc) {
             long n = strtol(argv[++i], NULL, 0), nr = strtol(argv[++i], NULL, 0), k;
             int err = 0;

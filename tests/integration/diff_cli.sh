@@ -369,4 +369,87 @@ else
     no diff_gate_landlock_net_dropped "rc=$rc $out"
 fi
 
+
+# ---- policies split into stacked seccomp filters (issue 16) -------------------------
+# 1,500 values in an `in` set on each of four syscalls: about 9,000
+# instructions, split; the comparison is of each stack's combined decision.
+vals=$(seq -s ', ' 4096 4 10092)
+{
+    printf 'policy big {\n    seccomp {\n        default errno EPERM\n        allow read, write, exit_group\n'
+    for sc in ioctl fcntl setsockopt getsockopt; do printf '        allow %s if arg1 in (%s)\n' "$sc" "$vals"; done
+    printf '    }\n}\n'
+} >"$tmp/big.stk"
+sed '/allow fcntl/s/, 6896,/,/' "$tmp/big.stk" >"$tmp/big_minus.stk"
+# the same decisions in one filter: a range and a mask per syscall
+{
+    printf 'policy big {\n    seccomp {\n        default errno EPERM\n        allow read, write, exit_group\n'
+    for sc in ioctl fcntl setsockopt getsockopt; do
+        printf '        allow %s if arg1 >= 4096 && arg1 <= 10092 && (arg1 & 3) == 0\n' "$sc"
+    done
+    printf '    }\n}\n'
+} >"$tmp/small.stk"
+"$S" compile -o "$tmp/big.bundle" "$tmp/big.stk" 2>/dev/null
+"$S" compile -o "$tmp/small.bundle" "$tmp/small.stk" 2>/dev/null
+nbig=$("$S" inspect "$tmp/big.bundle" 2>&1 | grep -o 'seccomp: [0-9]* stacked filters' | grep -o '[0-9]*')
+if [ -n "$nbig" ] && [ "$nbig" -ge 2 ] && ! "$S" inspect "$tmp/small.bundle" 2>&1 | grep -q 'stacked filters' &&
+    ! cmp -s "$tmp/big.stk" "$tmp/big_minus.stk"; then
+    ok diff_split_setup
+else
+    no diff_split_setup "big: ${nbig:-no} stacked filters; small must be one filter"
+fi
+run --fail-on=any "$tmp/big.stk" "$tmp/big.bundle"
+if [ "$rc" -eq 0 ] && [ "$out" = "--- $tmp/big.stk
++++ $tmp/big.bundle
+0 loosened, 0 tightened, 0 changed" ]; then
+    ok diff_split_same_exact
+else
+    no diff_split_same_exact "rc=$rc $out $err"
+fi
+run --fail-on=any "$tmp/big.bundle" "$tmp/small.stk"
+if [ "$rc" -eq 0 ] && grep -q '^0 loosened, 0 tightened, 0 changed$' <<<"$out"; then
+    ok diff_split_vs_one_filter_same
+else
+    no diff_split_vs_one_filter_same "rc=$rc $out $err"
+fi
+run "$tmp/big.bundle" "$tmp/big_minus.stk"
+if [ "$rc" -eq 0 ] && [ "$(grep -c '^[-+~] ' <<<"$out")" -eq 1 ] &&
+    grep -qx -- "- seccomp: $native fcntl(cmd=0x1af0): allow -> errno EPERM" <<<"$out" &&
+    grep -qx '0 loosened, 1 tightened, 0 changed' <<<"$out"; then
+    ok diff_split_value_removed
+else
+    no diff_split_value_removed "rc=$rc $out $err"
+fi
+run --format=json "$tmp/big.stk" "$tmp/big_minus.stk"
+if [ "$rc" -eq 0 ] && python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["approximate"] is False, d
+assert [(c["direction"], c["what"]) for c in d["changes"]] == [("tightened", sys.argv[1] + " fcntl(cmd=0x1af0)")], d
+' "$native" <<<"$out"; then
+    ok diff_split_value_removed_json
+else
+    no diff_split_value_removed_json "rc=$rc $out"
+fi
+mkdir -p "$tmp/repo" && cp "$tmp/big.stk" "$tmp/big_minus.stk" "$tmp/repo/"
+(cd "$tmp/repo" && "$OLDPWD/$S" diff --format=sarif big.stk big_minus.stk >split.sarif 2>err); rc=$?
+got=$(sarif_results "$tmp/repo/split.sarif" 2>&1 | cut -d' ' -f1,2,3,7-)
+if [ "$rc" -eq 0 ] && [ -z "$(sarif_ok "$tmp/repo/split.sarif")" ] &&
+    [ "$got" = "diff-tightened note big_minus.stk tightened (seccomp): $native fcntl(cmd=0x1af0): allow -> errno EPERM" ]; then
+    ok diff_split_value_removed_sarif
+else
+    no diff_split_value_removed_sarif "rc=$rc $(cat "$tmp/repo/err") got: $got"
+fi
+
+# too big to compare: refused (exit 2) with the reason, naming the stacks
+{
+    sed '$d' "$tmp/big.stk" | sed '$d'
+    printf '        allow prctl if arg0 in (%s) && arg1 in (%s)\n    }\n}\n' "$(seq -s ', ' 1 3 3000)" "$(seq -s ', ' 1 3 3300)"
+} >"$tmp/huge.stk"
+run "$tmp/huge.stk" "$tmp/huge.stk"
+if [ "$rc" -eq 2 ] && grep -qE '^stockade diff: seccomp: the stacked seccomp filters \([0-9]+ old, [0-9]+ new\) split their inputs into more than 1048576 cells: too many to compare$' <<<"$err"; then
+    ok diff_split_too_big
+else
+    no diff_split_too_big "rc=$rc $err"
+fi
+
 exit $fail

@@ -12,7 +12,12 @@
 #   header_*      no header path names a file in two layers (cli/ sees all);
 #   size_*        no product source file is over 600 lines;
 #   peer_*        the test-only libseccomp peer is not in the product;
-#   exec_static   stockade-exec is a static program.
+#   exec_static   stockade-exec is a static program; stockade_static: so is
+#                 stockade, a static PIE (unless built with LINK=shared);
+#   *_no_nss      neither calls glibc's NSS (getpwnam, getgrgid, getaddrinfo,
+#                 ...): names go through getent (enforcer/steps/identity.c);
+#   link_*        `make LINK=static` links stockade -static-pie, `LINK=shared`
+#                 dynamically, anything else is refused (make -n).
 # STK_LAYOUT_ROOT checks another tree (default: this one); STK_BUILD is the
 # build directory of the programs (relative to the tree checked).
 set -u
@@ -167,17 +172,59 @@ for prog in "$B/stockade" "$B/libstockade.a"; do
     [ -n "$syms" ] && [ -z "$found" ] && pass "$name" || fail "$name" "$prog holds: ${found:-no symbols to read}"
 done
 
-# ---- stockade-exec: static -----------------------------------------------------------------------
-E=$B/stockade-exec
-if [ ! -f "$E" ]; then
-    fail exec_static "$E not built"
-else
-    hdr=$(readelf -lW "$E" 2>&1)
-    dyn=$(readelf -dW "$E" 2>&1)
-    if grep -q 'Program Headers' <<<"$hdr" && ! grep -q INTERP <<<"$hdr" && ! grep -q NEEDED <<<"$dyn"; then
-        pass exec_static
+# ---- static programs, and no NSS in them ---------------------------------------------------------
+# stockade-exec is static; stockade too (a static PIE) unless built with
+# LINK=shared ($B/gen/link_mode says which).  Neither calls glibc's NSS (a
+# static glibc would dlopen the host's modules): names go through the files
+# and the host's getent (enforcer/steps/identity.c), so no getpw*/getgr*/
+# getaddrinfo-like function, nor glibc's NSS machinery (__nss_*), is linked
+# in or called.
+static_check() { # NAME PROGRAM PIE(yes/no)
+    local hdr dyn
+    hdr=$(readelf -lhW "$2" 2>&1)
+    dyn=$(readelf -dW "$2" 2>&1)
+    if ! grep -q 'Program Headers' <<<"$hdr" || grep -q INTERP <<<"$hdr" || grep -q NEEDED <<<"$dyn"; then
+        fail "$1" "$2 has an interpreter or needs shared libraries: $(grep -E 'INTERP|NEEDED|interpreter' <<<"$hdr$dyn" | head -3)"
+    elif [ "$3" = yes ] && ! grep -qE 'Type: +DYN' <<<"$hdr"; then
+        fail "$1" "$2 is static but not position-independent (no ASLR): $(grep 'Type:' <<<"$hdr")"
     else
-        fail exec_static "$E has an interpreter or needs shared libraries: $(grep -E 'INTERP|NEEDED|interpreter' <<<"$hdr$dyn" | head -3)"
+        pass "$1"
     fi
-fi
+}
+NSS_SYMS=' (getpw(nam|uid|ent)|getgr(nam|gid|ent)|getgrouplist|initgroups|getspnam|getaddrinfo|gethostby(name2?|addr)|getservby(name|port)|getnetby(name|addr)|getprotoby(name|number))(_r)?(@.*)?$| __nss_[a-z_]+$'
+for prog in "$B/stockade" "$B/stockade-exec"; do
+    name=$(basename "$prog" | tr '-' '_')
+    if [ ! -f "$prog" ]; then
+        fail "${name}_static" "$prog not built"
+        fail "${name}_no_nss" "$prog not built"
+        continue
+    fi
+    if [ "$prog" = "$B/stockade-exec" ]; then
+        static_check exec_static "$prog" no
+    elif [ "$(cut -d' ' -f1 "$B/gen/link_mode" 2>/dev/null)" = shared ]; then
+        skip stockade_static "built with LINK=shared ($B/gen/link_mode)"
+    else
+        static_check stockade_static "$prog" yes
+    fi
+    syms=$(nm "$prog" 2>/dev/null)
+    bad=$(grep -E -- "$NSS_SYMS" <<<"$syms" | awk '{print $NF}' | sort -u | head -8 | tr '\n' ' ')
+    if [ -z "$syms" ]; then
+        fail "${name}_no_nss" "nm shows no symbols in $prog"
+    elif [ -n "$bad" ]; then
+        fail "${name}_no_nss" "$prog links glibc's NSS: $bad"
+    else
+        pass "${name}_no_nss"
+    fi
+done
+# ---- LINK: how the Makefile links stockade in each mode (make -n) --------------------------------
+link_cmd() { make -s -n BUILD="$B" LINK="$1" -W cli/main.c "$B/stockade" 2>&1 | grep -E -- "-o $B/stockade( |$)"; }
+cmd=$(link_cmd static)
+if has "$cmd" "-static-pie" && has "$cmd" "-lseccomp" && has "$cmd" "-z,now"; then pass link_static_pie
+else fail link_static_pie "LINK=static: $cmd"; fi
+cmd=$(link_cmd shared)
+if [ -n "$cmd" ] && ! has "$cmd" "-static" && has "$cmd" "-lseccomp" && has "$cmd" "-z,now"; then pass link_shared
+else fail link_shared "LINK=shared: $cmd"; fi
+out=$(make -s -n BUILD="$B" LINK=dynamic "$B/stockade" 2>&1)
+if [ $? -ne 0 ] && has "$out" "LINK=static (the default) or LINK=shared"; then pass link_unknown_refused
+else fail link_unknown_refused "LINK=dynamic: $out"; fi
 [ "$fails" -eq 0 ]

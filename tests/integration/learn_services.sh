@@ -121,7 +121,7 @@ EOF
         if service nginx "$P" nginx_work verify -- "${NG[@]}" && clean_report nginx; then
             pass learn_nginx_verified
         else
-            fail learn_nginx_verified "$(cat "$T/nginx.rep" "$N/error.log" 2>/dev/null | tail -8)"
+            fail learn_nginx_verified "$(cat "$T/nginx.rep" "$N/error.log" "$T/killed" 2>/dev/null | tail -8)"
         fi
     else
         fail learn_nginx_learned "$(tail -5 "$T/nginx.learn.err" "$N/error.log" 2>/dev/null)"

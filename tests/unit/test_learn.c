@@ -81,6 +81,45 @@ TEST(learn_sets)
     stk_learn_paths_free(&p);
 }
 
+TEST(learn_paths_bounded)
+{
+    /* past STK_LEARN_PATHS_MAX distinct paths new ones are only counted;
+     * the paths kept still gain rights */
+    struct stk_learn_paths p = {0};
+    char path[64];
+    for (unsigned i = 0; i < STK_LEARN_PATHS_MAX + 10; i++) {
+        snprintf(path, sizeof path, "/d/%u", i);
+        CHECK(stk_learn_paths_add(&p, path, STK_LEARN_READ));
+    }
+    CHECK_INT(p.n, STK_LEARN_PATHS_MAX);
+    CHECK_INT(p.dropped, 10);
+    CHECK(p.cap <= 2 * STK_LEARN_PATHS_MAX);
+    CHECK(stk_learn_paths_add(&p, "/d/7", STK_LEARN_WRITE));
+    CHECK_INT(p.n, STK_LEARN_PATHS_MAX);
+    CHECK_INT(p.dropped, 10);
+    bool merged = false;
+    for (size_t i = 0; i < p.cap; i++)
+        if (p.key[i] && strcmp(p.key[i], "/d/7") == 0)
+            merged = p.rights[i] == (STK_LEARN_READ | STK_LEARN_WRITE);
+    CHECK(merged);
+    stk_learn_paths_free(&p);
+
+    /* and past STK_LEARN_PATHS_BYTES of names */
+    static char name[4000];
+    memset(name, 'x', sizeof name - 8);
+    name[0] = '/';
+    size_t fit = 0;
+    for (unsigned i = 0; i < STK_LEARN_PATHS_BYTES / 4000 + 100; i++) {
+        snprintf(name + sizeof name - 8, 8, "%u", i);
+        CHECK(stk_learn_paths_add(&p, name, STK_LEARN_READ));
+        fit = p.n;
+    }
+    CHECK(p.bytes <= STK_LEARN_PATHS_BYTES);
+    CHECK_INT(fit + p.dropped, STK_LEARN_PATHS_BYTES / 4000 + 100);
+    CHECK(p.dropped >= 90); /* a name is ~3995 bytes: 1049 fit */
+    stk_learn_paths_free(&p);
+}
+
 TEST(learn_abspath)
 {
     char out[256];
@@ -188,6 +227,7 @@ TEST(learn_merge_keeps_outside_and_unites)
 int main(void)
 {
     RUN(learn_sets);
+    RUN(learn_paths_bounded);
     RUN(learn_abspath);
     RUN(learn_policy_conditions_and_landlock);
     RUN(learn_merge_keeps_outside_and_unites);

@@ -108,9 +108,45 @@ static int poll_read(int fd, void *arg)
 
 /* ---- scenarios ---------------------------------------------------------------- */
 
-enum action { EXIT3, SIGKILL_SELF, WAIT_TERM, REPORT_PID1, POLL_WRITE, PAUSE_FOREVER };
+enum action { EXIT3, SIGKILL_SELF, WAIT_TERM, REPORT_PID1, POLL_WRITE, PAUSE_FOREVER, ORPHAN_THEN_EXIT };
 
 static int poll_pipe[2];
+
+/* The state letter of /proc/PID/stat ('Z' a zombie), '-' when there is no
+ * such process; *ppid its parent. */
+static char proc_state(pid_t pid, pid_t *ppid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return '-';
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return '-';
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the name may hold anything */
+    char st = '?';
+    int pp = 0;
+    if (!p || sscanf(p + 1, " %c %d", &st, &pp) != 2)
+        return '?';
+    *ppid = pp;
+    return st;
+}
+
+/* A clean-up hook that says whether the command is still a zombie of this
+ * supervisor ('Z'), so that its pid cannot have been handed to another
+ * process: 'G' gone, 'R' running or otherwise not a zombie of ours. */
+static void cleanup_zombie(void *arg)
+{
+    const struct stk_supervisor *sv = arg;
+    pid_t ppid = 0;
+    char st = sv->child > 0 ? proc_state(sv->child, &ppid) : '-';
+    ev(st == '-' ? 'G' : st == 'Z' && ppid == getpid() ? 'Z' : 'R');
+}
+
+static bool want_zombie_check;
 
 /* In T: set up the supervisor, fork, and in the command child perform act. */
 static _Noreturn void scenario(enum action act, bool fail_attach, uint64_t flags)
@@ -124,6 +160,8 @@ static _Noreturn void scenario(enum action act, bool fail_attach, uint64_t flags
         stk_supervise_on_attach(&sv, fail_attach ? attach_fail : attach_ok, NULL, &e) < 0)
         _exit(98);
     if (act == POLL_WRITE && stk_supervise_on_poll(&sv, poll_pipe[0], poll_read, NULL, &e) < 0)
+        _exit(98);
+    if (want_zombie_check && stk_supervise_on_cleanup(&sv, cleanup_zombie, &sv, &e) < 0)
         _exit(98);
     if (stk_supervise_fork(&sv, flags, &e) < 0) {
         stk_err_report(&e, stderr);
@@ -142,6 +180,53 @@ static _Noreturn void scenario(enum action act, bool fail_attach, uint64_t flags
         close(poll_pipe[1]);
         _exit(0);
     case PAUSE_FOREVER: for (;;) pause();
+    case ORPHAN_THEN_EXIT: {
+        /* a grandchild orphaned while the command runs goes to the
+         * supervisor (a subreaper here, the init of a pid namespace in
+         * real use): it must still be reaped at once, not held */
+        int gp[2];
+        if (pipe(gp) < 0)
+            _exit(93);
+        pid_t mid = fork();
+        if (mid == 0) {
+            pid_t g = fork();
+            if (g == 0) {
+                char c;
+                close(gp[1]);
+                (void)!read(gp[0], &c, 1); /* until the middle process is gone */
+                _exit(0);
+            }
+            _exit(g > 0 ? 0 : 92);
+        }
+        int ws;
+        if (mid < 0 || waitpid(mid, &ws, 0) != mid)
+            _exit(91);
+        /* the grandchild is the supervisor's now; find it: the only other
+         * child of the supervisor */
+        close(gp[0]);
+        pid_t orphan = 0;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getppid(), (int)getppid());
+        FILE *f = fopen(path, "r");
+        int a = 0, b = 0;
+        int k = f ? fscanf(f, "%d %d", &a, &b) : 0;
+        if (f)
+            fclose(f);
+        for (int i = 0; i < k; i++)
+            if ((i ? b : a) != getpid())
+                orphan = i ? b : a;
+        close(gp[1]); /* the orphan exits */
+        if (orphan <= 0) {
+            ev('?');
+            _exit(0);
+        }
+        pid_t pp = 0;
+        char st = 'Z';
+        for (int i = 0; i < 500 && (st = proc_state(orphan, &pp)) != '-'; i++)
+            nanosleep(&(struct timespec){0, 10000000}, NULL);
+        ev(st == '-' ? 'o' : 'O'); /* o: reaped by the supervisor */
+        _exit(4);
+    }
     }
     _exit(94);
 }
@@ -267,6 +352,68 @@ TEST(supervise_child_dies_with_supervisor)
     CHECK_MSG(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL, "command wait status 0x%x", ws);
 }
 
+/* Run act with the zombie-checking clean-up hook; the supervisor's wait
+ * status, and the events in buf. */
+static int run_checking_zombie(enum action act, char *buf, size_t n)
+{
+    setup_events();
+    want_zombie_check = true;
+    pid_t t = start(act, false, 0);
+    want_zombie_check = false;
+    int ws = wait_status(t);
+    read_events(buf, n, 1000);
+    close_events();
+    return ws;
+}
+
+TEST(supervise_holds_the_command_until_cleanups_ran)
+{
+    /* the command's pid stays a zombie of the supervisor until the poll
+     * hooks were drained and the clean-ups ran: no other process can get
+     * it meanwhile (the Landlock report names domains by their creator's pid) */
+    char buf[64];
+    int ws = run_checking_zombie(EXIT3, buf, sizeof buf);
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 3, "supervisor wait status 0x%x, expected exit 3", ws);
+    CHECK_MSG(strcmp(buf, "arZdc") == 0, "events \"%s\": expected \"arZdc\" (Z: the command still a zombie "
+              "of the supervisor while the clean-ups run; G: already reaped)", buf);
+}
+
+TEST(supervise_holds_a_killed_command_too)
+{
+    char buf[64];
+    int ws = run_checking_zombie(SIGKILL_SELF, buf, sizeof buf);
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 128 + SIGKILL, "wait status 0x%x, expected exit 137", ws);
+    CHECK_MSG(strchr(buf, 'Z') != NULL, "events \"%s\": the command was reaped before the clean-ups", buf);
+}
+
+TEST(supervise_reaps_orphans_while_the_command_runs)
+{
+    /* as the init of a pid namespace, orphans are the supervisor's: they
+     * are reaped as they exit, only the command is held */
+    CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+    setup_events();
+    want_zombie_check = true;
+    pid_t t = fork();
+    if (t == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0)
+            dup2(devnull, 2);
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+            _exit(90);
+        scenario(ORPHAN_THEN_EXIT, false, 0);
+    }
+    want_zombie_check = false;
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+    CHECK(t > 0);
+    int ws = wait_status(t);
+    char buf[64];
+    read_events(buf, sizeof buf, 2000);
+    close_events();
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 4, "wait status 0x%x, expected exit 4", ws);
+    CHECK_MSG(strcmp(buf, "aroZdc") == 0, "events \"%s\": expected \"aroZdc\" (o: the orphan reaped while the "
+              "command ran; Z: the command held until the clean-ups)", buf);
+}
+
 TEST(supervise_exit_status_mapping)
 {
     CHECK_INT(stk_supervise_exit_status(0), 0);
@@ -283,6 +430,9 @@ int main(void)
     RUN(supervise_poll_hook);
     RUN(supervise_clone_into_pid_namespace);
     RUN(supervise_child_dies_with_supervisor);
+    RUN(supervise_holds_the_command_until_cleanups_ran);
+    RUN(supervise_holds_a_killed_command_too);
+    RUN(supervise_reaps_orphans_while_the_command_runs);
     RUN(supervise_exit_status_mapping);
     return test_summary();
 }
