@@ -264,6 +264,51 @@ TEST(split_report_default_allow)
     property("allow", acts, sizeof acts / sizeof acts[0]);
 }
 
+/* Hundreds of syscalls decided by argument in the earlier filters: the
+ * prefix's comparisons for one ABI run past one conditional jump's reach
+ * and are chunked (report_split.c, CHUNK). */
+TEST(split_report_many_syscalls)
+{
+    uint64_t *vals = stk_xcalloc(6000, sizeof *vals);
+    struct stk_buf b = {0};
+    stk_buf_puts(&b, "policy many { seccomp { default errno EPERM\narch x86_64\n");
+    size_t nv = 0, nsc = 0;
+    for (size_t i = 0; i < stk_syscall_count; i++) {
+        const char *n = stk_syscall_table[i].name;
+        if (stk_syscall_table[i].nr[STK_ABI_X86_64] < 0 || strcmp(n, "execve") == 0 || strcmp(n, "execveat") == 0 ||
+            strcmp(n, "seccomp") == 0 || strcmp(n, "exit_group") == 0 || strcmp(n, "exit") == 0)
+            continue;
+        nsc++;
+        for (int k = 0; k < 16; k++) {
+            uint64_t v = 0x5000 + i * 32 + (uint64_t)k;
+            if (nv < 6000)
+                vals[nv++] = v;
+            stk_buf_printf(&b, "%s %s if arg0 == %llu\n", k % 2 ? "allow" : "errno EACCES", n, (unsigned long long)v);
+        }
+    }
+    stk_buf_puts(&b, "allow exit_group, exit\n} }\n");
+    for (size_t i = nv; i < 6000; i++)
+        vals[i] = vals[i % nv];
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_policy_ir *ir = stk_compile_text("many.stk", b.data, b.len, NULL, &ds);
+    if (!ir)
+        stk_diags_print(&ds, stdout, STK_DIAG_TEXT, false);
+    stk_diags_free(&ds);
+    stk_buf_free(&b);
+    CHECK(ir);
+    struct stacks k;
+    build(ir, &k, true);
+    CHECK_MSG(k.r->split->prefix_len > 2 + 4 + 250 + 2, "prefix %zu instructions: want more than one chunk",
+              k.r->split->prefix_len);
+    sweep(&k, vals, true);
+    printf("  %zu syscalls by argument: %zu filters, prefix %zu instructions; %lu inputs, %lu notified\n", nsc,
+           k.p.nfilters, k.r->split->prefix_len, k.checked, k.notified);
+    release(&k);
+    stk_policy_ir_free(ir);
+    free(vals);
+}
+
 /* The downgrade: every return allows; a computed return is refused. */
 TEST(split_report_downgrade)
 {
@@ -286,6 +331,7 @@ TEST(split_report_downgrade)
 int main(void)
 {
     RUN(split_report_downgrade);
+    RUN(split_report_many_syscalls);
     RUN(split_report_mixed_actions);
     RUN(split_report_default_allow);
     arch_line = "x86_64";
