@@ -77,7 +77,8 @@ static int files_lookup(bool group, const char *name, bool by_id, uint32_t id, s
             continue;
         if (by_id ? v != id : strcmp(fields[0], name) != 0)
             continue;
-        snprintf(ent->name, sizeof ent->name, "%s", fields[0]);
+        /* a name too long to keep is kept as none, never cut (it could be another's) */
+        snprintf(ent->name, sizeof ent->name, "%s", strlen(fields[0]) < sizeof ent->name ? fields[0] : "");
         ent->id = v;
         ent->gid = g;
         r = 0;
@@ -104,6 +105,8 @@ int stk_identity_name(bool group, uint32_t id, char *name, size_t cap, struct st
 {
     struct stk_identity_entry ent;
     int r = find(group, NULL, true, id, &ent, e);
+    if (r == 0 && (!ent.name[0] || strlen(ent.name) >= cap)) /* never its first bytes: another name */
+        return stk_errf(e, STEP, "the name of %s %u is too long", group ? "gid" : "uid", (unsigned)id);
     if (r == 0)
         snprintf(name, cap, "%s", ent.name);
     return r;

@@ -112,7 +112,8 @@ static const char *parse_line(char *out, size_t len, bool group, const char *nam
         return "an id that is not a decimal number below 4294967295";
     if (by_id ? v != id : strcmp(f[0], name) != 0)
         return by_id ? "an entry with another id" : "an entry for another name";
-    snprintf(ent->name, sizeof ent->name, "%s", f[0]);
+    /* a name too long to keep is kept as none, never cut (it could be another's) */
+    snprintf(ent->name, sizeof ent->name, "%s", strlen(f[0]) < sizeof ent->name ? f[0] : "");
     ent->id = v;
     ent->gid = g;
     return NULL;

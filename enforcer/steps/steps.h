@@ -21,7 +21,8 @@ struct stk_ids {
 };
 /* Looked up in /etc/passwd and /etc/group, then (for what they lack) through
  * the host's getent (identity_getent.c).  stk_identity_name: the name of a
- * uid or gid (`stockade learn`); 0 found, 1 none, -1 with e filled. */
+ * uid or gid (`stockade learn`); 0 found, 1 none, -1 with e filled (a name
+ * longer than cap - 1 bytes is an error, never cut to another name). */
 int stk_identity_name(bool group, uint32_t id, char *name, size_t cap, struct stk_err *e);
 int stk_identity_resolve(const struct stk_bundle *b, struct stk_ids *ids, struct stk_err *e);
 int stk_identity_apply(const struct stk_ids *ids, struct stk_err *e);

@@ -194,6 +194,45 @@ TEST(getent_output_must_be_the_entry_asked_for)
     CHECK_CONTAINS(e.msg, "name:password:gid:members");
 }
 
+/* A name is never cut to fit: by id, getent may print a name longer than
+ * any the enforcer keeps; cut, it could be another user's (learn writes the
+ * caller's name into the policy it learns).  The entry's ids still count
+ * (a numeric user's primary group); the name is kept as none. */
+TEST(getent_long_name_by_id_not_cut)
+{
+    char body[STK_BUNDLE_MAX_NAME + 128];
+    char name[STK_BUNDLE_MAX_NAME + 40];
+    memset(name, 'a', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    snprintf(body, sizeof body, "echo '%s:x:4242:4242::/:/bin/sh'", name);
+    int r = run(prog("longid", body), 5000, false, NULL, true, 4242);
+    CHECK_MSG(r == 0, "%s", e.msg);
+    CHECK_INT(ent.id, 4242); /* the entry (its ids) is the one asked for; its name is none */
+    CHECK_MSG(ent.name[0] == '\0', "name \"%.20s...\" (%zu bytes) kept of a %zu-byte name", ent.name,
+              strlen(ent.name), strlen(name));
+    /* the longest name the enforcer keeps still comes through whole */
+    name[STK_BUNDLE_MAX_NAME] = '\0';
+    snprintf(body, sizeof body, "echo '%s:x:4242:4242::/:/bin/sh'", name);
+    r = run(prog("longid2", body), 5000, false, NULL, true, 4242);
+    CHECK_MSG(r == 0, "%s", e.msg);
+    CHECK_STR(ent.name, name);
+}
+
+/* stk_identity_name: a name that does not fit the caller's buffer is an
+ * error, never its first bytes (root: in every /etc/passwd). */
+TEST(identity_name_never_cut)
+{
+    char buf[8];
+    memset(&e, 0, sizeof e);
+    CHECK_INT(stk_identity_name(false, 0, buf, 5, &e), 0);
+    CHECK_STR(buf, "root");
+    memset(&e, 0, sizeof e);
+    memset(buf, 0, sizeof buf);
+    int r = stk_identity_name(false, 0, buf, 4, &e);
+    CHECK_MSG(r == -1, "r=%d, name \"%s\" for root in a 4-byte buffer", r, buf);
+    CHECK_CONTAINS(e.msg, "too long");
+}
+
 TEST(getent_output_is_bounded)
 {
     int r = run(prog("big", "head -c 70000 /dev/zero | tr '\\000' a; echo"), 5000, false, "alice", false, 0);
@@ -318,6 +357,8 @@ int main(void)
     RUN(getent_not_found_is_status_2);
     RUN(getent_other_failures_fail_closed);
     RUN(getent_output_must_be_the_entry_asked_for);
+    RUN(getent_long_name_by_id_not_cut);
+    RUN(identity_name_never_cut);
     RUN(getent_output_is_bounded);
     RUN(getent_hung_is_killed_after_the_time_limit);
     RUN(getent_exited_while_a_child_keeps_the_pipe);

@@ -44,11 +44,12 @@ static uint64_t rnd(void)
 static const char *const scs[4] = {"ioctl", "fcntl", "setsockopt", "prctl"};
 
 /* 1,500 values on each of four syscalls, actions cycling through acts */
+static const char *arch_line = "x86_64, i386, x32";
 static struct stk_policy_ir *policy(const char *def, const char *const *acts, size_t nacts, uint64_t *vals)
 {
     struct stk_buf b = {0};
-    stk_buf_printf(&b, "policy rs { seccomp { default %s\narch x86_64, i386, x32\nerrno EACCES execveat\n"
-                       "allow read, write, exit_group, getpid\nlog uname\nkill-process mount\n", def);
+    stk_buf_printf(&b, "policy rs { seccomp { default %s\narch %s\nerrno EACCES execveat\n"
+                       "allow read, write, exit_group, getpid\nlog uname\nkill-process mount\n", def, arch_line);
     for (size_t s = 0; s < 4; s++)
         for (size_t i = 0; i < 1500; i++) {
             uint64_t v = 0x1000 + i * 3 + s * 7;
@@ -201,6 +202,16 @@ static void sweep(struct stacks *k, const uint64_t *vals, bool strict)
     if (strict)
         CHECK_MSG(uncached == 0, "%lu calls the original stack lets the kernel cache are not cached under --report",
                   uncached);
+    /* numbers past the prefix's enumeration (no kernel runs them; nothing
+     * the policy decides by arguments may be let through there either),
+     * with and without the x32 bit, with the policy's values */
+    for (int a = 0; a < STK_ABI_COUNT; a++)
+        for (int t = 0; t < 3000; t++) {
+            uint32_t nr = 4096 + (uint32_t)(rnd() % (0x40000000u - 4096));
+            struct seccomp_data d = {.nr = (int)(nr | (t & 1 ? 0x40000000u : 0)), .arch = stk_abis[a].audit_arch};
+            d.args[1] = vals[rnd() % 6000];
+            check_one(k, &d, strict);
+        }
     const uint32_t edges[] = {0x3fffffff, 0x40000000, 0x400001ff, 0x7fffffff, 0x80000000, 0xffffffff};
     for (int a = 0; a < STK_ABI_COUNT; a++)
         for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
@@ -257,6 +268,51 @@ TEST(split_report_default_allow)
     property("allow", acts, sizeof acts / sizeof acts[0]);
 }
 
+/* Hundreds of syscalls decided by argument in the earlier filters: the
+ * prefix's comparisons for one ABI run past one conditional jump's reach
+ * and are chunked (report_split.c, CHUNK). */
+TEST(split_report_many_syscalls)
+{
+    uint64_t *vals = stk_xcalloc(6000, sizeof *vals);
+    struct stk_buf b = {0};
+    stk_buf_puts(&b, "policy many { seccomp { default errno EPERM\narch x86_64\n");
+    size_t nv = 0, nsc = 0;
+    for (size_t i = 0; i < stk_syscall_count; i++) {
+        const char *n = stk_syscall_table[i].name;
+        if (stk_syscall_table[i].nr[STK_ABI_X86_64] < 0 || strcmp(n, "execve") == 0 || strcmp(n, "execveat") == 0 ||
+            strcmp(n, "seccomp") == 0 || strcmp(n, "exit_group") == 0 || strcmp(n, "exit") == 0)
+            continue;
+        nsc++;
+        for (int k = 0; k < 16; k++) {
+            uint64_t v = 0x5000 + i * 32 + (uint64_t)k;
+            if (nv < 6000)
+                vals[nv++] = v;
+            stk_buf_printf(&b, "%s %s if arg0 == %llu\n", k % 2 ? "allow" : "errno EACCES", n, (unsigned long long)v);
+        }
+    }
+    stk_buf_puts(&b, "allow exit_group, exit\n} }\n");
+    for (size_t i = nv; i < 6000; i++)
+        vals[i] = vals[i % nv];
+    struct stk_diags ds;
+    stk_diags_init(&ds);
+    struct stk_policy_ir *ir = stk_compile_text("many.stk", b.data, b.len, NULL, &ds);
+    if (!ir)
+        stk_diags_print(&ds, stdout, STK_DIAG_TEXT, false);
+    stk_diags_free(&ds);
+    stk_buf_free(&b);
+    CHECK(ir);
+    struct stacks k;
+    build(ir, &k, true);
+    CHECK_MSG(k.r->split->prefix_len > 2 + 4 + 250 + 2, "prefix %zu instructions: want more than one chunk",
+              k.r->split->prefix_len);
+    sweep(&k, vals, true);
+    printf("  %zu syscalls by argument: %zu filters, prefix %zu instructions; %lu inputs, %lu notified\n", nsc,
+           k.p.nfilters, k.r->split->prefix_len, k.checked, k.notified);
+    release(&k);
+    stk_policy_ir_free(ir);
+    free(vals);
+}
+
 /* The downgrade: every return allows; a computed return is refused. */
 TEST(split_report_downgrade)
 {
@@ -279,7 +335,13 @@ TEST(split_report_downgrade)
 int main(void)
 {
     RUN(split_report_downgrade);
+    RUN(split_report_many_syscalls);
     RUN(split_report_mixed_actions);
+    RUN(split_report_default_allow);
+    arch_line = "x86_64";
+    RUN(split_report_mixed_actions);
+    RUN(split_report_default_allow);
+    arch_line = "i386";
     RUN(split_report_default_allow);
     return test_summary();
 }

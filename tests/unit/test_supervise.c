@@ -10,7 +10,11 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <pthread.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -108,7 +112,29 @@ static int poll_read(int fd, void *arg)
 
 /* ---- scenarios ---------------------------------------------------------------- */
 
-enum action { EXIT3, SIGKILL_SELF, WAIT_TERM, REPORT_PID1, POLL_WRITE, PAUSE_FOREVER, ORPHAN_THEN_EXIT };
+enum action {
+    EXIT3,
+    SIGKILL_SELF,
+    WAIT_TERM,
+    REPORT_PID1,
+    POLL_WRITE,
+    PAUSE_FOREVER,
+    ORPHAN_THEN_EXIT,
+    TRACEME_STOP,
+    TRACEME_THREAD_STOP,
+    TRACEME_THREAD_EXIT
+};
+
+/* A thread of the command that makes the supervisor its tracer, then stops
+ * (a signal-delivery stop only the tracer could end) or just exits. */
+static void *traceme_thread(void *arg)
+{
+    if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+        _exit(89);
+    if (arg)
+        syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), SIGUSR2);
+    return NULL;
+}
 
 static int poll_pipe[2];
 
@@ -180,6 +206,29 @@ static _Noreturn void scenario(enum action act, bool fail_attach, uint64_t flags
         close(poll_pipe[1]);
         _exit(0);
     case PAUSE_FOREVER: for (;;) pause();
+    case TRACEME_STOP:
+    case TRACEME_THREAD_STOP:
+    case TRACEME_THREAD_EXIT:
+        /* as a command without the capabilities the supervisor dropped
+         * (the kernel lets a process make only a parent that holds all of
+         * its capabilities its tracer) */
+        if (cap_set_proc(cap_init()) < 0)
+            _exit(85);
+        if (act != TRACEME_STOP)
+            goto thread;
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+            _exit(89);
+        raise(SIGSTOP);
+        _exit(88); /* only if the supervisor resumed it */
+    thread: {
+        pthread_t th;
+        if (pthread_create(&th, NULL, traceme_thread, act == TRACEME_THREAD_STOP ? (void *)1 : NULL))
+            _exit(87);
+        pthread_join(th, NULL);
+        if (act == TRACEME_THREAD_STOP)
+            _exit(86); /* only if the supervisor resumed the thread */
+        _exit(5);
+    }
     case ORPHAN_THEN_EXIT: {
         /* a grandchild orphaned while the command runs goes to the
          * supervisor (a subreaper here, the init of a pid namespace in
@@ -414,6 +463,42 @@ TEST(supervise_reaps_orphans_while_the_command_runs)
               "command ran; Z: the command held until the clean-ups)", buf);
 }
 
+/* The command (or one of its threads) makes the supervisor its tracer
+ * (PTRACE_TRACEME): its stops reach the supervisor's wait although it asks
+ * for exits only.  They must not pass for the command's exit (the report and
+ * clean-ups done with the command still running) nor hang the supervisor:
+ * it kills the command, runs the clean-ups, exits 137. */
+static void traceme_case(enum action act, int want)
+{
+    setup_events();
+    pid_t t = start(act, false, 0);
+    int ws = wait_status(t);
+    char buf[64];
+    read_events(buf, sizeof buf, 1000);
+    close_events();
+    if (WIFEXITED(ws) && WEXITSTATUS(ws) == 89)
+        SKIP("ptrace(PTRACE_TRACEME) refused here (Yama ptrace_scope 3?)");
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == want, "wait status 0x%x, expected exit %d", ws, want);
+    CHECK_MSG(strcmp(buf, "ardc") == 0, "events \"%s\": expected \"ardc\"", buf);
+}
+
+TEST(supervise_command_traceme_stop_killed)
+{
+    traceme_case(TRACEME_STOP, 128 + SIGKILL);
+}
+
+TEST(supervise_thread_traceme_stop_killed)
+{
+    traceme_case(TRACEME_THREAD_STOP, 128 + SIGKILL);
+}
+
+TEST(supervise_thread_traceme_exit_reaped)
+{
+    /* the traced thread's end goes to the supervisor as its tracer: reaped,
+     * not taken for the command's exit */
+    traceme_case(TRACEME_THREAD_EXIT, 5);
+}
+
 TEST(supervise_exit_status_mapping)
 {
     CHECK_INT(stk_supervise_exit_status(0), 0);
@@ -433,6 +518,9 @@ int main(void)
     RUN(supervise_holds_the_command_until_cleanups_ran);
     RUN(supervise_holds_a_killed_command_too);
     RUN(supervise_reaps_orphans_while_the_command_runs);
+    RUN(supervise_command_traceme_stop_killed);
+    RUN(supervise_thread_traceme_stop_killed);
+    RUN(supervise_thread_traceme_exit_reaped);
     RUN(supervise_exit_status_mapping);
     return test_summary();
 }
