@@ -3,7 +3,7 @@
 # Benchmarks measure and print; none of them asserts a target.
 #   bpf_paths     filter length and executed instructions, stockade vs libseccomp
 #   syscall_cost  ns per getppid() under each filter, cached and argument-checked
-#   handover_cost what the exec hand-over (policies denying execveat) adds at start-up: the old listener against the secret
+#   handover_cost what the exec hand-over (policies denying execveat) adds at start-up
 #   reach_cost    µs of the ptrace isolation domain and the new session keyring
 #   learn.sh      redis-benchmark under `stockade learn` and the learned policy vs bare
 #   startup.sh    start-up time of stockade run / stockade-exec vs bare, bwrap, firejail;

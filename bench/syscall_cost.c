@@ -82,7 +82,6 @@ static void build(const char *name, const char *text, struct variant *ours, stru
     ours->prog = p.insns; /* kept until exit */
     ours->len = p.len;
     free(p.exec_fd_insns);
-    free(p.secret_insns);
     struct stk_policy_ir copy = *ir;
     size_t skip = 0;
     while (skip < copy.seccomp.nrules && copy.seccomp.rules[skip].loc.file == 0)

@@ -243,12 +243,7 @@ int stk_cmd_compile(int argc, char **argv)
                         "4096): --emit=bpf writes one program; use --emit=bundle\n", prog->nfilters, prog->len);
         rc = 1;
     } else if (kind == 1) {
-        /* installed by someone else (bwrap --seccomp), never patched: the
-         * hand-over rule's secret must not match its public placeholders */
-        struct sock_filter *raw = stk_bpf_without_secret(prog->insns, prog->len, prog->secret_insns,
-                                                         prog->nsecret_insns);
-        stk_buf_put(&out, raw, prog->len * sizeof *raw);
-        free(raw);
+        stk_buf_put(&out, prog->insns, prog->len * sizeof *prog->insns);
         outpath = c.output ? stk_xstrdup(c.output) : default_output(src, ".bpf");
     } else if (kind == 5) {
         stk_buf_put(&out, b.systemd.data, b.systemd.len);

@@ -74,11 +74,6 @@ int stk_cmd_explain(int argc, char **argv)
     } else {
         printf("  program: %zu instructions (limit %d), 1 filter\n", prog.len, STK_BPF_MAX_INSNS);
     }
-    if (prog.nsecret_insns)
-        printf("  exec hand-over: execveat is allowed for the enforcer's own exec only: its descriptor, "
-               "AT_EMPTY_PATH and a secret (128 bits, patched at run time) in the register bits execveat "
-               "ignores, compared in one constant-time block of 15 instructions (%zu in the program)\n",
-               prog.nsecret_insns / STK_SECRET_WORDS);
     struct stk_layout lay;
     stk_layout_build(ir, &lay);
     for (int a = 0; a < STK_ABI_COUNT; a++) {

@@ -57,9 +57,6 @@ int stk_cmd_inspect(int argc, char **argv)
             printf("\nseccomp program (exec descriptor sites:");
         for (size_t i = 0; i < p->nexec_fd_insns; i++)
             printf(" %u", p->exec_fd_insns[i]);
-        printf("; secret sites:");
-        for (size_t i = 0; i < p->nsecret_insns; i++)
-            printf(" %u", p->secret_insns[i]);
         printf(")\n");
         stk_bpf_disasm(stdout, p->insns, p->len);
     }

@@ -22,7 +22,6 @@
 
 #include "bpf_interp.h"
 #include "diff.h"
-#include "seccomp/bpf_gen.h"
 #include "util.h"
 
 #define MAX_LEAVES (1u << 20)
@@ -327,30 +326,10 @@ static void merge(struct stk_diff_seccomp *s)
     }
 }
 
-/* Copies of the filters with their secret blocks jumped over
- * (stk_bpf_secret_skipped). */
-static struct stk_bpf_filter *skipped(const struct stk_bpf_filter *f, size_t n)
-{
-    struct stk_bpf_filter *c = stk_xcalloc(n ? n : 1, sizeof *c);
-    for (size_t i = 0; i < n; i++)
-        c[i] = (struct stk_bpf_filter){.insns = stk_bpf_secret_skipped(f[i].insns, f[i].len), .len = f[i].len};
-    return c;
-}
-
-static void skipped_free(struct stk_bpf_filter *f, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(f[i].insns);
-    free(f);
-}
-
-int stk_diff_seccomp_run_stacks(const struct stk_bpf_filter *a0, size_t na, const struct stk_bpf_filter *b0,
+int stk_diff_seccomp_run_stacks(const struct stk_bpf_filter *a, size_t na, const struct stk_bpf_filter *b,
                                 size_t nb, struct stk_diff_seccomp *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    /* the exec hand-over's secret blocks never match for the command (their
-     * words are drawn at run time): jumped over, in both stacks alike */
-    struct stk_bpf_filter *a = skipped(a0, na), *b = skipped(b0, nb);
     struct walk w = {.f = {a, b}, .n = {na, nb}, .out = out, .err = err, .errlen = errlen};
     for (int i = 0; i < STK_DIFF_WORDS; i++)
         w.cell[i] = -1;
@@ -367,8 +346,6 @@ int stk_diff_seccomp_run_stacks(const struct stk_bpf_filter *a0, size_t na, cons
         merge(out);
     free(w.ret[0]);
     free(w.ret[1]);
-    skipped_free(a, na);
-    skipped_free(b, nb);
     return rc;
 }
 

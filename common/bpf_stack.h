@@ -24,17 +24,13 @@
 #define STK_BPF_MAX_PATH_INSNS 32768u
 #define STK_BPF_PATH_OVERHEAD 4u
 
-/* One filter of a stack: its program, the instructions whose k is the exec
- * descriptor, and those whose k is a word of the exec hand-over's secret:
- * groups of STK_SECRET_WORDS, the xor of word 0 first (all patched at run
- * time; docs/enforcer.md). */
+/* One filter of a stack: its program and the instructions whose k is the
+ * exec descriptor (patched at run time; docs/enforcer.md). */
 struct stk_bpf_filter {
     struct sock_filter *insns;
     size_t len;
     uint32_t *exec_fd_insns;
     size_t nexec_fd_insns;
-    uint32_t *secret_insns;
-    size_t nsecret_insns;
 };
 
 /* The result of filters f[0..n) installed in that order (f[0] first, so run

@@ -20,7 +20,7 @@
 
 #define STK_BUNDLE_MAGIC "STKBNDL\n"
 #define STK_BUNDLE_MAGIC_LEN 8
-#define STK_BUNDLE_VERSION 4u
+#define STK_BUNDLE_VERSION 3u
 #define STK_BUNDLE_HEADER_LEN 32u
 #define STK_BUNDLE_REC_HEADER_LEN 8u
 #define STK_BUNDLE_CRC_OFFSET 28u
@@ -65,8 +65,7 @@ enum stk_bundle_rec {
     /* seccomp (version 1) */
     STK_REC_SECCOMP = 0x0010,      /* u32 audit arch, u32 flags, u32 nfilters, then per filter (in the
                                     * order of installation): u32 ninsns, ninsns x insn, u32 npatch,
-                                    * npatch x u32 instruction index (version 3), u32 nsecret,
-                                    * nsecret x u32 instruction index (version 4) */
+                                    * npatch x u32 instruction index (version 3) */
     STK_REC_UNENFORCED = 0x0011,   /* str: a policy block this enforcer does not enforce */
     STK_REC_REPORT_QUIET = 0x0012, /* u32 n, n x (u32 audit arch, u32 nr): calls --report does not print
                                     * one by one when they are blocked with an errno or logged (`quiet`) */
@@ -87,27 +86,19 @@ enum stk_bundle_rec {
 /* The exec descriptor number as written in unpatched programs (equal to the
  * compiler's STK_EXEC_FD_PLACEHOLDER; above fs.nr_open's maximum, so no
  * descriptor has it -- but a call with an absolute path can still pass it as
- * dirfd: the hand-over rule is safe because of its secret, not because of
- * the number, docs/enforcer.md). */
+ * dirfd: the hand-over rule is safe because of how its return is answered,
+ * not because of the number, docs/enforcer.md). */
 #define STK_BUNDLE_EXEC_FD_PLACEHOLDER 0x7ffffffeu
 
-/* The exec hand-over's secret (docs/enforcer.md, "The final execve"): the
- * rule allows execveat only if args[5].lo, args[5].hi, args[0].hi and
- * args[4].hi equal four words the enforcer draws at random for each run.
- * In the bundle each word is the k of an `xor #k` (BPF_ALU|BPF_XOR|BPF_K)
- * whose index the record lists; the sites come in groups of four, word 0
- * first, each k = STK_BUNDLE_SECRET_PLACEHOLDER(word), and the block ends
- * two instructions after word 3's site (`or x; jeq #0`). */
-#define STK_BUNDLE_SECRET_WORDS 4u
-#define STK_BUNDLE_SECRET_PLACEHOLDER(i) (0x53435230u + (uint32_t)(i))
-/* Instructions from word 3's xor to the block's final jeq. */
-#define STK_BUNDLE_SECRET_JEQ_AFTER 2u
+/* What the exec hand-over rule returns: SECCOMP_RET_USER_NOTIF with this data
+ * (the kernel ignores USER_NOTIF's data; the enforcer's listener and the
+ * --report supervisor recognize the rule by it). */
+#define STK_BUNDLE_EXEC_HANDOVER_RET 0x7fc04558u
 
 /* STK_REC_SECCOMP flags */
 #define STK_SECCOMP_EXEC_RESTRICTED 0x1u /* the policy does not unconditionally allow execve and execveat:
                                           * the enforcer execs by descriptor (execveat), through the
-                                          * hand-over rule and its secret when the program has one
-                                          * (execveat restricted) */
+                                          * hand-over rule when the program has one (execveat restricted) */
 #define STK_SECCOMP_FLAGS_KNOWN 0x1u
 
 /* CRC-32C (Castagnoli, reflected, as in iSCSI/ext4): crc = stk_crc32c(0, p, n)

@@ -61,7 +61,7 @@ struct run {
     struct stk_supervisor sv;
     char **envp;
     struct stk_exec x;
-    struct stk_handover ho; /* the exec hand-over's secret */
+    struct stk_handover *ho;
     int xdir;    /* exec_name.c's directory until the exec takes it */
     bool sealed; /* the seccomp step began: no system call but the exec from here on */
 };
@@ -167,12 +167,12 @@ static int enforce(const struct stk_bundle *b, char *const argv[], char *const *
     if (stk_landlock_apply(r.ll, stk_report_logs_landlock(r.rep), e) < 0 || stk_ptrace_isolation_apply(&r.isolate, r.sv.wanted, e) < 0)
         goto out;
     /* 16. seccomp, last (with the reporter's listener under --report; with
-     *     the exec hand-over's secret when the policy denies execveat) */
+     *     the exec hand-over's listener when the policy denies execveat) */
     r.sealed = true;
     if (stk_seccomp_install(b, via_fd ? stk_exec_handover_fd(&r.x) : -1, r.rep, &r.ho, e) < 0)
         goto out;
     /* 17. exec: returns only on failure */
-    stk_exec_run(&r.x, r.envp, &r.ho, e);
+    stk_exec_run(&r.x, r.envp, r.ho, e);
 out:
     run_release(&r, caller_env);
     return -1;

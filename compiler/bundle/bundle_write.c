@@ -14,9 +14,8 @@
 
 _Static_assert(STK_BUNDLE_EXEC_FD_PLACEHOLDER == STK_EXEC_FD_PLACEHOLDER,
                "the bundle and the code generator must agree on the exec descriptor placeholder");
-_Static_assert(STK_BUNDLE_SECRET_WORDS == STK_SECRET_WORDS && STK_BUNDLE_SECRET_PLACEHOLDER(0) ==
-                   STK_SECRET_PLACEHOLDER(0) && STK_BUNDLE_SECRET_PLACEHOLDER(3) == STK_SECRET_PLACEHOLDER(3),
-               "the bundle and the code generator must agree on the exec hand-over's secret placeholders");
+_Static_assert(STK_BUNDLE_EXEC_HANDOVER_RET == (SECCOMP_RET_USER_NOTIF | STK_EXEC_HANDOVER_DATA),
+               "the bundle and the compiler must agree on the exec hand-over rule's return");
 _Static_assert(STK_BUNDLE_MAX_FILTER_PATH == STK_BPF_MAX_PATH_INSNS && STK_BUNDLE_MAX_INSNS == STK_BPF_MAX_INSNS,
                "the bundle and the code generator must agree on the kernel's filter limits");
 _Static_assert(STK_RLIMIT_COUNT == STK_BUNDLE_RLIMITS, "rlimit table sizes differ");
@@ -181,9 +180,6 @@ void stk_bundle_write(const struct stk_policy_ir *ir, const struct stk_bpf_prog 
             stk_bw_u32(&w, (uint32_t)p->nexec_fd_insns);
             for (size_t i = 0; i < p->nexec_fd_insns; i++)
                 stk_bw_u32(&w, p->exec_fd_insns[i]);
-            stk_bw_u32(&w, (uint32_t)p->nsecret_insns);
-            for (size_t i = 0; i < p->nsecret_insns; i++)
-                stk_bw_u32(&w, p->secret_insns[i]);
         }
         stk_bw_end(&w);
     }

@@ -160,7 +160,6 @@ static enum tv eval(const struct stk_cond *c, enum stk_abi abi, const struct stk
     }
     case STK_COND_CMP:
     case STK_COND_IN: return eval_atom(c, abi, r, sp);
-    case STK_COND_SECRET: return TV_FALSE; /* the hand-over rule: exports drop it first */
     }
     return TV_FALSE;
 }

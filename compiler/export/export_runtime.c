@@ -28,7 +28,7 @@ struct stk_policy_ir *stk_export_ir(const struct stk_policy_ir *ir)
     c->seccomp.caprules = s->nrules + 16;
     for (size_t i = 0; i < s->nrules; i++) {
         const struct stk_rule *r = &s->rules[i];
-        if (stk_rule_is_handover(r))
+        if (r->action.kind == STK_ACT_NOTIFY && r->action.data == STK_EXEC_HANDOVER_DATA)
             continue;
         c->seccomp.rules[c->seccomp.nrules++] = *r;
     }

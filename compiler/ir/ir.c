@@ -49,7 +49,12 @@ const char *stk_action_str(struct stk_action a, char *buf, size_t len)
     case STK_ACT_KILL_PROCESS: snprintf(buf, len, "kill-process"); break;
     case STK_ACT_KILL_THREAD: snprintf(buf, len, "kill-thread"); break;
     case STK_ACT_TRAP: snprintf(buf, len, "trap"); break;
-    case STK_ACT_NOTIFY: snprintf(buf, len, "notify"); break;
+    case STK_ACT_NOTIFY:
+        if (a.data == STK_EXEC_HANDOVER_DATA)
+            snprintf(buf, len, "notify (the enforcer's exec hand-over)");
+        else
+            snprintf(buf, len, "notify");
+        break;
     case STK_ACT_LOG: snprintf(buf, len, "log"); break;
     case STK_ACT_ALLOW: snprintf(buf, len, "allow"); break;
     case STK_ACT_TRACE: snprintf(buf, len, "trace %u", a.data); break;
@@ -133,7 +138,7 @@ bool stk_seccomp_restricts(const struct stk_seccomp *s, const char *name)
         const struct stk_rule *r = &s->rules[i];
         if (r->syscall != id)
             continue;
-        if (stk_rule_is_handover(r))
+        if (r->action.kind == STK_ACT_NOTIFY && r->action.data == STK_EXEC_HANDOVER_DATA)
             continue; /* the hand-over rule itself: not the policy's word */
         if (r->action.kind != STK_ACT_ALLOW)
             return true;
@@ -141,14 +146,4 @@ bool stk_seccomp_restricts(const struct stk_seccomp *s, const char *name)
             return false; /* first unconditional rule decides; later rules are unreachable */
     }
     return s->def.kind != STK_ACT_ALLOW;
-}
-
-static bool has_secret(const struct stk_cond *c)
-{
-    return c && (c->kind == STK_COND_SECRET || has_secret(c->a) || has_secret(c->b));
-}
-
-bool stk_rule_is_handover(const struct stk_rule *r)
-{
-    return has_secret(r->cond);
 }

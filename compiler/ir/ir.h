@@ -33,8 +33,13 @@ enum stk_action_kind {
 
 struct stk_action {
     enum stk_action_kind kind;
-    uint16_t data; /* errno value for ERRNO, message for TRACE */
+    uint16_t data; /* errno value for ERRNO, message for TRACE; NOTIFY: 0, or
+                    * STK_EXEC_HANDOVER_DATA for the built-in exec hand-over rule */
 };
+
+/* The data of the built-in exec hand-over rule's USER_NOTIF return (the kernel
+ * ignores the data of USER_NOTIF; the enforcer recognizes the rule by it). */
+#define STK_EXEC_HANDOVER_DATA 0x4558u
 
 /* SECCOMP_RET_* value for an action. */
 uint32_t stk_action_ret(struct stk_action a);
@@ -55,18 +60,7 @@ enum stk_cond_kind {
     STK_COND_NOT,
     STK_COND_CMP, /* (arg & mask) op value */
     STK_COND_IN,  /* (arg & mask) is one of values[]; `not in` is NOT(IN) */
-    STK_COND_SECRET, /* the exec hand-over's secret: the four 32-bit words
-                      * args[5].lo, args[5].hi, args[0].hi, args[4].hi equal
-                      * STK_SECRET_PLACEHOLDER(0..3) in the compiled program,
-                      * patched with random words by the enforcer at run time */
 };
-
-/* The secret's words, in the order above (args[5].lo first). */
-#define STK_SECRET_WORDS 4
-#define STK_SECRET_PLACEHOLDER(i) (0x53435230u + (uint32_t)(i)) /* "0RCS".."3RCS" */
-/* The seccomp_data argument and half of secret word i: arg, and hi (1) or lo (0). */
-#define STK_SECRET_ARG(i) ((i) < 2 ? 5 : (i) == 2 ? 0 : 4)
-#define STK_SECRET_HI(i) ((i) != 0)
 
 struct stk_cond {
     enum stk_cond_kind kind;
@@ -89,10 +83,6 @@ struct stk_rule {
     struct stk_cond *cond;  /* NULL: unconditional */
     struct stk_loc loc;     /* where the rule was written */
 };
-
-/* The built-in exec hand-over rule (sema_seccomp.c, exec_rule): the only
- * rule whose condition holds a STK_COND_SECRET. */
-bool stk_rule_is_handover(const struct stk_rule *r);
 
 struct stk_seccomp {
     bool present;                 /* the policy has a seccomp block */

@@ -84,7 +84,9 @@ const char *stk_bpf_disasm_ret_str(uint32_t ret, char *buf, size_t len)
             snprintf(buf, len, "ERRNO(%s)", e);
         else
             snprintf(buf, len, "ERRNO(%u)", data);
-    } else if (data != 0 || action == SECCOMP_RET_TRACE)
+    } else if (action == SECCOMP_RET_USER_NOTIF && data == STK_EXEC_HANDOVER_DATA)
+        snprintf(buf, len, "USER_NOTIF(exec hand-over)");
+    else if (data != 0 || action == SECCOMP_RET_TRACE)
         snprintf(buf, len, "%s(%u)", name, data);
     else
         snprintf(buf, len, "%s", name);
@@ -365,9 +367,6 @@ static void format_insn(const struct sock_filter *f, size_t pc, const struct sta
             snprintf(ins, inslen, "%s #%u", name, k);
         else
             snprintf(ins, inslen, "%s #0x%x", name, k);
-        if (ok && code == (BPF_ALU | BPF_XOR | BPF_K) && k - STK_SECRET_PLACEHOLDER(0) < STK_SECRET_WORDS)
-            snprintf(note, notelen, "exec hand-over secret, word %u of 4 (128 bits, patched at run time)",
-                     k - STK_SECRET_PLACEHOLDER(0) + 1);
         break;
     }
     case BPF_JMP:
@@ -445,7 +444,7 @@ void stk_bpf_disasm(FILE *out, const struct sock_filter *prog, size_t len)
     int width = len > 10000 ? 5 : 4;
 
     for (size_t pc = 0; pc < len; pc++) {
-        char ins[96], note[96];
+        char ins[96], note[64];
         format_insn(&prog[pc], pc, st ? &st[pc] : &none, ins, sizeof ins, note, sizeof note);
         if (note[0])
             fprintf(out, "%*zu: %-32s ; %s\n", width, pc, ins, note);

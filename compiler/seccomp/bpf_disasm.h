@@ -16,8 +16,7 @@
  * named after the syscall when a forward dataflow over the program shows that
  * exactly one architecture is possible at that point (the x86_64 numbers with
  * the x32 bit are looked up in the x32 table), and return values are decoded
- * (ALLOW, ERRNO(EPERM), KILL_PROCESS, TRACE(5), ...); the xor instructions
- * of the exec hand-over's secret block say which word of the secret they hold.  Programs need not be
+ * (ALLOW, ERRNO(EPERM), KILL_PROCESS, TRACE(5), ...).  Programs need not be
  * valid: unknown opcodes and out-of-range targets are printed as they are. */
 #ifndef STK_BPF_DISASM_H
 #define STK_BPF_DISASM_H

@@ -22,6 +22,7 @@
 
 #include "seccomp/bpf_layout.h"
 #include "seccomp/bpf_set.h"
+#include "seccomp/bpf_split.h"
 #include "util.h"
 
 #define OFF_NR 0u
@@ -43,8 +44,6 @@ struct gen {
     size_t nrets, caprets;
     label *patch; /* exec-fd constants */
     size_t npatch, cappatch;
-    label *secret; /* the secret's xor instructions, four per block, word 0 first */
-    size_t nsecret, capsecret;
 };
 
 static label emit(struct gen *g, struct sock_filter f)
@@ -356,31 +355,6 @@ static bool gen_set(struct gen *g, const struct stk_cond *c, enum stk_abi abi, l
     return ok;
 }
 
-/* The exec hand-over's secret (STK_COND_SECRET): the four words xor their
- * constants, the results are or-ed together, and one jeq #0 decides:
- *     ld args[5].lo; xor #K0; tax; ld args[5].hi; xor #K1; or x; tax;
- *     ld args[0].hi; xor #K2; or x; tax; ld args[4].hi; xor #K3; or x; jeq #0
- * Straight-line code from the first load to the jeq: the time it takes does
- * not depend on which words match (no early exit a caller could time). */
-static label gen_secret(struct gen *g, label t, label f)
-{
-    label j = jump(g, BPF_JEQ, 0, t, f);
-    if (j == t || j == f)
-        return j;
-    label at[STK_SECRET_WORDS];
-    for (int i = STK_SECRET_WORDS; i-- > 0;) {
-        if (i > 0)
-            emit(g, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_OR | BPF_X, 0));
-        at[i] = emit(g, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_SECRET_PLACEHOLDER(i)));
-        load(g, STK_SECRET_HI(i) ? OFF_ARG_HI(STK_SECRET_ARG(i)) : OFF_ARG_LO(STK_SECRET_ARG(i)));
-        if (i > 0)
-            emit(g, (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TAX, 0));
-    }
-    for (int i = 0; i < STK_SECRET_WORDS; i++)
-        STK_PUSH(g->secret, g->nsecret, g->capsecret, at[i]);
-    return g->n - 1;
-}
-
 static label gen_cond(struct gen *g, const struct stk_cond *c, enum stk_abi abi, label t, label f)
 {
     label set;
@@ -400,7 +374,6 @@ static label gen_cond(struct gen *g, const struct stk_cond *c, enum stk_abi abi,
     }
     case STK_COND_CMP: return gen_cmp(g, c, abi, t, f);
     case STK_COND_IN: return gen_in(g, c, abi, t, f);
-    case STK_COND_SECRET: return gen_secret(g, t, f);
     }
     return f;
 }
@@ -555,12 +528,53 @@ void stk_bpf_gen_filter(const struct stk_policy_ir *ir, const uint8_t *own, stru
     out->exec_fd_insns = stk_xcalloc(g.npatch ? g.npatch : 1, sizeof *out->exec_fd_insns);
     for (size_t i = 0; i < g.npatch; i++)
         out->exec_fd_insns[i] = (uint32_t)(g.n - 1 - g.patch[i]);
-    out->nsecret_insns = g.nsecret;
-    out->secret_insns = stk_xcalloc(g.nsecret ? g.nsecret : 1, sizeof *out->secret_insns);
-    for (size_t i = 0; i < g.nsecret; i++)
-        out->secret_insns[i] = (uint32_t)(g.n - 1 - g.secret[i]);
     free(g.code);
     free(g.rets);
     free(g.patch);
-    free(g.secret);
+}
+
+void stk_bpf_filter_free(struct stk_bpf_filter *f)
+{
+    free(f->insns);
+    free(f->exec_fd_insns);
+    memset(f, 0, sizeof *f);
+}
+
+int stk_bpf_generate(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    struct stk_bpf_filter whole;
+    stk_bpf_gen_filter(ir, NULL, &whole);
+    out->insns = whole.insns;
+    out->len = whole.len;
+    out->exec_fd_insns = whole.exec_fd_insns;
+    out->nexec_fd_insns = whole.nexec_fd_insns;
+    if (whole.len <= STK_BPF_MAX_INSNS) {
+        /* one filter: the whole program */
+        out->filters = stk_xcalloc(1, sizeof *out->filters);
+        struct stk_bpf_filter *f = &out->filters[0];
+        f->len = whole.len;
+        f->insns = stk_xcalloc(whole.len, sizeof *f->insns);
+        memcpy(f->insns, whole.insns, whole.len * sizeof *f->insns);
+        f->nexec_fd_insns = whole.nexec_fd_insns;
+        f->exec_fd_insns = stk_xcalloc(whole.nexec_fd_insns ? whole.nexec_fd_insns : 1, sizeof *f->exec_fd_insns);
+        memcpy(f->exec_fd_insns, whole.exec_fd_insns, whole.nexec_fd_insns * sizeof *f->exec_fd_insns);
+        out->nfilters = 1;
+        return 0;
+    }
+    if (stk_bpf_split(ir, out, err, errlen) < 0) {
+        stk_bpf_prog_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void stk_bpf_prog_free(struct stk_bpf_prog *p)
+{
+    free(p->insns);
+    free(p->exec_fd_insns);
+    for (size_t i = 0; i < p->nfilters; i++)
+        stk_bpf_filter_free(&p->filters[i]);
+    free(p->filters);
+    memset(p, 0, sizeof *p);
 }

@@ -26,10 +26,6 @@ struct stk_bpf_prog {
      * the enforcer at run time (see docs/enforcer.md, "the final execve"). */
     uint32_t *exec_fd_insns;
     size_t nexec_fd_insns;
-    /* The xor instructions of the hand-over's secret block (k =
-     * STK_SECRET_PLACEHOLDER(i % 4)), four per block, in word order. */
-    uint32_t *secret_insns;
-    size_t nsecret_insns;
     struct stk_bpf_filter *filters;
     size_t nfilters;
 };
@@ -43,20 +39,6 @@ struct stk_bpf_prog {
  * filters over the kernel's 32768 per path). */
 int stk_bpf_generate(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char *err, size_t errlen);
 void stk_bpf_prog_free(struct stk_bpf_prog *p);
-
-/* A copy of insns in which every hand-over secret block (sites: the xor
- * instructions, four per block) never matches: its final jeq jumps to the
- * false branch.  For a program installed without the enforcer, which would
- * otherwise allow the placeholders (--emit=bpf). */
-struct sock_filter *stk_bpf_without_secret(const struct sock_filter *insns, size_t len, const uint32_t *sites,
-                                           size_t nsites);
-
-/* A copy of insns in which every block of the hand-over secret's shape
- * (found by its shape, not by a site list) is jumped over to its false
- * branch: for tools that analyse a program and cannot follow the block's
- * X register (stockade diff); the result decides as the installed program
- * does for every call without the run's secret. */
-struct sock_filter *stk_bpf_secret_skipped(const struct sock_filter *insns, size_t len);
 
 /* The program of one filter: own as for stk_layout_build_owned (NULL: the
  * whole policy); no length limit. */

@@ -194,7 +194,7 @@ int stk_bpf_split(const struct stk_policy_ir *ir, struct stk_bpf_prog *out, char
         goto done;
     }
     for (size_t k = 0; k + 1 < nbins; k++)
-        if (out->filters[k].nexec_fd_insns || out->filters[k].nsecret_insns) { /* cannot happen: the hand-over rule is execveat's */
+        if (out->filters[k].nexec_fd_insns) { /* cannot happen: the hand-over rule is execveat's */
             snprintf(why, sizeof why, "the exec hand-over rule would not be in the last filter");
             too_large(out, err, errlen, why);
             goto done;

@@ -31,13 +31,6 @@ static bool ref_cond(const struct stk_cond *c, enum stk_abi abi, const __u64 arg
     case STK_COND_NOT: return !ref_cond(c->a, abi, args);
     case STK_COND_AND: return ref_cond(c->a, abi, args) && ref_cond(c->b, abi, args);
     case STK_COND_OR: return ref_cond(c->a, abi, args) || ref_cond(c->b, abi, args);
-    case STK_COND_SECRET: /* the words as compiled: the placeholders */
-        for (int i = 0; i < STK_SECRET_WORDS; i++) {
-            uint64_t a = args[STK_SECRET_ARG(i)];
-            if ((uint32_t)(STK_SECRET_HI(i) ? a >> 32 : a) != STK_SECRET_PLACEHOLDER(i))
-                return false;
-        }
-        return true;
     case STK_COND_CMP:
     case STK_COND_IN: {
         unsigned width = stk_arg_width(c->type, abi);

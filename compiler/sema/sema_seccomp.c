@@ -183,35 +183,29 @@ static void add_keyring_rule(struct stk_seccomp *sc)
 }
 
 /* The enforcer's own final exec: execveat(N, "", argv, envp, AT_EMPTY_PATH),
- * N the executable's descriptor, patched into the program by the enforcer,
- * and a 128-bit secret in register bits the kernel ignores for execveat (the
- * upper halves of dirfd and flags, which it truncates to int, and the sixth
- * argument, which it does not have): placeholders here, random words chosen
- * by the enforcer for each run and patched in before the first filter is
- * installed.  The rule allows; nothing the command can learn satisfies it.
- * docs/enforcer.md: "The final execve". */
+ * N the executable's descriptor, patched into the program by the enforcer.
+ * The rule does not allow the call: it notifies (USER_NOTIF, marked with
+ * STK_EXEC_HANDOVER_DATA), and only the enforcer's own listener, which lets
+ * through its first notification and is gone after the exec (or the --report
+ * supervisor), can let a call through.  Any later call matching the rule,
+ * whatever its path, fails with ENOSYS (no listener) or gets the policy's
+ * answer (--report).  docs/enforcer.md: "The final execve". */
 static struct stk_rule exec_rule(void)
 {
-    struct stk_cond *pub = stk_xcalloc(1, sizeof *pub);
-    pub->kind = STK_COND_AND;
-    pub->a = cmp_all_abis(0, STK_ARG_INT, STK_CMP_EQ, STK_EXEC_FD_PLACEHOLDER);
-    pub->a->exec_fd = true;
-    pub->b = cmp_all_abis(4, STK_ARG_INT, STK_CMP_EQ, AT_EMPTY_PATH);
     struct stk_cond *c = stk_xcalloc(1, sizeof *c);
     c->kind = STK_COND_AND;
-    c->a = pub;
-    c->b = stk_xcalloc(1, sizeof *c->b);
-    c->b->kind = STK_COND_SECRET;
-    return (struct stk_rule){{STK_ACT_ALLOW, 0}, stk_syscall_lookup("execveat"), c, {0}};
+    c->a = cmp_all_abis(0, STK_ARG_INT, STK_CMP_EQ, STK_EXEC_FD_PLACEHOLDER);
+    c->a->exec_fd = true;
+    c->b = cmp_all_abis(4, STK_ARG_INT, STK_CMP_EQ, AT_EMPTY_PATH);
+    return (struct stk_rule){{STK_ACT_NOTIFY, STK_EXEC_HANDOVER_DATA}, stk_syscall_lookup("execveat"), c, {0}};
 }
 
 /* seccomp(op, flags, ...) with SECCOMP_FILTER_FLAG_NEW_LISTENER -> EBUSY (what
  * the kernel says when a filter of the task already has a listener).  A
  * command's own listener would win every call its filter notifies against the
  * policy's USER_NOTIF returns (the newest filter wins a tie), and answer
- * CONTINUE: `notify` and `trace` (ENOSYS without a tracer) would no longer
- * deny.  The exec hand-over rule needs no listener (it allows on a secret),
- * so it does not call for this rule. */
+ * CONTINUE: the exec hand-over rule, `notify` and `trace` (ENOSYS without a
+ * tracer) would no longer deny. */
 static struct stk_rule listener_rule(void)
 {
     struct stk_cond *c = cmp_all_abis(1, STK_ARG_UINT, STK_CMP_NE, 0);
@@ -270,6 +264,44 @@ static void trace_lint(struct stk_unit *u, const struct stk_seccomp *sc, struct 
                  "its own processes and answer for them");
 }
 
+static bool action_kills_or_traps(struct stk_action a)
+{
+    return a.kind == STK_ACT_TRAP || a.kind == STK_ACT_KILL_THREAD || a.kind == STK_ACT_KILL_PROCESS;
+}
+
+/* `kill-process execveat` (or trap) is no tripwire for the exec hand-over's
+ * shape: the built-in rule comes first, so execveat(N, ..., AT_EMPTY_PATH)
+ * with N the enforcer's descriptor number notifies, and once the enforcer's
+ * listener is gone fails with ENOSYS; the process lives on.  Only rules that
+ * name execveat (the first one that can decide it) are looked at.  Called
+ * before the built-in rules are added. */
+static void handover_tripwire_lint(struct stk_unit *u, const struct stk_seccomp *sc, struct stk_loc block)
+{
+    int id = stk_syscall_lookup("execveat");
+    if (id < 0 || !stk_seccomp_restricts(sc, "execveat"))
+        return;
+    struct stk_loc at = block;
+    bool hit = false, decided = false;
+    for (size_t i = 0; i < sc->nrules && !hit && !decided; i++) {
+        const struct stk_rule *r = &sc->rules[i];
+        if (r->syscall != id)
+            continue;
+        if (action_kills_or_traps(r->action)) {
+            hit = true;
+            at = r->loc;
+        }
+        decided = !r->cond || r->cond->kind == STK_COND_TRUE;
+    }
+    /* a `default kill-process` allowlist is not warned about: its default
+     * is a catch-all, not a rule written to catch exec */
+    if (hit)
+        stk_diag(u->ds, STK_SEV_WARNING, "exec-tripwire-enosys", at,
+                 "count on the call failing, not on the process dying; under --report the supervisor answers "
+                 "that shape as the policy says",
+                 "execveat(N, ..., AT_EMPTY_PATH) with N the enforcer's descriptor for the command (usually 3) "
+                 "fails with ENOSYS instead of this action: the exec hand-over rule decides that shape first");
+}
+
 /* The built-in rules that depend on the policy's own rules, inserted at `at`
  * (after the other built-in rules, before the policy's). */
 static void add_late_builtins(struct stk_seccomp *sc, size_t at)
@@ -278,7 +310,7 @@ static void add_late_builtins(struct stk_seccomp *sc, size_t at)
     size_t n = 0;
     bool handover = stk_syscall_lookup("execveat") >= 0 && stk_seccomp_restricts(sc, "execveat");
     int sc_seccomp = stk_syscall_lookup("seccomp");
-    if (sc_seccomp >= 0 && uses_notify_or_trace(sc) && may_run(sc, sc_seccomp))
+    if (sc_seccomp >= 0 && (handover || uses_notify_or_trace(sc)) && may_run(sc, sc_seccomp))
         add[n++] = listener_rule();
     if (handover)
         add[n++] = exec_rule();
@@ -513,6 +545,7 @@ void stk_seccomp_resolve(struct stk_unit *u, struct stk_policy_ir *ir, const str
                 rule_stmt(u, sc, blocks[b]->block.v[i], levels[b], decided);
     free(decided);
     bool none = sc->nrules == builtin;
+    handover_tripwire_lint(u, sc, blocks[0]->loc);
     add_late_builtins(sc, builtin);
     trace_lint(u, sc, blocks[0]->loc);
 

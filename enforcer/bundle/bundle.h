@@ -30,8 +30,7 @@ struct stk_bundle_env {
 
 /* The seccomp filters, installed in order (filters[0] first).  Each filter:
  * insns validated like the kernel's checker; exec_fd_insns the indices of
- * instructions whose k is STK_EXEC_FD_PLACEHOLDER, secret_insns those of the
- * hand-over secret's xor instructions (both in the last filter only). */
+ * instructions whose k is STK_EXEC_FD_PLACEHOLDER (in the last filter only). */
 struct stk_bundle_seccomp {
     bool present;
     uint32_t audit_arch;       /* the native ABI the program's exec rule was emitted for */
@@ -39,7 +38,6 @@ struct stk_bundle_seccomp {
     struct stk_bpf_filter *filters;
     size_t nfilters;           /* 1..STK_BUNDLE_MAX_FILTERS when present */
     size_t nexec_fd_insns;     /* over all the filters */
-    size_t nsecret_insns;      /* over all the filters */
 };
 
 struct stk_bundle {

@@ -160,7 +160,7 @@ static void print_exec_descriptor(const struct stk_bundle *b, int *step, FILE *o
             !exec_via_fd(b) ? "not needed"
             : b->seccomp.nexec_fd_insns
                 ? "yes: the policy restricts execve/execveat; the command is exec'd through its descriptor, "
-                  "let through by the hand-over rule with a secret drawn for the run"
+                  "let through once by the hand-over rule's listener"
                 : "yes: the policy restricts execve; the command is exec'd through its descriptor (execveat)");
 }
 
@@ -186,10 +186,9 @@ static void print_seccomp(const struct stk_bundle *b, int *step, FILE *out)
         else
             fprintf(out, "%zu stacked filters of %zu instructions in all (the policy is larger than one filter; "
                          "each filter decides its own syscalls and allows the others)", b->seccomp.nfilters, total);
-        fprintf(out, " for arch 0x%08x, %zu exec descriptor site%s, %s, TSYNC\n", b->seccomp.audit_arch,
+        fprintf(out, " for arch 0x%08x, %zu exec descriptor site%s, %s\n", b->seccomp.audit_arch,
                 b->seccomp.nexec_fd_insns, b->seccomp.nexec_fd_insns == 1 ? "" : "s",
-                b->seccomp.nsecret_insns ? "the hand-over secret (128 bits, patched at run time)"
-                                         : "no hand-over secret");
+                exec_via_fd(b) && b->seccomp.nexec_fd_insns ? "with the hand-over listener" : "TSYNC");
     }
     else
         fputs("none\n", out);

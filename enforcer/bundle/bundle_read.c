@@ -289,11 +289,6 @@ int stk_bundle_read(const void *data, size_t len, struct stk_bundle **out, struc
     if (memcmp(d, STK_BUNDLE_MAGIC, STK_BUNDLE_MAGIC_LEN) != 0)
         return stk_errf(e, STEP, "not a stockade bundle (bad magic)");
     uint32_t version = (uint32_t)stk_bc_le(d + 8, 4);
-    if (version < STK_BUNDLE_VERSION)
-        return stk_errf(e, STEP, "unsupported bundle format version %u (this enforcer reads version %u)%s: "
-                                 "recompile the policy (stockade compile)", version, STK_BUNDLE_VERSION,
-                        version == 3 ? "; its exec hand-over notified a listener, this enforcer's carries a "
-                                       "per-run secret" : "");
     if (version != STK_BUNDLE_VERSION)
         return stk_errf(e, STEP, "unsupported bundle format version %u (this enforcer reads version %u)", version,
                         STK_BUNDLE_VERSION);

@@ -1,9 +1,8 @@
 /* bundle_read_seccomp.c — the SECCOMP record: stacked filters (docs/bundle.md).
  * Each filter is checked like the kernel's seccomp checker; the filters
- * together must fit the kernel's per-path limit; the exec descriptor and
- * secret sites (the hand-over rule) are in the last filter only, and every
- * secret block has the one shape the enforcer patches and the --report
- * supervisor disarms. */
+ * together must fit the kernel's per-path limit; the exec descriptor sites
+ * (the hand-over rule, which needs the only listener of the chain) are in
+ * the last filter only. */
 #include "bundle/bundle.h"
 #include "bundle/bundle_decode.h"
 
@@ -85,46 +84,6 @@ static int check_bpf(const struct sock_filter *f, size_t len, struct stk_err *e)
     return 0;
 }
 
-/* The secret's sites: groups of STK_BUNDLE_SECRET_WORDS, each an `xor #k`
- * with its word's placeholder, the group's last followed by `or x; jeq #0`
- * (the block's decision, which the --report supervisor forces false). */
-static int read_secret(struct stk_bcur *c, struct stk_bpf_filter *f)
-{
-    uint32_t ns;
-    if (stk_bc_u32(c, &ns, "seccomp record") < 0)
-        return -1;
-    if (ns > f->len || ns % STK_BUNDLE_SECRET_WORDS)
-        return stk_errf(c->e, STEP, "seccomp record lists %u exec secret sites for %zu instructions (groups of %u)",
-                        ns, f->len, STK_BUNDLE_SECRET_WORDS);
-    if (ns) {
-        if (stk_bc_need(c, (size_t)ns * 4, "seccomp exec secret sites") < 0)
-            return -1;
-        f->secret_insns = calloc(ns, sizeof *f->secret_insns);
-        if (!f->secret_insns)
-            return stk_errnof(c->e, STEP, ENOMEM, "decoding the seccomp program");
-    }
-    f->nsecret_insns = ns;
-    for (uint32_t i = 0; i < ns; i++) {
-        uint32_t at = (uint32_t)stk_bc_le(c->p, 4);
-        c->p += 4;
-        uint32_t word = i % STK_BUNDLE_SECRET_WORDS;
-        if (at >= f->len)
-            return stk_errf(c->e, STEP, "exec secret site %u is outside the program", at);
-        const struct sock_filter *x = &f->insns[at];
-        if (x->code != (BPF_ALU | BPF_XOR | BPF_K) || x->k != STK_BUNDLE_SECRET_PLACEHOLDER(word))
-            return stk_errf(c->e, STEP, "exec secret site %u is not an xor with the placeholder of word %u", at,
-                            word);
-        if (word == STK_BUNDLE_SECRET_WORDS - 1) {
-            size_t j = (size_t)at + STK_BUNDLE_SECRET_JEQ_AFTER;
-            if (j >= f->len || f->insns[at + 1].code != (BPF_ALU | BPF_OR | BPF_X) ||
-                f->insns[j].code != (BPF_JMP | BPF_JEQ | BPF_K) || f->insns[j].k != 0)
-                return stk_errf(c->e, STEP, "exec secret site %u is not followed by 'or x; jeq #0'", at);
-        }
-        f->secret_insns[i] = at;
-    }
-    return 0;
-}
-
 static int read_filter(struct stk_bcur *c, size_t idx, struct stk_bpf_filter *f)
 {
     uint32_t n;
@@ -172,7 +131,7 @@ static int read_filter(struct stk_bcur *c, size_t idx, struct stk_bpf_filter *f)
             return stk_errf(c->e, STEP, "exec descriptor site %u is not a comparison with the placeholder", at);
         f->exec_fd_insns[i] = at;
     }
-    return read_secret(c, f);
+    return 0;
 }
 
 int stk_bundle_read_seccomp(struct stk_bcur *c, struct stk_bundle *b)
@@ -199,17 +158,16 @@ int stk_bundle_read_seccomp(struct stk_bcur *c, struct stk_bundle *b)
             return -1;
         path += s->filters[i].len + STK_BPF_PATH_OVERHEAD;
         s->nexec_fd_insns += s->filters[i].nexec_fd_insns;
-        s->nsecret_insns += s->filters[i].nsecret_insns;
-        if ((s->filters[i].nexec_fd_insns || s->filters[i].nsecret_insns) && i + 1 < nf)
-            return stk_errf(c->e, STEP, "seccomp filter %u of %u has exec descriptor or secret sites: only the last "
-                            "may", i + 1, nf);
+        if (s->filters[i].nexec_fd_insns && i + 1 < nf)
+            return stk_errf(c->e, STEP, "seccomp filter %u of %u has exec descriptor sites: only the last may",
+                            i + 1, nf);
     }
     if (path > STK_BUNDLE_MAX_FILTER_PATH)
         return stk_errf(c->e, STEP, "seccomp filters count %zu instructions (each length + 4); the kernel allows %u",
                         path, STK_BUNDLE_MAX_FILTER_PATH);
     /* flag set without a site: the policy lets execveat through itself (only
      * execve is restricted); the enforcer's execveat needs no hand-over */
-    if ((s->nexec_fd_insns || s->nsecret_insns) && !(s->flags & STK_SECCOMP_EXEC_RESTRICTED))
+    if (s->nexec_fd_insns && !(s->flags & STK_SECCOMP_EXEC_RESTRICTED))
         return stk_errf(c->e, STEP, "the seccomp program has an exec hand-over rule but the policy does not "
                                     "restrict exec");
     s->present = true;
@@ -221,7 +179,6 @@ void stk_bundle_free_seccomp(struct stk_bundle *b)
     for (size_t i = 0; i < b->seccomp.nfilters; i++) {
         free(b->seccomp.filters[i].insns);
         free(b->seccomp.filters[i].exec_fd_insns);
-        free(b->seccomp.filters[i].secret_insns);
     }
     free(b->seccomp.filters);
 }

@@ -2,9 +2,8 @@
  *
  * When the policy restricts execve or execveat, the command is opened here
  * (as the target user) and exec'd by descriptor: execveat(fd, "", ...,
- * AT_EMPTY_PATH).  When the policy denies execveat, that call carries the
- * run's secret in the register bits execveat ignores, which the hand-over
- * rule allows (handover.c, docs/enforcer.md).
+ * AT_EMPTY_PATH).  When the policy denies execveat, that call goes through
+ * the hand-over rule and its listener (handover.c, docs/enforcer.md).
  *
  * A close-on-exec descriptor cannot be handed to a #! interpreter (the kernel
  * would pass /dev/fd/N, which is gone by then), so scripts are handled here the
@@ -229,34 +228,19 @@ void stk_exec_free(struct stk_exec *x)
     x->argv = NULL;
 }
 
-/* execveat(dirfd, path, argv, envp, flags) with the hand-over's secret in
- * what the kernel ignores: the upper halves of dirfd and flags (it takes
- * both as int) and the sixth argument (execveat has five).  The filter sees
- * the full registers. */
-static long execveat_secret(int dirfd, const char *path, char *const argv[], char *const envp[], int flags,
-                            const struct stk_handover *ho)
+int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e)
 {
-#if UINTPTR_MAX == UINT64_MAX
-    uint64_t a0 = (uint64_t)(uint32_t)dirfd | (uint64_t)ho->w[2] << 32;
-    uint64_t a4 = (uint64_t)(uint32_t)flags | (uint64_t)ho->w[3] << 32;
-    uint64_t a5 = (uint64_t)ho->w[0] | (uint64_t)ho->w[1] << 32;
-    return syscall(SYS_execveat, (long)a0, path, argv, envp, (long)a4, (long)a5);
-#else
-    (void)dirfd, (void)path, (void)argv, (void)envp, (void)flags, (void)ho;
-    errno = ENOSYS; /* 32-bit registers have no ignored halves: the rule cannot match */
-    return -1;
-#endif
-}
-
-int stk_exec_run(struct stk_exec *x, char *const envp[], const struct stk_handover *ho, struct stk_err *e)
-{
-    int dirfd = x->dir >= 0 ? x->dir : x->fd;
-    const char *path = x->dir >= 0 ? x->name : ""; /* exec_name.c: x->name -> /proc/self/fd/x->fd */
-    if (x->via_fd && ho && ho->armed)
-        execveat_secret(dirfd, path, x->argv, envp, AT_EMPTY_PATH, ho);
+    if (x->via_fd && x->dir >= 0) /* exec_name.c: x->name -> /proc/self/fd/x->fd */
+        syscall(SYS_execveat, x->dir, x->name, x->argv, envp, AT_EMPTY_PATH);
     else if (x->via_fd)
-        syscall(SYS_execveat, dirfd, path, x->argv, envp, AT_EMPTY_PATH);
+        syscall(SYS_execveat, x->fd, "", x->argv, envp, AT_EMPTY_PATH);
     else
         execve(x->path, x->argv, envp);
-    return fail(e, STK_EXIT_NOT_EXECUTABLE, errno, "%s", x->path);
+    int err = errno, herr = stk_handover_failed(ho);
+    if (herr == EINVAL)
+        return fail(e, STK_EXIT_FAILURE, 0, "the exec hand-over needs SECCOMP_USER_NOTIF_FLAG_CONTINUE "
+                                            "(Linux 5.5 or later); the command was not executed");
+    if (herr)
+        return fail(e, STK_EXIT_FAILURE, herr, "the exec hand-over failed; the command was not executed");
+    return fail(e, STK_EXIT_NOT_EXECUTABLE, err, "%s", x->path);
 }

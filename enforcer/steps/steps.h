@@ -3,6 +3,7 @@
 #ifndef STK_STEPS_H
 #define STK_STEPS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -85,12 +86,7 @@ struct stk_exec {
     void *owned[STK_EXEC_MAX_OWNED]; /* what stk_exec_free releases */
     size_t nowned;
 };
-/* handover.c: the exec hand-over's secret, drawn for the run (armed) when the
- * program has the hand-over rule; exec.c passes it to execveat. */
-struct stk_handover {
-    bool armed;
-    uint32_t w[STK_BUNDLE_SECRET_WORDS]; /* args[5].lo, args[5].hi, args[0].hi, args[4].hi */
-};
+struct stk_handover;
 /* x is zeroed first (fd -1); stk_exec_free releases it whether or not this succeeded. */
 int stk_exec_locate(char *const argv[], char *const envp[], bool via_fd, struct stk_exec *x, struct stk_err *e);
 void stk_exec_free(struct stk_exec *x);
@@ -102,23 +98,32 @@ bool stk_exec_name_needed(const char *cmd, char *const envp[]);
 int stk_exec_name_prepare(const struct stk_ids *ids);
 void stk_exec_name_link(struct stk_exec *x, int dir);
 int stk_exec_handover_fd(const struct stk_exec *x);
-/* returns only on failure; ho: the exec hand-over's secret (ho->armed: the
- * policy denies execveat and the installed filter holds it) */
-int stk_exec_run(struct stk_exec *x, char *const envp[], const struct stk_handover *ho, struct stk_err *e);
+/* returns only on failure; ho: the exec hand-over in progress (NULL: none) */
+int stk_exec_run(struct stk_exec *x, char *const envp[], struct stk_handover *ho, struct stk_err *e);
 
 /* seccomp.c: report is the violation reporter set up by stk_report_prepare
  * (NULL: none); with one, the filter is installed with a user-notification
- * listener that goes to the supervisor.  When the program has the exec
- * hand-over rule, its secret is drawn and patched in first (*ho, armed). */
+ * listener that goes to the supervisor.  Without one, when the program has
+ * the exec hand-over rule, the filter is installed with a listener that a
+ * helper thread holds for the enforcer's own exec (handover.c): *ho. */
 struct stk_report;
 int stk_seccomp_nnp_apply(const struct stk_bundle *b, struct stk_err *e);
 int stk_seccomp_install(const struct stk_bundle *b, int exec_fd, struct stk_report *report,
-                        struct stk_handover *ho, struct stk_err *e);
+                        struct stk_handover **ho, struct stk_err *e);
 
-/* handover.c: prepare makes the process non-dumpable and draws the secret
- * (getrandom; failing closed); patch writes it into a copy of filter f. */
-int stk_handover_prepare(struct stk_handover *h, struct stk_err *e);
-void stk_handover_patch(const struct stk_handover *h, const struct stk_bpf_filter *f, struct sock_filter *insns);
+/* handover.c: the enforcer's own exec through the hand-over rule (the rule
+ * notifies; a helper thread without the filter lets the enforcer's first
+ * notification through and closes the listener).  start: before the install
+ * (creates the thread); arm: right after it, with the listener (no system
+ * call); failed: after a failed exec, the helper's error if the hand-over
+ * itself failed (0 otherwise). */
+struct stk_handover *stk_handover_start(int exec_fd, uint32_t arch, struct stk_err *e);
+void stk_handover_arm(struct stk_handover *h, int listener);
+/* A hand-over thread (this one's and --report's, report_child.c): a small
+ * stack (it answers or sends one message), detached or not.  0 or an errno. */
+int stk_handover_thread(pthread_t *t, void *(*fn)(void *), void *arg, bool detached);
+void stk_handover_cancel(struct stk_handover *h);
+int stk_handover_failed(struct stk_handover *h);
 
 /* report.c: `--report`: every syscall the policy blocks or logs is reported
  * by name with the action taken, by the supervisor (docs/enforcer.md).

@@ -154,15 +154,36 @@ static void handle(struct stk_report *r)
             stk_warnf(STEP, "receiving a notification: %s", strerror(errno));
         return;
     }
-    if (r->learn) { /* learning: every call is recorded (learn.c) */
+    if (r->learn && r->handed_over) { /* learning: the fast path (learn.c) */
         stk_learn_handle(r->learn, r->listener, &req);
         return;
     }
     /* what the policy says: its own program on the very same data (registers:
-     * the caller cannot change them while it waits).  The enforcer's own exec
-     * never comes here: the installed program allows it on the run's secret;
-     * in this copy the secret never matches (stk_report_prepare). */
+     * the caller cannot change them while it waits) */
     uint32_t ret = stk_report_split_run(r, r->prog, &req.data);
+    if (ret == STK_BUNDLE_EXEC_HANDOVER_RET) {
+        /* the exec hand-over rule (docs/enforcer.md): the first call it
+         * matches, from the enforcer's thread (its pid came with the
+         * listener, as the kernel's SCM_CREDENTIALS: not r->child, which is
+         * the init when there is a pid namespace), is the enforcer's own exec of
+         * the command; it runs and is not reported.  Every later one is the
+         * command's: it gets what the policy says without the rule. */
+        if (!r->handed_over && r->enforcer > 0 && (pid_t)req.pid == r->enforcer) {
+            struct seccomp_notif_resp resp = {.id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+            int rc;
+            while ((rc = ioctl(r->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp)) < 0 && errno == EINTR)
+                ;
+            /* ENOENT: a signal interrupted the enforcer's wait (kernels
+             * before 5.19); its exec is restarted and notifies again */
+            r->handed_over = rc == 0 || errno != ENOENT;
+            return;
+        }
+        ret = stk_report_split_run(r, r->prog_off, &req.data);
+    }
+    if (r->learn) {
+        stk_learn_handle(r->learn, r->listener, &req);
+        return;
+    }
     if (r->split && (ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW) {
         /* a split policy's prefix asked; the filters allow this call */
         task_respond(r, req.id, 0, true);
@@ -346,10 +367,13 @@ static int on_socket(int fd, void *arg)
     r->listener = got[0];
     if (r->learn)
         stk_learn_listener(r->listener);
-    r->enforcer = sender; /* 0 if absent (report_landlock.c matches its records by it) */
+    r->enforcer = sender; /* 0 if absent: then no exec is handed over (the enforcer fails closed) */
     r->killable = m.flags & STK_REPORT_KILLABLE;
-    for (size_t i = 0; i < r->nexec_fd_insns; i++)
+    for (size_t i = 0; i < r->nexec_fd_insns; i++) {
         r->prog[r->exec_fd_insns[i]].k = m.exec_fd >= 0 ? (uint32_t)m.exec_fd : STK_BUNDLE_EXEC_FD_PLACEHOLDER;
+        /* prog_off: the comparison goes to its false branch whatever the value */
+        r->prog_off[r->exec_fd_insns[i]].jt = r->prog_off[r->exec_fd_insns[i]].jf;
+    }
     struct stk_err e = {0};
     if (stk_supervise_on_poll(r->sv, r->listener, on_listener, r, &e) < 0) {
         stk_err_report(&e, stderr);
@@ -426,6 +450,7 @@ static void on_cleanup(void *arg)
     if (r->own_out)
         close(r->out_fd);
     free(r->prog);
+    free(r->prog_off);
     stk_report_split_free(r->split);
     free(r);
 }
@@ -464,20 +489,15 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
     r->quiet = b->quiet; /* the bundle outlives the supervisor's work */
     r->nquiet = b->nquiet;
     r->prog = calloc(f->len, sizeof *r->prog);
-    if (!r->prog) {
+    r->prog_off = calloc(f->len, sizeof *r->prog_off);
+    if (!r->prog || !r->prog_off) {
+        free(r->prog);
+        free(r->prog_off);
         free(r);
         return stk_errnof(e, STEP, ENOMEM, "copying the program");
     }
     memcpy(r->prog, f->insns, f->len * sizeof *r->prog);
-    /* The hand-over rule's secret block never matches here: the block's
-     * final jeq goes to its false branch whatever the words (the bundle
-     * reader checked its shape).  A call that reaches the supervisor did not
-     * carry the run's secret (the kernel would have allowed it); one that
-     * carries the placeholders must not be judged allowed either. */
-    for (size_t i = STK_BUNDLE_SECRET_WORDS - 1; i < f->nsecret_insns; i += STK_BUNDLE_SECRET_WORDS) {
-        struct sock_filter *jeq = &r->prog[f->secret_insns[i] + STK_BUNDLE_SECRET_JEQ_AFTER];
-        jeq->jt = jeq->jf;
-    }
+    memcpy(r->prog_off, f->insns, f->len * sizeof *r->prog_off);
     if (path) {
         /* as the caller, in the caller's view, before anything changes; not
          * through a link the command could have planted (safe_path.h) */
@@ -486,6 +506,7 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         if (r->out_fd < 0) {
             int err = errno;
             free(r->prog);
+            free(r->prog_off);
             free(r);
             if (why[0])
                 return stk_errf(e, STEP, "opening %s: %s", path, why);

@@ -158,8 +158,9 @@ struct stk_report {
     int listener;         /* the supervisor's listener, -1 until received */
     bool started;         /* the listener arrived: the summary is printed */
     bool killable;        /* a received call waits for the answer through non-fatal signals */
-    struct sock_filter *prog; /* the policy's own program (exec descriptor patched on arrival; the
-                               * hand-over secret never matches) */
+    struct sock_filter *prog; /* the policy's own program (exec descriptor patched on arrival) */
+    struct sock_filter *prog_off; /* the same without the exec hand-over rule (its sites never match) */
+    bool handed_over;     /* the enforcer's own exec went through the hand-over rule */
     pid_t enforcer;       /* the process that sent the listener (SCM_CREDENTIALS), 0 unknown */
     size_t len;
     const uint32_t *exec_fd_insns;

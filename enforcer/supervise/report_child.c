@@ -79,19 +79,6 @@ static void *handover_main(void *arg)
     return NULL;
 }
 
-/* A small stack: it sends one message.  0 or an errno. */
-static int start_helper(pthread_t *t, struct handover *h)
-{
-    pthread_attr_t attr;
-    int pe = pthread_attr_init(&attr);
-    if (!pe)
-        pe = pthread_attr_setstacksize(&attr, 64 * 1024);
-    if (!pe)
-        pe = pthread_create(t, &attr, handover_main, h);
-    pthread_attr_destroy(&attr);
-    return pe;
-}
-
 static inline void relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -115,7 +102,7 @@ int stk_report_install(struct stk_report *r, const struct sock_fprog *before, si
         return stk_errnof(e, STEP, errno, "prctl(PR_SET_DUMPABLE, 0)");
     struct handover h = {.sock = r->sock[1], .exec_fd = exec_fd, .listener = -1, .state = 0, .err = 0};
     pthread_t t;
-    int pe = start_helper(&t, &h);
+    int pe = stk_handover_thread(&t, handover_main, &h, false); /* it sends one message */
     if (pe)
         return stk_errnof(e, STEP, pe, "--report: starting the hand-over thread");
     /* a split policy's other filters, after the helper started (it stays

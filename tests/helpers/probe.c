@@ -17,10 +17,6 @@
  *                     N = 0..1100, AT_FDCWD, the hard and soft RLIMIT_NOFILE (and +-1), 0x7ffffffe and
  *                     INT_MAX (the kernel ignores dirfd); prints "execat-scan: all refused, errno=E..." if none
  *                     ran (E: the distinct errnos seen)
- *   execat-secret PATH  the same dirfds with the exec hand-over's placeholder secret (docs/enforcer.md) in
- *                     the register bits execveat ignores (the upper halves of dirfd and flags, the sixth
- *                     argument), with PATH and with "" (PATH also opened as a descriptor among them);
- *                     prints "execat-secret: all refused, errno=E..." if none ran
  *   memfd-exec PATH   copy PATH into a memfd (sealed) and into an O_PATH descriptor, then try to run each:
  *                     execveat(fd, "", AT_EMPTY_PATH), execve("/proc/self/fd/N"), execveat(AT_FDCWD,
  *                     "/proc/self/fd/N"), execveat(procfd, "N"); argv [PATH, "BYPASSED", HOW]; prints
@@ -297,37 +293,6 @@ static long num(const char *s)
     return strtol(s, NULL, 0);
 }
 
-/* execat-secret PATH: the hand-over rule's shape with the secret as the
- * bundle holds it (its placeholders, STK_BUNDLE_SECRET_PLACEHOLDER) */
-static void execat_secret(const char *path)
-{
-    int own = open(path, O_RDONLY | O_CLOEXEC); /* a real descriptor among the N tried */
-    long extra[] = {-100, 0x7ffffffe, 0x7fffffff, own};
-    int seen[8], nseen = 0;
-    uint64_t hi0 = 0x53435232ull << 32, hi4 = 0x53435233ull << 32, a5 = 0x53435231ull << 32 | 0x53435230ull;
-    fflush(stdout);
-    for (long k = 0; k < 1101 + (long)(sizeof extra / sizeof extra[0]); k++) {
-        long n = k < 1101 ? k : extra[k - 1101];
-        char nbuf[32];
-        snprintf(nbuf, sizeof nbuf, "%ld", n);
-        char *av[] = {(char *)path, "BYPASSED", nbuf, NULL};
-        for (int empty = 0; empty < 2; empty++) {
-            syscall(SYS_execveat, (long)(hi0 | (uint32_t)n), empty ? "" : path, av, environ,
-                    (long)(hi4 | AT_EMPTY_PATH), (long)a5);
-            int e = errno, j = 0;
-            while (j < nseen && seen[j] != e)
-                j++;
-            if (j == nseen && nseen < 8)
-                seen[nseen++] = e;
-        }
-    }
-    char line[160];
-    size_t len = (size_t)snprintf(line, sizeof line, "execat-secret: all refused, errno=");
-    for (int j = 0; j < nseen && len < sizeof line; j++)
-        len += (size_t)snprintf(line + len, sizeof line - len, "%s%d", j ? "," : "", seen[j]);
-    printf("%s\n", line);
-}
-
 /* memfd-exec PATH: every way to run a program by descriptor (fexecve) */
 static void memfd_exec(const char *path)
 {
@@ -485,8 +450,6 @@ int main(int argc, char **argv)
             for (int j = 0; j < nseen && len < sizeof line; j++)
                 len += (size_t)snprintf(line + len, sizeof line - len, "%s%d", j ? "," : "", seen[j]);
             printf("%s\n", line); /* one write: report lines may come in between */
-        } else if (!strcmp(a, "execat-secret") && i + 1 < argc) {
-            execat_secret(argv[++i]);
         } else if (!strcmp(a, "memfd-exec") && i + 1 < argc) {
             memfd_exec(argv[++i]);
         } else if (!strcmp(a, "exec") && i + 1 < argc) {

@@ -56,7 +56,7 @@ if "$STK" compile -o "$T/noexec.bundle" "$T/noexec.stk" >/dev/null 2>&1; then
         fail exec_bundle_applied "rc=$rc: $out"
     fi
     out=$("$STK" inspect "$T/noexec.bundle" 2>&1)
-    if has "$out" "policy noexec (bundle format 4)" && has "$out" "exec descriptor: yes"; then
+    if has "$out" "policy noexec (bundle format 3)" && has "$out" "exec descriptor: yes"; then
         pass inspect_prints
     else
         fail inspect_prints "$out"

@@ -33,18 +33,15 @@ struct filter_spec {
     long kill_nr;   /* syscall that kills the process */
 };
 
-static struct sock_filter insns[32];
+static struct sock_filter insns[16];
 static uint32_t sites[1];
-static uint32_t secret_sites[4];
 static struct stk_bpf_filter one_filter;
 
-#define ARG_HI(n) (offsetof(struct seccomp_data, args[n]) + 4)
 static inline struct stk_bpf_prog make_filter(const struct filter_spec *s)
 {
 #if defined(__x86_64__)
     uint32_t deny = s->deny_exec ? SECCOMP_RET_ERRNO | (uint32_t)s->deny_exec : SECCOMP_RET_ALLOW;
-    /* the exec hand-over rule (only when exec is denied, as the compiler
-     * does): dirfd, flags, then the secret block (15 .. 29) */
+    /* the exec hand-over rule (only when exec is denied, as the compiler does) */
     uint8_t handover_jt = s->deny_exec ? 7 : 3;
     struct sock_filter f[] = {
         /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
@@ -62,30 +59,12 @@ static inline struct stk_bpf_prog make_filter(const struct filter_spec *s)
         /* 12 */ BPF_STMT(BPF_RET | BPF_K, deny),
         /* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (uint32_t)s->errno_val),
         /* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        /* 15 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[5])),
-        /* 16 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_BUNDLE_SECRET_PLACEHOLDER(0)),
-        /* 17 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-        /* 18 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(5)),
-        /* 19 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_BUNDLE_SECRET_PLACEHOLDER(1)),
-        /* 20 */ BPF_STMT(BPF_ALU | BPF_OR | BPF_X, 0),
-        /* 21 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-        /* 22 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(0)),
-        /* 23 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_BUNDLE_SECRET_PLACEHOLDER(2)),
-        /* 24 */ BPF_STMT(BPF_ALU | BPF_OR | BPF_X, 0),
-        /* 25 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-        /* 26 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(4)),
-        /* 27 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_BUNDLE_SECRET_PLACEHOLDER(3)),
-        /* 28 */ BPF_STMT(BPF_ALU | BPF_OR | BPF_X, 0),
-        /* 29 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-        /* 30 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        /* 31 */ BPF_STMT(BPF_RET | BPF_K, deny),
+        /* 15 */ BPF_STMT(BPF_RET | BPF_K, STK_BUNDLE_EXEC_HANDOVER_RET),
     };
     memcpy(insns, f, sizeof f);
     sites[0] = 5;
-    secret_sites[0] = 16, secret_sites[1] = 19, secret_sites[2] = 23, secret_sites[3] = 27;
-    size_t n = sizeof f / sizeof f[0], ns = s->deny_exec ? 4 : 0;
-    one_filter = (struct stk_bpf_filter){insns, n, sites, s->deny_exec ? 1 : 0, secret_sites, ns};
-    return (struct stk_bpf_prog){insns, n, sites, s->deny_exec ? 1 : 0, secret_sites, ns, &one_filter, 1};
+    one_filter = (struct stk_bpf_filter){insns, sizeof f / sizeof f[0], sites, s->deny_exec ? 1 : 0};
+    return (struct stk_bpf_prog){insns, sizeof f / sizeof f[0], sites, s->deny_exec ? 1 : 0, &one_filter, 1};
 #else
     (void)s;
     return (struct stk_bpf_prog){0};

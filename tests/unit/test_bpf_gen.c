@@ -103,33 +103,6 @@ static void check_one(const struct stk_policy_ir *ir, const struct stk_bpf_prog 
               (unsigned long long)d->args[5], got, want);
 }
 
-static bool has_secret_rule(const struct stk_policy_ir *ir, int sc)
-{
-    for (size_t i = 0; i < ir->seccomp.nrules; i++)
-        if (ir->seccomp.rules[i].syscall == sc && stk_rule_is_handover(&ir->seccomp.rules[i]))
-            return true;
-    return false;
-}
-
-static void secret_vectors(const struct stk_policy_ir *ir, const struct stk_bpf_prog *p, struct seccomp_data *d,
-                           const uint64_t *cand, size_t ncand, struct stats *st)
-{
-    for (size_t k0 = 0; k0 < ncand; k0++)
-        for (size_t k4 = 0; k4 < ncand; k4++)
-            for (int flip = 0; flip <= STK_SECRET_WORDS; flip++) {
-                uint32_t w[STK_SECRET_WORDS];
-                for (int i = 0; i < STK_SECRET_WORDS; i++)
-                    w[i] = STK_SECRET_PLACEHOLDER(i);
-                if (flip < STK_SECRET_WORDS)
-                    w[flip] ^= 1u << (rnd() % 32);
-                memset(d->args, 0, sizeof d->args);
-                d->args[0] = (uint64_t)w[2] << 32 | (uint32_t)cand[k0];
-                d->args[4] = (uint64_t)w[3] << 32 | (uint32_t)cand[k4];
-                d->args[5] = (uint64_t)w[1] << 32 | w[0];
-                check_one(ir, p, d, st);
-            }
-}
-
 /* The whole property for one policy. */
 static void property(struct stk_policy_ir *ir)
 {
@@ -139,8 +112,6 @@ static void property(struct stk_policy_ir *ir)
     CHECK_MSG(stk_bpf_validate(p.insns, p.len, err, sizeof err) == 0, "kernel checks: %s", err);
     for (size_t i = 0; i < p.nexec_fd_insns; i++)
         CHECK_U64(p.insns[p.exec_fd_insns[i]].k, STK_EXEC_FD_PLACEHOLDER);
-    for (size_t i = 0; i < p.nsecret_insns; i++)
-        CHECK_U64(p.insns[p.secret_insns[i]].k, STK_SECRET_PLACEHOLDER(i % STK_SECRET_WORDS));
     struct stats st = {0};
     const uint32_t foreign[] = {0, 0xdeadbeef, AUDIT_ARCH_PPC64LE, AUDIT_ARCH_S390X, AUDIT_ARCH_X86_64 ^ 1};
     for (size_t f = 0; f < sizeof foreign / sizeof foreign[0]; f++) {
@@ -183,11 +154,6 @@ static void property(struct stk_policy_ir *ir)
                     check_one(ir, &p, &d, &st);
                 }
             }
-            /* ... the hand-over's secret as compiled (the placeholders), whole
-             * and with one bit of one word changed, under every pair of
-             * candidates for dirfd's and flags' low words ... */
-            if (has_secret_rule(ir, sc))
-                secret_vectors(ir, &p, &d, cand[sc], ncand[sc], &st);
             /* ... and random combinations of candidates */
             for (int n = 0; n < 3000; n++) {
                 for (int pos = 0; pos < 6; pos++)
@@ -485,42 +451,18 @@ static const struct stk_rule *find_rule(const struct stk_policy_ir *ir, const ch
     return NULL;
 }
 
-static const struct stk_rule *find_handover(const struct stk_policy_ir *ir)
-{
-    for (size_t i = 0; i < ir->seccomp.nrules; i++)
-        if (stk_rule_is_handover(&ir->seccomp.rules[i]))
-            return &ir->seccomp.rules[i];
-    return NULL;
-}
-
-static uint32_t decide6(const struct stk_bpf_prog *p, const char *name, const uint64_t a[6])
+static uint32_t decide(const struct stk_bpf_prog *p, const char *name, uint64_t a0, uint64_t a1, uint64_t a4)
 {
     struct seccomp_data d = {.nr = (int)stk_syscall_nr(stk_syscall_lookup(name), STK_ABI_X86_64),
-                             .arch = AUDIT_ARCH_X86_64};
-    memcpy(d.args, a, sizeof d.args);
+                             .arch = AUDIT_ARCH_X86_64,
+                             .args = {a0, a1, 0, 0, a4, 0}};
     return stk_bpf_run(p->insns, p->len, &d, NULL);
 }
 
-static uint32_t decide(const struct stk_bpf_prog *p, const char *name, uint64_t a0, uint64_t a1, uint64_t a4)
-{
-    return decide6(p, name, (const uint64_t[6]){a0, a1, 0, 0, a4, 0});
-}
-
-/* args of the enforcer's exec with the secret's words w (dirfd ph, AT_EMPTY_PATH) */
-static void exec_args(uint64_t a[6], const uint32_t w[STK_SECRET_WORDS])
-{
-    memset(a, 0, 6 * sizeof *a);
-    a[0] = (uint64_t)w[2] << 32 | STK_EXEC_FD_PLACEHOLDER;
-    a[4] = (uint64_t)w[3] << 32 | AT_EMPTY_PATH;
-    a[5] = (uint64_t)w[1] << 32 | w[0];
-}
-
-/* Issue #10 items 2, 7, 12, issue #16: the hand-over rule allows only with
- * the secret (the placeholders, as compiled) in the ignored register bits,
- * and appears only when the policy denies execveat; without the secret the
- * call gets the policy's own answer.  New listeners are refused when the
- * policy has notify or trace (the hand-over needs none), unless it never
- * lets seccomp(2) run anyway. */
+/* Issue #10 items 2, 7, 12: the hand-over rule notifies (never allows), and
+ * appears only when the policy denies execveat; new listeners are refused
+ * when the policy has a hand-over, notify or trace, unless it never lets
+ * seccomp(2) run anyway. */
 TEST(builtin_handover_and_listener_rules)
 {
     if (stk_native_abi() != STK_ABI_X86_64)
@@ -529,71 +471,36 @@ TEST(builtin_handover_and_listener_rules)
         const char *text;
         bool handover, listener;
     } cases[] = {
-        {"policy a { seccomp { default allow\n errno EPERM execve, execveat } }\n", true, false},
+        {"policy a { seccomp { default allow\n errno EPERM execve, execveat } }\n", true, true},
         {"policy b { seccomp { default allow\n errno EPERM execve } }\n", false, false},
         {"policy c { seccomp { default allow\n notify getppid } }\n", false, true},
         {"policy d { seccomp { default allow\n trace 3 getppid } }\n", false, true},
         {"policy e { seccomp { default allow\n errno EACCES uname } }\n", false, false},
         {"policy f { seccomp { default errno EPERM\n allow read } }\n", true, false},
-        {"policy g { seccomp { default errno EPERM\n allow seccomp if operation == 1\n notify getppid } }\n", true,
-         true},
+        {"policy g { seccomp { default errno EPERM\n allow seccomp if operation == 1 } }\n", true, true},
         {"policy h { seccomp { default allow\n errno EPERM execveat\n kill-process seccomp } }\n", true, false},
-        {"policy i { seccomp { default allow\n kill-process execveat\n notify getppid } }\n", true, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct stk_policy_ir *ir = compile(cases[i].text);
         CHECK(ir);
         if (!ir)
             continue;
-        const struct stk_rule *ho = find_handover(ir);
+        const struct stk_rule *ho = find_rule(ir, "execveat", STK_ACT_NOTIFY, STK_EXEC_HANDOVER_DATA);
         const struct stk_rule *li = find_rule(ir, "seccomp", STK_ACT_ERRNO, EBUSY);
         CHECK_MSG(!!ho == cases[i].handover, "%s: hand-over rule %s", ir->name, ho ? "present" : "absent");
         CHECK_MSG(!!li == cases[i].listener, "%s: listener rule %s", ir->name, li ? "present" : "absent");
-        if (ho) {
-            CHECK_INT(ho->action.kind, STK_ACT_ALLOW);
-            CHECK_MSG(ho == &ir->seccomp.rules[0] || ir->seccomp.rules[ho - ir->seccomp.rules - 1].loc.file == 0,
-                      "%s: the hand-over rule comes before the policy's rules", ir->name);
-        }
         struct stk_bpf_prog p;
         char err[256];
         CHECK(stk_bpf_generate(ir, &p, err, sizeof err) == 0);
         CHECK_INT(p.nexec_fd_insns, cases[i].handover ? 1 : 0);
-        CHECK_INT(p.nsecret_insns, cases[i].handover ? STK_SECRET_WORDS : 0);
         uint32_t ph = STK_EXEC_FD_PLACEHOLDER;
-        struct stk_policy_ir copy = *ir;
         if (cases[i].handover) {
-            /* the placeholders allow (they stand for the run's secret) */
-            uint32_t w[STK_SECRET_WORDS];
-            uint64_t a[6];
-            for (int k = 0; k < STK_SECRET_WORDS; k++)
-                w[k] = STK_SECRET_PLACEHOLDER(k);
-            exec_args(a, w);
-            CHECK_U64(decide6(&p, "execveat", a), SECCOMP_RET_ALLOW);
-            /* one word wrong, one bit wrong: the policy's answer (not ENOSYS, not allow) */
-            uint32_t want = stk_action_ret(ir->seccomp.def.kind == STK_ACT_ALLOW
-                                               ? (struct stk_action){STK_ACT_ERRNO, EPERM}
-                                               : ir->seccomp.def);
-            if (ir->name[0] == 'i')
-                want = SECCOMP_RET_KILL_PROCESS;
-            for (int k = 0; k < STK_SECRET_WORDS; k++)
-                for (int bit = 0; bit < 32; bit += 7) {
-                    uint32_t v[STK_SECRET_WORDS];
-                    memcpy(v, w, sizeof v);
-                    v[k] ^= 1u << bit;
-                    exec_args(a, v);
-                    CHECK_U64(decide6(&p, "execveat", a), want);
-                }
-            /* the shape without any secret, and the bypasses of issue #10 */
-            CHECK_U64(decide(&p, "execveat", ph, 0, AT_EMPTY_PATH), want);
-            CHECK_U64(decide(&p, "execveat", ph, 0, 0), want);
-            CHECK_U64(decide(&p, "execveat", 3, 0, AT_EMPTY_PATH), want);
-            /* the placeholders with another dirfd or other flags */
-            exec_args(a, w);
-            a[0] = (uint64_t)w[2] << 32 | 3;
-            CHECK_U64(decide6(&p, "execveat", a), want);
-            exec_args(a, w);
-            a[4] = (uint64_t)w[3] << 32;
-            CHECK_U64(decide6(&p, "execveat", a), want);
+            /* the rule's match returns USER_NOTIF with the marker, never ALLOW;
+             * anything else gets the policy's action */
+            CHECK_U64(decide(&p, "execveat", ph, 0, AT_EMPTY_PATH), SECCOMP_RET_USER_NOTIF | STK_EXEC_HANDOVER_DATA);
+            CHECK_U64(decide(&p, "execveat", ph, 0, AT_EMPTY_PATH), 0x7fc04558u); /* the bundle's value */
+            CHECK(decide(&p, "execveat", ph, 0, 0) != SECCOMP_RET_ALLOW);
+            CHECK(decide(&p, "execveat", 3, 0, AT_EMPTY_PATH) != SECCOMP_RET_ALLOW);
         } else if (!stk_seccomp_restricts(&ir->seccomp, "execveat")) {
             CHECK_U64(decide(&p, "execveat", ph, 0, AT_EMPTY_PATH), SECCOMP_RET_ALLOW);
         }
@@ -603,8 +510,11 @@ TEST(builtin_handover_and_listener_rules)
         if (cases[i].listener) {
             CHECK_U64(l, SECCOMP_RET_ERRNO | EBUSY);
             CHECK_U64(l2, SECCOMP_RET_ERRNO | EBUSY);
+        } else {
+            CHECK(l != SECCOMP_RET_ALLOW || !cases[i].handover); /* never a way to a listener of its own */
         }
         /* without the listener flag, seccomp(2) gets the policy's own answer */
+        struct stk_policy_ir copy = *ir;
         CHECK_U64(decide(&p, "seccomp", SECCOMP_SET_MODE_FILTER, 0, 0),
                   stk_ref_decide(&copy, &(struct seccomp_data){
                                             .nr = (int)stk_syscall_nr(stk_syscall_lookup("seccomp"), STK_ABI_X86_64),
@@ -614,67 +524,6 @@ TEST(builtin_handover_and_listener_rules)
         stk_bpf_prog_free(&p);
         stk_policy_ir_free(ir);
     }
-}
-
-/* Issue #16: the secret is one straight-line block, so its run time does not
- * depend on which words match: ld args[5].lo; xor #K0; tax; ld args[5].hi;
- * xor #K1; or x; tax; ld args[0].hi; xor #K2; or x; tax; ld args[4].hi;
- * xor #K3; or x; jeq #0 -- no jump between the first load and the final jeq,
- * X written before it is read, in every ABI's leaf and in a split policy. */
-static void check_secret_block(const struct sock_filter *in, size_t len, const uint32_t *sites, size_t n)
-{
-    CHECK(n > 0 && n % STK_SECRET_WORDS == 0);
-    for (size_t g = 0; g + STK_SECRET_WORDS <= n; g += STK_SECRET_WORDS) {
-        size_t first = sites[g] - 1, jeq = sites[g + 3] + 2;
-        CHECK(sites[g] >= 1 && jeq < len);
-        if (sites[g] < 1 || jeq >= len)
-            continue;
-        CHECK_INT(jeq - first, 14);
-        const uint16_t shape[15] = {
-            BPF_LD | BPF_W | BPF_ABS, BPF_ALU | BPF_XOR | BPF_K, BPF_MISC | BPF_TAX,
-            BPF_LD | BPF_W | BPF_ABS, BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_OR | BPF_X, BPF_MISC | BPF_TAX,
-            BPF_LD | BPF_W | BPF_ABS, BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_OR | BPF_X, BPF_MISC | BPF_TAX,
-            BPF_LD | BPF_W | BPF_ABS, BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_OR | BPF_X,
-            BPF_JMP | BPF_JEQ | BPF_K};
-        const uint32_t loads[4] = {16 + 8 * 5, 20 + 8 * 5, 20, 20 + 8 * 4};
-        for (size_t i = first; i < jeq; i++)
-            CHECK_MSG(BPF_CLASS(in[i].code) != BPF_JMP && BPF_CLASS(in[i].code) != BPF_RET,
-                      "instruction %zu inside the secret block jumps", i);
-        for (size_t i = 0; i <= 14 && jeq - first == 14; i++)
-            CHECK_MSG(in[first + i].code == shape[i], "secret block +%zu: code 0x%x", i, in[first + i].code);
-        for (int w = 0; w < STK_SECRET_WORDS && jeq - first == 14; w++) {
-            CHECK_U64(in[sites[g + w]].k, STK_SECRET_PLACEHOLDER(w));
-            CHECK_U64(in[sites[g + w] - 1].k, loads[w]);
-        }
-        CHECK_U64(in[jeq].k, 0);
-        /* nothing jumps into the middle of the block */
-        for (size_t i = 0; i < len; i++) {
-            if (BPF_CLASS(in[i].code) != BPF_JMP)
-                continue;
-            size_t t = BPF_OP(in[i].code) == BPF_JA ? i + 1 + in[i].k : i + 1 + in[i].jt;
-            size_t f = BPF_OP(in[i].code) == BPF_JA ? t : i + 1 + in[i].jf;
-            CHECK_MSG(!(t > first && t <= jeq) && !(f > first && f <= jeq), "instruction %zu jumps into the block",
-                      i);
-        }
-    }
-}
-
-TEST(secret_block_is_constant_time)
-{
-    struct stk_policy_ir *ir = compile("policy m { seccomp { default errno EPERM\n arch x86_64, i386, x32\n"
-                                       " allow execveat if dirfd == 3\n allow read, write } }\n");
-    CHECK(ir);
-    if (!ir)
-        return;
-    struct stk_bpf_prog p;
-    char err[256];
-    CHECK(stk_bpf_generate(ir, &p, err, sizeof err) == 0);
-    CHECK_INT(p.nsecret_insns, 3 * STK_SECRET_WORDS); /* one block per ABI */
-    check_secret_block(p.insns, p.len, p.secret_insns, p.nsecret_insns);
-    CHECK_INT(p.nfilters, 1);
-    check_secret_block(p.filters[0].insns, p.filters[0].len, p.filters[0].secret_insns, p.filters[0].nsecret_insns);
-    stk_bpf_prog_free(&p);
-    stk_policy_ir_free(ir);
 }
 
 /* Deny rules on arguments the kernel truncates to 32 bits hold whatever the
@@ -743,7 +592,6 @@ int main(void)
     RUN(newer_syscalls_get_enosys);
     RUN(libseccomp_cross_check);
     RUN(builtin_handover_and_listener_rules);
-    RUN(secret_block_is_constant_time);
     RUN(high_word_junk_cannot_bypass_deny_rules);
     return test_summary();
 }

@@ -134,25 +134,9 @@ static void property(struct stk_policy_ir *ir, size_t min_filters)
         CHECK_MSG(f + 1 == p.nfilters || p.filters[f].nexec_fd_insns == 0, "exec sites in filter %zu", f);
         for (size_t i = 0; i < p.filters[f].nexec_fd_insns; i++)
             CHECK_U64(p.filters[f].insns[p.filters[f].exec_fd_insns[i]].k, STK_EXEC_FD_PLACEHOLDER);
-        /* the hand-over's secret: in the last filter, each block whole
-         * (xor with its placeholder, ... or x, jeq #0) */
-        const struct stk_bpf_filter *fl = &p.filters[f];
-        CHECK_MSG(f + 1 == p.nfilters || fl->nsecret_insns == 0, "secret sites in filter %zu", f);
-        CHECK(fl->nsecret_insns % STK_SECRET_WORDS == 0);
-        for (size_t i = 0; i < fl->nsecret_insns; i++) {
-            uint32_t at = fl->secret_insns[i];
-            CHECK_U64(fl->insns[at].code, BPF_ALU | BPF_XOR | BPF_K);
-            CHECK_U64(fl->insns[at].k, STK_SECRET_PLACEHOLDER(i % STK_SECRET_WORDS));
-            if (i % STK_SECRET_WORDS == STK_SECRET_WORDS - 1) {
-                CHECK_U64(fl->insns[at + 2].code, BPF_JMP | BPF_JEQ | BPF_K);
-                CHECK_INT(at - fl->secret_insns[i - 3], 11);
-            }
-        }
     }
     CHECK(stk_bpf_stack_path_len(p.filters, p.nfilters) <= STK_BPF_MAX_PATH_INSNS);
     CHECK_INT(p.filters[p.nfilters - 1].nexec_fd_insns, p.nexec_fd_insns);
-    CHECK_INT(p.filters[p.nfilters - 1].nsecret_insns, p.nsecret_insns);
-    CHECK_INT(p.nsecret_insns, STK_SECRET_WORDS * p.nexec_fd_insns);
 
     struct cands *cand = stk_xcalloc(stk_syscall_count, sizeof *cand);
     for (size_t i = 0; i < ir->seccomp.nrules; i++)
@@ -331,7 +315,7 @@ static struct stk_bpf_filter ret_filter(int slot, uint32_t ret)
     p[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1);
     p[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret);
     p[3] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    return (struct stk_bpf_filter){p, 4, NULL, 0, NULL, 0};
+    return (struct stk_bpf_filter){p, 4, NULL, 0};
 }
 
 /* The combination rule the proof relies on, checked against the kernel:

@@ -1,8 +1,7 @@
-/* test_bundle_seccomp.c — the SECCOMP record of format 4: several stacked
+/* test_bundle_seccomp.c — the SECCOMP record of format 3: several stacked
  * filters.  Round trips of a split policy, the reader's bounds (filter
  * count, per-filter length, the kernel's per-path total, exec descriptor
- * and secret sites only in the last filter, each secret site an xor with its
- * word's placeholder), every truncation, and every byte of the
+ * sites only in the last filter), every truncation, and every byte of the
  * record changed (with a fresh checksum): whatever the reader accepts is a
  * set of filters the kernel's checker accepts. */
 #include <linux/seccomp.h>
@@ -22,36 +21,16 @@ static struct sock_filter allow_prog[] = {
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
-#define HI(n) (offsetof(struct seccomp_data, args[n]) + 4)
-/* the hand-over rule: dirfd, then the secret block (sites 3, 6, 10, 14) */
 static struct sock_filter site_prog[] = {
-    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, STK_EXEC_FD_PLACEHOLDER, 0, 16),
-    /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[5])),
-    /* 3 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_BUNDLE_SECRET_PLACEHOLDER(0)),
-    /* 4 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-    /* 5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, HI(5)),
-    /* 6 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_BUNDLE_SECRET_PLACEHOLDER(1)),
-    /* 7 */ BPF_STMT(BPF_ALU | BPF_OR | BPF_X, 0),
-    /* 8 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-    /* 9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, HI(0)),
-    /* 10 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_BUNDLE_SECRET_PLACEHOLDER(2)),
-    /* 11 */ BPF_STMT(BPF_ALU | BPF_OR | BPF_X, 0),
-    /* 12 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-    /* 13 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, HI(4)),
-    /* 14 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, STK_BUNDLE_SECRET_PLACEHOLDER(3)),
-    /* 15 */ BPF_STMT(BPF_ALU | BPF_OR | BPF_X, 0),
-    /* 16 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-    /* 17 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    /* 18 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, STK_EXEC_FD_PLACEHOLDER, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF | 0x4558),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
 };
-#define SITE_LEN (sizeof site_prog / sizeof site_prog[0])
-static const uint32_t secret_sites[] = {3, 6, 10, 14};
 
-/* One filter of the payload: u32 n, n instructions, u32 m, m sites, u32 s,
- * s secret sites. */
-static size_t put_filter_s(unsigned char *p, const struct sock_filter *f, size_t len, const uint32_t *sites,
-                           size_t nsites, const uint32_t *secret, size_t nsecret)
+/* One filter of the payload: u32 n, n instructions, u32 m, m sites. */
+static size_t put_filter(unsigned char *p, const struct sock_filter *f, size_t len, const uint32_t *sites,
+                         size_t nsites)
 {
     size_t n = 0;
     bh_put_le(p + n, len, 4), n += 4;
@@ -65,18 +44,7 @@ static size_t put_filter_s(unsigned char *p, const struct sock_filter *f, size_t
     bh_put_le(p + n, nsites, 4), n += 4;
     for (size_t i = 0; i < nsites; i++)
         bh_put_le(p + n, sites[i], 4), n += 4;
-    bh_put_le(p + n, nsecret, 4), n += 4;
-    for (size_t i = 0; i < nsecret; i++)
-        bh_put_le(p + n, secret[i], 4), n += 4;
     return n;
-}
-
-static size_t put_filter(unsigned char *p, const struct sock_filter *f, size_t len, const uint32_t *sites,
-                         size_t nsites)
-{
-    if (f == site_prog) /* the hand-over rule comes with its secret */
-        return put_filter_s(p, f, SITE_LEN, sites, nsites, secret_sites, nsites ? 4 : 0);
-    return put_filter_s(p, f, len, sites, nsites, NULL, 0);
 }
 
 static size_t put_head(unsigned char *p, uint32_t flags, uint32_t nfilters)
@@ -145,8 +113,6 @@ TEST(reads_several_filters_in_order)
     CHECK_INT(b->seccomp.nexec_fd_insns, 1);
     CHECK(memcmp(b->seccomp.filters[2].insns, site_prog, sizeof site_prog) == 0);
     CHECK_INT(b->seccomp.filters[2].exec_fd_insns[0], 1);
-    CHECK_INT(b->seccomp.nsecret_insns, 4);
-    CHECK_INT(b->seccomp.filters[2].secret_insns[3], 14);
     stk_bundle_free(b);
 }
 
@@ -253,11 +219,6 @@ TEST(every_byte_of_the_record_checked)
                 CHECK(fl->nexec_fd_insns == 0 || f + 1 == b->seccomp.nfilters);
                 for (size_t s = 0; s < fl->nexec_fd_insns; s++)
                     CHECK_U64(fl->insns[fl->exec_fd_insns[s]].k, STK_BUNDLE_EXEC_FD_PLACEHOLDER);
-                CHECK(fl->nsecret_insns == 0 || f + 1 == b->seccomp.nfilters);
-                for (size_t s = 0; s < fl->nsecret_insns; s++) {
-                    CHECK_U64(fl->insns[fl->secret_insns[s]].code, BPF_ALU | BPF_XOR | BPF_K);
-                    CHECK_U64(fl->insns[fl->secret_insns[s]].k, STK_BUNDLE_SECRET_PLACEHOLDER(s % 4));
-                }
             }
             stk_bundle_free(b);
         }
@@ -267,84 +228,11 @@ TEST(every_byte_of_the_record_checked)
     free(d);
 }
 
-/* Issue #16: a secret site that is not an xor with its word's placeholder
- * (the enforcer would patch some other instruction, and the --report
- * supervisor would disarm some other jump), a group that is not followed by
- * `or x; jeq #0`, an incomplete group, a site in an earlier filter: refused. */
-TEST(rejects_bad_secret_sites)
-{
-    static const uint32_t site[] = {1};
-    struct stk_bundle *b = NULL;
-    size_t pl = put_head(payload, STK_SECCOMP_EXEC_RESTRICTED, 1);
-    pl += put_filter_s(payload + pl, site_prog, SITE_LEN, site, 1, secret_sites, 4);
-    CHECK_MSG(read_payload(pl, &b) == 0, "%s", bh_msg);
-    stk_bundle_free(b);
-    const uint32_t bad[][4] = {
-        {2, 6, 10, 14},  /* a load */
-        {6, 3, 10, 14},  /* words out of order: another word's placeholder */
-        {3, 6, 10, 16},  /* the jeq */
-        {3, 6, 10, 13},  /* word 3's load */
-        {3, 6, 10, 19},  /* outside */
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        pl = put_head(payload, STK_SECCOMP_EXEC_RESTRICTED, 1);
-        pl += put_filter_s(payload + pl, site_prog, SITE_LEN, site, 1, bad[i], 4);
-        CHECK_MSG(read_payload(pl, NULL) == -1, "bad sites %zu accepted", i);
-        CHECK_MSG(strstr(bh_msg, "not an xor with the placeholder") || strstr(bh_msg, "outside the program"),
-                  "%zu: %s", i, bh_msg);
-    }
-    /* the right xor with a placeholder of the wrong word */
-    static struct sock_filter f[SITE_LEN];
-    memcpy(f, site_prog, sizeof f);
-    f[14].k = STK_BUNDLE_SECRET_PLACEHOLDER(2);
-    pl = put_head(payload, STK_SECCOMP_EXEC_RESTRICTED, 1);
-    pl += put_filter_s(payload + pl, f, SITE_LEN, site, 1, secret_sites, 4);
-    CHECK(read_payload(pl, NULL) == -1);
-    CHECK_CONTAINS(bh_msg, "not an xor with the placeholder of word 3");
-    /* the block's decision is not `or x; jeq #0` */
-    memcpy(f, site_prog, sizeof f);
-    f[16].k = 1;
-    pl = put_head(payload, STK_SECCOMP_EXEC_RESTRICTED, 1);
-    pl += put_filter_s(payload + pl, f, SITE_LEN, site, 1, secret_sites, 4);
-    CHECK(read_payload(pl, NULL) == -1);
-    CHECK_CONTAINS(bh_msg, "not followed by 'or x; jeq #0'");
-    memcpy(f, site_prog, sizeof f);
-    f[15] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_X, 0);
-    pl = put_head(payload, STK_SECCOMP_EXEC_RESTRICTED, 1);
-    pl += put_filter_s(payload + pl, f, SITE_LEN, site, 1, secret_sites, 4);
-    CHECK(read_payload(pl, NULL) == -1);
-    CHECK_CONTAINS(bh_msg, "not followed by 'or x; jeq #0'");
-    /* an incomplete group */
-    pl = put_head(payload, STK_SECCOMP_EXEC_RESTRICTED, 1);
-    pl += put_filter_s(payload + pl, site_prog, SITE_LEN, site, 1, secret_sites, 3);
-    CHECK(read_payload(pl, NULL) == -1);
-    CHECK_CONTAINS(bh_msg, "groups of 4");
-    /* in a filter that is not the last */
-    pl = put_head(payload, STK_SECCOMP_EXEC_RESTRICTED, 2);
-    pl += put_filter_s(payload + pl, site_prog, SITE_LEN, NULL, 0, secret_sites, 4);
-    pl += put_filter(payload + pl, allow_prog, 4, NULL, 0);
-    CHECK(read_payload(pl, NULL) == -1);
-    CHECK_CONTAINS(bh_msg, "only the last may");
-    /* secret sites although exec is not restricted */
-    pl = put_head(payload, 0, 1);
-    pl += put_filter_s(payload + pl, site_prog, SITE_LEN, NULL, 0, secret_sites, 4);
-    CHECK(read_payload(pl, NULL) == -1);
-    CHECK_CONTAINS(bh_msg, "does not restrict exec");
-    /* format 3 (the hand-over by a listener) is refused: recompile */
-    pl = put_head(payload, 0, 1);
-    pl += put_filter(payload + pl, allow_prog, 4, NULL, 0);
-    size_t n = bh_rec(recs, STK_REC_SECCOMP, payload, pl);
-    CHECK(bh_read(out, bh_craft(out, 3, recs, n, 1), NULL) == -1);
-    CHECK_CONTAINS(bh_msg, "unsupported bundle format version 3");
-    CHECK_CONTAINS(bh_msg, "recompile the policy (stockade compile)");
-}
-
 int main(void)
 {
     RUN(roundtrip_split_policy);
     RUN(reads_several_filters_in_order);
     RUN(rejects_bad_filter_lists);
     RUN(every_byte_of_the_record_checked);
-    RUN(rejects_bad_secret_sites);
     return test_summary();
 }

@@ -212,14 +212,31 @@ TEST(diag_trace_bypassable)
 
 TEST(diag_exec_tripwire_enosys)
 {
-    /* Gone with the secret-carrying hand-over rule: a call without the
-     * enforcer's secret never matches it, so a kill or trap rule for
-     * execveat applies to every shape of the call, and nothing is warned. */
+    /* the hand-over shape of execveat fails with ENOSYS, not with the kill */
     CHECK(compile("policy p {\n    seccomp {\n        default allow\n        kill-process execve, execveat\n"
                   "    }\n}\n"));
-    EXPECT_CLEAN();
+    EXPECT_WARN("exec-tripwire-enosys", 4, 9,
+                "execveat(N, ..., AT_EMPTY_PATH) with N the enforcer's descriptor for the command (usually 3) "
+                "fails with ENOSYS instead of this action: the exec hand-over rule decides that shape first",
+                "count on the call failing, not on the process dying; under --report the supervisor answers "
+                "that shape as the policy says");
+    EXPECT_COUNTS(0, 1);
     CHECK(compile("policy p {\n    seccomp {\n        default allow\n        trap execveat\n    }\n}\n"));
+    CHECK_INT(count_code("exec-tripwire-enosys"), 1);
+    /* errno: the shape fails either way */
+    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        errno EPERM execve, execveat\n"
+                  "    }\n}\n"));
     EXPECT_CLEAN();
+    /* an earlier unconditional rule decides execveat: the kill is never reached */
+    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        errno EPERM execveat\n"
+                  "        kill-process execve\n    }\n}\n"));
+    CHECK_INT(count_code("exec-tripwire-enosys"), 0);
+    /* a kill-process default (an allowlist) is not a rule written for exec */
+    CHECK(compile("policy p {\n    seccomp {\n        default kill-process\n        allow read, write\n"
+                  "    }\n}\n"));
+    CHECK_INT(count_code("exec-tripwire-enosys"), 0);
+    /* execveat allowed: no hand-over rule, the kill applies to every shape */
+    CHECK(compile("policy p {\n    seccomp {\n        default allow\n        kill-process execve\n    }\n}\n"));
     CHECK_INT(count_code("exec-tripwire-enosys"), 0);
 }
 

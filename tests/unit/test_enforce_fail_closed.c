@@ -87,7 +87,7 @@ TEST(dry_run_prints_and_runs_nothing)
     ir.user = "nobody";
     write_bundle(&ir, NULL);
     CHECK_INT(run_full(AS_CALLER, false, "--dry-run", PROBE("touch", flag)), 0);
-    CHECK_CONTAINS(out, "policy dry (bundle format 4)");
+    CHECK_CONTAINS(out, "policy dry (bundle format 3)");
     CHECK_CONTAINS(out, "user nobody");
     CHECK_CONTAINS(out, "touch");
     CHECK(access(flag, F_OK) < 0);

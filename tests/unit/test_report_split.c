@@ -107,14 +107,14 @@ static void build(struct stk_policy_ir *ir, struct stacks *k, bool with_prefix)
         sp->prefix_len = 0; /* the stack without the prefix: only to show it matters */
     CHECK_MSG(stk_report_split_copies(k->r, progs, last, &copy, &copy_len, &e) == 0, "copies: %s", e.msg);
     for (size_t f = 0; f < last; f++) {
-        k->inst[f] = (struct stk_bpf_filter){progs[f].filter, progs[f].len, NULL, 0, NULL, 0};
+        k->inst[f] = (struct stk_bpf_filter){progs[f].filter, progs[f].len, NULL, 0};
         for (size_t i = 0; i < progs[f].len; i++)
             if (progs[f].filter[i].code == (BPF_RET | BPF_K))
                 CHECK_U64(progs[f].filter[i].k, SECCOMP_RET_ALLOW);
     }
     free(progs[last].filter);
     free(progs);
-    k->inst[last] = (struct stk_bpf_filter){copy, copy_len, NULL, 0, NULL, 0};
+    k->inst[last] = (struct stk_bpf_filter){copy, copy_len, NULL, 0};
     for (size_t f = 0; f < n; f++) {
         CHECK_MSG(k->inst[f].len <= STK_BPF_MAXINSNS, "installed filter %zu: %zu instructions", f, k->inst[f].len);
         CHECK_MSG(stk_bpf_validate(k->inst[f].insns, k->inst[f].len, err, sizeof err) == 0,
@@ -185,11 +185,7 @@ static void sweep(struct stacks *k, const uint64_t *vals, bool strict)
                 continue;
             struct seccomp_data d = {.nr = (int)((uint32_t)t | stk_abis[a].nr_offset), .arch = arch};
             check_one(k, &d, strict);
-            /* seccomp(2) itself: --report's listener guard always looks at its
-             * flags (a policy that denies execveat no longer does) */
-            const char *abi_name, *sname = stk_report_syscall_name(arch, (uint32_t)d.nr, &abi_name);
-            bool guarded = sname && strcmp(sname, "seccomp") == 0;
-            if (!guarded && stk_bpf_stack_cacheable(k->p.filters, n, arch, (uint32_t)d.nr) &&
+            if (stk_bpf_stack_cacheable(k->p.filters, n, arch, (uint32_t)d.nr) &&
                 !stk_bpf_stack_cacheable(k->inst, n, arch, (uint32_t)d.nr))
                 uncached++;
             for (int t = 0; t < 40; t++) {
