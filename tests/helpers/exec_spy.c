@@ -14,7 +14,8 @@
  *   exec_spy watch PIDFILE BINARY OUT SECONDS
  *       reads a pid from PIDFILE, then /proc/P/syscall for P from that pid
  *       to pid+63 until one shows an execveat (or execve) by descriptor
- *       (flags' low word AT_EMPTY_PATH), and writes that line to OUT
+ *       carrying bits the kernel ignores (is_handover), and writes that
+ *       line to OUT
  *       ("watch: seen" / "watch: nothing").  Every 1024 reads it drops
  *       BINARY's pages from the page cache.
  *   exec_spy use FILE PATH
@@ -43,13 +44,16 @@ static double now(void)
 }
 
 /* "NR a0 a1 a2 a3 a4 a5 sp pc": an execveat (322) or, as some kernels show
- * it during the exec, execve's number, by descriptor (AT_EMPTY_PATH) */
+ * it during the exec, execve's number, by descriptor (AT_EMPTY_PATH), with
+ * more in its registers than the kernel reads (upper halves of dirfd and
+ * flags, the sixth register): what a hand-over rule on argument values
+ * would check */
 static int is_handover(const char *line, unsigned long a[6])
 {
     unsigned long nr;
     if (sscanf(line, "%lu %lx %lx %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]) != 7)
         return 0;
-    return (nr == 322 || nr == 59) && (a[4] & 0xffffffffUL) == 0x1000;
+    return (nr == 322 || nr == 59) && (a[4] & 0xffffffffUL) == 0x1000 && (a[0] >> 32 || a[4] >> 32 || a[5]);
 }
 
 static int watch(const char *pidfile, const char *binary, const char *out, double seconds)
@@ -67,6 +71,10 @@ static int watch(const char *pidfile, const char *binary, const char *out, doubl
             usleep(1000);
     }
     int b = open(binary, O_RDONLY | O_CLOEXEC);
+    /* a freshly built binary's pages are dirty, and dirty pages are not
+     * dropped: write them back first (fsync works on a read-only descriptor) */
+    if (b >= 0)
+        (void)fsync(b);
     char path[64], buf[512];
     unsigned long a[6];
     for (long i = 0; pid > 0 && now() < end; i++) {
