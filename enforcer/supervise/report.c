@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bpf_interp.h"
@@ -45,11 +46,16 @@
  * the caller's terminal (tcflow TCOOFF) or fill a pipe, and a supervisor
  * stuck in write(2) would neither answer nor clean up.  The output is a
  * private non-blocking open file description where one can be had
- * (private_output); a line that cannot be written within OUT_WAIT_MS is
+ * (private_output); a line that cannot be written within wait_ms is
  * dropped and counted, and while the output stays blocked later lines are
- * dropped at once. */
+ * dropped at once.  A line is one write(2): on a pipe (lines are shorter
+ * than PIPE_BUF) it goes whole or not at all, never mixed with the
+ * command's output (a terminal can take part of one: docs). */
 #define OUT_WAIT_MS 250
-static void out_line(struct stk_report *r, const char *line)
+/* The command has exited: the summary, and with it the count of dropped
+ * lines, waits longer for a slow reader. */
+#define SUMMARY_WAIT_MS 2000
+static void out_line_wait(struct stk_report *r, const char *line, int wait_ms)
 {
     size_t n = strlen(line), off = 0;
     while (off < n) {
@@ -59,7 +65,7 @@ static void out_line(struct stk_report *r, const char *line)
         if (w < 0 && errno == EAGAIN && !r->stalled) {
             struct pollfd p = {.fd = r->out_fd, .events = POLLOUT};
             int pr;
-            while ((pr = poll(&p, 1, OUT_WAIT_MS)) < 0 && errno == EINTR)
+            while ((pr = poll(&p, 1, wait_ms)) < 0 && errno == EINTR)
                 ;
             if (pr > 0)
                 continue;
@@ -72,6 +78,11 @@ static void out_line(struct stk_report *r, const char *line)
         off += (size_t)w;
     }
     r->stalled = false;
+}
+
+static void out_line(struct stk_report *r, const char *line)
+{
+    out_line_wait(r, line, OUT_WAIT_MS);
 }
 
 /* A descriptor of our own for the report output, non-blocking, so that
@@ -228,11 +239,18 @@ static void handle(struct stk_report *r)
         snprintf(t.name, sizeof t.name, "?");
     }
 
+    /* The line is written before the call is answered (a kill excepted:
+     * it comes first): while the caller waits, so a report line about a
+     * call lands before the caller's next output, never inside output the
+     * caller writes in pieces without a reported call in between (text,
+     * then its newline: unbuffered stdio's puts).  Same pipe, one stream. */
     char result[64], ebuf[16];
     const char *why = d.action;
+    bool answer = false; /* errno d.err, or continue, or the trap's value */
+    int64_t trap_val = 0;
     switch (d.verdict) {
     case STK_V_ERRNO:
-        task_respond(r, req.id, d.err, false);
+        answer = true;
         snprintf(result, sizeof result, "errno %s", stk_report_errno_name(d.err, ebuf, sizeof ebuf));
         if (d.err == 0) /* errno 0: the call returns 0 without running */
             snprintf(result, sizeof result, "returns 0, not run");
@@ -240,7 +258,7 @@ static void handle(struct stk_report *r)
             why = d.err == 0 ? "errno 0" : "blocked";
         break;
     case STK_V_CONTINUE:
-        task_respond(r, req.id, 0, true);
+        answer = true;
         snprintf(result, sizeof result, "allowed");
         if (strcmp(d.action, "log") == 0)
             why = "logged";
@@ -249,18 +267,10 @@ static void handle(struct stk_report *r)
         if (t.ok && task_sigsys_in(t.caught) && !task_sigsys_in(t.blocked)) {
             /* The program handles SIGSYS: the call returns what the kernel's
              * trap leaves in the return register, and the thread gets
-             * SIGSYS.  When a received call waits killably, the signal is
-             * sent first and stays pending until the answer, so the handler
-             * runs right at the call's return, as with the kernel's trap;
-             * otherwise it would interrupt the wait and the call would be
-             * restarted, so it follows the answer. */
-            int64_t val = stk_report_trap_value(&req.data);
-            if (r->killable && alive)
-                task_trap_signal(&t, (pid_t)req.pid);
-            task_respond_val(r, req.id, 0, val, false);
-            if (!r->killable && alive)
-                task_trap_signal(&t, (pid_t)req.pid);
-            snprintf(result, sizeof result, "SIGSYS, returns %lld", (long long)val);
+             * SIGSYS (answered below, after the line). */
+            answer = true;
+            trap_val = stk_report_trap_value(&req.data);
+            snprintf(result, sizeof result, "SIGSYS, returns %lld", (long long)trap_val);
             break;
         }
         /* SIGSYS not handled: the kernel's trap ends the process; so do we.
@@ -279,17 +289,35 @@ static void handle(struct stk_report *r)
     bool quiet = (d.verdict == STK_V_ERRNO || d.verdict == STK_V_CONTINUE) && is_quiet(r, &req.data);
     snprintf(kind, sizeof kind, "%s (%s%s)", result, why, quiet ? ", quiet" : "");
     count(r, req.data.arch, (uint32_t)req.data.nr, kind);
-    if (quiet)
-        return; /* `quiet`: counted in the summary, not printed */
-    char call[1024], line[1400];
-    stk_report_format_call(call, sizeof call, &req.data, ptrs);
-    char who[48];
-    if (t.ok && t.tgid != (pid_t)req.pid)
-        snprintf(who, sizeof who, "pid %d tid %d", (int)t.tgid, (int)req.pid);
-    else
-        snprintf(who, sizeof who, "pid %d", (int)req.pid);
-    snprintf(line, sizeof line, "stockade: report: %s (%s): %s -> %s (%s)\n", who, t.name, call, result, why);
-    out_line(r, line);
+    if (!quiet) { /* `quiet`: counted in the summary, not printed */
+        char call[1024], line[1400];
+        stk_report_format_call(call, sizeof call, &req.data, ptrs);
+        char who[48];
+        if (t.ok && t.tgid != (pid_t)req.pid)
+            snprintf(who, sizeof who, "pid %d tid %d", (int)t.tgid, (int)req.pid);
+        else
+            snprintf(who, sizeof who, "pid %d", (int)req.pid);
+        snprintf(line, sizeof line, "stockade: report: %s (%s): %s -> %s (%s)\n", who, t.name, call, result, why);
+        out_line(r, line);
+    }
+    if (!answer)
+        return;
+    if (d.verdict == STK_V_ERRNO)
+        task_respond(r, req.id, d.err, false);
+    else if (d.verdict == STK_V_CONTINUE)
+        task_respond(r, req.id, 0, true);
+    else {
+        /* a handled trap: when a received call waits killably, the signal
+         * is sent first and stays pending until the answer, so the handler
+         * runs right at the call's return, as with the kernel's trap;
+         * otherwise it would interrupt the wait and the call would be
+         * restarted, so it follows the answer */
+        if (r->killable && alive)
+            task_trap_signal(&t, (pid_t)req.pid);
+        task_respond_val(r, req.id, 0, trap_val, false);
+        if (!r->killable && alive)
+            task_trap_signal(&t, (pid_t)req.pid);
+    }
 }
 
 /* ---- supervisor hooks --------------------------------------------------------------- */
@@ -398,18 +426,33 @@ static int on_attach(pid_t child, void *arg, struct stk_err *e)
     return 0;
 }
 
+/* Milliseconds from now to end (CLOCK_MONOTONIC), at least 0. */
+static int ms_left(const struct timespec *end)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (end->tv_sec - now.tv_sec) * 1000LL + (end->tv_nsec - now.tv_nsec) / 1000000;
+    return ms < 0 ? 0 : ms > SUMMARY_WAIT_MS ? SUMMARY_WAIT_MS : (int)ms;
+}
+
 static void summary(struct stk_report *r)
 {
     char line[512];
+    r->stalled = false; /* the summary gets its own, longer, wait: SUMMARY_WAIT_MS in all */
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += SUMMARY_WAIT_MS / 1000;
     if (r->total == 0) {
-        out_line(r, r->landlock_incomplete ? "stockade: report: summary: no call reported (Landlock denials may be "
-                                             "missing: see above)\n"
-                                           : "stockade: report: summary: no call was blocked or logged\n");
+        out_line_wait(r,
+                      r->landlock_incomplete ? "stockade: report: summary: no call reported (Landlock denials may "
+                                               "be missing: see above)\n"
+                                             : "stockade: report: summary: no call was blocked or logged\n",
+                      SUMMARY_WAIT_MS);
         return;
     }
     snprintf(line, sizeof line, "stockade: report: summary: %lu call%s reported\n", r->total,
              r->total == 1 ? "" : "s");
-    out_line(r, line);
+    out_line_wait(r, line, ms_left(&end));
     for (size_t i = 0; i < r->nkinds; i++) {
         const struct stk_report_count *k = &r->kinds[i];
         const char *abi, *name = stk_report_syscall_name(k->arch, k->nr, &abi);
@@ -420,11 +463,11 @@ static void summary(struct stk_report *r)
         }
         snprintf(line, sizeof line, "stockade: report: %8lu  %s%s%s -> %s\n", k->n, abi ? abi : "", abi ? ":" : "",
                  name, k->action);
-        out_line(r, line);
+        out_line_wait(r, line, ms_left(&end));
     }
     if (r->other) {
         snprintf(line, sizeof line, "stockade: report: %8lu  other calls\n", r->other);
-        out_line(r, line);
+        out_line_wait(r, line, ms_left(&end));
     }
     if (r->dropped) {
         r->stalled = false; /* one more try, for this line */
