@@ -42,69 +42,9 @@
 #define STEP "report"
 
 
-/* The supervisor must never block on its output: the command could stop
- * the caller's terminal (tcflow TCOOFF) or fill a pipe, and a supervisor
- * stuck in write(2) would neither answer nor clean up.  The output is a
- * private non-blocking open file description where one can be had
- * (private_output); a line that cannot be written within wait_ms is
- * dropped and counted, and while the output stays blocked later lines are
- * dropped at once.  A line is one write(2): on a pipe (lines are shorter
- * than PIPE_BUF) it goes whole or not at all, never mixed with the
- * command's output (a terminal can take part of one: docs). */
-#define OUT_WAIT_MS 250
 /* The command has exited: the summary, and with it the count of dropped
- * lines, waits longer for a slow reader. */
+ * lines, waits longer for a slow reader (report_out.c). */
 #define SUMMARY_WAIT_MS 2000
-static void out_line_wait(struct stk_report *r, const char *line, int wait_ms)
-{
-    size_t n = strlen(line), off = 0;
-    while (off < n) {
-        ssize_t w = write(r->out_fd, line + off, n - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0 && errno == EAGAIN && !r->stalled) {
-            struct pollfd p = {.fd = r->out_fd, .events = POLLOUT};
-            int pr;
-            while ((pr = poll(&p, 1, wait_ms)) < 0 && errno == EINTR)
-                ;
-            if (pr > 0)
-                continue;
-            r->stalled = true;
-        }
-        if (w <= 0) {
-            r->dropped++; /* blocked, or nowhere left to say it */
-            return;
-        }
-        off += (size_t)w;
-    }
-    r->stalled = false;
-}
-
-static void out_line(struct stk_report *r, const char *line)
-{
-    out_line_wait(r, line, OUT_WAIT_MS);
-}
-
-/* A descriptor of our own for the report output, non-blocking, so that
- * O_NONBLOCK does not touch the caller's (a terminal's or a pipe's open
- * file description is shared with the caller's shell): reopened through
- * /proc/self/fd.  Regular files never block; a socket cannot be reopened
- * (it stays blocking: docs). */
-static void private_output(struct stk_report *r)
-{
-    struct stat st;
-    if (fstat(r->out_fd, &st) < 0 || S_ISREG(st.st_mode))
-        return;
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", r->out_fd);
-    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return;
-    if (r->own_out)
-        close(r->out_fd);
-    r->out_fd = fd;
-    r->own_out = true;
-}
 
 /* ---- counting --------------------------------------------------------------------- */
 
@@ -131,7 +71,7 @@ static void count(struct stk_report *r, uint32_t arch, uint32_t nr, const char *
 
 void stk_report_emit(struct stk_report *r, const char *line)
 {
-    out_line(r, line);
+    stk_report_out(r, line);
 }
 
 void stk_report_tally(struct stk_report *r, uint32_t arch, uint32_t nr, const char *kind)
@@ -298,7 +238,7 @@ static void handle(struct stk_report *r)
         else
             snprintf(who, sizeof who, "pid %d", (int)req.pid);
         snprintf(line, sizeof line, "stockade: report: %s (%s): %s -> %s (%s)\n", who, t.name, call, result, why);
-        out_line(r, line);
+        stk_report_out(r, line);
     }
     if (!answer)
         return;
@@ -443,7 +383,7 @@ static void summary(struct stk_report *r)
     clock_gettime(CLOCK_MONOTONIC, &end);
     end.tv_sec += SUMMARY_WAIT_MS / 1000;
     if (r->total == 0) {
-        out_line_wait(r,
+        stk_report_out_wait(r,
                       r->landlock_incomplete ? "stockade: report: summary: no call reported (Landlock denials may "
                                                "be missing: see above)\n"
                                              : "stockade: report: summary: no call was blocked or logged\n",
@@ -452,7 +392,7 @@ static void summary(struct stk_report *r)
     }
     snprintf(line, sizeof line, "stockade: report: summary: %lu call%s reported\n", r->total,
              r->total == 1 ? "" : "s");
-    out_line_wait(r, line, ms_left(&end));
+    stk_report_out_wait(r, line, ms_left(&end));
     for (size_t i = 0; i < r->nkinds; i++) {
         const struct stk_report_count *k = &r->kinds[i];
         const char *abi, *name = stk_report_syscall_name(k->arch, k->nr, &abi);
@@ -463,17 +403,17 @@ static void summary(struct stk_report *r)
         }
         snprintf(line, sizeof line, "stockade: report: %8lu  %s%s%s -> %s\n", k->n, abi ? abi : "", abi ? ":" : "",
                  name, k->action);
-        out_line_wait(r, line, ms_left(&end));
+        stk_report_out_wait(r, line, ms_left(&end));
     }
     if (r->other) {
         snprintf(line, sizeof line, "stockade: report: %8lu  other calls\n", r->other);
-        out_line_wait(r, line, ms_left(&end));
+        stk_report_out_wait(r, line, ms_left(&end));
     }
     if (r->dropped) {
         r->stalled = false; /* one more try, for this line */
         snprintf(line, sizeof line, "stockade: report: %8lu  report lines dropped: the output was blocked\n",
                  r->dropped);
-        out_line(r, line);
+        stk_report_out(r, line);
     }
 }
 
@@ -557,7 +497,7 @@ int stk_report_prepare(const struct stk_bundle *b, bool report, const char *path
         }
         r->own_out = true;
     }
-    private_output(r);
+    stk_report_out_private(r);
     /* the table by number that names the calls, built now rather than at
      * the first report in the supervisor */
     (void)stk_syscall_name_by_nr(stk_native_abi(), 0);

@@ -14,6 +14,8 @@
  *   report_split.c  a policy split into stacked filters: the earlier ones
  *                   installed allowing, the last one notifying their calls
  *                   too, decided with the original stack (report_split.h).
+ *   report_out.c    the output: one write per line, never blocking the
+ *                   supervisor, lines dropped and counted under back-pressure.
  *   report_fmt.c    pure parts (unit-tested): what the policy's action means
  *                   under --report, syscall names and arguments, the report
  *                   line. */
@@ -188,5 +190,12 @@ void stk_report_tally(struct stk_report *r, uint32_t arch, uint32_t nr, const ch
  * or say once why they are not reported.  Called by stk_report_prepare. */
 struct stk_bundle;
 int stk_report_ll_prepare(struct stk_report *r, const struct stk_bundle *b, struct stk_err *e);
+
+/* report_out.c: a line to the report's output, waiting at most wait_ms (or
+ * the default) for a blocked one, else dropped and counted; the output made
+ * a private non-blocking open file description where one can be had. */
+void stk_report_out_wait(struct stk_report *r, const char *line, int wait_ms);
+void stk_report_out(struct stk_report *r, const char *line);
+void stk_report_out_private(struct stk_report *r);
 
 #endif
