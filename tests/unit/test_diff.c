@@ -6,6 +6,7 @@
 
 #include "bpf_interp.h"
 #include "bundle/bundle.h"
+#include "lib/bundle_harness.h"
 #include "bundle/bundle_write.h"
 #include "diff.h"
 #include "pipeline.h"
@@ -35,26 +36,8 @@ static bool program(const char *text, struct stk_bpf_prog *p)
     return rc == 0;
 }
 
-static struct stk_bundle *bundle(const char *text)
-{
-    struct stk_policy_ir *ir = compile(text);
-    if (!ir)
-        return NULL;
-    struct stk_bpf_prog p;
-    char err[256];
-    struct stk_bundle *b = NULL;
-    if (stk_bpf_generate(ir, &p, err, sizeof err) == 0) {
-        struct stk_buf out = {0};
-        stk_bundle_write(ir, &p, &out);
-        struct stk_err e = {0};
-        if (stk_bundle_read(out.data, out.len, &b, &e) < 0)
-            b = NULL;
-        stk_buf_free(&out);
-        stk_bpf_prog_free(&p);
-    }
-    stk_policy_ir_free(ir);
-    return b;
-}
+/* policy text -> bundle through the compiler, the writer and the reader */
+static struct stk_bundle *bundle(const char *text) { return bh_roundtrip(text, true); }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
