@@ -363,6 +363,13 @@ static int on_attach(pid_t child, void *arg, struct stk_err *e)
      * and with it the command: the write fails with EPIPE instead */
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
         return stk_errnof(e, STEP, errno, "ignoring SIGPIPE");
+    /* nor stop it: the command shares the terminal's session, and can make
+     * its own process group the foreground one and set TOSTOP; a write by a
+     * background process group is then answered SIGTTOU, which would stop
+     * the supervisor for good (and with it every call it has to answer).
+     * Ignored, the kernel lets the write through (tty_check_change). */
+    if (signal(SIGTTOU, SIG_IGN) == SIG_ERR)
+        return stk_errnof(e, STEP, errno, "ignoring SIGTTOU");
     return 0;
 }
 

@@ -70,3 +70,42 @@ if has "$(cat "$T/cmd.out")" "sys-loop 63: 1100 calls, last errno=13" && has "$o
 else
     fail report_output_dropped_lines_counted "printed=$printed dropped=${dropped:-none}: $(grep -v 'report: pid' <<<"$out" | head -c 600)"
 fi
+
+# 3. A command that stops the supervisor: it shares the caller's terminal
+#    session, so it can make its own process group the foreground one and
+#    set TOSTOP; the supervisor, now in a background group, was stopped by
+#    SIGTTOU at its next report line, for good, and the refused call it was
+#    about to answer never returned (the run hung until killed: rc 137).
+#    The supervisor ignores SIGTTOU: the line is written, the call answered.
+if command -v script >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
+    cat >"$T/tostop.py" <<'PY'
+import os, signal, termios
+signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+os.setpgid(0, 0)
+os.tcsetpgrp(0, os.getpgrp())
+a = termios.tcgetattr(0)
+a[3] |= termios.TOSTOP
+termios.tcsetattr(0, termios.TCSANOW, a)
+try:
+    os.uname()
+    print("uname: allowed", flush=True)
+except OSError as e:
+    print("uname: errno=%d" % e.errno, flush=True)
+PY
+    for mode in exec run; do
+        if [ $mode = exec ]; then cmd="$(realpath "$EXEC") --report $T/u.bundle"
+        else cmd="$(realpath "$STK") run --report $T/u.stk"; fi
+        rm -f "$T/tostop.out"
+        timeout 20 script -qfec "timeout -s KILL 5 $cmd -- python3 $T/tostop.py >$T/tostop.out; echo rc=\$? >>$T/tostop.out" \
+            /dev/null >"$T/tostop.tty" 2>&1 </dev/null
+        got=$(cat "$T/tostop.out" 2>/dev/null)
+        if [ "$got" = "uname: errno=13
+rc=0" ] && has "$(cat "$T/tostop.tty")" "uname(buf="; then
+            pass "report_output_sigttou_no_stop_$mode"
+        else
+            fail "report_output_sigttou_no_stop_$mode" "[$got] $(head -c 600 "$T/tostop.tty")"
+        fi
+    done
+else
+    skip report_output_sigttou_no_stop "needs script (util-linux) and python3"
+fi

@@ -179,4 +179,25 @@ else
     if [ $rc -eq 0 ] && [ -e "$T/ran" ]; then pass report_split_budget_plain_runs
     else fail report_split_budget_plain_runs "rc=$rc $out"; fi
 fi
+# The exec hand-over on a split policy (docs/enforcer.md): the enforcer's own
+# exec is the one call the hand-over rule lets through; the command's
+# execveat(N, "/bin/echo", ..., AT_EMPTY_PATH), whatever N (the probe tries
+# every descriptor number the hand-over could have used), gets the policy's
+# answer (errno EACCES), each one reported, and /bin/echo never runs.
+PB=$(realpath "$B/tests/helpers/probe" 2>/dev/null)
+if [ -x "$PB" ]; then
+    for mode in exec run; do
+        if [ $mode = exec ]; then out=$("$X" --report "$T/split.bundle" -- "$PB" execat-scan /bin/echo 2>&1); rc=$?
+        else out=$("$S" run --report "$T/split.stk" -- "$PB" execat-scan /bin/echo 2>&1); rc=$?; fi
+        n=$(grep -c 'execveat(.*pathname="/bin/echo".*flags=0x1000) -> errno EACCES (blocked)$' <<<"$out")
+        if [ $rc -eq 0 ] && has "$out" "execat-scan: all refused, errno=13" && ! has "$out" "BYPASSED" \
+            && ! has "$out" "errno=13," && [ "$n" -ge 1109 ] && ! has "$out" 'pathname=""'; then
+            pass "report_split_execveat_handover_refused_$mode"
+        else
+            fail "report_split_execveat_handover_refused_$mode" "rc=$rc $n reported: $(grep -v 'report: pid' <<<"$out" | head -c 800)"
+        fi
+    done
+else
+    fail report_split_execveat_handover_refused "$B/tests/helpers/probe not built"
+fi
 exit 0
